@@ -1,0 +1,29 @@
+// Package store keeps every piece of mentorbot's state in one bbolt file:
+// users and their settings, the prompts each user has been shown, and the
+// schema version. Later issues add schedules, the due index, the journal and
+// broadcasts beside these.
+//
+// Store types are plain structs. They are encoded in one place (encode.go) and
+// decoded inside the transaction that read them, because bbolt's byte slices
+// are valid only until the transaction ends.
+//
+// # Layout
+//
+//	meta     "schema" -> the schema version, a decimal number
+//	users    user id -> User
+//	history  user id, 0x00, 8-byte big-endian sequence -> HistoryEntry
+//
+// History keys sort by user and then by the order the prompts were shown, so a
+// user's newest entries are found by seeking to the end of their prefix.
+//
+// # Caveats
+//
+// bbolt takes an exclusive lock on the file: one process at a time. Open waits
+// at most Options.LockTimeout for it and then returns ErrInUse rather than
+// hanging, so a second replica or a backup run against a live file fails fast.
+//
+// History appends go through bbolt's Batch, which groups concurrent writers
+// into one transaction and one fsync. A crash can lose the last few history
+// entries (the user might see a prompt again); that is acceptable for history
+// and is never how reflections are written.
+package store

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// HistoryEntry records one prompt shown to a member.
+type HistoryEntry struct {
+	PromptID string
+	Theme    string
+	At       time.Time
+	// NewCycle marks the first prompt of a new cycle through its theme, so the
+	// picker finds where the current cycle starts without reading everything.
+	NewCycle bool
+}
+
+// History returns the member's newest entries, at most limit of them (all of
+// them when limit <= 0), oldest first.
+func (db *DB) History(userID string, limit int) ([]HistoryEntry, error) {
+	if err := checkID(userID); err != nil {
+		return nil, err
+	}
+	var out []HistoryEntry
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		out, err = readHistory(tx, userID, limit)
+		return err
+	})
+	return out, err
+}
+
+// readHistory walks the member's keys backwards from the end of their prefix,
+// so reading the newest entries costs the number of entries read.
+func readHistory(tx *bolt.Tx, userID string, limit int) ([]HistoryEntry, error) {
+	prefix := userPrefix(userID)
+	c := tx.Bucket(bucketHistory).Cursor()
+	// The first key after the prefix range: the prefix with its last byte bumped.
+	end := append(bytes.Clone(prefix[:len(prefix)-1]), 1)
+	k, v := c.Seek(end)
+	if k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	var rev []HistoryEntry
+	for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+		if limit > 0 && len(rev) == limit {
+			break
+		}
+		e, err := decodeHistory(v)
+		if err != nil {
+			return nil, fmt.Errorf("user %s: %w", userID, err)
+		}
+		rev = append(rev, e)
+	}
+	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
+		rev[i], rev[j] = rev[j], rev[i]
+	}
+	return rev, nil
+}
+
+// AppendHistory records that a prompt was shown. Concurrent appends are
+// grouped into one transaction (bbolt's Batch), so many members asking at once
+// cost one fsync rather than one each.
+func (db *DB) AppendHistory(userID string, e HistoryEntry) error {
+	if err := checkID(userID); err != nil {
+		return err
+	}
+	enc, err := encodeHistory(e)
+	if err != nil {
+		return fmt.Errorf("encode history for %s: %w", userID, err)
+	}
+	err = db.bolt.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketHistory)
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		return b.Put(seqKey(userID, seq), enc)
+	})
+	if err != nil {
+		return fmt.Errorf("append history for %s: %w", userID, err)
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// SchemaVersion is the version of the layout this code reads and writes.
+const SchemaVersion = 1
+
+var (
+	bucketMeta    = []byte("meta")
+	bucketUsers   = []byte("users")
+	bucketHistory = []byte("history")
+
+	keySchema = []byte("schema")
+
+	allBuckets = [][]byte{bucketMeta, bucketUsers, bucketHistory}
+)
+
+// Options tune Open. The zero value is ready to use.
+type Options struct {
+	// LockTimeout bounds the wait for the file lock; default one second.
+	LockTimeout time.Duration
+}
+
+// DB is the mentorbot database. It is safe for concurrent use.
+type DB struct {
+	bolt *bolt.DB
+	path string
+}
+
+// Open opens or creates the database at path, creates its buckets and records
+// the schema version in one transaction.
+//
+// Returns ErrInUse if another process holds the file, ErrNotDatabase if the
+// file is not a bbolt database, and ErrSchemaTooNew if a newer mentorbot wrote it.
+func Open(path string, opts Options) (*DB, error) {
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = time.Second
+	}
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout})
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("open %s: %w", path, ErrInUse)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch),
+		errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrInvalidMapping):
+		return nil, fmt.Errorf("open %s: %w (%v)", path, ErrNotDatabase, err)
+	case err != nil:
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := &DB{bolt: bdb, path: path}
+	if err := db.bolt.Update(db.init); err != nil {
+		_ = bdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// init creates missing buckets and checks or records the schema version.
+func (db *DB) init(tx *bolt.Tx) error {
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	meta := tx.Bucket(bucketMeta)
+	raw := meta.Get(keySchema)
+	if raw == nil {
+		return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
+	}
+	v, err := strconv.Atoi(string(raw))
+	if err != nil {
+		return fmt.Errorf("read schema version %q: %w", raw, ErrNotDatabase)
+	}
+	if v > SchemaVersion {
+		return fmt.Errorf("schema version %d, this program knows %d: %w", v, SchemaVersion, ErrSchemaTooNew)
+	}
+	return nil
+}
+
+// Close releases the database file and its lock.
+func (db *DB) Close() error {
+	if err := db.bolt.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// Path returns the file the database lives in.
+func (db *DB) Path() string { return db.path }
+
+// Schema returns the schema version recorded in the file.
+func (db *DB) Schema() (int, error) {
+	var v int
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		v, err = strconv.Atoi(string(tx.Bucket(bucketMeta).Get(keySchema)))
+		return err
+	})
+	return v, err
+}

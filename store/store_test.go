@@ -1,0 +1,234 @@
+package store_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mentorbot/mentorbot/store"
+	bolt "go.etcd.io/bbolt"
+)
+
+// MustOpenDB opens a database in a temp dir and, on cleanup, closes it and
+// runs bbolt's consistency check over the file.
+func MustOpenDB(tb testing.TB) *store.DB {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "mentorbot.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Fatal(err)
+		}
+		MustCheck(tb, path)
+	})
+	return db
+}
+
+// MustCheck fails the test if bbolt finds the file inconsistent.
+func MustCheck(tb testing.TB, path string) {
+	tb.Helper()
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer bdb.Close()
+	err = bdb.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatalf("consistency check: %v", err)
+	}
+}
+
+func TestOpen(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		db := MustOpenDB(t)
+		v, err := db.Schema()
+		if err != nil || v != store.SchemaVersion {
+			t.Fatalf("Schema() = %d, %v; want %d", v, err, store.SchemaVersion)
+		}
+	})
+
+	t.Run("ErrInUse", func(t *testing.T) {
+		db := MustOpenDB(t)
+		start := time.Now()
+		_, err := store.Open(db.Path(), store.Options{LockTimeout: 50 * time.Millisecond})
+		if !errors.Is(err, store.ErrInUse) {
+			t.Fatalf("second Open: err = %v, want ErrInUse", err)
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Fatal("second Open did not honour the lock timeout")
+		}
+	})
+
+	t.Run("ErrNotDatabase", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "notes.txt")
+		content := bytes.Repeat([]byte("not a database\n"), 1000)
+		if err := os.WriteFile(path, content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := store.Open(path, store.Options{})
+		if !errors.Is(err, store.ErrNotDatabase) {
+			t.Fatalf("err = %v, want ErrNotDatabase", err)
+		}
+		after, _ := os.ReadFile(path)
+		if !bytes.Equal(after, content) {
+			t.Fatal("Open modified a file that is not a database")
+		}
+	})
+
+	t.Run("ErrSchemaTooNew", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "future.db")
+		bdb, err := bolt.Open(path, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = bdb.Update(func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucket([]byte("meta"))
+			if err != nil {
+				return err
+			}
+			return b.Put([]byte("schema"), []byte(fmt.Sprint(store.SchemaVersion+1)))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bdb.Close()
+		before, _ := os.ReadFile(path)
+		if _, err := store.Open(path, store.Options{}); !errors.Is(err, store.ErrSchemaTooNew) {
+			t.Fatalf("err = %v, want ErrSchemaTooNew", err)
+		}
+		after, _ := os.ReadFile(path)
+		if !bytes.Equal(before, after) {
+			t.Fatal("Open rewrote a database from a newer version")
+		}
+	})
+}
+
+func TestHistory(t *testing.T) {
+	at := time.Date(2026, 11, 20, 16, 0, 0, 0, time.UTC)
+
+	t.Run("OK", func(t *testing.T) {
+		db := MustOpenDB(t)
+		for i := range 5 {
+			e := store.HistoryEntry{PromptID: fmt.Sprintf("p%d", i), Theme: "impostor", At: at.Add(time.Duration(i) * time.Minute), NewCycle: i == 0}
+			if err := db.AppendHistory("U1", e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A user whose id extends U1's must not leak into U1's history.
+		if err := db.AppendHistory("U10", store.HistoryEntry{PromptID: "other", Theme: "vision", At: at}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.History("U1", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 5 {
+			t.Fatalf("len = %d, want 5: %+v", len(got), got)
+		}
+		for i, e := range got {
+			if e.PromptID != fmt.Sprintf("p%d", i) || !e.At.Equal(at.Add(time.Duration(i)*time.Minute)) {
+				t.Fatalf("entry %d = %+v", i, e)
+			}
+		}
+		if !got[0].NewCycle || got[1].NewCycle {
+			t.Fatalf("NewCycle not kept: %+v", got[:2])
+		}
+		last, _ := db.History("U1", 2)
+		if len(last) != 2 || last[0].PromptID != "p3" || last[1].PromptID != "p4" {
+			t.Fatalf("History(limit 2) = %+v, want p3, p4", last)
+		}
+		other, _ := db.History("U10", 0)
+		if len(other) != 1 || other[0].PromptID != "other" {
+			t.Fatalf("U10 history = %+v", other)
+		}
+		none, _ := db.History("U2", 0)
+		if len(none) != 0 {
+			t.Fatalf("unknown user history = %+v", none)
+		}
+	})
+
+	t.Run("Concurrent", func(t *testing.T) {
+		db := MustOpenDB(t)
+		var wg sync.WaitGroup
+		for u := range 8 {
+			for i := range 25 {
+				wg.Go(func() {
+					e := store.HistoryEntry{PromptID: fmt.Sprintf("p%d", i), Theme: "vision", At: at}
+					if err := db.AppendHistory(fmt.Sprintf("U%d", u), e); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+		}
+		wg.Wait()
+		for u := range 8 {
+			got, err := db.History(fmt.Sprintf("U%d", u), 0)
+			if err != nil || len(got) != 25 {
+				t.Fatalf("U%d: %d entries, %v; want 25", u, len(got), err)
+			}
+		}
+	})
+
+	t.Run("SurvivesReopen", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "m.db")
+		db, err := store.Open(path, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AppendHistory("U1", store.HistoryEntry{PromptID: "a", Theme: "daring", At: at}); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		db, err = store.Open(path, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		got, _ := db.History("U1", 0)
+		if len(got) != 1 || got[0].PromptID != "a" {
+			t.Fatalf("after reopen: %+v", got)
+		}
+	})
+
+	t.Run("ErrInvalidID", func(t *testing.T) {
+		db := MustOpenDB(t)
+		if err := db.AppendHistory("", store.HistoryEntry{}); !errors.Is(err, store.ErrInvalidID) {
+			t.Fatalf("err = %v", err)
+		}
+		if _, err := db.History("U\x00", 0); !errors.Is(err, store.ErrInvalidID) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}
+
+func TestUser(t *testing.T) {
+	db := MustOpenDB(t)
+	u, err := db.User("U1")
+	if err != nil || u.ID != "U1" || u.Role != "" {
+		t.Fatalf("unknown user = %+v, %v", u, err)
+	}
+	if err := db.UpdateUser("U1", func(u *store.User) error { u.Role = "staff"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	if err := db.UpdateUser("U1", func(u *store.User) error { u.Role = "lead"; return boom }); !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	u, _ = db.User("U1")
+	if u.Role != "staff" {
+		t.Fatalf("Role = %q, want staff (a failed update must write nothing)", u.Role)
+	}
+}

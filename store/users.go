@@ -1,0 +1,74 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// User is what mentorbot remembers about a member beyond their history.
+type User struct {
+	ID   string
+	Role string // "", "ic", "staff", "manager" or "lead"; "" means not set
+}
+
+// ErrInvalidID is returned when a user id is empty or contains a NUL byte.
+var ErrInvalidID = errors.New("invalid user id")
+
+func checkID(id string) error {
+	if id == "" {
+		return ErrInvalidID
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] == 0 {
+			return ErrInvalidID
+		}
+	}
+	return nil
+}
+
+// User returns the member's record, or a zero User with only the ID set when
+// the member has never changed a setting.
+func (db *DB) User(id string) (User, error) {
+	if err := checkID(id); err != nil {
+		return User{}, err
+	}
+	u := User{ID: id}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketUsers).Get([]byte(id))
+		if b == nil {
+			return nil
+		}
+		var err error
+		u, err = decodeUser(id, b)
+		return err
+	})
+	return u, err
+}
+
+// UpdateUser reads the member's record, lets fn change it and writes it back
+// in one transaction. If fn returns an error nothing is written.
+func (db *DB) UpdateUser(id string, fn func(*User) error) error {
+	if err := checkID(id); err != nil {
+		return err
+	}
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		bkt := tx.Bucket(bucketUsers)
+		u := User{ID: id}
+		if b := bkt.Get([]byte(id)); b != nil {
+			var err error
+			if u, err = decodeUser(id, b); err != nil {
+				return err
+			}
+		}
+		if err := fn(&u); err != nil {
+			return err
+		}
+		enc, err := encodeUser(u)
+		if err != nil {
+			return fmt.Errorf("encode user %s: %w", id, err)
+		}
+		return bkt.Put([]byte(id), enc)
+	})
+}
