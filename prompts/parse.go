@@ -1,0 +1,325 @@
+package prompts
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// idRE is the syntax of theme and prompt ids: they end up in history records,
+// button values and commands, so they are kept to one plain lowercase word
+// with dashes.
+var idRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// Limits on a prompt. Slack rejects a section block whose text is longer than
+// 3,000 characters, and an action id or button value over 255; history keeps
+// ids, so they stay short.
+const (
+	maxIDLen   = 64
+	maxTextLen = 3000
+)
+
+// file is one parsed prompt file, checked on its own but not yet against the
+// rest of its directory or a base catalog.
+type file struct {
+	name      string
+	theme     string // "" when missing or malformed, already reported
+	themeLine int
+	title     string
+	summary   string
+	titleLine int
+	sumLine   int
+	sections  []*section
+}
+
+// section is one "## id" prompt section.
+type section struct {
+	p       Prompt
+	retired bool
+	seen    map[string]bool // field keys given, to report a repeated one
+	// bad holds the list fields with an unknown value, already reported, so
+	// that they are not reported again as missing.
+	bad map[string]bool
+}
+
+// parser walks the lines of one file, collecting problems as it goes.
+type parser struct {
+	name  string
+	lines []string
+	i     int // index of the next line; its number is i+1
+	probs Problems
+}
+
+// parseFile parses one prompt file. It returns the file with every prompt it
+// could read, and every problem found in it.
+func parseFile(name string, data []byte) (*file, Problems) {
+	p := &parser{name: name, lines: splitLines(data)}
+	f := &file{name: name}
+	if p.frontMatter(f) {
+		p.sections(f)
+	}
+	return f, p.probs
+}
+
+// splitLines splits data into lines without their line endings, tolerating
+// CRLF and a leading byte-order mark, as Windows editors write them.
+func splitLines(data []byte) []string {
+	s := strings.TrimPrefix(string(data), "\uFEFF")
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
+	return lines
+}
+
+func (p *parser) problem(line int, format string, args ...any) {
+	p.probs = append(p.probs, Problem{File: p.name, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// frontMatter reads the block between the two "---" lines. It reports false
+// when there is none, because the rest of the file cannot be placed then.
+func (p *parser) frontMatter(f *file) bool {
+	for p.i < len(p.lines) && strings.TrimSpace(p.lines[p.i]) == "" {
+		p.i++
+	}
+	if p.i == len(p.lines) || strings.TrimSpace(p.lines[p.i]) != "---" {
+		p.problem(min(p.i+1, len(p.lines)), `no front matter: the file must start with a "---" line`)
+		return false
+	}
+	open := p.i + 1
+	seen := map[string]bool{}
+	for p.i++; p.i < len(p.lines); p.i++ {
+		line := strings.TrimSpace(p.lines[p.i])
+		if line == "---" {
+			p.i++
+			if !seen["theme"] {
+				p.problem(open, "missing theme in front matter")
+			}
+			return true
+		}
+		if line == "" {
+			continue
+		}
+		if isHeading(line) {
+			break // a prompt: the closing line is missing, not the prompt malformed
+		}
+		key, val, ok := splitField(line)
+		switch {
+		case !ok:
+			p.problem(p.i+1, `want "key: value" in front matter, got %q`, line)
+		case seen[key]:
+			p.problem(p.i+1, "duplicate front-matter key %q", key)
+		default:
+			seen[key] = true
+			p.frontField(f, key, val)
+		}
+	}
+	p.problem(open, `front matter is not closed by a "---" line`)
+	return false
+}
+
+func (p *parser) frontField(f *file, key, val string) {
+	line := p.i + 1
+	switch key {
+	case "theme":
+		if !idRE.MatchString(val) || len(val) > maxIDLen {
+			p.problem(line, "bad theme id %q: use lowercase letters, digits and single dashes", val)
+			return
+		}
+		f.theme, f.themeLine = val, line
+	case "title":
+		f.title, f.titleLine = val, line
+	case "summary":
+		f.summary, f.sumLine = val, line
+	default:
+		p.problem(line, "unknown front-matter key %q (want theme, title, summary)", key)
+	}
+}
+
+// splitField splits a "key: value" line, lowercasing the key and trimming
+// both. Only the first colon counts, so values may contain colons.
+func splitField(line string) (key, val string, ok bool) {
+	k, v, ok := strings.Cut(line, ":")
+	k = strings.ToLower(strings.TrimSpace(k))
+	if !ok || k == "" {
+		return "", "", false
+	}
+	return k, strings.TrimSpace(v), true
+}
+
+// isHeading reports whether line starts a prompt section.
+func isHeading(line string) bool {
+	return strings.HasPrefix(line, "## ") || strings.TrimSpace(line) == "##"
+}
+
+// sections reads every prompt section after the front matter.
+func (p *parser) sections(f *file) {
+	reported := false
+	for p.i < len(p.lines) {
+		if isHeading(p.lines[p.i]) {
+			f.sections = append(f.sections, p.section(f.theme))
+			continue
+		}
+		if strings.TrimSpace(p.lines[p.i]) != "" && !reported {
+			p.problem(p.i+1, `text before the first "## id" heading`)
+			reported = true
+		}
+		p.i++
+	}
+}
+
+// section reads one prompt: its heading, its field lines, and its text up to
+// the next heading.
+func (p *parser) section(theme string) *section {
+	id := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(p.lines[p.i]), "##"))
+	s := &section{
+		p:    Prompt{ID: id, Theme: theme, File: p.name, Line: p.i + 1},
+		seen: map[string]bool{},
+		bad:  map[string]bool{},
+	}
+	if !idRE.MatchString(id) || len(id) > maxIDLen {
+		p.problem(s.p.Line, "bad prompt id %q: use lowercase letters, digits and single dashes, at most %d characters", id, maxIDLen)
+	}
+	p.i++
+	p.fields(s)
+	start := p.i
+	for p.i < len(p.lines) && !isHeading(p.lines[p.i]) {
+		p.i++
+	}
+	s.p.Text = joinText(p.lines[start:p.i])
+	p.checkSection(s)
+	return s
+}
+
+// fields reads the "key: value" lines under a heading, up to the first blank
+// line. A line that is not a field ends them and counts as text, so a missing
+// blank line gives one problem, not one per line of text.
+func (p *parser) fields(s *section) {
+	for ; p.i < len(p.lines); p.i++ {
+		line := strings.TrimSpace(p.lines[p.i])
+		if line == "" || isHeading(p.lines[p.i]) {
+			return
+		}
+		key, val, ok := splitField(line)
+		if !ok {
+			p.problem(p.i+1, `want a "key: value" field line (a blank line separates the fields from the text)`)
+			return
+		}
+		if s.seen[key] {
+			p.problem(p.i+1, "duplicate field %q", key)
+			continue
+		}
+		s.seen[key] = true
+		p.field(s, key, val)
+	}
+}
+
+func (p *parser) field(s *section, key, val string) {
+	switch key {
+	case "audience":
+		s.p.Audiences = p.list(s, key, val, audienceOrder[:])
+	case "kind":
+		s.p.Kinds = p.list(s, key, val, kindOrder[:])
+	case "source":
+		s.p.Source = val
+	case "try":
+		s.p.Try = val
+	case "retired":
+		switch strings.ToLower(val) {
+		case "true":
+			s.retired = true
+		case "false":
+		default:
+			p.problem(p.i+1, `retired must be "true" or "false", got %q`, val)
+		}
+	default:
+		p.problem(p.i+1, "unknown field %q (want audience, kind, source, try, retired; a blank line separates the fields from the text)", key)
+	}
+}
+
+// list parses a comma-separated list, lowercased and without duplicates,
+// reporting values outside allowed.
+func (p *parser) list(s *section, key, val string, allowed []string) []string {
+	var out []string
+	for _, v := range strings.Split(val, ",") {
+		v = strings.ToLower(strings.TrimSpace(v))
+		switch {
+		case v == "" || slices.Contains(out, v):
+		case !slices.Contains(allowed, v):
+			p.problem(p.i+1, "unknown %s %q (want %s)", key, v, strings.Join(allowed, ", "))
+			s.bad[key] = true
+		default:
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// checkSection checks what one prompt needs whatever catalog it joins.
+func (p *parser) checkSection(s *section) {
+	id, line := s.p.ID, s.p.Line
+	if s.retired {
+		if s.p.Text != "" {
+			p.problem(line, "retired prompt %q has text: a retired prompt is only its heading and retired: true", id)
+		}
+		return
+	}
+	if s.p.Text == "" {
+		p.problem(line, "prompt %q has no text", id)
+	}
+	if n := utf8.RuneCountInString(s.p.Text); n > maxTextLen {
+		p.problem(line, "prompt %q text is %d characters, over Slack's limit of %d", id, n, maxTextLen)
+	}
+	if n := utf8.RuneCountInString(s.p.Try); n > maxTextLen {
+		p.problem(line, "prompt %q try is %d characters, over Slack's limit of %d", id, n, maxTextLen)
+	}
+	if len(s.p.Audiences) == 0 && !s.bad["audience"] {
+		p.problem(line, "prompt %q has no audience (want some of %s)", id, strings.Join(audienceOrder[:], ", "))
+	}
+	if len(s.p.Kinds) == 0 && !s.bad["kind"] {
+		p.problem(line, "prompt %q has no kind (want some of %s)", id, strings.Join(kindOrder[:], ", "))
+	}
+}
+
+// joinText turns the text lines of a section into Slack mrkdwn. Authors wrap
+// lines at about 100 columns, and Slack shows every newline as a line break,
+// so lines within a paragraph are joined with a space; paragraphs stay
+// separated by a blank line. A list item or a quote keeps its own line, as a
+// reader of the Markdown file would expect.
+func joinText(lines []string) string {
+	var b strings.Builder
+	blank := false // a blank line came after some text
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "":
+			blank = b.Len() > 0
+			continue
+		case b.Len() == 0:
+		case blank:
+			b.WriteString("\n\n")
+		case startsLine(t):
+			b.WriteByte('\n')
+		default:
+			b.WriteByte(' ')
+		}
+		b.WriteString(t)
+		blank = false
+	}
+	return b.String()
+}
+
+// startsLine reports whether a text line is a list item or a quote, which
+// must not be joined to the line before it.
+func startsLine(t string) bool {
+	for _, mark := range []string{"- ", "* ", "• ", ">"} {
+		if strings.HasPrefix(t, mark) {
+			return true
+		}
+	}
+	digits := len(t) - len(strings.TrimLeft(t, "0123456789"))
+	rest := t[digits:]
+	return digits > 0 && (strings.HasPrefix(rest, ". ") || strings.HasPrefix(rest, ") "))
+}

@@ -1,0 +1,209 @@
+package prompts
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// Shown is one entry of a member's (or a channel's) history: a prompt that
+// was shown, oldest first in a slice.
+type Shown struct {
+	ID    string // the prompt id
+	Theme string // the theme it was picked from
+	// NewCycle marks the first prompt of a new cycle through the theme: the
+	// picker stops reading history there. Store Pick.NewCycle in it.
+	NewCycle bool
+}
+
+// PickOptions narrows what Pick may choose.
+type PickOptions struct {
+	// Theme is the exact id of the theme to pick from (use ResolveTheme on a
+	// member's argument first). Empty means any theme: a theme is chosen
+	// uniformly among those with a prompt of Kind, then a prompt in it.
+	Theme string
+	// Role, if set, is preferred: among the unseen prompts, those whose
+	// audience includes Role are chosen first, then the others, before any
+	// repeat.
+	Role string
+	// Kind, if set, restricts the pool to prompts of that kind:
+	// KindReflection for personal prompts, KindDiscussion for broadcasts.
+	Kind string
+}
+
+// Pick is the prompt chosen and whether it starts a new cycle through its
+// theme.
+type Pick struct {
+	Prompt *Prompt
+	// NewCycle is true for the first prompt ever picked from the theme, and
+	// when every prompt of the pool has been shown and the theme starts over.
+	// Record it in Shown.NewCycle.
+	NewCycle bool
+}
+
+// Pick chooses a prompt that history has not shown in the theme's current
+// cycle, so a member sees every prompt of a theme once before any repeats.
+//
+// The pool is the theme's live prompts of opt.Kind. The current cycle of the
+// theme is the entries of history for that theme since, and including, the
+// newest one with NewCycle set, or all of them if none is set. The unseen
+// prompts are the pool minus the current cycle's ids; ids no longer in the
+// pool (retired, moved, or of another kind) are ignored. When none is unseen
+// a new cycle starts: the whole pool is unseen again, except that the prompt
+// shown last in the theme is not chosen first again when the pool has more
+// than one prompt, so the new cycle also starts in a new order. Among the
+// unseen prompts, those For(opt.Role) are preferred; the choice among them is
+// uniform, drawn from rnd (nil means math/rand/v2's global source). The same
+// catalog, history, options and rnd state give the same pick.
+//
+// History is read backwards from the newest entry and only up to the theme's
+// cycle marker, so a pick costs the number of entries since the cycle began,
+// not the length of the history. It does not allocate unless the theme has
+// more than 256 prompts.
+//
+// Returns a *ThemeError wrapping ErrUnknownTheme when opt.Theme is not a
+// theme, and an error wrapping ErrNoPrompts when the pool is empty.
+func (c *Catalog) Pick(history []Shown, opt PickOptions, rnd *rand.Rand) (Pick, error) {
+	ti, err := c.pickTheme(opt, rnd)
+	if err != nil {
+		return Pick{}, err
+	}
+	t := c.themes[ti]
+	var buf [4]uint64 // enough for 256 prompts in a theme without allocating
+	seen := buf[:]
+	if n := (len(t.Prompts) + 63) / 64; n > len(buf) {
+		seen = make([]uint64, n)
+	}
+	last, shown := c.cycle(history, ti, seen)
+	unseen, pool := count(t, opt.Kind, seen)
+	if pool == 0 {
+		return Pick{}, fmt.Errorf("pick from theme %s, kind %q: %w", t.ID, opt.Kind, ErrNoPrompts)
+	}
+	newCycle := !shown
+	if unseen == 0 {
+		newCycle = true
+		clear(seen)
+		if pool > 1 {
+			if r, ok := c.prompts[last]; ok && r.theme == ti {
+				set(seen, r.pos)
+			}
+		}
+	}
+	return Pick{Prompt: choose(t, opt, seen, rnd), NewCycle: newCycle}, nil
+}
+
+// pickTheme returns the index of the theme opt names or, for any theme, of
+// one chosen uniformly among those with a prompt of opt.Kind.
+func (c *Catalog) pickTheme(opt PickOptions, rnd *rand.Rand) (int, error) {
+	if opt.Theme != "" {
+		i, ok := c.byID[opt.Theme]
+		if !ok {
+			return 0, &ThemeError{Arg: opt.Theme, Err: ErrUnknownTheme}
+		}
+		return i, nil
+	}
+	n := 0
+	for _, t := range c.themes {
+		if hasKind(t, opt.Kind) {
+			n++
+		}
+	}
+	if n == 0 {
+		return 0, fmt.Errorf("pick from any theme, kind %q: %w", opt.Kind, ErrNoPrompts)
+	}
+	k := intN(rnd, n)
+	for i, t := range c.themes {
+		if hasKind(t, opt.Kind) {
+			if k == 0 {
+				return i, nil
+			}
+			k--
+		}
+	}
+	panic("unreachable")
+}
+
+// cycle marks in seen the positions of the theme's prompts shown in its
+// current cycle. It returns the id shown last in the theme, and whether the
+// theme appears in history at all.
+func (c *Catalog) cycle(history []Shown, ti int, seen []uint64) (last string, shown bool) {
+	id := c.themes[ti].ID
+	for i := len(history) - 1; i >= 0; i-- {
+		e := &history[i]
+		if e.Theme != id {
+			continue
+		}
+		if !shown {
+			last, shown = e.ID, true
+		}
+		if r, ok := c.prompts[e.ID]; ok && r.theme == ti {
+			set(seen, r.pos)
+		}
+		if e.NewCycle {
+			break
+		}
+	}
+	return last, shown
+}
+
+// count returns how many prompts of kind in t are unseen, and how many there
+// are in all.
+func count(t *Theme, kind string, seen []uint64) (unseen, pool int) {
+	for j, p := range t.Prompts {
+		if p.Is(kind) {
+			pool++
+			if !isSet(seen, j) {
+				unseen++
+			}
+		}
+	}
+	return unseen, pool
+}
+
+// choose picks uniformly among the unseen prompts of opt.Kind in t, among
+// those For(opt.Role) if there are any. There must be at least one unseen.
+func choose(t *Theme, opt PickOptions, seen []uint64, rnd *rand.Rand) *Prompt {
+	var all, forRole int
+	for j, p := range t.Prompts {
+		if p.Is(opt.Kind) && !isSet(seen, j) {
+			all++
+			if p.For(opt.Role) {
+				forRole++
+			}
+		}
+	}
+	byRole, n := forRole > 0, all
+	if byRole {
+		n = forRole
+	}
+	k := intN(rnd, n)
+	for j, p := range t.Prompts {
+		if !p.Is(opt.Kind) || isSet(seen, j) || (byRole && !p.For(opt.Role)) {
+			continue
+		}
+		if k == 0 {
+			return p
+		}
+		k--
+	}
+	panic("unreachable")
+}
+
+// hasKind reports whether t has a live prompt of kind.
+func hasKind(t *Theme, kind string) bool {
+	for _, p := range t.Prompts {
+		if p.Is(kind) {
+			return true
+		}
+	}
+	return false
+}
+
+func intN(rnd *rand.Rand, n int) int {
+	if rnd == nil {
+		return rand.IntN(n)
+	}
+	return rnd.IntN(n)
+}
+
+func set(bits []uint64, i int)        { bits[i/64] |= 1 << (i % 64) }
+func isSet(bits []uint64, i int) bool { return bits[i/64]&(1<<(i%64)) != 0 }
