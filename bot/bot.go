@@ -1,0 +1,99 @@
+package bot
+
+import (
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mentorbot/mentorbot/prompts"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// Store is the state the bot keeps. *store.DB implements it.
+type Store interface {
+	// User returns the member's settings, zero-valued if they have none yet.
+	User(id string) (store.User, error)
+	// UpdateUser changes the member's settings in one transaction.
+	UpdateUser(id string, fn func(*store.User) error) error
+	// History returns the member's newest limit entries, oldest first.
+	History(userID string, limit int) ([]store.HistoryEntry, error)
+	// AppendHistory records a prompt shown to the member.
+	AppendHistory(userID string, e store.HistoryEntry) error
+}
+
+// historyWindow is how many of a member's newest history entries the picker
+// reads. A cycle through a theme is at most that theme's size, and themes
+// interleave, so a few thousand entries always cover the current cycles.
+const historyWindow = 2000
+
+// Bot answers Slack: commands, buttons and events. Construct it with New, set
+// the exported fields before Run, and do not change them afterwards.
+type Bot struct {
+	Store   Store
+	Catalog *prompts.Catalog
+	Logger  *slog.Logger
+
+	// Command is the slash command name help shows when Slack did not say
+	// which one was typed.
+	Command string
+
+	// Now returns the current time. Can be mocked for tests.
+	Now func() time.Time
+
+	// AckWithin is how long a command may take before the envelope is
+	// acknowledged empty and the answer goes to the response_url instead.
+	// Slack allows 3 seconds.
+	AckWithin time.Duration
+
+	// ShutdownTimeout bounds how long Run waits for in-flight work on exit.
+	ShutdownTimeout time.Duration
+
+	// HTTPClient posts to response_urls.
+	HTTPClient *http.Client
+
+	randMu sync.Mutex
+	rand   *rand.Rand
+
+	routeList []route
+	locks     userLocks
+	seen      *dedupe
+	inflight  sync.WaitGroup // handlers and the writes they leave behind
+	connected atomic.Bool
+}
+
+// New returns a Bot with production defaults. rnd drives every random choice
+// (pass a seeded source in tests); nil means a randomly seeded one.
+func New(st Store, catalog *prompts.Catalog, rnd *rand.Rand) *Bot {
+	if rnd == nil {
+		rnd = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
+	b := &Bot{
+		Store:           st,
+		Catalog:         catalog,
+		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Command:         "/mentor",
+		Now:             time.Now,
+		AckWithin:       2500 * time.Millisecond,
+		ShutdownTimeout: 10 * time.Second,
+		HTTPClient:      &http.Client{Timeout: 10 * time.Second},
+		rand:            rnd,
+		seen:            newDedupe(15 * time.Minute),
+	}
+	b.routeList = b.routes()
+	return b
+}
+
+// Connected reports whether the Socket Mode connection is up.
+func (b *Bot) Connected() bool { return b.connected.Load() }
+
+// withRand runs fn with the bot's random source, which is not safe for
+// concurrent use on its own.
+func (b *Bot) withRand(fn func(*rand.Rand)) {
+	b.randMu.Lock()
+	defer b.randMu.Unlock()
+	fn(b.rand)
+}

@@ -1,0 +1,62 @@
+package bot
+
+import (
+	"context"
+	"strings"
+)
+
+// Command is one slash command invocation, as the handlers see it.
+type Command struct {
+	UserID      string
+	ChannelID   string
+	Name        string   // the slash command as typed, e.g. "/mentor"
+	Sub         string   // the subcommand, lowercased; "" for none
+	Args        []string // the words after the subcommand
+	TriggerID   string
+	ResponseURL string
+}
+
+// handlerFunc answers a command with a reply, or an error that the adapter
+// turns into a member-safe message.
+type handlerFunc func(ctx context.Context, c *Command) (Reply, error)
+
+// route is one subcommand: its name, its arguments as help shows them, what it
+// does in a few words, and the handler.
+type route struct {
+	name    string
+	args    string
+	summary string
+	handle  handlerFunc
+}
+
+// routes is every subcommand at a glance, in the order help lists them.
+// Handlers live in handlers.go.
+func (b *Bot) routes() []route {
+	return []route{
+		{"prompt", "[THEME]", "a prompt to reflect on now; THEME is an id or its first letters", b.cmdPrompt},
+		{"themes", "", "every theme, with how many prompts it has", b.cmdThemes},
+		{"role", "[ic|staff|manager|lead|none]", "prefer prompts written for your role", b.cmdRole},
+		{"help", "", "this help", b.cmdHelp},
+	}
+}
+
+// Dispatch parses the text of a slash command and runs its handler. An empty
+// or unknown subcommand gets the help.
+func (b *Bot) Dispatch(ctx context.Context, c *Command, text string) (Reply, error) {
+	words, err := tokenize(text)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(words) == 0 {
+		return b.cmdHelp(ctx, c)
+	}
+	c.Sub, c.Args = strings.ToLower(words[0]), words[1:]
+	for _, r := range b.routeList {
+		if r.name == c.Sub {
+			return r.handle(ctx, c)
+		}
+	}
+	reply, err := b.cmdHelp(ctx, c)
+	reply.Blocks = append(unknownBlocks(c.Sub), reply.Blocks...)
+	return reply, err
+}

@@ -1,0 +1,197 @@
+package bot
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/mentorbot/mentorbot/store"
+)
+
+func TestDispatch_Help(t *testing.T) {
+	b := newTestBot(t)
+	for _, text := range []string{"", "help", "  HELP "} {
+		r, err := dispatch(t, b, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := blocksText(t, r)
+		for _, want := range []string{"/mentor prompt [THEME]", "/mentor themes", "/mentor role"} {
+			if !strings.Contains(got, want) {
+				t.Fatalf("help for %q lacks %q:\n%s", text, want, got)
+			}
+		}
+	}
+
+	t.Run("Unknown", func(t *testing.T) {
+		r, err := dispatch(t, b, "frobnicate now")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := blocksText(t, r)
+		if !strings.Contains(got, "I don't know `frobnicate`") || !strings.Contains(got, "/mentor prompt") {
+			t.Fatalf("unknown command reply:\n%s", got)
+		}
+	})
+}
+
+func TestDispatch_Themes(t *testing.T) {
+	b := newTestBot(t)
+	r, err := dispatch(t, b, "themes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := blocksText(t, r)
+	for _, want := range []string{"`impostor`  *Impostor syndrome* (3 prompts)", "`daring`  *Daring* (2 prompts)", "`delegation`  *Delegation* (1 prompt)", "Letting experts choose the path."} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("themes lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestDispatch_Prompt(t *testing.T) {
+	t.Run("NoRepeatUntilExhausted", func(t *testing.T) {
+		b := newTestBot(t)
+		seen := map[string]bool{}
+		for i := range 3 {
+			r, err := dispatch(t, b, "prompt impostor")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if seen[r.Text] {
+				t.Fatalf("prompt %d repeats %q before the theme is exhausted", i, r.Text)
+			}
+			seen[r.Text] = true
+		}
+		hist, err := b.Store.History("U1", 0)
+		if err != nil || len(hist) != 3 {
+			t.Fatalf("history = %+v, %v; want 3 entries", hist, err)
+		}
+		if !hist[0].NewCycle || hist[1].NewCycle || hist[2].NewCycle {
+			t.Fatalf("cycle markers = %v %v %v", hist[0].NewCycle, hist[1].NewCycle, hist[2].NewCycle)
+		}
+		// The theme is exhausted: a fourth asks starts a new cycle, not with
+		// the prompt just shown.
+		r, err := dispatch(t, b, "prompt impostor")
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, _ = b.Store.History("U1", 0)
+		if len(hist) != 4 || !hist[3].NewCycle || hist[3].PromptID == hist[2].PromptID {
+			t.Fatalf("new cycle entry = %+v (previous %s)", hist[3], hist[2].PromptID)
+		}
+		if !seen[r.Text] {
+			t.Fatalf("new cycle offered %q, which is not in the theme", r.Text)
+		}
+	})
+
+	t.Run("Prefix", func(t *testing.T) {
+		b := newTestBot(t)
+		r, err := dispatch(t, b, "prompt imp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(blocksText(t, r), "`impostor`") {
+			t.Fatalf("prompt imp did not give an impostor prompt:\n%s", blocksText(t, r))
+		}
+	})
+
+	t.Run("Card", func(t *testing.T) {
+		b := newTestBot(t)
+		r, err := dispatch(t, b, "prompt daring")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := blocksText(t, r)
+		if !strings.Contains(got, "*Daring*") || !strings.Contains(got, "daring question?") || !strings.Contains(got, "Another prompt") {
+			t.Fatalf("card:\n%s", got)
+		}
+	})
+
+	t.Run("DiscussionOnlyTheme", func(t *testing.T) {
+		b := newTestBot(t)
+		r, err := dispatch(t, b, "prompt delegation")
+		if err != nil || !strings.Contains(r.Text, "decide without asking") {
+			t.Fatalf("reply = %q, %v", r.Text, err)
+		}
+	})
+
+	t.Run("ErrUnknownTheme", func(t *testing.T) {
+		b := newTestBot(t)
+		_, err := dispatch(t, b, "prompt mars")
+		if ErrorCode(err) != ENOTFOUND {
+			t.Fatalf("err = %v", err)
+		}
+		msg := ErrorMessage(err)
+		for _, id := range []string{"`impostor`", "`daring`", "`delegation`", "`mars`"} {
+			if !strings.Contains(msg, id) {
+				t.Fatalf("message lacks %s: %q", id, msg)
+			}
+		}
+	})
+
+	t.Run("ErrAmbiguousTheme", func(t *testing.T) {
+		b := newTestBot(t)
+		_, err := dispatch(t, b, "prompt d")
+		if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "`daring` and `delegation`") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+
+	t.Run("ErrTwoThemes", func(t *testing.T) {
+		b := newTestBot(t)
+		if _, err := dispatch(t, b, "prompt daring impostor"); ErrorCode(err) != EINVALID {
+			t.Fatalf("err = %v", err)
+		}
+	})
+
+	t.Run("HostileThemeIsNotEchoed", func(t *testing.T) {
+		b := newTestBot(t)
+		_, err := dispatch(t, b, "prompt <!channel>"+strings.Repeat("z", 200))
+		msg := ErrorMessage(err)
+		if strings.Contains(msg, "<!channel>") || strings.Contains(msg, strings.Repeat("z", 50)) {
+			t.Fatalf("message echoes hostile input: %q", msg)
+		}
+	})
+}
+
+func TestDispatch_Role(t *testing.T) {
+	b := newTestBot(t)
+	if _, err := dispatch(t, b, "role staff"); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := b.Store.User("U1")
+	if u.Role != "staff" {
+		t.Fatalf("role = %q", u.Role)
+	}
+	r, _ := dispatch(t, b, "role")
+	if !strings.Contains(r.Text, "`staff`") {
+		t.Fatalf("role reply = %q", r.Text)
+	}
+	if _, err := dispatch(t, b, "role wizard"); ErrorCode(err) != EINVALID {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := dispatch(t, b, "role none"); err != nil {
+		t.Fatal(err)
+	}
+	u, _ = b.Store.User("U1")
+	if u.Role != "" {
+		t.Fatalf("role after none = %q", u.Role)
+	}
+}
+
+// A failing store is our error: logged, and the member gets the apology.
+func TestDispatch_StoreFailure(t *testing.T) {
+	b := newTestBot(t)
+	b.Store = failingStore{b.Store}
+	_, err := dispatch(t, b, "prompt")
+	if err == nil || ErrorCode(err) != EINTERNAL || ErrorMessage(err) != apology {
+		t.Fatalf("err = %v (%s)", err, ErrorMessage(err))
+	}
+}
+
+type failingStore struct{ Store }
+
+var errDisk = errors.New("disk on fire")
+
+func (failingStore) History(string, int) ([]store.HistoryEntry, error) { return nil, errDisk }

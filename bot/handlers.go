@@ -1,0 +1,164 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"github.com/mentorbot/mentorbot/prompts"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// anyTheme is the button value that asks for a prompt of any theme.
+const anyTheme = "*"
+
+func (b *Bot) cmdHelp(_ context.Context, c *Command) (Reply, error) {
+	return Reply{Text: "How to use " + c.Name, Blocks: helpBlocks(c.Name, b.routeList)}, nil
+}
+
+func (b *Bot) cmdThemes(_ context.Context, c *Command) (Reply, error) {
+	return Reply{Text: "Themes", Blocks: themesBlocks(c.Name, b.Catalog.Themes())}, nil
+}
+
+func (b *Bot) cmdPrompt(ctx context.Context, c *Command) (Reply, error) {
+	theme := anyTheme
+	switch len(c.Args) {
+	case 0:
+	case 1:
+		t, err := b.resolveTheme(c.Name, c.Args[0])
+		if err != nil {
+			return Reply{}, err
+		}
+		theme = t.ID
+	default:
+		return Reply{}, Errorf(EINVALID, "One theme at a time, for example `%s prompt impostor`. `%s themes` lists them.", c.Name, c.Name)
+	}
+	return b.promptReply(ctx, c, theme)
+}
+
+// anotherPrompt answers the "Another prompt" button in place of the card it
+// was clicked in. The theme comes from the button; the member from Slack.
+func (b *Bot) anotherPrompt(ctx context.Context, c *Command, theme string) (Reply, error) {
+	if theme != anyTheme {
+		if _, ok := b.Catalog.Theme(theme); !ok {
+			theme = anyTheme // retired since the card was sent
+		}
+	}
+	r, err := b.promptReply(ctx, c, theme)
+	r.ReplaceOriginal = true
+	return r, err
+}
+
+// promptReply picks a reflection prompt for the member and renders it.
+func (b *Bot) promptReply(ctx context.Context, c *Command, theme string) (Reply, error) {
+	opts := prompts.PickOptions{Kind: prompts.KindReflection}
+	if theme != anyTheme {
+		opts.Theme = theme
+	}
+	pick, err := b.pickFor(ctx, c.UserID, opts)
+	if errors.Is(err, prompts.ErrNoPrompts) && opts.Kind != "" {
+		// A theme an operator added with discussion topics only.
+		opts.Kind = ""
+		pick, err = b.pickFor(ctx, c.UserID, opts)
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	p := pick.Prompt
+	t, _ := b.Catalog.Theme(p.Theme)
+	return Reply{Text: p.Text, Blocks: promptBlocks(t, p, theme)}, nil
+}
+
+// pickFor chooses a prompt the member has not seen in the current cycle and
+// records it. The member's lock is held from reading the history until the
+// new entry is written, so two quick commands never pick the same prompt; the
+// write itself happens after the reply goes out (it joins a group commit).
+func (b *Bot) pickFor(ctx context.Context, userID string, opts prompts.PickOptions) (prompts.Pick, error) {
+	unlock := b.locks.lock(userID)
+	locked := true
+	defer func() {
+		if locked {
+			unlock()
+		}
+	}()
+	u, err := b.Store.User(userID)
+	if err != nil {
+		return prompts.Pick{}, fmt.Errorf("read user %s: %w", userID, err)
+	}
+	opts.Role = u.Role
+	hist, err := b.Store.History(userID, historyWindow)
+	if err != nil {
+		return prompts.Pick{}, fmt.Errorf("read history of %s: %w", userID, err)
+	}
+	shown := make([]prompts.Shown, len(hist))
+	for i, h := range hist {
+		shown[i] = prompts.Shown{ID: h.PromptID, Theme: h.Theme, NewCycle: h.NewCycle}
+	}
+	var pick prompts.Pick
+	b.withRand(func(r *rand.Rand) { pick, err = b.Catalog.Pick(shown, opts, r) })
+	if err != nil {
+		return prompts.Pick{}, err
+	}
+	entry := store.HistoryEntry{PromptID: pick.Prompt.ID, Theme: pick.Prompt.Theme, At: b.Now(), NewCycle: pick.NewCycle}
+	locked = false
+	b.goWork(func() {
+		defer unlock()
+		if err := b.Store.AppendHistory(userID, entry); err != nil {
+			b.Logger.ErrorContext(ctx, "history not recorded", "user", userID, "prompt", entry.PromptID, "err", err)
+		}
+	})
+	return pick, nil
+}
+
+// resolveTheme finds the theme a member named by id or unique prefix.
+func (b *Bot) resolveTheme(name, arg string) (*prompts.Theme, error) {
+	t, err := b.Catalog.ResolveTheme(arg)
+	if err == nil {
+		return t, nil
+	}
+	var te *prompts.ThemeError
+	switch {
+	case errors.As(err, &te) && errors.Is(err, prompts.ErrAmbiguousTheme):
+		return nil, Errorf(EINVALID, "`%s` could be %s. Type a few more letters.", clip(arg), codeList(te.Candidates))
+	case errors.Is(err, prompts.ErrUnknownTheme):
+		ids := make([]string, 0, len(b.Catalog.Themes()))
+		for _, t := range b.Catalog.Themes() {
+			ids = append(ids, t.ID)
+		}
+		return nil, Errorf(ENOTFOUND, "I don't know the theme `%s`. Try one of %s (`%s themes` describes them).", clip(arg), codeList(ids), name)
+	default:
+		return nil, err
+	}
+}
+
+var roles = []string{"ic", "staff", "manager", "lead"}
+
+func (b *Bot) cmdRole(_ context.Context, c *Command) (Reply, error) {
+	if len(c.Args) == 0 {
+		u, err := b.Store.User(c.UserID)
+		if err != nil {
+			return Reply{}, fmt.Errorf("read user %s: %w", c.UserID, err)
+		}
+		if u.Role == "" {
+			return textReply(fmt.Sprintf("No role set: you get prompts written for everyone. Set one with `%s role ic` (or %s).", c.Name, codeList(roles))), nil
+		}
+		return textReply(fmt.Sprintf("Your role is `%s`: prompts written for it come first. `%s role none` clears it.", u.Role, c.Name)), nil
+	}
+	role := strings.ToLower(c.Args[0])
+	if role == "none" || role == "all" {
+		role = ""
+	} else if len(c.Args) > 1 || !slices.Contains(roles, role) {
+		return Reply{}, Errorf(EINVALID, "Roles are %s, or `none`. For example `%s role staff`.", codeList(roles), c.Name)
+	}
+	err := b.Store.UpdateUser(c.UserID, func(u *store.User) error { u.Role = role; return nil })
+	if err != nil {
+		return Reply{}, fmt.Errorf("set role of %s: %w", c.UserID, err)
+	}
+	if role == "" {
+		return textReply("Role cleared: you get prompts written for everyone."), nil
+	}
+	return textReply(fmt.Sprintf("Role set to `%s`: prompts written for it come first.", role)), nil
+}

@@ -1,0 +1,158 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// maxAckBytes keeps an ack payload well under the 20 KB frame Slack silently
+// drops, leaving room for the envelope around it.
+const maxAckBytes = 16 * 1024
+
+// Reply is what a handler answers: a message only the member sees.
+type Reply struct {
+	Text   string        // notification and fallback text
+	Blocks []slack.Block // the message itself
+	// ReplaceOriginal replaces the message a button was clicked in.
+	ReplaceOriginal bool
+}
+
+// message is a reply as Slack wants it in an ack or at a response_url.
+type message struct {
+	ResponseType    string        `json:"response_type,omitempty"`
+	Text            string        `json:"text"`
+	Blocks          []slack.Block `json:"blocks,omitempty"`
+	ReplaceOriginal bool          `json:"replace_original,omitempty"`
+}
+
+func (r Reply) message() message {
+	return message{ResponseType: "ephemeral", Text: r.Text, Blocks: r.Blocks, ReplaceOriginal: r.ReplaceOriginal}
+}
+
+// result is a handler's outcome.
+type result struct {
+	reply Reply
+	err   error
+}
+
+// serveSlash is the one adapter from a slash command envelope to a handler:
+// it runs the handler, acks with its reply when the reply is ready within
+// AckWithin and small enough, and otherwise acks empty and delivers the reply
+// to the command's response_url.
+func (b *Bot) serveSlash(ctx context.Context, ack Acker, req socketmode.Request, sc slack.SlashCommand) {
+	start := b.Now()
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if !b.seen.first("env:"+req.EnvelopeID, start) {
+		b.ackEmpty(ack, req)
+		b.Logger.Debug("duplicate envelope ignored", "envelope", req.EnvelopeID)
+		return
+	}
+	name := sc.Command
+	if name == "" {
+		name = b.Command
+	}
+	c := &Command{UserID: sc.UserID, ChannelID: sc.ChannelID, Name: name, TriggerID: sc.TriggerID, ResponseURL: sc.ResponseURL}
+	done := make(chan result, 1)
+	go func() { done <- b.runHandler(ctx, c, func() (Reply, error) { return b.Dispatch(ctx, c, sc.Text) }) }()
+
+	var res result
+	timer := time.NewTimer(b.AckWithin)
+	defer timer.Stop()
+	select {
+	case res = <-done:
+		msg := b.replyMessage(c, res)
+		if payload, ok := fitAck(msg); ok {
+			if err := ack.Ack(req, payload); err != nil {
+				b.Logger.Error("ack failed", "envelope", req.EnvelopeID, "err", err)
+			}
+			break
+		}
+		b.ackEmpty(ack, req)
+		b.respond(ctx, c.ResponseURL, msg)
+	case <-timer.C:
+		b.ackEmpty(ack, req)
+		res = <-done
+		b.respond(ctx, c.ResponseURL, b.replyMessage(c, res))
+	}
+	b.logCommand(c, res.err, start)
+}
+
+// runHandler calls fn, turning a panic into an error so one bad command can
+// never take the bot down or leave the member without an answer.
+func (b *Bot) runHandler(ctx context.Context, c *Command, fn func() (Reply, error)) (res result) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.Logger.ErrorContext(ctx, "handler panicked", "user", c.UserID, "sub", c.Sub, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			res = result{err: fmt.Errorf("panic in %q: %v", c.Sub, p)}
+		}
+	}()
+	reply, err := fn()
+	return result{reply: reply, err: err}
+}
+
+// replyMessage turns a handler's outcome into the message the member sees.
+// Our own errors are logged with context; the member gets the apology.
+func (b *Bot) replyMessage(c *Command, res result) message {
+	if res.err == nil {
+		return res.reply.message()
+	}
+	if ErrorCode(res.err) == EINTERNAL {
+		b.Logger.Error("command failed", "user", c.UserID, "sub", c.Sub, "err", res.err)
+	}
+	text := ErrorMessage(res.err)
+	return message{ResponseType: "ephemeral", Text: text, Blocks: errorBlocks(text)}
+}
+
+// fitAck returns msg as an ack payload if it fits under Slack's frame limit.
+func fitAck(msg message) (json.RawMessage, bool) {
+	raw, err := json.Marshal(msg)
+	if err != nil || len(raw) > maxAckBytes {
+		return nil, false
+	}
+	return raw, true
+}
+
+// respond posts msg to a response_url, for replies that missed the ack.
+func (b *Bot) respond(ctx context.Context, url string, msg message) {
+	if url == "" {
+		b.Logger.Error("reply lost: no response_url")
+		return
+	}
+	if _, ok := fitAck(msg); !ok {
+		// Even the response_url has limits; keep the words, drop the layout.
+		msg.Blocks = nil
+		if len(msg.Text) > 3000 {
+			msg.Text = msg.Text[:3000]
+		}
+	}
+	wm := &slack.WebhookMessage{Text: msg.Text, ResponseType: msg.ResponseType, ReplaceOriginal: msg.ReplaceOriginal}
+	if len(msg.Blocks) > 0 {
+		wm.Blocks = &slack.Blocks{BlockSet: msg.Blocks}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := slack.PostWebhookCustomHTTPContext(ctx, url, b.HTTPClient, wm); err != nil {
+		b.Logger.Error("reply to response_url failed", "err", err)
+	}
+}
+
+// logCommand writes the one line per command an operator reads.
+func (b *Bot) logCommand(c *Command, err error, start time.Time) {
+	outcome := "ok"
+	level := slog.LevelInfo
+	if err != nil {
+		outcome = ErrorCode(err)
+		if outcome == EINTERNAL {
+			level = slog.LevelError
+		}
+	}
+	b.Logger.Log(context.Background(), level, "command", "user", c.UserID, "sub", c.Sub, "outcome", outcome, "duration", b.Now().Sub(start))
+}

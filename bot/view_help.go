@@ -1,0 +1,101 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mentorbot/mentorbot/prompts"
+	"github.com/slack-go/slack"
+)
+
+// sectionLimit is Slack's limit on a section's text; we stay a little under.
+const sectionLimit = 2900
+
+func mrkdwn(text string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, text, false, false)
+}
+
+func plain(text string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, text, false, false)
+}
+
+func section(text string) slack.Block { return slack.NewSectionBlock(mrkdwn(text), nil, nil) }
+
+func contextLine(text string) slack.Block { return slack.NewContextBlock("", mrkdwn(text)) }
+
+// textReply is a reply of one paragraph.
+func textReply(text string) Reply { return Reply{Text: text, Blocks: []slack.Block{section(text)}} }
+
+func errorBlocks(text string) []slack.Block { return []slack.Block{section(text)} }
+
+func unknownBlocks(sub string) []slack.Block {
+	return []slack.Block{section(fmt.Sprintf("I don't know `%s`. Here is what I can do:", clip(sub)))}
+}
+
+// helpBlocks lists every subcommand, one line each.
+func helpBlocks(name string, routes []route) []slack.Block {
+	var sb strings.Builder
+	for _, r := range routes {
+		usage := strings.TrimSpace(r.name + " " + r.args)
+		fmt.Fprintf(&sb, "`%s %s`  %s\n", name, usage, r.summary)
+	}
+	return []slack.Block{
+		slack.NewHeaderBlock(plain("mentorbot")),
+		section("Prompts about the human side of engineering: impostor syndrome, the last mile, vision, empathy, daring. Everything I send you here is visible only to you."),
+		section(strings.TrimRight(sb.String(), "\n")),
+		contextLine(fmt.Sprintf("Start with `%s prompt`, or `%s themes` to choose one.", name, name)),
+	}
+}
+
+// themesBlocks lists every theme with its id, title, summary and size. Lines
+// are grouped into as few sections as fit, so an operator's catalog of many
+// themes stays within Slack's block limits.
+func themesBlocks(name string, themes []*prompts.Theme) []slack.Block {
+	blocks := []slack.Block{slack.NewHeaderBlock(plain("Themes"))}
+	var sb strings.Builder
+	for _, t := range themes {
+		line := fmt.Sprintf("`%s`  *%s* (%s)\n%s\n", t.ID, t.Title, plural(len(t.Prompts), "prompt"), t.Summary)
+		if sb.Len()+len(line) > sectionLimit {
+			blocks = append(blocks, section(strings.TrimRight(sb.String(), "\n")))
+			sb.Reset()
+		}
+		sb.WriteString(line)
+	}
+	if sb.Len() > 0 {
+		blocks = append(blocks, section(strings.TrimRight(sb.String(), "\n")))
+	}
+	return append(blocks, contextLine(fmt.Sprintf("`%s prompt THEME` for one of them; the first letters are enough, as in `%s prompt imp`.", name, name)))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// clip makes member input safe to quote back: short, one line, no markup.
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = strings.NewReplacer("`", "'", "&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	if utf8.RuneCountInString(s) > 40 {
+		s = string([]rune(s)[:40]) + "…"
+	}
+	return s
+}
+
+// codeList renders ids as `a`, `b` and `c`.
+func codeList(ids []string) string {
+	quoted := make([]string, len(ids))
+	for i, id := range ids {
+		quoted[i] = "`" + id + "`"
+	}
+	switch len(quoted) {
+	case 0:
+		return ""
+	case 1:
+		return quoted[0]
+	}
+	return strings.Join(quoted[:len(quoted)-1], ", ") + " and " + quoted[len(quoted)-1]
+}
