@@ -55,7 +55,7 @@ func themesBlocks(name string, themes []*prompts.Theme) []slack.Block {
 	blocks := []slack.Block{slack.NewHeaderBlock(plain("Themes"))}
 	var sb strings.Builder
 	for _, t := range themes {
-		line := fmt.Sprintf("`%s`  *%s* (%s)\n%s\n", t.ID, t.Title, plural(len(t.Prompts), "prompt"), t.Summary)
+		line := fmt.Sprintf("`%s`  *%s* (%s)\n%s\n", t.ID, escape(t.Title), plural(len(t.Prompts), "prompt"), escape(t.Summary))
 		if sb.Len()+len(line) > sectionLimit {
 			blocks = append(blocks, section(strings.TrimRight(sb.String(), "\n")))
 			sb.Reset()
@@ -77,12 +77,11 @@ func plural(n int, word string) string {
 
 // clip makes member input safe to quote back: short, one line, no markup.
 func clip(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	s = strings.NewReplacer("`", "'", "&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	s = strings.ReplaceAll(strings.Join(strings.Fields(s), " "), "`", "'")
 	if utf8.RuneCountInString(s) > 40 {
 		s = string([]rune(s)[:40]) + "…"
 	}
-	return s
+	return escape(s)
 }
 
 // codeList renders ids as `a`, `b` and `c`.

@@ -16,18 +16,25 @@ func promptBlocks(t *prompts.Theme, p *prompts.Prompt, askedTheme string) []slac
 		title = t.Title
 	}
 	blocks := []slack.Block{
-		contextLine("*" + title + "*  ·  `" + p.Theme + "`"),
-		section(quoteLines(p.Text)),
+		contextLine("*" + escape(title) + "*  ·  `" + p.Theme + "`"),
+		section(quoteLines(escape(p.Text))),
 	}
 	if p.Try != "" {
-		blocks = append(blocks, section("*Try this week:* "+p.Try))
+		blocks = append(blocks, section("*Try this week:* "+escape(p.Try)))
 	}
 	if p.Source != "" {
-		blocks = append(blocks, contextLine("From "+p.Source))
+		blocks = append(blocks, contextLine("From "+escape(p.Source)))
 	}
 	another := slack.NewButtonBlockElement(actionAnotherPrompt, askedTheme, plain("Another prompt"))
 	return append(blocks, slack.NewActionBlock("prompt.actions", another))
 }
+
+// escape makes catalog text literal for Slack's mrkdwn, where &, < and >
+// are control characters (<!channel> would ping a whole channel). Bold and
+// italics still work; bare URLs are still linked by Slack.
+func escape(s string) string { return mrkdwnEscaper.Replace(s) }
+
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // quoteLines renders text as a Slack block quote, paragraph breaks included.
 func quoteLines(text string) string {

@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mentorbot/mentorbot/prompts"
+	"github.com/slack-go/slack"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// golden compares blocks, as Slack would receive them, with testdata/NAME.
+func golden(t *testing.T, name string, blocks []slack.Block) {
+	t.Helper()
+	got, err := json.MarshalIndent(blocks, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./bot -run %s -update to create it)", err, t.Name())
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s differs from the golden file; if the change is intended, run go test ./bot -run %s -update\ngot:\n%s", path, t.Name(), got)
+	}
+}
+
+func builtin(t *testing.T) *prompts.Catalog {
+	t.Helper()
+	c, err := prompts.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestGolden_Themes(t *testing.T) {
+	golden(t, "themes.golden.json", themesBlocks("/mentor", builtin(t).Themes()))
+}
+
+func TestGolden_PromptCard(t *testing.T) {
+	c := builtin(t)
+	p, ok := c.Prompt("impostor-quiet-question")
+	if !ok {
+		t.Fatal("impostor-quiet-question is gone from the catalog; pick another prompt for this golden file")
+	}
+	th, _ := c.Theme(p.Theme)
+	golden(t, "prompt-card.golden.json", promptBlocks(th, p, "impostor"))
+}
+
+func TestGolden_Help(t *testing.T) {
+	b := newTestBot(t)
+	golden(t, "help.golden.json", helpBlocks("/mentor", b.routeList))
+}
+
+// The themes view must stay inside Slack's limits however many themes an
+// operator adds: at most 50 blocks, sections under 3,000 characters.
+func TestThemesBlocks_ManyThemes(t *testing.T) {
+	var themes []*prompts.Theme
+	for i := range 200 {
+		themes = append(themes, &prompts.Theme{ID: "t" + string(rune('a'+i%26)), Title: "A theme with a long enough title", Summary: "A summary line that is long enough to matter when two hundred of them are listed."})
+	}
+	blocks := themesBlocks("/mentor", themes)
+	if len(blocks) > 50 {
+		t.Fatalf("%d blocks, Slack allows 50", len(blocks))
+	}
+	for _, b := range blocks {
+		if s, ok := b.(*slack.SectionBlock); ok && len(s.Text.Text) >= 3000 {
+			t.Fatalf("section of %d characters", len(s.Text.Text))
+		}
+	}
+}
