@@ -12,9 +12,9 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// maxAckBytes keeps an ack payload well under the 20 KB frame Slack silently
-// drops, leaving room for the envelope around it.
-const maxAckBytes = 16 * 1024
+// maxResponseBytes bounds a message posted to a response_url, which has
+// limits of its own; a larger reply keeps its words and drops its layout.
+const maxResponseBytes = 16 * 1024
 
 // Reply is what a handler answers: a message only the member sees.
 type Reply struct {
@@ -44,8 +44,8 @@ type result struct {
 
 // serveSlash is the one adapter from a slash command envelope to a handler:
 // it runs the handler, acks with its reply when the reply is ready within
-// AckWithin and small enough, and otherwise acks empty and delivers the reply
-// to the command's response_url.
+// AckWithin and under Slack's 20 KB ack limit, and otherwise acks empty and
+// delivers the reply to the command's response_url.
 func (b *Bot) serveSlash(ctx context.Context, ack Acker, req socketmode.Request, sc slack.SlashCommand) {
 	start := b.Now()
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
@@ -69,14 +69,14 @@ func (b *Bot) serveSlash(ctx context.Context, ack Acker, req socketmode.Request,
 	select {
 	case res = <-done:
 		msg := b.replyMessage(c, res)
-		if payload, ok := fitAck(msg); ok {
-			if err := ack.Ack(req, payload); err != nil {
-				b.Logger.Error("ack failed", "envelope", req.EnvelopeID, "err", err)
-			}
-			break
+		// slack-go refuses (with an error, before sending) an ack of 20 KB
+		// or more, which Slack would silently drop; such a reply goes to the
+		// response_url instead.
+		if err := ack.Ack(req, msg); err != nil {
+			b.Logger.Warn("reply too large for the ack, sending it to the response_url", "envelope", req.EnvelopeID, "err", err)
+			b.ackEmpty(ack, req)
+			b.respond(ctx, c.ResponseURL, msg)
 		}
-		b.ackEmpty(ack, req)
-		b.respond(ctx, c.ResponseURL, msg)
 	case <-timer.C:
 		b.ackEmpty(ack, req)
 		res = <-done
@@ -111,13 +111,10 @@ func (b *Bot) replyMessage(c *Command, res result) message {
 	return message{ResponseType: "ephemeral", Text: text, Blocks: errorBlocks(text)}
 }
 
-// fitAck returns msg as an ack payload if it fits under Slack's frame limit.
-func fitAck(msg message) (json.RawMessage, bool) {
+// fits reports whether msg is small enough for a response_url.
+func fits(msg message) bool {
 	raw, err := json.Marshal(msg)
-	if err != nil || len(raw) > maxAckBytes {
-		return nil, false
-	}
-	return raw, true
+	return err == nil && len(raw) <= maxResponseBytes
 }
 
 // respond posts msg to a response_url, for replies that missed the ack.
@@ -126,7 +123,7 @@ func (b *Bot) respond(ctx context.Context, url string, msg message) {
 		b.Logger.Error("reply lost: no response_url")
 		return
 	}
-	if _, ok := fitAck(msg); !ok {
+	if !fits(msg) {
 		// Even the response_url has limits; keep the words, drop the layout.
 		msg.Blocks = nil
 		if len(msg.Text) > 3000 {

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,7 +16,8 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// fakeAcker records acks as Slack would receive them.
+// fakeAcker records acks as Slack would receive them. Like slack-go's
+// socketmode.Client, it refuses a response of 20 KB or more with an error.
 type fakeAcker struct {
 	mu   sync.Mutex
 	acks map[string][]json.RawMessage // envelope id -> payloads ("null" for empty)
@@ -29,6 +31,10 @@ func (f *fakeAcker) Ack(req socketmode.Request, payload ...any) error {
 	raw, err := json.Marshal(p)
 	if err != nil {
 		return err
+	}
+	frame, _ := json.Marshal(socketmode.Response{EnvelopeID: req.EnvelopeID, Payload: p})
+	if len(frame) >= 20*1024 {
+		return fmt.Errorf("socket mode response (%d bytes) meets or exceeds Slack's limit", len(frame))
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
