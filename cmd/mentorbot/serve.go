@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot"
+	"github.com/mentorbot/mentorbot/prompts"
+	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// serve runs the bot against Slack until ctx is cancelled.
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("serve takes no arguments; it is configured by environment variables")
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	a, err := newApp(cfg, newLogger(stderr, slog.LevelInfo), nil)
+	if err != nil {
+		return err
+	}
+	return a.run(ctx)
+}
+
+// app is one running bot: its database, its Slack clients and the bot.
+type app struct {
+	cfg    Config
+	logger *slog.Logger
+	db     *store.DB
+	api    *slack.Client
+	sm     *socketmode.Client
+	bot    *bot.Bot
+}
+
+// newApp wires the packages together. It opens the database first, so a
+// second process fails at once with "in use" before touching the network.
+// rnd may be nil.
+func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand) (*app, error) {
+	catalog, err := loadCatalog(cfg.PromptsDir)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(cfg.DBPath, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	httpClient := &http.Client{Timeout: 30 * time.Second}
+	api := slack.New(cfg.BotToken,
+		slack.OptionAppLevelToken(cfg.AppToken),
+		slack.OptionAPIURL(cfg.APIURL),
+		slack.OptionHTTPClient(httpClient),
+		// slack-go retries nothing unless told to: 429s (honouring
+		// Retry-After), 5xx and dropped connections, a few times.
+		slack.OptionRetryConfig(retryConfig()),
+	)
+	b := bot.New(db, catalog, rnd)
+	b.Logger = logger
+	b.Command = cfg.Command
+	b.HTTPClient = httpClient
+	return &app{cfg: cfg, logger: logger, db: db, api: api, sm: socketmode.New(api), bot: b}, nil
+}
+
+func retryConfig() slack.RetryConfig {
+	cfg := slack.DefaultRetryConfig()
+	cfg.Handlers = append(slack.AllBuiltinRetryHandlers(cfg), slack.NewServerErrorRetryHandler(cfg))
+	return cfg
+}
+
+// loadCatalog loads the built-in prompts and the operator's directory, if any.
+// A bad operator file stops the program with file:line: what is wrong.
+func loadCatalog(dir string) (*prompts.Catalog, error) {
+	c, err := prompts.Builtin()
+	if err != nil {
+		return nil, fmt.Errorf("built-in prompts: %w", err)
+	}
+	if dir == "" {
+		return c, nil
+	}
+	c, err = c.WithOverlay(dir)
+	if err != nil {
+		return nil, fmt.Errorf("MENTOR_PROMPTS_DIR:\n%w", err)
+	}
+	return c, nil
+}
+
+// run checks the bot token, serves until ctx is done, and closes the database.
+func (a *app) run(ctx context.Context) (err error) {
+	defer func() {
+		if cerr := a.db.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	if err := a.checkAuth(ctx); err != nil {
+		return err
+	}
+	a.logger.Info("mentorbot starting", "db", a.cfg.DBPath, "command", a.cfg.Command, "prompts", a.bot.Catalog.Len())
+	if err := a.bot.Run(ctx, a.sm); err != nil {
+		if isAuthError(err) {
+			return fmt.Errorf("SLACK_APP_TOKEN: Slack rejected it (%v); use an app-level token with connections:write", slackError(err))
+		}
+		return err
+	}
+	a.logger.Info("mentorbot stopped")
+	return nil
+}
+
+// checkAuth calls auth.test with the bot token. A token Slack rejects stops
+// the program; Slack being unreachable is retried until ctx ends, like the
+// socket itself.
+func (a *app) checkAuth(ctx context.Context) error {
+	delay := time.Second
+	for {
+		resp, err := a.api.AuthTestContext(ctx)
+		if err == nil {
+			a.logger.Info("authenticated", "team", resp.Team, "bot_user", resp.UserID)
+			return nil
+		}
+		if isAuthError(err) {
+			return fmt.Errorf("SLACK_BOT_TOKEN: Slack rejected it (%v); copy the Bot User OAuth Token (xoxb-) again", slackError(err))
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		a.logger.Warn("cannot reach Slack, retrying", "err", err, "in", delay)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, time.Minute)
+	}
+}
+
+// authErrors are the Slack errors that no retry will fix.
+var authErrors = []string{"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type"}
+
+func isAuthError(err error) bool { return slackError(err) != "" }
+
+func slackError(err error) string {
+	var se slack.SlackErrorResponse
+	msg := err.Error()
+	if errors.As(err, &se) {
+		msg = se.Err
+	}
+	for _, a := range authErrors {
+		if strings.Contains(msg, a) {
+			return a
+		}
+	}
+	return ""
+}
+
+// newLogger logs JSON when stderr is not a terminal (a container, systemd),
+// and readable text when a person is watching.
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			return slog.New(slog.NewTextHandler(w, opts))
+		}
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
