@@ -8,20 +8,29 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/mentorbot/mentorbot/bot/slacksim"
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/slack-go/slack"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// golden compares blocks, as Slack would receive them, with testdata/NAME.
+// golden compares blocks, as Slack would receive them, with
+// testdata/NAME.golden.json, and their plain-text rendering (what `try`
+// shows) with testdata/NAME.golden.txt.
 func golden(t *testing.T, name string, blocks []slack.Block) {
 	t.Helper()
-	got, err := json.MarshalIndent(blocks, "", "  ")
+	raw, err := json.MarshalIndent(blocks, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = append(got, '\n')
+	compareGolden(t, name+".golden.json", append(raw, '\n'))
+	text, _ := slacksim.Render("", raw)
+	compareGolden(t, name+".golden.txt", []byte(text))
+}
+
+func compareGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
 	path := filepath.Join("testdata", name)
 	if *update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
@@ -47,7 +56,7 @@ func builtin(t *testing.T) *prompts.Catalog {
 }
 
 func TestGolden_Themes(t *testing.T) {
-	golden(t, "themes.golden.json", themesBlocks("/mentor", builtin(t).Themes()))
+	golden(t, "themes", themesBlocks("/mentor", builtin(t).Themes()))
 }
 
 func TestGolden_PromptCard(t *testing.T) {
@@ -57,12 +66,12 @@ func TestGolden_PromptCard(t *testing.T) {
 		t.Fatal("impostor-quiet-question is gone from the catalog; pick another prompt for this golden file")
 	}
 	th, _ := c.Theme(p.Theme)
-	golden(t, "prompt-card.golden.json", promptBlocks(th, p, "impostor"))
+	golden(t, "prompt-card", promptBlocks(th, p, "impostor"))
 }
 
 func TestGolden_Help(t *testing.T) {
 	b := newTestBot(t)
-	golden(t, "help.golden.json", helpBlocks("/mentor", b.routeList))
+	golden(t, "help", helpBlocks("/mentor", b.routeList))
 }
 
 // The themes view must stay inside Slack's limits however many themes an
