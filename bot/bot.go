@@ -55,6 +55,9 @@ type Bot struct {
 	// HTTPClient posts to response_urls.
 	HTTPClient *http.Client
 
+	// Metrics receives counts and latencies; never nil.
+	Metrics Metrics
+
 	randMu sync.Mutex
 	rand   *rand.Rand
 
@@ -63,6 +66,7 @@ type Bot struct {
 	seen      *dedupe
 	inflight  sync.WaitGroup // handlers and the writes they leave behind
 	connected atomic.Bool
+	connects  atomic.Int64
 }
 
 // New returns a Bot with production defaults. rnd drives every random choice
@@ -80,6 +84,7 @@ func New(st Store, catalog *prompts.Catalog, rnd *rand.Rand) *Bot {
 		AckWithin:       2500 * time.Millisecond,
 		ShutdownTimeout: 10 * time.Second,
 		HTTPClient:      &http.Client{Timeout: 10 * time.Second},
+		Metrics:         nopMetrics{},
 		rand:            rnd,
 		seen:            newDedupe(15 * time.Minute),
 	}

@@ -58,5 +58,7 @@ func (b *Bot) Dispatch(ctx context.Context, c *Command, text string) (Reply, err
 	}
 	reply, err := b.cmdHelp(ctx, c)
 	reply.Blocks = append(unknownBlocks(c.Sub), reply.Blocks...)
+	// Logs and metrics label by subcommand; keep member text out of them.
+	c.Sub = "unknown"
 	return reply, err
 }

@@ -69,6 +69,7 @@ func (b *Bot) serveSlash(ctx context.Context, ack Acker, req socketmode.Request,
 	select {
 	case res = <-done:
 		msg := b.replyMessage(c, res)
+		b.Metrics.Ack(b.Now().Sub(start))
 		// slack-go refuses (with an error, before sending) an ack of 20 KB
 		// or more, which Slack would silently drop; such a reply goes to the
 		// response_url instead.
@@ -79,6 +80,7 @@ func (b *Bot) serveSlash(ctx context.Context, ack Acker, req socketmode.Request,
 		}
 	case <-timer.C:
 		b.ackEmpty(ack, req)
+		b.Metrics.Ack(b.Now().Sub(start))
 		res = <-done
 		b.respond(ctx, c.ResponseURL, b.replyMessage(c, res))
 	}
@@ -151,5 +153,7 @@ func (b *Bot) logCommand(c *Command, err error, start time.Time) {
 			level = slog.LevelError
 		}
 	}
-	b.Logger.Log(context.Background(), level, "command", "user", c.UserID, "sub", c.Sub, "outcome", outcome, "duration", b.Now().Sub(start))
+	d := b.Now().Sub(start)
+	b.Metrics.Command(c.Sub, outcome, d)
+	b.Logger.Log(context.Background(), level, "command", "user", c.UserID, "sub", c.Sub, "outcome", outcome, "duration", d)
 }

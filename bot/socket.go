@@ -88,6 +88,9 @@ func (b *Bot) handleEvent(ctx context.Context, ack Acker, evt socketmode.Event) 
 		b.Logger.Info("connecting to Slack")
 	case socketmode.EventTypeConnected:
 		b.connected.Store(true)
+		if b.connects.Add(1) > 1 {
+			b.Metrics.Reconnect()
+		}
 		b.Logger.Info("connected to Slack")
 	case socketmode.EventTypeHello:
 		b.connected.Store(true)
