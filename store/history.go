@@ -1,8 +1,8 @@
 package store
 
 import (
-	"bytes"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -36,30 +36,19 @@ func (db *DB) History(userID string, limit int) ([]HistoryEntry, error) {
 // readHistory walks the member's keys backwards from the end of their prefix,
 // so reading the newest entries costs the number of entries read.
 func readHistory(tx *bolt.Tx, userID string, limit int) ([]HistoryEntry, error) {
-	prefix := userPrefix(userID)
-	c := tx.Bucket(bucketHistory).Cursor()
-	// The first key after the prefix range: the prefix with its last byte bumped.
-	end := append(bytes.Clone(prefix[:len(prefix)-1]), 1)
-	k, v := c.Seek(end)
-	if k == nil {
-		k, v = c.Last()
-	} else {
-		k, v = c.Prev()
-	}
 	var rev []HistoryEntry
-	for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
-		if limit > 0 && len(rev) == limit {
-			break
-		}
+	err := eachNewest(tx.Bucket(bucketHistory), userPrefix(userID), func(_, v []byte) (bool, error) {
 		e, err := decodeHistory(v)
 		if err != nil {
-			return nil, fmt.Errorf("user %s: %w", userID, err)
+			return false, fmt.Errorf("user %s: %w", userID, err)
 		}
 		rev = append(rev, e)
+		return limit <= 0 || len(rev) < limit, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
-		rev[i], rev[j] = rev[j], rev[i]
-	}
+	slices.Reverse(rev)
 	return rev, nil
 }
 
@@ -74,16 +63,27 @@ func (db *DB) AppendHistory(userID string, e HistoryEntry) error {
 	if err != nil {
 		return fmt.Errorf("encode history for %s: %w", userID, err)
 	}
-	err = db.bolt.Batch(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketHistory)
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		return b.Put(seqKey(userID, seq), enc)
-	})
+	err = db.bolt.Batch(func(tx *bolt.Tx) error { return putHistory(tx, userID, enc) })
 	if err != nil {
 		return fmt.Errorf("append history for %s: %w", userID, err)
 	}
 	return nil
+}
+
+// appendHistory adds an entry inside a caller's transaction.
+func appendHistory(tx *bolt.Tx, userID string, e HistoryEntry) error {
+	enc, err := encodeHistory(e)
+	if err != nil {
+		return fmt.Errorf("encode history for %s: %w", userID, err)
+	}
+	return putHistory(tx, userID, enc)
+}
+
+func putHistory(tx *bolt.Tx, userID string, enc []byte) error {
+	b := tx.Bucket(bucketHistory)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	return b.Put(seqKey(userID, seq), enc)
 }

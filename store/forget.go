@@ -1,0 +1,57 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// perUserBuckets hold keys that start with the user id and a 0x00.
+var perUserBuckets = [][]byte{bucketHistory, bucketJournal, bucketJPrompt, bucketNudges}
+
+// Forget deletes every record of the member in one transaction: settings,
+// subscription and its due-index entry, history, nudges and reflections.
+// Forgetting a member the store never saw is not an error.
+func (db *DB) Forget(userID string) error {
+	if err := checkID(userID); err != nil {
+		return err
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketUsers).Delete([]byte(userID)); err != nil {
+			return err
+		}
+		if subs, due := tx.Bucket(bucketSubs), tx.Bucket(bucketDue); subs != nil && due != nil {
+			if err := unindex(subs, due, userID); err != nil {
+				return err
+			}
+			if err := subs.Delete([]byte(userID)); err != nil {
+				return err
+			}
+		}
+		for _, name := range perUserBuckets {
+			if err := deletePrefix(tx.Bucket(name), userPrefix(userID)); err != nil {
+				return fmt.Errorf("bucket %s: %w", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("forget %s: %w", userID, err)
+	}
+	return nil
+}
+
+// deletePrefix deletes every key of b that starts with prefix.
+func deletePrefix(b *bolt.Bucket, prefix []byte) error {
+	if b == nil {
+		return nil
+	}
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+		if err := c.Delete(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
