@@ -23,6 +23,31 @@ type Store interface {
 	History(userID string, limit int) ([]store.HistoryEntry, error)
 	// AppendHistory records a prompt shown to the member.
 	AppendHistory(userID string, e store.HistoryEntry) error
+
+	// Subscription returns the member's schedule, if they subscribed.
+	Subscription(userID string) (store.Subscription, bool, error)
+	// PutSubscription writes a schedule and moves its due-index entry.
+	PutSubscription(s store.Subscription) error
+	// DeleteSubscription removes a schedule and its index entry.
+	DeleteSubscription(userID string) error
+	// DueBefore lists the schedules due at or before now, oldest first.
+	DueBefore(now time.Time, limit int) ([]store.Due, error)
+
+	// ClaimNudge returns a slot's record, claiming it when it is new.
+	ClaimNudge(n store.Nudge) (store.Nudge, error)
+	// FinishNudge records a slot's outcome, the next schedule and history.
+	FinishNudge(n store.Nudge, next store.Subscription, hist *store.HistoryEntry) error
+	// Nudges lists the member's newest slot records, newest first.
+	Nudges(userID string, limit int) ([]store.Nudge, error)
+
+	// AddReflection writes a reflection durably.
+	AddReflection(r store.Reflection) (store.Reflection, error)
+	// Reflections lists the member's newest reflections, newest first.
+	Reflections(userID string, limit int) ([]store.Reflection, error)
+	// LastReflectionOn finds the member's newest reflection on a prompt.
+	LastReflectionOn(userID, promptID string) (store.Reflection, bool, error)
+	// Forget deletes every record of the member.
+	Forget(userID string) error
 }
 
 // historyWindow is how many of a member's newest history entries the picker
@@ -51,6 +76,19 @@ type Bot struct {
 
 	// ShutdownTimeout bounds how long Run waits for in-flight work on exit.
 	ShutdownTimeout time.Duration
+
+	// Slack is the Web API client for DMs, modals, user time zones and files.
+	Slack Slack
+
+	// DefaultTZ is the time zone of a member Slack reports none for.
+	DefaultTZ string
+
+	// Grace is how late a nudge may still be sent after downtime; older ones
+	// are skipped with a record. Nobody wants Friday's prompt at 3 a.m.
+	Grace time.Duration
+
+	// SendConcurrency bounds the nudges sent at once by SendDue.
+	SendConcurrency int
 
 	// HTTPClient posts to response_urls.
 	HTTPClient *http.Client
@@ -85,6 +123,9 @@ func New(st Store, catalog *prompts.Catalog, rnd *rand.Rand) *Bot {
 		ShutdownTimeout: 10 * time.Second,
 		HTTPClient:      &http.Client{Timeout: 10 * time.Second},
 		Metrics:         nopMetrics{},
+		DefaultTZ:       "UTC",
+		Grace:           6 * time.Hour,
+		SendConcurrency: 8,
 		rand:            rnd,
 		seen:            newDedupe(15 * time.Minute),
 	}

@@ -36,6 +36,16 @@ func (b *Bot) routes() []route {
 		{"prompt", "[THEME]", "a prompt to reflect on now; THEME is an id or its first letters", b.cmdPrompt},
 		{"themes", "", "every theme, with how many prompts it has", b.cmdThemes},
 		{"role", "[ic|staff|manager|lead|none]", "prefer prompts written for your role", b.cmdRole},
+		{"subscribe", "[weekly|daily|weekdays] [DAY] [HH:MM] [TZ]", "a prompt in a DM at your local time; default weekly fri 16:00", b.cmdSubscribe},
+		{"status", "", "your schedule, next prompt, pause, themes, role and streak", b.cmdStatus},
+		{"pause", "DURATION | until YYYY-MM-DD", "a break from scheduled prompts, e.g. `pause 2w`", b.cmdPause},
+		{"resume", "", "end a pause", b.cmdResume},
+		{"skip", "", "skip the next scheduled prompt only", b.cmdSkip},
+		{"focus", "THEME… | all", "scheduled prompts from these themes only", b.cmdFocus},
+		{"unsubscribe", "", "no more scheduled prompts", b.cmdUnsubscribe},
+		{"journal", "[N]", "your last N reflections, only for you", b.cmdJournal},
+		{"export", "", "all your data, as a file in a DM", b.cmdExport},
+		{"forget", "", "delete all your data, after a confirmation", b.cmdForget},
 		{"help", "", "this help", b.cmdHelp},
 	}
 }

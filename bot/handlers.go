@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
@@ -36,24 +37,26 @@ func (b *Bot) cmdPrompt(ctx context.Context, c *Command) (Reply, error) {
 	default:
 		return Reply{}, Errorf(EINVALID, "One theme at a time, for example `%s prompt impostor`. `%s themes` lists them.", c.Name, c.Name)
 	}
-	return b.promptReply(ctx, c, theme)
+	return b.promptReply(ctx, c, theme, time.Time{})
 }
 
 // anotherPrompt answers the "Another prompt" button in place of the card it
-// was clicked in. The theme comes from the button; the member from Slack.
-func (b *Bot) anotherPrompt(ctx context.Context, c *Command, theme string) (Reply, error) {
-	if theme != anyTheme {
-		if _, ok := b.Catalog.Theme(theme); !ok {
-			theme = anyTheme // retired since the card was sent
-		}
+// was clicked in. The theme and slot come from the button; the member from
+// Slack.
+func (b *Bot) anotherPrompt(ctx context.Context, c *Command, value string) (Reply, error) {
+	ref := parsePromptRef(value)
+	theme := ref.Theme
+	if _, ok := b.Catalog.Theme(theme); !ok {
+		theme = anyTheme // retired since the card was sent, or a malformed value
 	}
-	r, err := b.promptReply(ctx, c, theme)
+	r, err := b.promptReply(ctx, c, theme, ref.Slot)
 	r.ReplaceOriginal = true
 	return r, err
 }
 
-// promptReply picks a reflection prompt for the member and renders it.
-func (b *Bot) promptReply(ctx context.Context, c *Command, theme string) (Reply, error) {
+// promptReply picks a reflection prompt for the member and renders it. slot
+// is the scheduled nudge a reflection on it answers, zero for none.
+func (b *Bot) promptReply(ctx context.Context, c *Command, theme string, slot time.Time) (Reply, error) {
 	opts := prompts.PickOptions{Kind: prompts.KindReflection}
 	if theme != anyTheme {
 		opts.Theme = theme
@@ -69,7 +72,7 @@ func (b *Bot) promptReply(ctx context.Context, c *Command, theme string) (Reply,
 	}
 	p := pick.Prompt
 	t, _ := b.Catalog.Theme(p.Theme)
-	return Reply{Text: p.Text, Blocks: promptBlocks(t, p, theme)}, nil
+	return Reply{Text: p.Text, Blocks: promptBlocks(t, p, theme, slot)}, nil
 }
 
 // pickFor chooses a prompt the member has not seen in the current cycle and
@@ -93,12 +96,8 @@ func (b *Bot) pickFor(ctx context.Context, userID string, opts prompts.PickOptio
 	if err != nil {
 		return prompts.Pick{}, fmt.Errorf("read history of %s: %w", userID, err)
 	}
-	shown := make([]prompts.Shown, len(hist))
-	for i, h := range hist {
-		shown[i] = prompts.Shown{ID: h.PromptID, Theme: h.Theme, NewCycle: h.NewCycle}
-	}
 	var pick prompts.Pick
-	b.withRand(func(r *rand.Rand) { pick, err = b.Catalog.Pick(shown, opts, r) })
+	b.withRand(func(r *rand.Rand) { pick, err = b.Catalog.Pick(toShown(hist), opts, r) })
 	if err != nil {
 		return prompts.Pick{}, err
 	}

@@ -194,7 +194,7 @@ func TestServeInteractive_AnotherPrompt(t *testing.T) {
 		User:        slack.User{ID: "U1"},
 		ResponseURL: sink.URL,
 		ActionCallback: slack.ActionCallbacks{BlockActions: []*slack.BlockAction{
-			{ActionID: actionAnotherPrompt, Value: "daring"},
+			{ActionID: actionAnotherPrompt, Value: promptRef{PromptID: "daring-one", Theme: "daring"}.value()},
 		}},
 	}
 	b.serveInteractive(context.Background(), ack, socketmode.Request{EnvelopeID: "E6"}, cb)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/mentorbot/mentorbot/bot/slacksim"
 	"github.com/mentorbot/mentorbot/prompts"
@@ -66,7 +67,7 @@ func TestGolden_PromptCard(t *testing.T) {
 		t.Fatal("impostor-quiet-question is gone from the catalog; pick another prompt for this golden file")
 	}
 	th, _ := c.Theme(p.Theme)
-	golden(t, "prompt-card", promptBlocks(th, p, "impostor"))
+	golden(t, "prompt-card", promptBlocks(th, p, "impostor", time.Time{}))
 }
 
 func TestGolden_Help(t *testing.T) {

@@ -43,6 +43,9 @@ type Nudge struct {
 	TS        string // the message's ts
 	At        time.Time
 	Reflected bool
+	// NewCycle says the prompt starts a new cycle through its theme; it is
+	// copied to the history entry when the nudge is sent.
+	NewCycle bool
 }
 
 type nudgeRecord struct {
@@ -54,10 +57,11 @@ type nudgeRecord struct {
 	TS        string `json:"ts,omitempty"`
 	At        int64  `json:"at,omitempty"`
 	Reflected bool   `json:"x,omitempty"`
+	NewCycle  bool   `json:"n,omitempty"`
 }
 
 func encodeNudge(n Nudge) ([]byte, error) {
-	return json.Marshal(nudgeRecord{n.Status, n.Reason, n.PromptID, n.Theme, n.Channel, n.TS, unixOrZero(n.At), n.Reflected})
+	return json.Marshal(nudgeRecord{n.Status, n.Reason, n.PromptID, n.Theme, n.Channel, n.TS, unixOrZero(n.At), n.Reflected, n.NewCycle})
 }
 
 func decodeNudge(userID string, slot int64, b []byte) (Nudge, error) {
@@ -66,7 +70,7 @@ func decodeNudge(userID string, slot int64, b []byte) (Nudge, error) {
 		return Nudge{}, fmt.Errorf("decode nudge %s/%d: %w", userID, slot, err)
 	}
 	return Nudge{UserID: userID, Slot: time.Unix(slot, 0).UTC(), Status: r.Status, Reason: r.Reason, PromptID: r.PromptID,
-		Theme: r.Theme, Channel: r.Channel, TS: r.TS, At: timeOrZero(r.At), Reflected: r.Reflected}, nil
+		Theme: r.Theme, Channel: r.Channel, TS: r.TS, At: timeOrZero(r.At), Reflected: r.Reflected, NewCycle: r.NewCycle}, nil
 }
 
 func nudgeKey(userID string, slot time.Time) []byte {

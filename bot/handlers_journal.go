@@ -1,0 +1,164 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
+)
+
+const (
+	journalDefault = 5
+	journalMax     = 20
+)
+
+// Action ids of the forget confirmation.
+const (
+	actionForgetConfirm = "forget.confirm"
+	actionForgetCancel  = "forget.cancel"
+)
+
+func (b *Bot) cmdJournal(_ context.Context, c *Command) (Reply, error) {
+	n := journalDefault
+	if len(c.Args) > 0 {
+		v, err := strconv.Atoi(c.Args[0])
+		if err != nil || v < 1 || len(c.Args) > 1 {
+			return Reply{}, Errorf(EINVALID, "`journal` takes how many entries to show, 1 to %d: `%s journal 10`.", journalMax, c.Name)
+		}
+		n = min(v, journalMax)
+	}
+	// Read one more than shown to know whether there are more.
+	rs, err := b.Store.Reflections(c.UserID, n+1)
+	if err != nil {
+		return Reply{}, fmt.Errorf("read journal of %s: %w", c.UserID, err)
+	}
+	more := len(rs) > n
+	if more {
+		rs = rs[:n]
+	}
+	tz := b.DefaultTZ
+	if sub, ok, err := b.Store.Subscription(c.UserID); err == nil && ok {
+		tz = sub.TZ
+	}
+	return Reply{Text: "Your journal", Blocks: journalBlocks(c.Name, rs, more, tz)}, nil
+}
+
+func (b *Bot) cmdExport(ctx context.Context, c *Command) (Reply, error) {
+	doc, err := b.exportMarkdown(c.UserID)
+	if err != nil {
+		return Reply{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	dm, _, _, err := b.Slack.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{c.UserID}})
+	if err != nil {
+		return Reply{}, fmt.Errorf("open DM with %s: %w", c.UserID, err)
+	}
+	_, err = b.Slack.UploadFileContext(ctx, slack.UploadFileParameters{
+		Channel: dm.ID, Content: doc, FileSize: len(doc),
+		Filename: "mentorbot-" + b.Now().Format("2006-01-02") + ".md", Title: "Everything mentorbot keeps about you",
+	})
+	if err != nil {
+		return Reply{}, fmt.Errorf("upload export for %s: %w", c.UserID, err)
+	}
+	return textReply("I sent you a Markdown file in our DM with your settings, your schedule, the prompts you were shown and your reflections."), nil
+}
+
+// exportMarkdown gathers every record of the member into one document.
+func (b *Bot) exportMarkdown(userID string) (string, error) {
+	u, err := b.Store.User(userID)
+	if err != nil {
+		return "", fmt.Errorf("export %s: %w", userID, err)
+	}
+	sub, subscribed, err := b.Store.Subscription(userID)
+	if err != nil {
+		return "", fmt.Errorf("export %s: %w", userID, err)
+	}
+	hist, err := b.Store.History(userID, 0)
+	if err != nil {
+		return "", fmt.Errorf("export %s: %w", userID, err)
+	}
+	refl, err := b.Store.Reflections(userID, 0)
+	if err != nil {
+		return "", fmt.Errorf("export %s: %w", userID, err)
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "# mentorbot: everything kept about %s\n\nExported %s.\n\n## Settings\n\n", userID, b.Now().UTC().Format(time.RFC3339))
+	fmt.Fprintf(&sb, "- Role: %s\n", orNone(u.Role))
+	if subscribed {
+		fmt.Fprintf(&sb, "- Schedule: %s\n- Next prompt: %s\n- Themes: %s\n", scheduleOf(sub), localTime(sub.NextDue, sub.TZ), orNone(strings.Join(sub.Focus, ", ")))
+		if !sub.PausedUntil.IsZero() {
+			fmt.Fprintf(&sb, "- Paused until: %s\n", localTime(sub.PausedUntil, sub.TZ))
+		}
+	} else {
+		sb.WriteString("- Not subscribed\n")
+	}
+	fmt.Fprintf(&sb, "\n## Reflections (%d)\n", len(refl))
+	for i := len(refl) - 1; i >= 0; i-- {
+		r := refl[i]
+		fmt.Fprintf(&sb, "\n### %s · %s\n\n> %s\n\n%s\n", r.At.UTC().Format("2006-01-02 15:04 MST"), r.Theme, strings.ReplaceAll(r.Prompt, "\n", "\n> "), r.Text)
+	}
+	fmt.Fprintf(&sb, "\n## Prompts shown (%d)\n\n", len(hist))
+	for _, h := range hist {
+		fmt.Fprintf(&sb, "- %s %s (%s)\n", h.At.UTC().Format("2006-01-02"), h.PromptID, h.Theme)
+	}
+	return sb.String(), nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func (b *Bot) cmdForget(_ context.Context, c *Command) (Reply, error) {
+	text := "This deletes everything I keep about you: your reflections, your schedule, the prompts you were shown and your settings. It cannot be undone. `" + c.Name + " export` first if you want a copy."
+	confirm := slack.NewButtonBlockElement(actionForgetConfirm, "forget", plain("Delete everything"))
+	confirm.Style = slack.StyleDanger
+	confirm.Confirm = slack.NewConfirmationBlockObject(plain("Delete everything?"), plain("Your journal and settings will be gone for good."), plain("Delete"), plain("Keep"))
+	cancel := slack.NewButtonBlockElement(actionForgetCancel, "cancel", plain("Keep my data"))
+	return Reply{Text: text, Blocks: []slack.Block{section(text), slack.NewActionBlock("forget.actions", confirm, cancel)}}, nil
+}
+
+// forget deletes the clicking member's data. The member is the one Slack
+// says clicked; the button carries nothing about whom to delete.
+func (b *Bot) forget(c *Command) (Reply, error) {
+	unlock := b.locks.lock(c.UserID)
+	defer unlock()
+	if err := b.Store.Forget(c.UserID); err != nil {
+		return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
+	}
+	r := textReply("Done. Everything I kept about you is deleted. If you come back, you start fresh.")
+	r.ReplaceOriginal = true
+	return r, nil
+}
+
+// reflectionFor checks a reflection before it is saved: the prompt must
+// exist and the slot must be one of the member's own nudges, or it is saved
+// as a reflection on a prompt asked for.
+func (b *Bot) reflectionFor(userID string, ref promptRef, text string) (store.Reflection, error) {
+	p, ok := b.Catalog.Prompt(ref.PromptID)
+	if !ok {
+		return store.Reflection{}, Errorf(ENOTFOUND, "That prompt is no longer in the catalog; your words were not saved. Copy them before closing.")
+	}
+	r := store.Reflection{UserID: userID, PromptID: p.ID, Theme: p.Theme, Prompt: p.Text, Text: text, At: b.Now()}
+	if ref.Slot.IsZero() {
+		return r, nil
+	}
+	ns, err := b.Store.Nudges(userID, 100)
+	if err != nil {
+		return r, fmt.Errorf("read nudges of %s: %w", userID, err)
+	}
+	for _, n := range ns {
+		if n.Slot.Equal(ref.Slot) && n.Status == store.NudgeSent {
+			r.Slot = ref.Slot
+			break
+		}
+	}
+	return r, nil
+}

@@ -1,0 +1,235 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/mentorbot/mentorbot/prompts"
+	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
+)
+
+// dueBatch bounds the nudges one tick takes on; the rest wait for the next.
+const dueBatch = 10000
+
+// thenAndNowAge is how old an answer must be to be shown again beside the
+// same prompt: long enough for the member to have changed their mind.
+const thenAndNowAge = 8 * 7 * 24 * time.Hour
+
+// SendReport counts what one SendDue call did.
+type SendReport struct {
+	Sent, Skipped, Retry int
+}
+
+// SendDue sends every nudge due at now, at most SendConcurrency at a time. It
+// is what the cron tick calls; tests and `try` call it with any now. A nudge
+// Slack could not take this time (429, 5xx, network) stays due and is retried
+// on the next tick; it is never dropped.
+func (b *Bot) SendDue(ctx context.Context, now time.Time) (SendReport, error) {
+	due, err := b.Store.DueBefore(now, dueBatch)
+	if err != nil {
+		return SendReport{}, fmt.Errorf("read due index: %w", err)
+	}
+	var (
+		rep  SendReport
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		jobs = make(chan store.Due)
+	)
+	for range max(1, min(b.SendConcurrency, len(due))) {
+		wg.Go(func() {
+			for d := range jobs {
+				outcome := b.deliver(ctx, d, now)
+				mu.Lock()
+				switch outcome {
+				case "sent":
+					rep.Sent++
+				case "skipped":
+					rep.Skipped++
+				case "retried":
+					rep.Retry++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, d := range due {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- d
+	}
+	close(jobs)
+	wg.Wait()
+	if rep != (SendReport{}) {
+		b.Logger.Info("tick", "sent", rep.Sent, "skipped", rep.Skipped, "retry", rep.Retry)
+	}
+	return rep, nil
+}
+
+// deliver sends or skips one due slot and says which ("" when there was
+// nothing to do). The member's lock keeps it apart from their own commands.
+func (b *Bot) deliver(ctx context.Context, d store.Due, now time.Time) string {
+	unlock := b.locks.lock(d.UserID)
+	defer unlock()
+	log := b.Logger.With("user", d.UserID, "slot", d.At)
+	sub, ok, err := b.Store.Subscription(d.UserID)
+	if err != nil {
+		log.Error("nudge: read subscription", "err", err)
+		return ""
+	}
+	if !ok || !sub.NextDue.Equal(d.At) {
+		return "" // changed since the index was read
+	}
+	sched := scheduleOf(sub)
+	switch {
+	case now.Sub(sub.NextDue) > b.Grace:
+		return b.skip(log, sub, "late", now)
+	case sub.PausedUntil.After(sub.NextDue):
+		return b.skip(log, sub, "paused", now)
+	case sub.SkipNext:
+		sub.SkipNext = false
+		return b.skip(log, sub, "skip", now)
+	}
+	n, p, err := b.claim(ctx, sub)
+	if err != nil {
+		log.Error("nudge: claim", "err", err)
+		return ""
+	}
+	if n.Status != store.NudgeSending {
+		return "" // finished by an earlier tick
+	}
+	channel, ts, err := b.postNudge(ctx, sub.UserID, n.Slot, p)
+	if err != nil {
+		if transient(err) {
+			b.Metrics.Nudge("retried")
+			log.Warn("nudge: Slack unavailable, will retry", "err", err)
+			return "retried"
+		}
+		// Slack will refuse this the same way every time (an account
+		// deactivated, DMs closed): record it and move on to the next slot.
+		log.Warn("nudge: undeliverable", "err", err)
+		return b.skip(log, sub, "undeliverable", now)
+	}
+	n.Status, n.Channel, n.TS, n.At = store.NudgeSent, channel, ts, now
+	hist := &store.HistoryEntry{PromptID: p.ID, Theme: p.Theme, At: now, NewCycle: n.NewCycle}
+	sub.NextDue = nextAfter(sched, sub.NextDue, now)
+	if err := b.Store.FinishNudge(n, sub, hist); err != nil {
+		log.Error("nudge: sent but not recorded; it may be sent again", "err", err)
+		return "sent"
+	}
+	b.Metrics.Nudge("sent")
+	log.Info("nudge sent", "prompt", p.ID)
+	return "sent"
+}
+
+// claim picks the slot's prompt and claims the slot. After a crash the claim
+// already exists and its prompt is reused, so a retry sends the same words.
+func (b *Bot) claim(ctx context.Context, sub store.Subscription) (store.Nudge, *prompts.Prompt, error) {
+	pick, err := b.pickNudgePrompt(sub)
+	if err != nil {
+		return store.Nudge{}, nil, err
+	}
+	n := store.Nudge{UserID: sub.UserID, Slot: sub.NextDue, PromptID: pick.Prompt.ID, Theme: pick.Prompt.Theme, NewCycle: pick.NewCycle}
+	n, err = b.Store.ClaimNudge(n)
+	if err != nil {
+		return n, nil, err
+	}
+	p, ok := b.Catalog.Prompt(n.PromptID)
+	if !ok {
+		p = pick.Prompt // retired since the claim
+	}
+	return n, p, nil
+}
+
+// pickNudgePrompt chooses a reflection prompt among the member's focus
+// themes (all themes when they have none), preferring their role.
+func (b *Bot) pickNudgePrompt(sub store.Subscription) (prompts.Pick, error) {
+	u, err := b.Store.User(sub.UserID)
+	if err != nil {
+		return prompts.Pick{}, err
+	}
+	hist, err := b.Store.History(sub.UserID, historyWindow)
+	if err != nil {
+		return prompts.Pick{}, err
+	}
+	opts := prompts.PickOptions{Kind: prompts.KindReflection, Role: u.Role}
+	var focus []string
+	for _, id := range sub.Focus {
+		if _, ok := b.Catalog.Theme(id); ok {
+			focus = append(focus, id)
+		}
+	}
+	var pick prompts.Pick
+	b.withRand(func(r *rand.Rand) {
+		if len(focus) > 0 {
+			opts.Theme = focus[r.IntN(len(focus))]
+		}
+		pick, err = b.Catalog.Pick(toShown(hist), opts, r)
+	})
+	return pick, err
+}
+
+// postNudge sends the nudge DM; posting to a user id opens the app's DM.
+func (b *Bot) postNudge(ctx context.Context, userID string, slot time.Time, p *prompts.Prompt) (string, string, error) {
+	var earlier *store.Reflection
+	if r, ok, err := b.Store.LastReflectionOn(userID, p.ID); err == nil && ok && slot.Sub(r.At) > thenAndNowAge {
+		earlier = &r
+	}
+	t, _ := b.Catalog.Theme(p.Theme)
+	// A send in flight finishes even when shutdown begins: cutting it off
+	// could leave a message Slack accepted recorded as unsent.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	return b.Slack.PostMessageContext(ctx, userID,
+		slack.MsgOptionText(nudgeFallback(t, p), false),
+		slack.MsgOptionBlocks(nudgeBlocks(t, p, slot, earlier)...))
+}
+
+// skip records a slot as skipped and schedules the next one.
+func (b *Bot) skip(log *slog.Logger, sub store.Subscription, reason string, now time.Time) string {
+	n := store.Nudge{UserID: sub.UserID, Slot: sub.NextDue, Status: store.NudgeSkipped, Reason: reason, At: now}
+	sched := scheduleOf(sub)
+	after := sub.NextDue
+	if reason == "paused" {
+		after = sub.PausedUntil.Add(-time.Second)
+	}
+	sub.NextDue = nextAfter(sched, after, now)
+	if reason == "late" || reason == "undeliverable" {
+		sub.NextDue = nextAfter(sched, now, now)
+	}
+	if err := b.Store.FinishNudge(n, sub, nil); err != nil {
+		b.Logger.Error("nudge: record skip", "user", sub.UserID, "err", err)
+		return ""
+	}
+	b.Metrics.Nudge("skipped")
+	log.Info("nudge skipped", "reason", reason)
+	return "skipped"
+}
+
+// nextAfter is the schedule's next slot after after; a schedule that cannot
+// be computed (its zone vanished from the tz database) is retried in an hour
+// rather than lost.
+func nextAfter(s Schedule, after, now time.Time) time.Time {
+	next, err := s.Next(after)
+	if err != nil {
+		return now.Add(time.Hour)
+	}
+	return next
+}
+
+func scheduleOf(sub store.Subscription) Schedule {
+	return Schedule{Cadence: sub.Cadence, Day: sub.Day, Hour: sub.Hour, Minute: sub.Minute, TZ: sub.TZ}
+}
+
+func toShown(hist []store.HistoryEntry) []prompts.Shown {
+	shown := make([]prompts.Shown, len(hist))
+	for i, h := range hist {
+		shown[i] = prompts.Shown{ID: h.PromptID, Theme: h.Theme, NewCycle: h.NewCycle}
+	}
+	return shown
+}

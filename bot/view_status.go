@@ -1,0 +1,53 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+)
+
+// status is what /mentor status shows, as plain data.
+type status struct {
+	Name        string // the slash command
+	Subscribed  bool
+	Schedule    string
+	Next        string
+	PausedUntil string
+	Focus       []string
+	Role        string
+	Streak      int
+}
+
+func statusBlocks(st status) []slack.Block {
+	role := "not set (prompts for everyone)"
+	if st.Role != "" {
+		role = "`" + st.Role + "`"
+	}
+	if !st.Subscribed {
+		return []slack.Block{
+			section(fmt.Sprintf("You are not subscribed. `%s subscribe` sends you a reflection prompt every Friday at 16:00 your time; `%s help` shows the other schedules.", st.Name, st.Name)),
+			contextLine("Role: " + role),
+		}
+	}
+	focus := "every theme"
+	if len(st.Focus) > 0 {
+		focus = codeList(st.Focus)
+	}
+	lines := []string{
+		"*Schedule:* " + st.Schedule,
+		"*Next prompt:* " + st.Next,
+	}
+	if st.PausedUntil != "" {
+		lines = append(lines, "*Paused until:* "+st.PausedUntil)
+	}
+	lines = append(lines,
+		"*Themes:* "+focus,
+		"*Role:* "+role,
+		fmt.Sprintf("*Streak:* %s in a row with a reflection", plural(st.Streak, "prompt")),
+	)
+	return []slack.Block{
+		section(strings.Join(lines, "\n")),
+		contextLine(fmt.Sprintf("`%s pause 2w` · `%s skip` · `%s focus THEME…` · `%s subscribe daily 09:00` · `%s unsubscribe`", st.Name, st.Name, st.Name, st.Name, st.Name)),
+	}
+}
