@@ -62,7 +62,8 @@ func Open(path string, opts Options) (*DB, error) {
 	return db, nil
 }
 
-// init creates missing buckets and checks or records the schema version.
+// init creates missing buckets, checks the schema version and migrates an
+// older file (migrate.go).
 func (db *DB) init(tx *bolt.Tx) error {
 	for _, name := range allBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -70,18 +71,17 @@ func (db *DB) init(tx *bolt.Tx) error {
 		}
 	}
 	meta := tx.Bucket(bucketMeta)
-	raw := meta.Get(keySchema)
-	if raw == nil {
-		return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
-	}
-	v, err := strconv.Atoi(string(raw))
-	if err != nil {
-		return fmt.Errorf("read schema version %q: %w", raw, ErrNotDatabase)
+	v := 0 // a new file, or one written before the version was recorded
+	if raw := meta.Get(keySchema); raw != nil {
+		var err error
+		if v, err = strconv.Atoi(string(raw)); err != nil {
+			return fmt.Errorf("read schema version %q: %w", raw, ErrNotDatabase)
+		}
 	}
 	if v > SchemaVersion {
 		return fmt.Errorf("schema version %d, this program knows %d: %w", v, SchemaVersion, ErrSchemaTooNew)
 	}
-	return nil
+	return migrate(tx, v)
 }
 
 // Close releases the database file and its lock.

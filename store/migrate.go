@@ -1,0 +1,62 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Schema migrations.
+//
+// The file records the version of the layout that wrote it (meta "schema").
+// Open runs, in the same write transaction that reads the version, every step
+// after it up to SchemaVersion, then records SchemaVersion: a crash leaves the
+// old layout with the old version or the new one with the new version, never a
+// mix. A file from a newer mentorbot is refused (ErrSchemaTooNew) before any
+// step runs, and the transaction that noticed is rolled back, so it is never
+// rewritten.
+//
+// Version 0 is a file with no recorded version: a new file, or one written
+// before the version was kept. To change the layout, append a step, bump
+// SchemaVersion, and add a test that opens a file of the previous version.
+// A step must be idempotent on the part of the layout it creates (v0 files
+// may already have some of the v1 buckets) and must not depend on code that a
+// later version changes.
+
+// migrations[v] turns a version v-1 layout into version v. Index 0 is unused.
+var migrations = []func(*bolt.Tx) error{
+	0: nil,
+	1: func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketMeta, bucketUsers, bucketHistory} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		return nil
+	},
+}
+
+// migrate runs every step after from up to SchemaVersion and records the new
+// version. It does nothing on a file that is already current.
+func migrate(tx *bolt.Tx, from int) error {
+	if len(migrations) != SchemaVersion+1 {
+		return fmt.Errorf("schema %d has %d migration steps: the list is out of date", SchemaVersion, len(migrations)-1)
+	}
+	if from < 0 {
+		return fmt.Errorf("schema version %d: %w", from, ErrNotDatabase)
+	}
+	if from >= SchemaVersion {
+		return nil
+	}
+	for v := from + 1; v <= SchemaVersion; v++ {
+		if err := migrations[v](tx); err != nil {
+			return fmt.Errorf("migrate schema %d to %d: %w", v-1, v, err)
+		}
+	}
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return fmt.Errorf("record schema version: %w", err)
+	}
+	return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
+}
