@@ -85,6 +85,8 @@ func (b *Bot) goWork(fn func()) {
 func (b *Bot) handleEvent(ctx context.Context, ack Acker, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
+		// A (re)connect starts after the socket was lost: not ready until hello.
+		b.connected.Store(false)
 		b.Logger.Info("connecting to Slack")
 	case socketmode.EventTypeConnected:
 		b.connected.Store(true)

@@ -26,6 +26,10 @@ type Config struct {
 	HTTPAddr   string   `envconfig:"MENTOR_HTTP_ADDR" default:":8080"`
 	PromptsDir string   `envconfig:"MENTOR_PROMPTS_DIR"`
 	DefaultTZ  string   `envconfig:"MENTOR_DEFAULT_TZ" default:"UTC"`
+	// Grace is how late a nudge may still be sent after downtime.
+	Grace time.Duration `envconfig:"MENTOR_GRACE" default:"6h"`
+	// BackupToken, when set, turns on GET /backup for requests bearing it.
+	BackupToken string `envconfig:"MENTOR_BACKUP_TOKEN"`
 }
 
 var (
@@ -70,6 +74,8 @@ func (c *Config) validate() error {
 		{"MENTOR_HTTP_ADDR", addrProblem(c.HTTPAddr)},
 		{"MENTOR_PROMPTS_DIR", dirProblem(c.PromptsDir)},
 		{"MENTOR_DEFAULT_TZ", tzProblem(c.DefaultTZ)},
+		{"MENTOR_GRACE", graceProblem(c.Grace)},
+		{"MENTOR_BACKUP_TOKEN", backupTokenProblem(c.BackupToken)},
 	}
 	for _, ch := range checks {
 		if ch.err != "" {
@@ -161,6 +167,27 @@ func tzProblem(v string) string {
 	}
 	if _, err := time.LoadLocation(v); err != nil {
 		return "is not an IANA time zone (such as UTC or Europe/Paris)"
+	}
+	return ""
+}
+
+// backupTokenProblem accepts no token (no /backup) or one long enough not to
+// be guessed; the message never repeats it.
+func backupTokenProblem(v string) string {
+	switch {
+	case v == "":
+		return ""
+	case strings.ContainsAny(v, " \t\r\n"):
+		return "must not contain spaces"
+	case len(v) < 16:
+		return "is too short; use at least 16 random characters (openssl rand -hex 32)"
+	}
+	return ""
+}
+
+func graceProblem(d time.Duration) string {
+	if d < time.Minute || d > 7*24*time.Hour {
+		return "must be a duration between 1m and 168h, such as 6h"
 	}
 	return ""
 }

@@ -41,6 +41,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return try(ctx, args, stdin, stdout, stderr)
 	case "prompts":
 		return promptsCmd(args, stdout, stderr)
+	case "backup":
+		return backupCmd(args, stdout)
+	case "check":
+		return checkCmd(args, stdout)
+	case "health":
+		return healthCmd(ctx, args, stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -58,9 +64,14 @@ Commands:
   prompts lint [DIR]     check the built-in prompt catalog, or a directory of prompt files
   prompts list [--theme T] [--json]
                          print the catalog
+  backup FILE            copy MENTOR_DB_PATH to the new FILE; the bot must be stopped
+                         (a running bot serves GET /backup when MENTOR_BACKUP_TOKEN is set)
+  check [FILE]           verify a database file's consistency (default: MENTOR_DB_PATH)
+  health [URL]           exit 0 if the running bot's /healthz answers 200 within 2 s
+                         (default: MENTOR_HTTP_ADDR's port on 127.0.0.1)
   help                   this text
 
 Environment (serve): SLACK_BOT_TOKEN, SLACK_APP_TOKEN (required), SLACK_API_URL, MENTOR_DB_PATH,
 MENTOR_COMMAND, MENTOR_LEADS, MENTOR_LEAD_GROUP, MENTOR_HTTP_ADDR, MENTOR_PROMPTS_DIR,
-MENTOR_DEFAULT_TZ. See the README for what each does.
+MENTOR_DEFAULT_TZ, MENTOR_BACKUP_TOKEN. See the README for what each does.
 `

@@ -19,7 +19,8 @@ import (
 // none of them set, whatever the machine's environment holds.
 var configVars = []string{
 	"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "MENTOR_DB_PATH", "MENTOR_COMMAND",
-	"MENTOR_LEADS", "MENTOR_LEAD_GROUP", "MENTOR_HTTP_ADDR", "MENTOR_PROMPTS_DIR", "MENTOR_DEFAULT_TZ",
+	"MENTOR_LEADS", "MENTOR_LEAD_GROUP", "MENTOR_HTTP_ADDR", "MENTOR_PROMPTS_DIR", "MENTOR_DEFAULT_TZ", "MENTOR_GRACE",
+	"MENTOR_BACKUP_TOKEN",
 }
 
 // setEnv sets exactly the given variables for the test and unsets the rest.

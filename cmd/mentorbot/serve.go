@@ -9,12 +9,14 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"path"
 	"strings"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
+	"github.com/robfig/cron/v3"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 )
@@ -57,7 +59,10 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	httpClient := &http.Client{Timeout: 30 * time.Second}
+	// Every Web API call goes through one transport that counts 429s, since
+	// slack-go's own retries would otherwise hide them from the operator.
+	limits := &rateLimitCounter{next: http.DefaultTransport}
+	httpClient := &http.Client{Timeout: 30 * time.Second, Transport: limits}
 	api := slack.New(cfg.BotToken,
 		slack.OptionAppLevelToken(cfg.AppToken),
 		slack.OptionAPIURL(cfg.APIURL),
@@ -70,6 +75,11 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand) (*app, error) {
 	b.Logger = logger
 	b.Command = cfg.Command
 	b.HTTPClient = httpClient
+	b.Slack = api
+	b.DefaultTZ = cfg.DefaultTZ
+	b.Grace = cfg.Grace
+	b.Metrics = newMetrics(db, func() time.Time { return b.Now() })
+	limits.metrics = b.Metrics
 	return &app{cfg: cfg, logger: logger, db: db, api: api, sm: socketmode.New(api), bot: b}, nil
 }
 
@@ -103,10 +113,17 @@ func (a *app) run(ctx context.Context) (err error) {
 			err = cerr
 		}
 	}()
+	stopHTTP, err := a.startHTTP(ctx) // before checkAuth, so /healthz answers while Slack is retried
+	if err != nil {
+		return err
+	}
+	defer stopHTTP() // before the database closes
 	if err := a.checkAuth(ctx); err != nil {
 		return err
 	}
 	a.logger.Info("mentorbot starting", "db", a.cfg.DBPath, "command", a.cfg.Command, "prompts", a.bot.Catalog.Len())
+	stopTick := a.startTick(ctx)
+	defer stopTick()
 	if err := a.bot.Run(ctx, a.sm); err != nil {
 		if isAuthError(err) {
 			return fmt.Errorf("SLACK_APP_TOKEN: Slack rejected it (%v); use an app-level token with connections:write", slackError(err))
@@ -173,4 +190,49 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 		}
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// tickSpec drives the scheduler. It is a fixed spec, never built from member
+// input: cron only says "look now"; each member's due time is computed by the
+// bot from their own wall clock, which cron gets wrong across DST changes.
+const tickSpec = "@every 30s"
+
+// startTick runs SendDue every tick, never two at once, and returns a stop
+// that waits (bounded) for a tick in progress.
+func (a *app) startTick(ctx context.Context) (stop func()) {
+	c := cron.New(cron.WithChain(cron.SkipIfStillRunning(cron.DiscardLogger)))
+	if _, err := c.AddFunc(tickSpec, func() { a.tick(ctx) }); err != nil {
+		panic(err) // a constant spec; a test catches it
+	}
+	c.Start()
+	return func() {
+		select {
+		case <-c.Stop().Done():
+		case <-time.After(a.bot.ShutdownTimeout):
+			a.logger.Warn("shutdown: a scheduler tick is still running")
+		}
+	}
+}
+
+func (a *app) tick(ctx context.Context) {
+	if ctx.Err() != nil || !a.bot.Connected() {
+		return // nudges wait for Slack; they stay due
+	}
+	if _, err := a.bot.SendDue(ctx, a.bot.Now()); err != nil {
+		a.logger.Error("scheduler tick", "err", err)
+	}
+}
+
+// rateLimitCounter reports every 429 Slack answers, by method.
+type rateLimitCounter struct {
+	next    http.RoundTripper
+	metrics bot.Metrics
+}
+
+func (t *rateLimitCounter) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err == nil && resp.StatusCode == http.StatusTooManyRequests && t.metrics != nil {
+		t.metrics.RateLimited(path.Base(req.URL.Path))
+	}
+	return resp, err
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,8 +13,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/slacksim"
 )
 
@@ -59,6 +62,9 @@ func try(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
+	// The session's clock runs with the real one, plus whatever :advance added.
+	clk := &offsetClock{}
+	a.bot.Now = clk.Now
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	done := make(chan error, 1)
@@ -69,7 +75,7 @@ func try(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	msgs, unsubscribe := sim.Subscribe()
 	defer unsubscribe()
-	s := &session{sim: sim, out: stdout, user: simMembers[0], msgs: msgs, cmd: cfg.Command}
+	s := &session{sim: sim, out: stdout, user: simMembers[0], msgs: msgs, cmd: cfg.Command, app: a, clock: clk}
 	fmt.Fprintf(stdout, "mentorbot is connected to a local Slack. You are %s. Type %s help, or :help for this session's commands.\n", s.user.Name, cfg.Command)
 	s.loop(ctx, stdin)
 	stop()
@@ -99,6 +105,28 @@ type session struct {
 	msgs    <-chan slacksim.Message
 	last    slacksim.Message // the newest message shown that had buttons
 	buttons []slacksim.Button
+	app     *app
+	clock   *offsetClock
+	modal   string // the id of the modal shown last, for :write
+}
+
+// offsetClock is the real time shifted by what :advance added.
+type offsetClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *offsetClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *offsetClock) advance(d time.Duration) time.Time {
+	c.mu.Lock()
+	c.offset += d
+	c.mu.Unlock()
+	return c.Now()
 }
 
 // loop reads lines until :quit, end of input or ctx ends. Messages the bot
@@ -173,6 +201,13 @@ func (s *session) handle(ctx context.Context, line string) bool {
 		s.switchUser(strings.TrimSpace(strings.TrimPrefix(line, ":user")))
 	case strings.HasPrefix(line, ":click"):
 		s.click(ctx, strings.TrimSpace(strings.TrimPrefix(line, ":click")))
+		s.showModal()
+	case strings.HasPrefix(line, ":write"):
+		s.write(ctx, strings.TrimSpace(strings.TrimPrefix(line, ":write")))
+	case strings.HasPrefix(line, ":advance"):
+		s.advance(ctx, strings.TrimSpace(strings.TrimPrefix(line, ":advance")))
+	case line == ":time":
+		fmt.Fprintf(s.out, "It is %s for %s.\n", s.localNow(), s.user.Name)
 	case strings.HasPrefix(line, "/"):
 		s.slash(ctx, line)
 	default:
@@ -184,6 +219,9 @@ func (s *session) handle(ctx context.Context, line string) bool {
 func (s *session) help() {
 	fmt.Fprintf(s.out, `Type what a member types in Slack: %[1]s help, %[1]s themes, %[1]s prompt daring.
   :click N     press button N of the last message that had buttons
+  :write TEXT  type TEXT into the open form (the Reflect modal) and submit it
+  :advance D   move time forward (30m, 6h, 1d, 7d, 2w) and deliver what falls due
+  :time        the simulated time, in your time zone
   :user NAME   become another member (:users lists them)
   :quit        leave (end of input works too)
 `, s.cmd)
@@ -241,4 +279,137 @@ func (s *session) show(m slacksim.Message) bool {
 		s.last, s.buttons = m, buttons
 	}
 	return true
+}
+
+// showModal prints the modal a click opened, if any.
+func (s *session) showModal() {
+	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		views := s.sim.OpenViews(s.user.ID)
+		if len(views) == 0 || views[len(views)-1].ID == s.modal {
+			continue
+		}
+		v := views[len(views)-1]
+		s.modal = v.ID
+		var body struct {
+			Blocks json.RawMessage `json:"blocks"`
+		}
+		_ = json.Unmarshal(v.JSON, &body)
+		text, _ := slacksim.Render("", body.Blocks)
+		fmt.Fprintf(s.out, "\n[form] %s\n(:write YOUR TEXT submits it)\n", strings.TrimRight(text, "\n"))
+		return
+	}
+}
+
+// write fills the open modal's text input and submits it.
+func (s *session) write(ctx context.Context, text string) {
+	views := s.sim.OpenViews(s.user.ID)
+	if len(views) == 0 {
+		fmt.Fprintln(s.out, "No form is open. Click Reflect under a prompt first.")
+		return
+	}
+	v := views[len(views)-1]
+	block, action := firstInput(v.JSON)
+	ack, err := s.sim.SubmitView(ctx, s.user.ID, v.ID, map[string]map[string]string{block: {action: text}})
+	if err != nil {
+		fmt.Fprintln(s.out, "(submit failed:", err, ")")
+		return
+	}
+	var resp struct {
+		Action string            `json:"response_action"`
+		Errors map[string]string `json:"errors"`
+		View   struct {
+			Blocks json.RawMessage `json:"blocks"`
+		} `json:"view"`
+	}
+	_ = json.Unmarshal(ack.Payload, &resp)
+	switch resp.Action {
+	case "errors":
+		for _, msg := range resp.Errors {
+			fmt.Fprintln(s.out, "[form]", msg)
+		}
+	case "update":
+		out, _ := slacksim.Render("", resp.View.Blocks)
+		fmt.Fprintf(s.out, "\n[form] %s\n", strings.TrimRight(out, "\n"))
+	}
+}
+
+// firstInput finds the block and action ids of a view's first input.
+func firstInput(view json.RawMessage) (block, action string) {
+	var v struct {
+		Blocks []struct {
+			Type    string `json:"type"`
+			BlockID string `json:"block_id"`
+			Element struct {
+				ActionID string `json:"action_id"`
+			} `json:"element"`
+		} `json:"blocks"`
+	}
+	_ = json.Unmarshal(view, &v)
+	for _, b := range v.Blocks {
+		if b.Type == "input" {
+			return b.BlockID, b.Element.ActionID
+		}
+	}
+	return "", ""
+}
+
+// advance moves the session's clock forward, stopping at every nudge that
+// falls due on the way, as the tick would have, so a week of nudges arrives
+// on time rather than as one late batch.
+func (s *session) advance(ctx context.Context, arg string) {
+	d, err := parseAdvance(arg)
+	if err != nil {
+		fmt.Fprintln(s.out, "Give a duration such as 30m, 6h, 1d, 7d or 2w.")
+		return
+	}
+	target := s.clock.Now().Add(d)
+	var total bot.SendReport
+	for range 10000 {
+		now := target
+		if due, err := s.app.db.DueBefore(target, 1); err == nil && len(due) == 1 && due[0].At.After(s.clock.Now()) {
+			now = due[0].At
+		}
+		s.clock.advance(now.Sub(s.clock.Now()))
+		rep, err := s.app.bot.SendDue(ctx, now)
+		if err != nil {
+			fmt.Fprintln(s.out, "(scheduler failed:", err, ")")
+			return
+		}
+		total.Sent, total.Skipped = total.Sent+rep.Sent, total.Skipped+rep.Skipped
+		if !now.Before(target) {
+			break
+		}
+	}
+	fmt.Fprintf(s.out, "It is now %s for %s. Nudges sent: %d.\n", s.localNow(), s.user.Name, total.Sent)
+}
+
+// parseAdvance reads Go durations plus days (d) and weeks (w).
+func parseAdvance(arg string) (time.Duration, error) {
+	mult := time.Duration(0)
+	switch {
+	case strings.HasSuffix(arg, "d"):
+		mult = 24 * time.Hour
+	case strings.HasSuffix(arg, "w"):
+		mult = 7 * 24 * time.Hour
+	}
+	if mult > 0 {
+		n, err := strconv.Atoi(strings.TrimRight(arg, "dw"))
+		if err != nil || n <= 0 || n > 520 {
+			return 0, errors.New("bad duration")
+		}
+		return time.Duration(n) * mult, nil
+	}
+	d, err := time.ParseDuration(arg)
+	if err != nil || d <= 0 {
+		return 0, errors.New("bad duration")
+	}
+	return d, nil
+}
+
+func (s *session) localNow() string {
+	loc, err := time.LoadLocation(s.user.TZ)
+	if err != nil {
+		loc = time.UTC
+	}
+	return s.clock.Now().In(loc).Format("Monday 2 January 15:04 MST")
 }

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	neturl "net/url"
+	"strings"
+	"time"
+
+	"github.com/kelseyhightower/envconfig"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// The operator's subcommands. They read only the variables they need, so a
+// backup or a health check runs without the Slack tokens.
+
+// healthTimeout is how long `mentorbot health` waits for an answer.
+const healthTimeout = 2 * time.Second
+
+// backupCmd writes a consistent copy of MENTOR_DB_PATH to a new file. The bot
+// must be stopped; a running one serves GET /backup instead.
+func backupCmd(args []string, stdout io.Writer) error {
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		return errors.New("usage: mentorbot backup FILE (copies MENTOR_DB_PATH, which no process may hold, to the new FILE)")
+	}
+	src, err := dbPathFromEnv()
+	if err != nil {
+		return err
+	}
+	if err := store.CopyTo(src, args[0]); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	fmt.Fprintf(stdout, "%s: backed up to %s\n", src, args[0])
+	return nil
+}
+
+// checkCmd runs bbolt's consistency check over FILE, or MENTOR_DB_PATH.
+func checkCmd(args []string, stdout io.Writer) error {
+	var path string
+	switch {
+	case len(args) > 1 || (len(args) == 1 && strings.HasPrefix(args[0], "-")):
+		return errors.New("usage: mentorbot check [FILE] (default: MENTOR_DB_PATH)")
+	case len(args) == 1:
+		path = args[0]
+	default:
+		p, err := dbPathFromEnv()
+		if err != nil {
+			return err
+		}
+		path = p
+	}
+	if err := store.Check(path); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", path)
+	return nil
+}
+
+// healthCmd GETs the running bot's /healthz, for a container HEALTHCHECK in
+// an image with no shell or curl. The argument is a URL or a host:port; the
+// default is derived from MENTOR_HTTP_ADDR.
+func healthCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 1 {
+		return errors.New("usage: mentorbot health [URL] (default: /healthz on MENTOR_HTTP_ADDR's port)")
+	}
+	var url string
+	if len(args) == 1 {
+		url = healthURL(args[0])
+	} else {
+		u, err := healthURLFromEnv()
+		if err != nil {
+			return err
+		}
+		url = u
+	}
+	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return fmt.Errorf("health: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("health: %w", err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("health: GET %s: %s", url, resp.Status)
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
+}
+
+// dbPathFromEnv reads and checks MENTOR_DB_PATH alone.
+func dbPathFromEnv() (string, error) {
+	var c struct {
+		DBPath string `envconfig:"MENTOR_DB_PATH" default:"mentorbot.db"`
+	}
+	if err := envconfig.Process("", &c); err != nil {
+		return "", fmt.Errorf("MENTOR_DB_PATH: cannot read the value")
+	}
+	if p := emptyProblem(c.DBPath, "a file path such as /data/mentorbot.db"); p != "" {
+		return "", fmt.Errorf("MENTOR_DB_PATH: %s", p)
+	}
+	return c.DBPath, nil
+}
+
+// healthURLFromEnv turns MENTOR_HTTP_ADDR into a URL this host can reach: a
+// wildcard listen address (":8080", "0.0.0.0:8080", "[::]:8080") becomes
+// the loopback address.
+func healthURLFromEnv() (string, error) {
+	var c struct {
+		HTTPAddr string `envconfig:"MENTOR_HTTP_ADDR" default:":8080"`
+	}
+	if err := envconfig.Process("", &c); err != nil {
+		return "", fmt.Errorf("MENTOR_HTTP_ADDR: cannot read the value")
+	}
+	if p := addrProblem(c.HTTPAddr); p != "" {
+		return "", fmt.Errorf("MENTOR_HTTP_ADDR: %s", p)
+	}
+	host, port, _ := net.SplitHostPort(c.HTTPAddr)
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/healthz", nil
+}
+
+// healthURL completes what an operator typed: a host:port or a URL without a
+// path means that listener's /healthz.
+func healthURL(arg string) string {
+	if !strings.Contains(arg, "://") {
+		arg = "http://" + arg
+	}
+	u, err := neturl.Parse(arg)
+	if err != nil || (u.Path != "" && u.Path != "/") {
+		return arg // a bad URL fails in the request, with its own message
+	}
+	u.Path = "/healthz"
+	return u.String()
+}
