@@ -19,5 +19,10 @@ ENV MENTOR_DB_PATH=/data/mentorbot.db
 VOLUME ["/data"]
 USER nonroot:nonroot
 EXPOSE 8080
+# No shell or curl in distroless: the binary GETs its own /healthz (port from
+# MENTOR_HTTP_ADDR, default 8080) and exits non-zero unless it answers 200 in 2 s.
+# Kubernetes ignores this and uses the probes in deploy/kubernetes.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["/usr/local/bin/mentorbot", "health"]
 ENTRYPOINT ["/usr/local/bin/mentorbot"]
 CMD ["serve"]
