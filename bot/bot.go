@@ -48,6 +48,23 @@ type Store interface {
 	LastReflectionOn(userID, promptID string) (store.Reflection, bool, error)
 	// Forget deletes every record of the member.
 	Forget(userID string) error
+
+	// CreateBroadcast stores a new recurring broadcast and assigns its id.
+	CreateBroadcast(b store.Broadcast) (store.Broadcast, error)
+	// Broadcast reads one broadcast by id.
+	Broadcast(id string) (store.Broadcast, bool, error)
+	// PutBroadcast updates a broadcast and moves its due entry.
+	PutBroadcast(b store.Broadcast) error
+	// DeleteBroadcast removes a broadcast and its due entry.
+	DeleteBroadcast(id string) error
+	// BroadcastsByLead lists a lead's broadcasts by next due time.
+	BroadcastsByLead(leadID string) ([]store.Broadcast, error)
+	// BroadcastsDue lists the broadcasts due at or before now.
+	BroadcastsDue(now time.Time, limit int) ([]store.Broadcast, error)
+	// ChannelHistory returns the topics a channel was sent, oldest first.
+	ChannelHistory(channelID string, limit int) ([]store.HistoryEntry, error)
+	// AppendChannelHistory records a topic sent to a channel.
+	AppendChannelHistory(channelID string, e store.HistoryEntry) error
 }
 
 // historyWindow is how many of a member's newest history entries the picker
@@ -79,6 +96,12 @@ type Bot struct {
 
 	// Slack is the Web API client for DMs, modals, user time zones and files.
 	Slack Slack
+
+	// Leads says who may broadcast; nil means nobody.
+	Leads *LeadDirectory
+
+	// Channels finds a channel's id from its name (conversations.list).
+	Channels ChannelFinder
 
 	// DefaultTZ is the time zone of a member Slack reports none for.
 	DefaultTZ string

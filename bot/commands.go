@@ -46,6 +46,8 @@ func (b *Bot) routes() []route {
 		{"journal", "[N]", "your last N reflections, only for you", b.cmdJournal},
 		{"export", "", "all your data, as a file in a DM", b.cmdExport},
 		{"forget", "", "delete all your data, after a confirmation", b.cmdForget},
+		{"broadcast", "#CHANNEL [every DAY HH:MM [TZ]] THEME|\"topic\"", "leads: a discussion topic in a channel, now or weekly", b.cmdBroadcast},
+		{"broadcasts", "", "leads: your weekly broadcasts; `broadcast cancel ID` stops one", b.cmdBroadcasts},
 		{"help", "", "this help", b.cmdHelp},
 	}
 }

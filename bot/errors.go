@@ -8,9 +8,10 @@ import (
 // Error codes. A code says what kind of failure it is; the message says, in
 // words a member can act on, what to do about it.
 const (
-	EINVALID  = "invalid"  // the member typed something we cannot use
-	ENOTFOUND = "notfound" // the thing they named does not exist
-	EINTERNAL = "internal" // our fault; never shown beyond the apology
+	EINVALID   = "invalid"   // the member typed something we cannot use
+	ENOTFOUND  = "notfound"  // the thing they named does not exist
+	EFORBIDDEN = "forbidden" // not theirs to do (broadcasting when not a lead)
+	EINTERNAL  = "internal"  // our fault; never shown beyond the apology
 )
 
 // Error is the one error type whose message may be shown to a member. Every

@@ -130,6 +130,16 @@ func (b *Bot) cmdForget(_ context.Context, c *Command) (Reply, error) {
 func (b *Bot) forget(c *Command) (Reply, error) {
 	unlock := b.locks.lock(c.UserID)
 	defer unlock()
+	// A lead's broadcasts name them in every post: they go too.
+	bs, err := b.Store.BroadcastsByLead(c.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
+	}
+	for _, bc := range bs {
+		if err := b.Store.DeleteBroadcast(bc.ID); err != nil {
+			return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
+		}
+	}
 	if err := b.Store.Forget(c.UserID); err != nil {
 		return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
 	}

@@ -25,7 +25,8 @@ type SendReport struct {
 	Sent, Skipped, Retry int
 }
 
-// SendDue sends every nudge due at now, at most SendConcurrency at a time. It
+// SendDue sends every nudge due at now, at most SendConcurrency at a time,
+// then the lead broadcasts due. It
 // is what the cron tick calls; tests and `try` call it with any now. A nudge
 // Slack could not take this time (429, 5xx, network) stays due and is retried
 // on the next tick; it is never dropped.
@@ -65,6 +66,11 @@ func (b *Bot) SendDue(ctx context.Context, now time.Time) (SendReport, error) {
 	}
 	close(jobs)
 	wg.Wait()
+	brep, err := b.sendBroadcasts(ctx, now)
+	rep.Sent, rep.Skipped, rep.Retry = rep.Sent+brep.Sent, rep.Skipped+brep.Skipped, rep.Retry+brep.Retry
+	if err != nil {
+		return rep, err
+	}
 	if rep != (SendReport{}) {
 		b.Logger.Info("tick", "sent", rep.Sent, "skipped", rep.Skipped, "retry", rep.Retry)
 	}

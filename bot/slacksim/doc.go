@@ -40,11 +40,23 @@
 // channel_not_found, not_in_channel, is_archived, user_not_found,
 // user_not_in_channel, message_not_found, no_text, invalid_blocks,
 // no_such_subteam, invalid_trigger_id, expired_trigger_id,
-// exchanged_trigger_id, push_limit_reached, hash_conflict, not_found. The
-// methods are auth.test, chat.postMessage, chat.postEphemeral, chat.update,
-// conversations.open, conversations.info, users.info, usergroups.users.list,
-// views.open, views.push, views.update, views.publish and the upload v2 trio
-// (files.getUploadURLExternal, the upload itself, files.completeUploadExternal).
+// exchanged_trigger_id, push_limit_reached, hash_conflict, not_found,
+// invalid_types, invalid_limit, invalid_cursor,
+// method_not_supported_for_channel_type. The methods are auth.test,
+// chat.postMessage, chat.postEphemeral, chat.update, conversations.open,
+// conversations.info, conversations.list, conversations.join, users.info,
+// usergroups.users.list, views.open, views.push, views.update, views.publish
+// and the upload v2 trio (files.getUploadURLExternal, the upload itself,
+// files.completeUploadExternal).
+//
+// conversations.list answers as for a bot token: types (default
+// public_channel) picks public channels, the private channels the bot is in
+// and its open DMs; exclude_archived, limit (default 100, at most 1000) and a
+// cursor with response_metadata.next_cursor, "" on the last page. Every
+// channel carries is_member (the bot's) and num_members (the bot counted once
+// it has joined). conversations.join adds the bot to a public channel,
+// which conversations.info, conversations.list and chat.postMessage then
+// see; a second join succeeds with the already_in_channel warning.
 // Every call is recorded without its token (Calls); SetFault and FailNext
 // inject 429s with Retry-After, 5xx, ok:false errors and delays.
 //
@@ -80,8 +92,11 @@
 //     and response_url replacements are appended to the message log with the
 //     original ts rather than editing it in place.
 //   - Group DMs (conversations.open with several users), threads beyond a
-//     recorded thread_ts, reactions, message history, pagination and
-//     enterprise grid are not simulated.
+//     recorded thread_ts, reactions, message history, pagination other than
+//     conversations.list's and enterprise grid are not simulated.
+//   - conversations.list orders by id and never returns a short page before
+//     the end, which Slack may; a limit over 1000 is taken as 1000. Private
+//     channels are the ones with "G" ids.
 //   - Only buttons can be clicked, and SubmitView fills plain_text_input
 //     values only.
 //   - Options.RateLimit applies to chat.postMessage only (a burst of 3, then

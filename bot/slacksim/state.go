@@ -234,37 +234,6 @@ func (s *Server) conversationsOpen(r *apiRequest) (map[string]any, string) {
 	}, ""
 }
 
-// conversationsInfo is conversations.info.
-func (s *Server) conversationsInfo(r *apiRequest) (map[string]any, string) {
-	id := r.Params["channel"]
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if strings.HasPrefix(id, "D") {
-		if _, ok := s.ws.users[id[1:]]; !ok {
-			return nil, "channel_not_found"
-		}
-		return map[string]any{"channel": map[string]any{
-			"id": id, "created": s.ws.created, "is_im": true, "is_open": true,
-			"user": id[1:], "is_archived": false,
-		}}, ""
-	}
-	c, ok := s.ws.channels[id]
-	if !ok {
-		return nil, "channel_not_found"
-	}
-	ch := map[string]any{
-		"id": c.ID, "name": c.Name, "name_normalized": c.Name, "created": s.ws.created,
-		"is_channel": strings.HasPrefix(c.ID, "C"), "is_group": strings.HasPrefix(c.ID, "G"),
-		"is_private": strings.HasPrefix(c.ID, "G"), "is_im": false, "is_mpim": false,
-		"is_archived": c.Archived, "is_general": false, "is_member": c.BotIsMember,
-		"topic": map[string]any{"value": "", "creator": "", "last_set": 0},
-	}
-	if r.Params["include_num_members"] == "true" {
-		ch["num_members"] = len(c.Members)
-	}
-	return map[string]any{"channel": ch}, ""
-}
-
 // userGroupsUsersList is usergroups.users.list.
 func (s *Server) userGroupsUsersList(r *apiRequest) (map[string]any, string) {
 	s.mu.Lock()

@@ -53,6 +53,8 @@ func (s *Server) routes() map[string]method {
 		"chat.update":                  bot(s.chatUpdate),
 		"conversations.open":           bot(s.conversationsOpen),
 		"conversations.info":           bot(s.conversationsInfo),
+		"conversations.join":           bot(s.conversationsJoin),
+		"conversations.list":           bot(s.conversationsList),
 		"users.info":                   bot(s.usersInfo),
 		"usergroups.users.list":        bot(s.userGroupsUsersList),
 		"views.open":                   bot(s.viewsOpen),

@@ -34,6 +34,9 @@ type appHarness struct {
 	app    *app
 	cancel context.CancelFunc
 	done   chan error
+	// leads and leadGroup become MENTOR_LEADS and MENTOR_LEAD_GROUP.
+	leads     []string
+	leadGroup string
 }
 
 // Fri 20 Nov 2026, 10:00 UTC (11:00 in Paris).
@@ -53,7 +56,7 @@ func (h *appHarness) start() {
 	h.t.Helper()
 	opts := h.sim.Options()
 	cfg := Config{BotToken: opts.BotToken, AppToken: opts.AppToken, APIURL: h.sim.APIURL(), DBPath: h.dbPath,
-		Command: "/mentor", HTTPAddr: "127.0.0.1:0", DefaultTZ: "UTC", Grace: 6 * time.Hour}
+		Command: "/mentor", HTTPAddr: "127.0.0.1:0", DefaultTZ: "UTC", Grace: 6 * time.Hour, Leads: h.leads, LeadGroup: h.leadGroup}
 	a, err := newApp(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
 		h.t.Fatal(err)

@@ -76,6 +76,9 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand) (*app, error) {
 	b.Command = cfg.Command
 	b.HTTPClient = httpClient
 	b.Slack = api
+	b.Channels = api
+	b.Leads = bot.NewLeadDirectory(cfg.Leads, cfg.LeadGroup, api)
+	b.Leads.Logger = logger
 	b.DefaultTZ = cfg.DefaultTZ
 	b.Grace = cfg.Grace
 	b.Metrics = newMetrics(db, func() time.Time { return b.Now() })

@@ -20,7 +20,10 @@ import (
 	"github.com/mentorbot/mentorbot/bot/slacksim"
 )
 
-// simMembers are the members a try session can be.
+// tryChannel is the #team channel every member of a try session is in.
+const tryChannel = "C0TEAM"
+
+// simMembers are the members a try session can be; lee is a lead.
 var simMembers = []slacksim.User{
 	{ID: "U0ANA", Name: "ana", RealName: "Ana (engineering manager)", TZ: "Europe/Paris"},
 	{ID: "U0SAM", Name: "sam", RealName: "Sam (staff engineer)", TZ: "America/New_York"},
@@ -48,16 +51,20 @@ func try(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	sim := slacksim.New(slacksim.Options{})
 	defer sim.Close()
-	for _, u := range simMembers {
+	ids := make([]string, len(simMembers))
+	for i, u := range simMembers {
 		sim.AddUser(u)
+		ids[i] = u.ID
 	}
+	sim.AddChannel(slacksim.Channel{ID: tryChannel, Name: "team", Members: ids, BotIsMember: true})
 
 	level := slog.LevelWarn
 	if *verbose {
 		level = slog.LevelDebug
 	}
 	opts := sim.Options()
-	cfg := Config{BotToken: opts.BotToken, AppToken: opts.AppToken, APIURL: sim.APIURL(), DBPath: *dbPath, Command: "/mentor", HTTPAddr: "127.0.0.1:0", DefaultTZ: "UTC"}
+	cfg := Config{BotToken: opts.BotToken, AppToken: opts.AppToken, APIURL: sim.APIURL(), DBPath: *dbPath, Command: "/mentor",
+		HTTPAddr: "127.0.0.1:0", DefaultTZ: "UTC", Grace: 6 * time.Hour, Leads: []string{"U0LEE"}}
 	a, err := newApp(cfg, newLogger(stderr, level), nil)
 	if err != nil {
 		return err
@@ -222,7 +229,8 @@ func (s *session) help() {
   :write TEXT  type TEXT into the open form (the Reflect modal) and submit it
   :advance D   move time forward (30m, 6h, 1d, 7d, 2w) and deliver what falls due
   :time        the simulated time, in your time zone
-  :user NAME   become another member (:users lists them)
+  :user NAME   become another member (:users lists them; lee is a lead and can
+               /mentor broadcast #team last-mile)
   :quit        leave (end of input works too)
 `, s.cmd)
 }
@@ -269,12 +277,16 @@ func (s *session) click(ctx context.Context, arg string) {
 // show prints a message if the current member can see it, and reports
 // whether it printed anything.
 func (s *session) show(m slacksim.Message) bool {
-	visible := (m.Ephemeral && m.VisibleTo == s.user.ID) || (!m.Ephemeral && m.Channel == "D"+s.user.ID)
+	visible := (m.Ephemeral && m.VisibleTo == s.user.ID) || (!m.Ephemeral && (m.Channel == "D"+s.user.ID || m.Channel == tryChannel))
 	if !visible || m.Deleted {
 		return false
 	}
 	text, buttons := slacksim.Render(m.Text, m.Blocks)
-	fmt.Fprintf(s.out, "\n%s\n", strings.TrimRight(text, "\n"))
+	where := ""
+	if m.Channel == tryChannel {
+		where = "[#team] "
+	}
+	fmt.Fprintf(s.out, "\n%s%s\n", where, strings.TrimRight(text, "\n"))
 	if len(buttons) > 0 {
 		s.last, s.buttons = m, buttons
 	}
@@ -365,10 +377,7 @@ func (s *session) advance(ctx context.Context, arg string) {
 	target := s.clock.Now().Add(d)
 	var total bot.SendReport
 	for range 10000 {
-		now := target
-		if due, err := s.app.db.DueBefore(target, 1); err == nil && len(due) == 1 && due[0].At.After(s.clock.Now()) {
-			now = due[0].At
-		}
+		now := s.nextDue(target)
 		s.clock.advance(now.Sub(s.clock.Now()))
 		rep, err := s.app.bot.SendDue(ctx, now)
 		if err != nil {
@@ -380,7 +389,20 @@ func (s *session) advance(ctx context.Context, arg string) {
 			break
 		}
 	}
-	fmt.Fprintf(s.out, "It is now %s for %s. Nudges sent: %d.\n", s.localNow(), s.user.Name, total.Sent)
+	fmt.Fprintf(s.out, "It is now %s for %s. Sent on the way: %d.\n", s.localNow(), s.user.Name, total.Sent)
+}
+
+// nextDue is the earliest nudge or broadcast due after the session's now and
+// by target, or target.
+func (s *session) nextDue(target time.Time) time.Time {
+	next, now := target, s.clock.Now()
+	if due, err := s.app.db.DueBefore(target, 1); err == nil && len(due) == 1 && due[0].At.After(now) {
+		next = due[0].At
+	}
+	if bs, err := s.app.db.BroadcastsDue(target, 1); err == nil && len(bs) == 1 && bs[0].NextDue.After(now) && bs[0].NextDue.Before(next) {
+		next = bs[0].NextDue
+	}
+	return next
 }
 
 // parseAdvance reads Go durations plus days (d) and weeks (w).

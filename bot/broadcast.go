@@ -1,0 +1,226 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/mentorbot/mentorbot/prompts"
+	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
+)
+
+// broadcastReq is a parsed `broadcast` command.
+type broadcastReq struct {
+	channel ChannelRef
+	every   *Schedule // nil for once, now
+	theme   string    // a theme id, or "" with topic set
+	topic   string    // the lead's own words, cleaned
+}
+
+// cmdBroadcast is `broadcast #CHANNEL THEME|"topic"`, `broadcast #CHANNEL
+// every DAY HH:MM [TZ] THEME|"topic"` and `broadcast cancel ID`.
+func (b *Bot) cmdBroadcast(ctx context.Context, c *Command) (Reply, error) {
+	if err := b.mustBeLead(ctx, c); err != nil {
+		return Reply{}, err
+	}
+	if len(c.Args) > 0 && strings.EqualFold(c.Args[0], "cancel") {
+		return b.cancelBroadcast(c)
+	}
+	req, err := b.parseBroadcast(ctx, c)
+	if err != nil {
+		return Reply{}, err
+	}
+	if req.every != nil {
+		return b.scheduleBroadcast(c, req)
+	}
+	return b.broadcastNow(ctx, c, req)
+}
+
+// mustBeLead refuses politely, saying how one becomes a lead.
+func (b *Bot) mustBeLead(ctx context.Context, c *Command) error {
+	if b.Leads != nil {
+		if ok, err := b.Leads.IsLead(ctx, c.UserID); err != nil {
+			return err
+		} else if ok {
+			return nil
+		}
+		return Errorf(EFORBIDDEN, "%s", b.Leads.HowToBecome(c.Name))
+	}
+	return Errorf(EFORBIDDEN, "Broadcasting to channels is for team leads, and this workspace has none set up yet: an admin sets MENTOR_LEADS or MENTOR_LEAD_GROUP.")
+}
+
+func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, error) {
+	usage := fmt.Sprintf("For example `%[1]s broadcast #team last-mile`, `%[1]s broadcast #team \"our own topic\"` or `%[1]s broadcast #team every mon 10:00 vision`.", c.Name)
+	if len(c.Args) < 2 {
+		return broadcastReq{}, Errorf(EINVALID, "Which channel, and what? %s", usage)
+	}
+	ref, err := ParseChannelRef(c.Args[0])
+	if err != nil {
+		return broadcastReq{}, err
+	}
+	if ref.ID == "" {
+		if ref, err = ResolveChannel(ctx, b.Channels, ref); err != nil {
+			return broadcastReq{}, err
+		}
+	}
+	req := broadcastReq{channel: ref}
+	rest := c.Args[1:]
+	if strings.EqualFold(rest[0], "every") {
+		sched, n, err := b.parseEvery(ctx, c, rest[1:], usage)
+		if err != nil {
+			return req, err
+		}
+		req.every, rest = &sched, rest[1+n:]
+	}
+	switch {
+	case len(rest) == 0:
+		return req, Errorf(EINVALID, "Which theme, or which topic? %s", usage)
+	case len(rest) > 1:
+		return req, Errorf(EINVALID, "Put a topic of your own between quotes, like `\"%s\"`.", clip(strings.Join(rest, " ")))
+	case strings.ContainsAny(rest[0], " \t\n"):
+		req.topic, err = CleanTopic(rest[0])
+		return req, err
+	}
+	t, err := b.resolveTheme(c.Name, rest[0])
+	if err != nil {
+		if ErrorCode(err) == ENOTFOUND {
+			return req, Errorf(ENOTFOUND, "%s To post your own words, put them between quotes.", ErrorMessage(err))
+		}
+		return req, err
+	}
+	req.theme = t.ID
+	return req, nil
+}
+
+// parseEvery reads `DAY HH:MM [TZ]` and says how many words it used. The
+// zone defaults to the lead's own.
+func (b *Bot) parseEvery(ctx context.Context, c *Command, words []string, usage string) (Schedule, int, error) {
+	if len(words) < 3 {
+		return Schedule{}, 0, Errorf(EINVALID, "Every when? %s", usage)
+	}
+	n := 2
+	if len(words) > 3 && looksLikeZone(words[2]) {
+		n = 3
+	}
+	sched, err := ParseSchedule(append([]string{CadenceWeekly}, words[:n]...), b.memberZone(ctx, c.UserID))
+	return sched, n, err
+}
+
+// broadcastNow posts one topic at once.
+func (b *Bot) broadcastNow(ctx context.Context, c *Command, req broadcastReq) (Reply, error) {
+	bc := store.Broadcast{LeadID: c.UserID, Channel: req.channel.ID, ChannelName: req.channel.Name, Theme: req.theme, Topic: req.topic}
+	if err := b.postBroadcast(ctx, bc); err != nil {
+		return Reply{}, b.broadcastError(err, req.channel, c.Name)
+	}
+	return textReply(fmt.Sprintf("Posted in %s. Replies will gather in its thread.", req.channel)), nil
+}
+
+// scheduleBroadcast stores a weekly broadcast.
+func (b *Bot) scheduleBroadcast(c *Command, req broadcastReq) (Reply, error) {
+	s := *req.every
+	next, err := s.Next(b.Now())
+	if err != nil {
+		return Reply{}, fmt.Errorf("schedule %v: %w", s, err)
+	}
+	bc, err := b.Store.CreateBroadcast(store.Broadcast{LeadID: c.UserID, Channel: req.channel.ID, ChannelName: req.channel.Name,
+		Theme: req.theme, Topic: req.topic, Day: s.Day, Hour: s.Hour, Minute: s.Minute, TZ: s.TZ, NextDue: next, Created: b.Now()})
+	if err != nil {
+		return Reply{}, fmt.Errorf("create broadcast for %s: %w", c.UserID, err)
+	}
+	what := "your topic"
+	if bc.Theme != "" {
+		what = "a `" + bc.Theme + "` topic"
+	}
+	return textReply(fmt.Sprintf("Broadcast `%s`: %s in %s, %s. The first one: %s. If I am not in the channel yet, `/invite @mentorbot` there. `%s broadcasts` lists yours.",
+		bc.ID, what, req.channel, strings.TrimPrefix(s.String(), "weekly "), localTime(next, s.TZ), c.Name)), nil
+}
+
+func (b *Bot) cmdBroadcasts(ctx context.Context, c *Command) (Reply, error) {
+	if err := b.mustBeLead(ctx, c); err != nil {
+		return Reply{}, err
+	}
+	bs, err := b.Store.BroadcastsByLead(c.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("list broadcasts of %s: %w", c.UserID, err)
+	}
+	return Reply{Text: "Your broadcasts", Blocks: broadcastsBlocks(c.Name, bs)}, nil
+}
+
+func (b *Bot) cancelBroadcast(c *Command) (Reply, error) {
+	if len(c.Args) != 2 {
+		return Reply{}, Errorf(EINVALID, "Which one? `%s broadcast cancel b3`; `%s broadcasts` lists the ids.", c.Name, c.Name)
+	}
+	id := strings.ToLower(c.Args[1])
+	bc, ok, err := b.Store.Broadcast(id)
+	if err != nil {
+		return Reply{}, fmt.Errorf("read broadcast %s: %w", id, err)
+	}
+	if !ok || bc.LeadID != c.UserID {
+		return Reply{}, Errorf(ENOTFOUND, "You have no broadcast `%s`. `%s broadcasts` lists yours.", clip(id), c.Name)
+	}
+	if err := b.Store.DeleteBroadcast(id); err != nil {
+		return Reply{}, fmt.Errorf("cancel broadcast %s: %w", id, err)
+	}
+	return textReply(fmt.Sprintf("Cancelled `%s`: no more topics in <#%s>.", id, bc.Channel)), nil
+}
+
+// postBroadcast posts one topic and records it in the channel's history.
+func (b *Bot) postBroadcast(ctx context.Context, bc store.Broadcast) error {
+	var p *prompts.Prompt
+	var pick prompts.Pick
+	if bc.Theme != "" {
+		hist, err := b.Store.ChannelHistory(bc.Channel, historyWindow)
+		if err != nil {
+			return fmt.Errorf("read channel history %s: %w", bc.Channel, err)
+		}
+		opts := prompts.PickOptions{Theme: bc.Theme, Kind: prompts.KindDiscussion}
+		b.withRand(func(r *rand.Rand) { pick, err = b.Catalog.Pick(toShown(hist), opts, r) })
+		if errors.Is(err, prompts.ErrNoPrompts) {
+			opts.Kind = ""
+			b.withRand(func(r *rand.Rand) { pick, err = b.Catalog.Pick(toShown(hist), opts, r) })
+		}
+		if err != nil {
+			return err
+		}
+		p = pick.Prompt
+	}
+	t, _ := b.Catalog.Theme(bc.Theme)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	_, _, err := b.Slack.PostMessageContext(ctx, bc.Channel,
+		slack.MsgOptionText(topicFallback(t, p, bc.Topic), false),
+		slack.MsgOptionBlocks(topicBlocks(t, p, bc.Topic, bc.LeadID)...))
+	if err != nil || p == nil {
+		return err
+	}
+	e := store.HistoryEntry{PromptID: p.ID, Theme: p.Theme, At: b.Now(), NewCycle: pick.NewCycle}
+	if err := b.Store.AppendChannelHistory(bc.Channel, e); err != nil {
+		b.Logger.Error("broadcast posted, channel history not recorded", "channel", bc.Channel, "err", err)
+	}
+	return nil
+}
+
+// broadcastError turns Slack's refusals into what a lead can act on.
+func (b *Bot) broadcastError(err error, ch ChannelRef, name string) error {
+	switch slackError(err) {
+	case "not_in_channel":
+		return Errorf(EINVALID, "I am not in %s. Invite me with `/invite @mentorbot` there, then try again.", ch)
+	case "is_archived":
+		return Errorf(EINVALID, "%s is archived; I can't post there.", ch)
+	case "channel_not_found":
+		return Errorf(ENOTFOUND, "I can't see %s. For a private channel, invite me first with `/invite @mentorbot`.", ch)
+	}
+	return err
+}
+
+// slackError is the error code Slack answered with ("not_in_channel"), or "".
+func slackError(err error) string {
+	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
+		return se.Err
+	}
+	return ""
+}

@@ -1,0 +1,96 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
+)
+
+// sendBroadcasts posts the recurring broadcasts due at now. A slot is posted
+// at most once: LastSlot is checked before posting and moved with NextDue
+// after, in one write. A 429 or 5xx leaves the broadcast due for the next
+// tick, like a nudge.
+func (b *Bot) sendBroadcasts(ctx context.Context, now time.Time) (SendReport, error) {
+	due, err := b.Store.BroadcastsDue(now, dueBatch)
+	if err != nil {
+		return SendReport{}, fmt.Errorf("read due broadcasts: %w", err)
+	}
+	var rep SendReport
+	for _, bc := range due {
+		if ctx.Err() != nil {
+			break
+		}
+		switch b.deliverBroadcast(ctx, bc, now) {
+		case "sent":
+			rep.Sent++
+		case "skipped":
+			rep.Skipped++
+		case "retried":
+			rep.Retry++
+		}
+	}
+	return rep, nil
+}
+
+func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now time.Time) string {
+	unlock := b.locks.lock("broadcast\x00" + due.ID)
+	defer unlock()
+	log := b.Logger.With("broadcast", due.ID, "channel", due.Channel, "slot", due.NextDue)
+	bc, ok, err := b.Store.Broadcast(due.ID)
+	if err != nil || !ok || bc.Paused || !bc.NextDue.Equal(due.NextDue) {
+		return "" // cancelled, paused or moved since the index was read
+	}
+	slot := bc.NextDue
+	sched := Schedule{Cadence: CadenceWeekly, Day: bc.Day, Hour: bc.Hour, Minute: bc.Minute, TZ: bc.TZ}
+	outcome := "sent"
+	switch {
+	case !bc.LastSlot.Before(slot):
+		outcome = "" // posted before a crash; only the next slot was missing
+	case now.Sub(slot) > b.Grace:
+		outcome = "skipped"
+		log.Info("broadcast skipped: too late", "late", now.Sub(slot))
+		slot = now
+	default:
+		err = b.postBroadcast(ctx, bc)
+	}
+	switch code := slackError(err); {
+	case err == nil:
+		if outcome == "sent" {
+			bc.LastSlot, bc.Failing = slot, ""
+			log.Info("broadcast posted")
+		}
+	case transient(err):
+		b.Metrics.Nudge("retried")
+		log.Warn("broadcast: Slack unavailable, will retry", "err", err)
+		return "retried"
+	case code == "is_archived" || code == "channel_not_found":
+		bc.Paused, bc.Failing, outcome = true, code, "skipped"
+		b.tellLead(ctx, bc)
+	default:
+		// not_in_channel and the like: the schedule stays, marked failing,
+		// until a post succeeds again.
+		if code == "" {
+			code = "error"
+		}
+		bc.Failing, outcome = code, "skipped"
+		log.Warn("broadcast failed", "err", err)
+	}
+	bc.NextDue = nextAfter(sched, slot, now)
+	if err := b.Store.PutBroadcast(bc); err != nil {
+		log.Error("broadcast: record outcome", "err", err)
+	}
+	return outcome
+}
+
+// tellLead DMs a lead that their broadcast was paused.
+func (b *Bot) tellLead(ctx context.Context, bc store.Broadcast) {
+	text := fmt.Sprintf("I paused your broadcast `%s` to <#%s>: %s. `%s broadcast cancel %s` removes it.", bc.ID, bc.Channel, failure(bc.Failing), b.Command, bc.ID)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if _, _, err := b.Slack.PostMessageContext(ctx, bc.LeadID, slack.MsgOptionText(text, false)); err != nil {
+		b.Logger.Error("could not tell the lead about a paused broadcast", "lead", bc.LeadID, "broadcast", bc.ID, "err", err)
+	}
+}
