@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot"
@@ -200,17 +201,29 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 // bot from their own wall clock, which cron gets wrong across DST changes.
 const tickSpec = "@every 30s"
 
-// startTick runs SendDue every tick, never two at once, and returns a stop
-// that waits (bounded) for a tick in progress.
+// startTick runs SendDue every tick, never two at once, plus once as soon as
+// the socket is up, so nudges that fell due while the bot was down go out
+// without waiting for the first tick. stop waits (bounded) for a tick in
+// progress.
 func (a *app) startTick(ctx context.Context) (stop func()) {
-	c := cron.New(cron.WithChain(cron.SkipIfStillRunning(cron.DiscardLogger)))
-	if _, err := c.AddFunc(tickSpec, func() { a.tick(ctx) }); err != nil {
-		panic(err) // a constant spec; a test catches it
+	job := cron.NewChain(cron.SkipIfStillRunning(cron.DiscardLogger)).Then(cron.FuncJob(func() { a.tick(ctx) }))
+	c := cron.New()
+	if _, err := c.AddJob(tickSpec, job); err != nil {
+		panic(err) // a constant spec; every test that starts the app would fail
 	}
 	c.Start()
+	var first sync.WaitGroup
+	first.Go(func() {
+		for ctx.Err() == nil && !a.bot.Connected() {
+			time.Sleep(50 * time.Millisecond)
+		}
+		job.Run()
+	})
 	return func() {
+		done := make(chan struct{})
+		go func() { <-c.Stop().Done(); first.Wait(); close(done) }()
 		select {
-		case <-c.Stop().Done():
+		case <-done:
 		case <-time.After(a.bot.ShutdownTimeout):
 			a.logger.Warn("shutdown: a scheduler tick is still running")
 		}
