@@ -23,6 +23,9 @@ func (offlineSlack) PostMessageContext(context.Context, string, ...slack.MsgOpti
 func (offlineSlack) OpenViewContext(context.Context, string, slack.ModalViewRequest) (*slack.ViewResponse, error) {
 	return nil, errOffline
 }
+func (offlineSlack) PublishViewContext(context.Context, slack.PublishViewContextRequest) (*slack.ViewResponse, error) {
+	return nil, errOffline
+}
 func (offlineSlack) GetUserInfoContext(context.Context, string, ...slack.GetUserInfoOption) (*slack.User, error) {
 	return nil, errOffline
 }

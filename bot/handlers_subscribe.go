@@ -63,6 +63,9 @@ func (b *Bot) updateSubscription(c *Command, fn func(*store.Subscription) error)
 }
 
 func (b *Bot) cmdSubscribe(ctx context.Context, c *Command) (Reply, error) {
+	if r, ok := b.subscribeForm(ctx, c); ok {
+		return r, nil
+	}
 	sched, err := ParseSchedule(c.Args, b.memberZone(ctx, c.UserID))
 	if err != nil {
 		return Reply{}, err

@@ -31,20 +31,25 @@ func (b *Bot) serveInteractive(ctx context.Context, ack Acker, req socketmode.Re
 		// The ack carries the answer (field errors or the next view), so the
 		// reflection is on disk before the member sees "Saved".
 		c := &Command{UserID: cb.User.ID, Name: b.Command, Sub: "reflect.save"}
+		submit, onError := b.submitReflection, fieldError
+		if cb.View.CallbackID == callbackSettings {
+			c.Sub, submit, onError = "settings.save", b.submitSettings, settingsError
+		}
 		var resp *viewResponse
 		res := b.runHandler(ctx, c, func() (Reply, error) {
 			var err error
-			resp, err = b.submitReflection(c, cb)
+			resp, err = submit(c, cb)
 			return Reply{}, err
 		})
 		if res.err != nil {
 			b.replyMessage(c, res) // logs an error of ours
-			resp = fieldError(ErrorMessage(res.err))
+			resp = onError(ErrorMessage(res.err))
 		}
 		if err := ack.Ack(req, resp); err != nil {
 			b.Logger.Error("ack failed", "envelope", req.EnvelopeID, "err", err)
 		}
 		b.logCommand(c, res.err, start)
+		b.afterChange(ctx, c, res.err)
 	default:
 		b.ackEmpty(ack, req)
 	}
@@ -69,6 +74,8 @@ func (b *Bot) serveAction(ctx context.Context, cb slack.InteractionCallback, sta
 		fn = func() (Reply, error) { c.Args = []string{"2w"}; return b.cmdPause(ctx, c) }
 	case actionForgetConfirm:
 		fn = func() (Reply, error) { return b.forget(c) }
+	case actionHomePrompt, actionHomeSettings, actionHomePause, actionHomeResume, actionHomeExport:
+		fn = func() (Reply, error) { return b.homeAction(ctx, c, action.ActionID) }
 	case actionForgetCancel:
 		fn = func() (Reply, error) {
 			r := textReply("Nothing was deleted.")
@@ -82,10 +89,13 @@ func (b *Bot) serveAction(ctx context.Context, cb slack.InteractionCallback, sta
 		return
 	}
 	res := b.runHandler(ctx, c, fn)
-	if res.err != nil || len(res.reply.Blocks) > 0 {
+	if cb.View.Type == slack.VTHomeTab {
+		b.answerHome(ctx, c, res)
+	} else if res.err != nil || len(res.reply.Blocks) > 0 {
 		b.respond(ctx, c.ResponseURL, b.replyMessage(c, res))
 	}
 	b.logCommand(c, res.err, start)
+	b.afterChange(ctx, c, res.err)
 }
 
 // openReflect opens the reflection modal; Slack's trigger_id is valid for 3

@@ -85,6 +85,7 @@ func (b *Bot) serveSlash(ctx context.Context, ack Acker, req socketmode.Request,
 		b.respond(ctx, c.ResponseURL, b.replyMessage(c, res))
 	}
 	b.logCommand(c, res.err, start)
+	b.afterChange(ctx, c, res.err)
 }
 
 // runHandler calls fn, turning a panic into an error so one bad command can

@@ -145,4 +145,5 @@ func (b *Bot) serveEvent(ctx context.Context, ack Acker, req socketmode.Request,
 		return
 	}
 	b.Logger.Debug("event", "type", ev.InnerEvent.Type, "retry", req.RetryAttempt)
+	b.homeOpened(ctx, ev)
 }

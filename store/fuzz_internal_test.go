@@ -11,7 +11,9 @@ func FuzzDecode(f *testing.F) {
 	at := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
 	seeds := []func() ([]byte, error){
 		func() ([]byte, error) { return encodeUser(User{Role: "staff"}) },
-		func() ([]byte, error) { return encodeHistory(HistoryEntry{PromptID: "p", Theme: "t", At: at, NewCycle: true}) },
+		func() ([]byte, error) {
+			return encodeHistory(HistoryEntry{PromptID: "p", Theme: "t", At: at, NewCycle: true})
+		},
 		func() ([]byte, error) {
 			return encodeSubscription(Subscription{Cadence: "weekly", Day: 5, Hour: 16, TZ: "Europe/Paris", NextDue: at, Focus: []string{"vision"}})
 		},

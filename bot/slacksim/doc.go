@@ -97,8 +97,10 @@
 //   - conversations.list orders by id and never returns a short page before
 //     the end, which Slack may; a limit over 1000 is taken as 1000. Private
 //     channels are the ones with "G" ids.
-//   - Only buttons can be clicked, and SubmitView fills plain_text_input
-//     values only.
+//   - Only buttons can be clicked. SubmitView fills plain_text_input values
+//     only; SubmitForm (values.go) also fills static_select,
+//     multi_static_select and timepicker inputs in Slack's shapes, and no
+//     other element type.
 //   - Options.RateLimit applies to chat.postMessage only (a burst of 3, then
 //     about 1 per second per channel); other tiers are not enforced unless
 //     injected with SetFault.

@@ -120,7 +120,7 @@ func (h *appHarness) dms(user string) []slacksim.Message {
 func TestE2E_NudgeReflectJournal(t *testing.T) {
 	h := newAppHarness(t)
 
-	got := h.slash("U1", "subscribe")
+	got := h.slash("U1", "subscribe weekly fri 16:00")
 	if !strings.Contains(got, "weekly on Friday at 16:00 (Europe/Paris)") || !strings.Contains(got, "Friday 20 November at 16:00 CET") {
 		t.Fatalf("subscribe reply:\n%s", got)
 	}
@@ -255,7 +255,7 @@ func TestE2E_NudgeFaults(t *testing.T) {
 
 func TestE2E_Forget(t *testing.T) {
 	h := newAppHarness(t)
-	h.slash("U1", "subscribe")
+	h.slash("U1", "subscribe weekly fri 16:00")
 	h.slash("U1", "prompt")
 	got := h.slash("U1", "forget")
 	if !strings.Contains(got, "Delete everything") {

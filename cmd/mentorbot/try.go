@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +21,9 @@ import (
 	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/slacksim"
 )
+
+// blockReflectionID is the input block of the Reflect form, which :write fills.
+const blockReflectionID = "reflection"
 
 // tryChannel is the #team channel every member of a try session is in.
 const tryChannel = "C0TEAM"
@@ -217,6 +222,9 @@ func (s *session) handle(ctx context.Context, line string) bool {
 		fmt.Fprintf(s.out, "It is %s for %s.\n", s.localNow(), s.user.Name)
 	case strings.HasPrefix(line, "/"):
 		s.slash(ctx, line)
+		s.showModal()
+	case strings.HasPrefix(line, ":submit"):
+		s.submit(ctx, strings.TrimSpace(strings.TrimPrefix(line, ":submit")))
 	default:
 		fmt.Fprintf(s.out, "Type a slash command such as %s help, or :help.\n", s.cmd)
 	}
@@ -227,6 +235,9 @@ func (s *session) help() {
 	fmt.Fprintf(s.out, `Type what a member types in Slack: %[1]s help, %[1]s themes, %[1]s prompt daring.
   :click N     press button N of the last message that had buttons
   :write TEXT  type TEXT into the open form (the Reflect modal) and submit it
+  :submit [field=value …]
+               submit the open settings form, changing some fields, e.g.
+               :submit cadence=daily time=09:30 tz=America/New_York role=staff focus=impostor,vision
   :advance D   move time forward (30m, 6h, 1d, 7d, 2w) and deliver what falls due
   :time        the simulated time, in your time zone
   :user NAME   become another member (:users lists them; lee is a lead and can
@@ -307,7 +318,11 @@ func (s *session) showModal() {
 		}
 		_ = json.Unmarshal(v.JSON, &body)
 		text, _ := slacksim.Render("", body.Blocks)
-		fmt.Fprintf(s.out, "\n[form] %s\n(:write YOUR TEXT submits it)\n", strings.TrimRight(text, "\n"))
+		hint := "(:write YOUR TEXT submits it)"
+		if block, _ := firstInput(v.JSON); block != blockReflectionID {
+			hint = "(:submit keeps these values; :submit time=09:30 tz=Europe/Paris changes some)"
+		}
+		fmt.Fprintf(s.out, "\n[form] %s\n%s\n", strings.TrimRight(text, "\n"), hint)
 		return
 	}
 }
@@ -322,6 +337,53 @@ func (s *session) write(ctx context.Context, text string) {
 	v := views[len(views)-1]
 	block, action := firstInput(v.JSON)
 	ack, err := s.sim.SubmitView(ctx, s.user.ID, v.ID, map[string]map[string]string{block: {action: text}})
+	s.showFormAnswer(ack, err)
+}
+
+// submit sends the open form with some fields changed; the others keep the
+// values the form was opened with.
+func (s *session) submit(ctx context.Context, arg string) {
+	views := s.sim.OpenViews(s.user.ID)
+	if len(views) == 0 {
+		fmt.Fprintln(s.out, "No form is open. /mentor subscribe opens the settings form.")
+		return
+	}
+	v := views[len(views)-1]
+	inputs, err := s.sim.FormInputs(s.user.ID, v.ID)
+	if err != nil {
+		fmt.Fprintln(s.out, "(cannot read the form:", err, ")")
+		return
+	}
+	changes := map[string]map[string]slacksim.Input{}
+	for _, kv := range strings.Fields(arg) {
+		field, val, _ := strings.Cut(kv, "=")
+		acts, ok := inputs[field]
+		if !ok {
+			fmt.Fprintf(s.out, "The form has no field %q; it has %s.\n", field, strings.Join(slices.Sorted(maps.Keys(inputs)), ", "))
+			return
+		}
+		changes[field] = map[string]slacksim.Input{}
+		for action, in := range acts {
+			switch field {
+			case "focus":
+				in.Options = strings.Split(val, ",")
+			case "time":
+				in.Time = val
+			case "cadence", "day", "role":
+				in.Option = val
+			default:
+				in.Text = val
+			}
+			changes[field][action] = in
+		}
+	}
+	ack, err := s.sim.SubmitForm(ctx, s.user.ID, v.ID, changes)
+	s.showFormAnswer(ack, err)
+}
+
+// showFormAnswer prints what the app answered a form with: field errors or
+// the view that replaced it.
+func (s *session) showFormAnswer(ack *slacksim.Ack, err error) {
 	if err != nil {
 		fmt.Fprintln(s.out, "(submit failed:", err, ")")
 		return
@@ -336,8 +398,8 @@ func (s *session) write(ctx context.Context, text string) {
 	_ = json.Unmarshal(ack.Payload, &resp)
 	switch resp.Action {
 	case "errors":
-		for _, msg := range resp.Errors {
-			fmt.Fprintln(s.out, "[form]", msg)
+		for field, msg := range resp.Errors {
+			fmt.Fprintf(s.out, "[form] %s: %s\n", field, msg)
 		}
 	case "update":
 		out, _ := slacksim.Render("", resp.View.Blocks)

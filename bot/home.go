@@ -1,0 +1,176 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// homePublishes bounds how many times one refresh publishes the Home tab; see
+// publishHome.
+const homePublishes = 3
+
+// homeOpened publishes the Home tab of a member who opened it, so it is
+// current even when nothing of theirs changed since (the next prompt's time
+// moves on by itself).
+func (b *Bot) homeOpened(ctx context.Context, ev slackevents.EventsAPIEvent) {
+	if e, ok := ev.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent); ok && e.Tab == "home" {
+		b.publishHome(ctx, e.User, "")
+	}
+}
+
+// afterChange refreshes the member's Home tab, in the background, after a
+// command, button or form that changed what it shows. c.Sub names what ran.
+func (b *Bot) afterChange(ctx context.Context, c *Command, err error) {
+	if err != nil || b.Slack == nil || !changesHome(c.Sub) {
+		return
+	}
+	ctx = context.WithoutCancel(ctx) // the command's own context ends with it
+	b.goWork(func() { b.publishHome(ctx, c.UserID, "") })
+}
+
+// changesHome reports whether the command, button or form named sub can
+// change the member's Home tab. Home's own buttons are not listed: they
+// publish Home themselves, with their outcome on top (answerHome).
+func changesHome(sub string) bool {
+	switch sub {
+	case "subscribe", "pause", "resume", "skip", "focus", "unsubscribe", "role", "broadcast",
+		actionSkipNext, actionPauseTwoWeeks, actionForgetConfirm, "reflect.save", "settings.save":
+		return true
+	}
+	return false
+}
+
+// publishHome publishes the member's Home tab, with notice on top ("" for
+// none). It is best effort: a failure is logged, and the next open or change
+// publishes again.
+//
+// Two refreshes of one member can run at once (two quick clicks), and the
+// one that read the older state may publish last. So after publishing,
+// publishHome reads the state again and publishes once more if the view it
+// would build now differs: the last publish is always followed by a check.
+func (b *Bot) publishHome(ctx context.Context, userID, notice string) {
+	if b.Slack == nil || userID == "" {
+		return
+	}
+	var last []byte
+	for range homePublishes {
+		view, raw, err := b.homeView(ctx, userID, notice)
+		if err != nil {
+			b.Logger.Error("home tab not built", "user", userID, "err", err)
+			return
+		}
+		if bytes.Equal(raw, last) {
+			return
+		}
+		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, err = b.Slack.PublishViewContext(pctx, slack.PublishViewContextRequest{UserID: userID, View: view})
+		cancel()
+		if err != nil {
+			b.Logger.Warn("home tab not published", "user", userID, "err", err)
+			return
+		}
+		last = raw
+	}
+}
+
+// homeView builds the member's Home tab and its JSON, to compare two builds.
+func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTabViewRequest, []byte, error) {
+	h, err := b.homeFor(ctx, userID)
+	if err != nil {
+		return slack.HomeTabViewRequest{}, nil, err
+	}
+	h.Notice = notice
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: homeBlocks(h)}}
+	raw, err := json.Marshal(view)
+	if err != nil {
+		return view, nil, fmt.Errorf("encode home tab of %s: %w", userID, err)
+	}
+	return view, raw, nil
+}
+
+// homeFor gathers what the member's Home tab shows. Only the member's own
+// records are read.
+func (b *Bot) homeFor(ctx context.Context, userID string) (home, error) {
+	u, err := b.Store.User(userID)
+	if err != nil {
+		return home{}, fmt.Errorf("read user %s: %w", userID, err)
+	}
+	sub, ok, err := b.Store.Subscription(userID)
+	if err != nil {
+		return home{}, fmt.Errorf("read subscription of %s: %w", userID, err)
+	}
+	h := home{status: status{Name: b.Command, Role: u.Role, Subscribed: ok}, TZ: b.DefaultTZ}
+	if ok {
+		nudges, err := b.Store.Nudges(userID, 200)
+		if err != nil {
+			return home{}, fmt.Errorf("read nudges of %s: %w", userID, err)
+		}
+		h.Schedule, h.Next, h.Focus, h.Streak, h.TZ = scheduleOf(sub).String(), localTime(sub.NextDue, sub.TZ), sub.Focus, streak(nudges), sub.TZ
+		if sub.PausedUntil.After(b.Now()) {
+			h.PausedUntil = localTime(sub.PausedUntil, sub.TZ)
+		}
+	}
+	if h.Reflections, err = b.Store.Reflections(userID, homeReflections); err != nil {
+		return home{}, fmt.Errorf("read journal of %s: %w", userID, err)
+	}
+	if b.Leads == nil {
+		return h, nil
+	}
+	if h.Lead, err = b.Leads.IsLead(ctx, userID); err != nil || !h.Lead {
+		return h, err
+	}
+	if h.Broadcasts, err = b.Store.BroadcastsByLead(userID); err != nil {
+		return home{}, fmt.Errorf("list broadcasts of %s: %w", userID, err)
+	}
+	return h, nil
+}
+
+// homeAction runs a button of the Home tab.
+func (b *Bot) homeAction(ctx context.Context, c *Command, actionID string) (Reply, error) {
+	switch actionID {
+	case actionHomePrompt:
+		return b.dmPrompt(ctx, c)
+	case actionHomeSettings:
+		return Reply{}, b.openSettings(ctx, c)
+	case actionHomePause:
+		c.Args = []string{"2w"}
+		return b.cmdPause(ctx, c)
+	case actionHomeResume:
+		return b.cmdResume(ctx, c)
+	case actionHomeExport:
+		return b.cmdExport(ctx, c)
+	}
+	return Reply{}, fmt.Errorf("home action %q", actionID)
+}
+
+// answerHome shows the outcome of a Home tab button on the Home tab, where
+// the member is looking: Slack gives a view's buttons no response_url. A
+// button that only opened a modal leaves Home as it is.
+func (b *Bot) answerHome(ctx context.Context, c *Command, res result) {
+	msg := b.replyMessage(c, res) // logs an error of ours
+	if res.err == nil && msg.Text == "" {
+		return
+	}
+	b.publishHome(ctx, c.UserID, msg.Text)
+}
+
+// dmPrompt sends the member a prompt card in their DM with the app, with
+// its Reflect and Another prompt buttons: the Home tab cannot show it.
+func (b *Bot) dmPrompt(ctx context.Context, c *Command) (Reply, error) {
+	r, err := b.promptReply(ctx, c, anyTheme, time.Time{})
+	if err != nil {
+		return Reply{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, _, err := b.Slack.PostMessageContext(ctx, c.UserID, slack.MsgOptionText(r.Text, false), slack.MsgOptionBlocks(r.Blocks...)); err != nil {
+		return Reply{}, fmt.Errorf("DM a prompt to %s: %w", c.UserID, err)
+	}
+	return textReply("I sent you a prompt in our Messages tab. Take ten quiet minutes with it when you can."), nil
+}

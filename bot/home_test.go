@@ -1,0 +1,471 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
+)
+
+// homeSlack records the modals opened, the Home tabs published and the
+// messages posted; openErr makes views.open fail. Files cannot be sent.
+type homeSlack struct {
+	openErr error
+
+	mu        sync.Mutex
+	opened    []slack.ModalViewRequest
+	published []slack.PublishViewContextRequest
+	posted    []string // channels
+}
+
+func (s *homeSlack) OpenViewContext(_ context.Context, _ string, v slack.ModalViewRequest) (*slack.ViewResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.openErr != nil {
+		return nil, s.openErr
+	}
+	s.opened = append(s.opened, v)
+	return &slack.ViewResponse{}, nil
+}
+
+func (s *homeSlack) PublishViewContext(_ context.Context, r slack.PublishViewContextRequest) (*slack.ViewResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.published = append(s.published, r)
+	return &slack.ViewResponse{}, nil
+}
+
+func (s *homeSlack) PostMessageContext(_ context.Context, channel string, _ ...slack.MsgOption) (string, string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.posted = append(s.posted, channel)
+	return channel, "1.0", nil
+}
+
+func (s *homeSlack) GetUserInfoContext(context.Context, string, ...slack.GetUserInfoOption) (*slack.User, error) {
+	return &slack.User{TZ: "Europe/Paris"}, nil
+}
+
+func (s *homeSlack) OpenConversationContext(context.Context, *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error) {
+	return nil, false, false, errors.New("no DMs here")
+}
+
+func (s *homeSlack) UploadFileContext(context.Context, slack.UploadFileParameters) (*slack.FileSummary, error) {
+	return nil, errors.New("no files here")
+}
+
+// viewText is every string in blocks, for assertions on content.
+func viewText(t *testing.T, blocks []slack.Block) string {
+	t.Helper()
+	return blocksText(t, Reply{Blocks: blocks})
+}
+
+// actionIDs lists the action ids of the buttons in blocks.
+func actionIDs(blocks []slack.Block) []string {
+	var ids []string
+	for _, b := range blocks {
+		if a, ok := b.(*slack.ActionBlock); ok {
+			for _, e := range a.Elements.ElementSet {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok {
+					ids = append(ids, btn.ActionID)
+				}
+			}
+		}
+	}
+	return ids
+}
+
+func sampleHome() home {
+	at := time.Date(2026, 11, 13, 15, 30, 0, 0, time.UTC)
+	return home{
+		status: status{Name: "/mentor", Subscribed: true, Schedule: "weekly on Friday at 16:00 (Europe/Paris)",
+			Next: "Friday 20 November at 16:00 CET", Focus: []string{"impostor", "daring"}, Role: "staff", Streak: 3},
+		TZ: "Europe/Paris",
+		Reflections: []store.Reflection{
+			{Theme: "daring", Prompt: "First daring question?", Text: "I asked <!channel> & nobody answered.", At: at},
+			{Theme: "impostor", Prompt: "Impostor question?", Text: "Less than last month.", At: at.Add(-7 * 24 * time.Hour)},
+		},
+		Lead: true,
+		Broadcasts: []store.Broadcast{{ID: "b1", LeadID: "U1", Channel: "C1", Theme: "vision", Day: time.Monday, Hour: 10,
+			TZ: "Europe/Paris", NextDue: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}},
+	}
+}
+
+func TestGolden_Home(t *testing.T) {
+	golden(t, "home", homeBlocks(sampleHome()))
+}
+
+func TestGolden_SettingsModal(t *testing.T) {
+	s := settings{Cadence: CadenceWeekly, Day: time.Friday, Hour: 16, TZ: "Europe/Paris", Role: "staff", Focus: []string{"daring"}}
+	golden(t, "settings-modal", settingsModal("/mentor", s, MustLoadCatalog(t).Themes()).Blocks.BlockSet)
+}
+
+func TestHomeBlocks(t *testing.T) {
+	t.Run("Subscribed", func(t *testing.T) {
+		h := sampleHome()
+		text := viewText(t, homeBlocks(h))
+		for _, want := range []string{"weekly on Friday at 16:00 (Europe/Paris)", "Friday 20 November at 16:00 CET",
+			"`impostor`", "`daring`", "`staff`", "3 prompts in a row", "First daring question?",
+			"I asked &lt;!channel&gt; &amp; nobody answered.", "Fri 13 Nov 2026", "Your broadcasts", "`b1`", "<#C1>"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("Home lacks %q:\n%s", want, text)
+			}
+		}
+		want := []string{actionHomePrompt, actionHomeSettings, actionHomePause, actionHomeExport}
+		if got := actionIDs(homeBlocks(h)); !slices.Equal(got, want) {
+			t.Errorf("buttons %v, want %v", got, want)
+		}
+	})
+	t.Run("Paused", func(t *testing.T) {
+		h := sampleHome()
+		h.PausedUntil = "Friday 4 December at 16:00 CET"
+		blocks := homeBlocks(h)
+		if got := actionIDs(blocks); !slices.Contains(got, actionHomeResume) || slices.Contains(got, actionHomePause) {
+			t.Errorf("buttons of a paused member: %v", got)
+		}
+		if text := viewText(t, blocks); !strings.Contains(text, "*Paused until:* Friday 4 December") {
+			t.Errorf("pause not shown:\n%s", text)
+		}
+	})
+	t.Run("NotSubscribed", func(t *testing.T) {
+		blocks := homeBlocks(home{status: status{Name: "/mentor"}})
+		text := viewText(t, blocks)
+		if !strings.Contains(text, "not subscribed") || !strings.Contains(text, "journal* is empty") || strings.Contains(text, "broadcasts") {
+			t.Errorf("Home of a newcomer:\n%s", text)
+		}
+		want := []string{actionHomePrompt, actionHomeSettings, actionHomeExport}
+		if got := actionIDs(blocks); !slices.Equal(got, want) {
+			t.Errorf("buttons %v, want %v", got, want)
+		}
+	})
+	t.Run("Notice", func(t *testing.T) {
+		h := sampleHome()
+		h.Notice = "Paused until Friday 4 December."
+		if text := viewText(t, homeBlocks(h)); !strings.HasPrefix(text, "Your reflection practice\nPaused until") {
+			t.Errorf("notice not on top:\n%s", text)
+		}
+	})
+}
+
+// Home stays within Slack's limits (100 blocks, 3,000 characters a
+// section) however long the reflections and however many broadcasts.
+func TestHomeBlocks_Limits(t *testing.T) {
+	h := sampleHome()
+	h.Notice = strings.Repeat("n", 5000)
+	h.Reflections = nil
+	for i := range 10 {
+		h.Reflections = append(h.Reflections, store.Reflection{Theme: "daring", Prompt: "PROMPT " + strings.Repeat("p ", 1000),
+			Text: strings.Repeat("<&> ", store.MaxReflectionLen/4), At: time.Unix(int64(i), 0)})
+	}
+	h.Broadcasts = nil
+	for i := range 500 {
+		h.Broadcasts = append(h.Broadcasts, store.Broadcast{ID: fmt.Sprintf("b%d", i), Channel: "C1", Theme: "vision",
+			TZ: "UTC", Failing: strings.Repeat("x", 300)})
+	}
+	blocks := homeBlocks(h)
+	if len(blocks) > 100 {
+		t.Fatalf("%d blocks; Slack takes 100 on a Home tab", len(blocks))
+	}
+	for _, b := range blocks {
+		if s, ok := b.(*slack.SectionBlock); ok && len(s.Text.Text) > 3000 {
+			t.Fatalf("a section of %d characters", len(s.Text.Text))
+		}
+	}
+	text := viewText(t, blocks)
+	if n := strings.Count(text, "PROMPT"); n != homeReflections {
+		t.Errorf("%d reflections shown, want %d", n, homeReflections)
+	}
+	if !strings.Contains(text, "And 480 broadcasts more") && !strings.Contains(text, "And 480 more") {
+		t.Errorf("no pointer to the broadcasts left out:\n%s", text[len(text)-300:])
+	}
+}
+
+func TestHomeFor(t *testing.T) {
+	b := newTestBot(t)
+	b.Leads = NewLeadDirectory([]string{"U1"}, "", nil)
+	for _, r := range []store.Reflection{
+		{UserID: "U1", PromptID: "daring-one", Theme: "daring", Prompt: "First daring question?", Text: "mine, old", At: b.Now().Add(-4 * time.Hour)},
+		{UserID: "U2", PromptID: "daring-one", Theme: "daring", Prompt: "First daring question?", Text: "someone else's", At: b.Now().Add(-3 * time.Hour)},
+		{UserID: "U1", PromptID: "daring-two", Theme: "daring", Prompt: "Second daring question?", Text: "mine, newer", At: b.Now().Add(-2 * time.Hour)},
+	} {
+		if _, err := b.Store.AddReflection(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := dispatch(t, b, "subscribe daily 09:00 Europe/Paris"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dispatch(t, b, "pause 1w"); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("OnlyTheirs", func(t *testing.T) {
+		h, err := b.homeFor(context.Background(), "U1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.Reflections) != 2 || h.Reflections[0].Text != "mine, newer" || h.Reflections[1].Text != "mine, old" {
+			t.Fatalf("reflections %+v", h.Reflections)
+		}
+		if h.Schedule != "daily at 09:00 (Europe/Paris)" || h.PausedUntil == "" || !h.Lead || h.TZ != "Europe/Paris" {
+			t.Fatalf("home %+v", h)
+		}
+	})
+	t.Run("NotALead", func(t *testing.T) {
+		h, err := b.homeFor(context.Background(), "U2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Lead || h.Subscribed || len(h.Reflections) != 1 || h.Reflections[0].Text != "someone else's" {
+			t.Fatalf("home %+v", h)
+		}
+	})
+}
+
+// settingsValues is a submission of the settings modal as slack-go decodes
+// it; zone "" leaves the zone empty.
+func settingsValues(cadence, day, clock, zone, role string, focus ...string) map[string]map[string]slack.BlockAction {
+	sel := func(v string) slack.OptionBlockObject { return slack.OptionBlockObject{Value: v} }
+	var opts []slack.OptionBlockObject
+	for _, f := range focus {
+		opts = append(opts, sel(f))
+	}
+	return map[string]map[string]slack.BlockAction{
+		blockCadence: {blockCadence: {SelectedOption: sel(cadence)}},
+		blockDay:     {blockDay: {SelectedOption: sel(day)}},
+		blockTime:    {blockTime: {SelectedTime: clock}},
+		blockZone:    {blockZone: {Value: zone}},
+		blockRole:    {blockRole: {SelectedOption: sel(role)}},
+		blockFocus:   {blockFocus: {SelectedOptions: opts}},
+	}
+}
+
+func TestParseSettings(t *testing.T) {
+	catalog := MustLoadCatalog(t)
+
+	t.Run("OK", func(t *testing.T) {
+		s, errs := parseSettings(settingsValues("weekly", "tue", "09:30", " Asia/Tokyo ", "manager", "daring", "impostor", "daring"), catalog)
+		want := settings{Cadence: CadenceWeekly, Day: time.Tuesday, Hour: 9, Minute: 30, TZ: "Asia/Tokyo", Role: "manager", Focus: []string{"daring", "impostor"}}
+		if len(errs) != 0 || fmt.Sprint(s) != fmt.Sprint(want) {
+			t.Fatalf("parseSettings = %+v, %v; want %+v", s, errs, want)
+		}
+	})
+	t.Run("DailyIgnoresDay", func(t *testing.T) {
+		s, errs := parseSettings(settingsValues("daily", "", "07:00", "utc", "none"), catalog)
+		if len(errs) != 0 || s.Cadence != CadenceDaily || s.TZ != "UTC" || s.Role != "" || s.Focus != nil {
+			t.Fatalf("parseSettings = %+v, %v", s, errs)
+		}
+	})
+
+	for name, tc := range map[string]struct {
+		values map[string]map[string]slack.BlockAction
+		block  string
+		says   string
+	}{
+		"ErrUnknownZone":   {settingsValues("weekly", "fri", "16:00", "Mars/Olympus", "ic"), blockZone, `"Mars/Olympus" is not a time zone I know`},
+		"ErrAbbreviation":  {settingsValues("weekly", "fri", "16:00", "EST", "ic"), blockZone, "not a Region/City name"},
+		"ErrPathZone":      {settingsValues("weekly", "fri", "16:00", "../../etc/passwd", "ic"), blockZone, "not a time zone I know"},
+		"ErrNoZone":        {settingsValues("weekly", "fri", "16:00", "  ", "ic"), blockZone, "Enter your time zone"},
+		"ErrWeeklyNoDay":   {settingsValues("weekly", "", "16:00", "UTC", "ic"), blockDay, "Choose the day"},
+		"ErrNoCadence":     {settingsValues("", "fri", "16:00", "UTC", "ic"), blockCadence, "Choose how often"},
+		"ErrBadTime":       {settingsValues("weekly", "fri", "4pm", "UTC", "ic"), blockTime, "Choose a time"},
+		"ErrUnknownRole":   {settingsValues("weekly", "fri", "16:00", "UTC", "wizard"), blockRole, "Choose a role"},
+		"ErrRetiredTheme":  {settingsValues("weekly", "fri", "16:00", "UTC", "ic", "daring", "astrology"), blockFocus, `"astrology" is no longer a theme`},
+		"ErrEveryFieldBad": {settingsValues("", "", "", "", ""), blockZone, "Enter your time zone"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, errs := parseSettings(tc.values, catalog)
+			if !strings.Contains(errs[tc.block], tc.says) {
+				t.Fatalf("errors %v; want %q on %s", errs, tc.says, tc.block)
+			}
+			// No cadence, so no day is needed; the four others are wrong.
+			if name == "ErrEveryFieldBad" && len(errs) != 4 {
+				t.Fatalf("errors %v: every bad field gets its own", errs)
+			}
+		})
+	}
+}
+
+// submit sends a settings submission from U1 through the bot.
+func submit(t *testing.T, b *Bot, values map[string]map[string]slack.BlockAction) *viewResponse {
+	t.Helper()
+	var cb slack.InteractionCallback
+	cb.View.CallbackID = callbackSettings
+	cb.View.State = &slack.ViewState{Values: values}
+	resp, err := b.submitSettings(&Command{UserID: "U1", Name: "/mentor"}, cb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func TestSubmitSettings(t *testing.T) {
+	t.Run("Subscribes", func(t *testing.T) {
+		b := newTestBot(t) // Friday 20 November 2026, 16:00 UTC
+		resp := submit(t, b, settingsValues("weekly", "sat", "08:15", "America/New_York", "staff", "daring"))
+		if resp.Action != "update" || resp.View == nil {
+			t.Fatalf("ack %+v", resp)
+		}
+		sub, ok, _ := b.Store.Subscription("U1")
+		if !ok || !sub.NextDue.Equal(time.Date(2026, 11, 21, 13, 15, 0, 0, time.UTC)) || !slices.Equal(sub.Focus, []string{"daring"}) {
+			t.Fatalf("subscription %+v", sub)
+		}
+		if u, _ := b.Store.User("U1"); u.Role != "staff" {
+			t.Fatalf("role %q", u.Role)
+		}
+		text := viewText(t, resp.View.Blocks.BlockSet)
+		if !strings.Contains(text, "weekly on Saturday at 08:15 (America/New_York)") || !strings.Contains(text, "Saturday 21 November at 08:15 EST") {
+			t.Fatalf("confirmation:\n%s", text)
+		}
+	})
+	t.Run("KeepsPauseAndHistory", func(t *testing.T) {
+		b := newTestBot(t)
+		for _, cmd := range []string{"subscribe weekly fri 16:00 UTC", "role ic", "pause 2w"} {
+			if _, err := dispatch(t, b, cmd); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before, _, _ := b.Store.Subscription("U1")
+		resp := submit(t, b, settingsValues("weekdays", "", "09:00", "UTC", "none"))
+		sub, _, _ := b.Store.Subscription("U1")
+		// Paused until Friday 4 December 16:00: the first weekday 09:00 after is Monday 7.
+		if !sub.PausedUntil.Equal(before.PausedUntil) || !sub.Created.Equal(before.Created) ||
+			!sub.NextDue.Equal(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)) {
+			t.Fatalf("before %+v\nafter %+v", before, sub)
+		}
+		if u, _ := b.Store.User("U1"); u.Role != "" {
+			t.Fatalf("role %q, want cleared", u.Role)
+		}
+		if text := viewText(t, resp.View.Blocks.BlockSet); !strings.Contains(text, "paused until") {
+			t.Fatalf("confirmation:\n%s", text)
+		}
+	})
+	t.Run("ErrorsSaveNothing", func(t *testing.T) {
+		b := newTestBot(t)
+		resp := submit(t, b, settingsValues("weekly", "fri", "16:00", "Mars/Olympus", "ic"))
+		if resp.Action != "errors" || resp.Errors[blockZone] == "" {
+			t.Fatalf("ack %+v", resp)
+		}
+		if _, ok, _ := b.Store.Subscription("U1"); ok {
+			t.Fatal("an invalid form subscribed")
+		}
+	})
+}
+
+func TestSettingsModal_Prefilled(t *testing.T) {
+	b := newTestBot(t)
+	b.Slack = &homeSlack{}
+
+	t.Run("Defaults", func(t *testing.T) {
+		s, err := b.currentSettings(context.Background(), "U1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := settings{Cadence: CadenceWeekly, Day: time.Friday, Hour: 16, TZ: "Europe/Paris"}
+		if fmt.Sprint(s) != fmt.Sprint(want) {
+			t.Fatalf("defaults %+v, want %+v", s, want)
+		}
+	})
+	t.Run("Current", func(t *testing.T) {
+		for _, cmd := range []string{"subscribe weekly tue 09:30 Asia/Tokyo", "role lead", "focus impostor"} {
+			if _, err := dispatch(t, b, cmd); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, err := b.currentSettings(context.Background(), "U1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := json.Marshal(settingsModal("/mentor", s, b.Catalog.Themes()))
+		for _, want := range []string{`"initial_time":"09:30"`, `"initial_value":"Asia/Tokyo"`,
+			`"initial_option":{"text":{"type":"plain_text","text":"Tuesday","emoji":false},"value":"tue"}`,
+			`"initial_option":{"text":{"type":"plain_text","text":"Team lead","emoji":false},"value":"lead"}`,
+			`"initial_options":[{"text":{"type":"plain_text","text":"Impostor syndrome","emoji":false},"value":"impostor"}]`} {
+			if !strings.Contains(string(raw), want) {
+				t.Errorf("modal lacks %s:\n%s", want, raw)
+			}
+		}
+	})
+}
+
+func TestSubscribe_OpensForm(t *testing.T) {
+	run := func(t *testing.T, sl *homeSlack, trigger, text string) (*Bot, Reply) {
+		t.Helper()
+		b := newTestBot(t)
+		b.Slack = sl
+		c := &Command{UserID: "U1", Name: "/mentor", TriggerID: trigger}
+		r, err := b.Dispatch(context.Background(), c, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b, r
+	}
+	t.Run("NoArgs", func(t *testing.T) {
+		sl := &homeSlack{}
+		b, r := run(t, sl, "T1", "subscribe")
+		if r.Text != "Choose your schedule in the form." || len(sl.opened) != 1 || sl.opened[0].CallbackID != callbackSettings {
+			t.Fatalf("reply %q, %d modals", r.Text, len(sl.opened))
+		}
+		if _, ok, _ := b.Store.Subscription("U1"); ok {
+			t.Fatal("subscribed before the form was submitted")
+		}
+	})
+	for name, tc := range map[string]struct {
+		sl            *homeSlack
+		trigger, text string
+	}{
+		"WithArgs":     {&homeSlack{}, "T1", "subscribe daily 08:00"},
+		"NoTrigger":    {&homeSlack{}, "", "subscribe"},
+		"ModalRefused": {&homeSlack{openErr: errors.New("expired_trigger_id")}, "T1", "subscribe"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b, r := run(t, tc.sl, tc.trigger, tc.text)
+			if _, ok, _ := b.Store.Subscription("U1"); !ok || !strings.Contains(r.Text, "You are subscribed") || len(tc.sl.opened) != 0 {
+				t.Fatalf("reply %q, subscribed %v, %d modals", r.Text, ok, len(tc.sl.opened))
+			}
+		})
+	}
+}
+
+func TestChangesHome(t *testing.T) {
+	for _, sub := range []string{"subscribe", "pause", "resume", "skip", "focus", "unsubscribe", "role", "broadcast",
+		actionSkipNext, actionPauseTwoWeeks, actionForgetConfirm, "reflect.save", "settings.save"} {
+		if !changesHome(sub) {
+			t.Errorf("%s does not refresh Home", sub)
+		}
+	}
+	for _, sub := range []string{"prompt", "themes", "journal", "status", "help", "forget", "unknown", actionHomePause} {
+		if changesHome(sub) {
+			t.Errorf("%s refreshes Home", sub)
+		}
+	}
+}
+
+func TestPublishHome(t *testing.T) {
+	b := newTestBot(t)
+	sl := &homeSlack{}
+	b.Slack = sl
+	b.publishHome(context.Background(), "U1", "")
+	b.afterChange(context.Background(), &Command{UserID: "U1", Sub: "pause"}, nil)
+	b.afterChange(context.Background(), &Command{UserID: "U1", Sub: "pause"}, errors.New("refused"))
+	b.afterChange(context.Background(), &Command{UserID: "U1", Sub: "journal"}, nil)
+	b.inflight.Wait()
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	// Once on open, once after the pause; the state did not change between
+	// the build and the check, so neither publishes twice.
+	if len(sl.published) != 2 {
+		t.Fatalf("%d publishes, want 2", len(sl.published))
+	}
+	if p := sl.published[0]; p.UserID != "U1" || p.View.Type != slack.VTHomeTab || len(p.View.Blocks.BlockSet) == 0 {
+		t.Fatalf("published %+v", p)
+	}
+}

@@ -1,0 +1,183 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mentorbot/mentorbot/prompts"
+	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
+)
+
+// currentSettings is what the settings modal shows the member: their
+// schedule, role and themes, or for a member not subscribed, the defaults of
+// `subscribe` (weekly, Friday, 16:00, their Slack time zone).
+func (b *Bot) currentSettings(ctx context.Context, userID string) (settings, error) {
+	u, err := b.Store.User(userID)
+	if err != nil {
+		return settings{}, fmt.Errorf("read user %s: %w", userID, err)
+	}
+	sub, ok, err := b.Store.Subscription(userID)
+	if err != nil {
+		return settings{}, fmt.Errorf("read subscription of %s: %w", userID, err)
+	}
+	if !ok {
+		return settings{Cadence: CadenceWeekly, Day: time.Friday, Hour: 16, TZ: b.memberZone(ctx, userID), Role: u.Role}, nil
+	}
+	return settings{Cadence: sub.Cadence, Day: sub.Day, Hour: sub.Hour, Minute: sub.Minute, TZ: sub.TZ, Role: u.Role, Focus: sub.Focus}, nil
+}
+
+// openSettings opens the settings modal. Slack's trigger_id is valid for 3
+// seconds, so this runs straight from the command or the click.
+func (b *Bot) openSettings(ctx context.Context, c *Command) error {
+	s, err := b.currentSettings(ctx, c.UserID)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if _, err := b.Slack.OpenViewContext(ctx, c.TriggerID, settingsModal(c.Name, s, b.Catalog.Themes())); err != nil {
+		return fmt.Errorf("open settings modal for %s: %w", c.UserID, err)
+	}
+	return nil
+}
+
+// subscribeForm answers `subscribe` with no argument by opening the settings
+// modal, when Slack gave a trigger to open it with. It reports false when it
+// did not (no trigger, or Slack refused): the command then subscribes with
+// the defaults, as it always did.
+func (b *Bot) subscribeForm(ctx context.Context, c *Command) (Reply, bool) {
+	if len(c.Args) > 0 || c.TriggerID == "" || b.Slack == nil {
+		return Reply{}, false
+	}
+	if err := b.openSettings(ctx, c); err != nil {
+		b.Logger.Warn("settings modal not opened; subscribing with the defaults", "user", c.UserID, "err", err)
+		return Reply{}, false
+	}
+	return textReply("Choose your schedule in the form."), true
+}
+
+// submitSettings validates a settings submission and saves it, and returns
+// the ack: errors shown under their fields, or the confirmation once the
+// settings are on disk.
+func (b *Bot) submitSettings(c *Command, cb slack.InteractionCallback) (*viewResponse, error) {
+	s, errs := parseSettings(cb.View.State.Values, b.Catalog)
+	if len(errs) > 0 {
+		return &viewResponse{Action: "errors", Errors: errs}, nil
+	}
+	sub, err := b.saveSettings(c.UserID, s)
+	if err != nil {
+		return nil, err
+	}
+	saved := settingsSaved{Name: c.Name, Schedule: scheduleOf(sub).String(), Next: localTime(sub.NextDue, sub.TZ), Focus: sub.Focus, Role: s.Role}
+	if sub.PausedUntil.After(b.Now()) {
+		saved.PausedUntil = localTime(sub.PausedUntil, sub.TZ)
+	}
+	return &viewResponse{Action: "update", View: savedSettingsModal(saved)}, nil
+}
+
+// settingsError shows an error of ours at the top of the settings modal,
+// which stays open with the member's choices.
+func settingsError(msg string) *viewResponse {
+	return &viewResponse{Action: "errors", Errors: map[string]string{blockCadence: msg}}
+}
+
+// saveSettings creates or changes the member's subscription and sets their
+// role. A pause is kept: the next prompt is the first one after it.
+func (b *Bot) saveSettings(userID string, s settings) (store.Subscription, error) {
+	unlock := b.locks.lock(userID)
+	defer unlock()
+	now := b.Now()
+	sub, had, err := b.Store.Subscription(userID)
+	if err != nil {
+		return sub, fmt.Errorf("read subscription of %s: %w", userID, err)
+	}
+	if !had {
+		sub = store.Subscription{UserID: userID, Created: now}
+	}
+	sub.Cadence, sub.Day, sub.Hour, sub.Minute, sub.TZ, sub.Focus = s.Cadence, s.Day, s.Hour, s.Minute, s.TZ, s.Focus
+	from := now
+	if sub.PausedUntil.After(now) {
+		from = sub.PausedUntil.Add(-time.Second)
+	}
+	if sub.NextDue, err = s.schedule().Next(from); err != nil {
+		return sub, fmt.Errorf("settings of %s: %w", userID, err)
+	}
+	if err := b.Store.PutSubscription(sub); err != nil {
+		return sub, fmt.Errorf("write subscription of %s: %w", userID, err)
+	}
+	if err := b.Store.UpdateUser(userID, func(u *store.User) error { u.Role = s.Role; return nil }); err != nil {
+		return sub, fmt.Errorf("set role of %s: %w", userID, err)
+	}
+	return sub, nil
+}
+
+// hhmmRE is a timepicker's value.
+var hhmmRE = regexp.MustCompile(`^([01]\d|2[0-3]):([0-5]\d)$`)
+
+// parseSettings reads a settings submission's state.values and checks every
+// field. It returns the settings, or the errors to show, by block id. The
+// day of a daily or weekdays schedule is ignored, not refused: the form
+// shows the day menu whatever the cadence.
+func parseSettings(values map[string]map[string]slack.BlockAction, catalog *prompts.Catalog) (settings, map[string]string) {
+	get := func(block string) slack.BlockAction { return values[block][block] }
+	s := settings{Cadence: get(blockCadence).SelectedOption.Value, Day: time.Friday}
+	errs := map[string]string{}
+	if s.Cadence != CadenceWeekly && s.Cadence != CadenceDaily && s.Cadence != CadenceWeekdays {
+		errs[blockCadence] = "Choose how often: every week, every weekday or every day."
+	}
+	if d, ok := parseDay(get(blockDay).SelectedOption.Value); ok {
+		s.Day = d
+	} else if s.Cadence == CadenceWeekly {
+		errs[blockDay] = "Choose the day of your weekly prompt."
+	}
+	if m := hhmmRE.FindStringSubmatch(get(blockTime).SelectedTime); m != nil {
+		s.Hour, _ = strconv.Atoi(m[1])
+		s.Minute, _ = strconv.Atoi(m[2])
+	} else {
+		errs[blockTime] = "Choose a time, such as 16:00."
+	}
+	var err string
+	if s.TZ, err = formZone(get(blockZone).Value); err != "" {
+		errs[blockZone] = err
+	}
+	if s.Role = get(blockRole).SelectedOption.Value; s.Role == roleNone {
+		s.Role = ""
+	} else if !slices.Contains(roles, s.Role) {
+		errs[blockRole] = "Choose a role, or None."
+	}
+	for _, o := range get(blockFocus).SelectedOptions {
+		if _, ok := catalog.Theme(o.Value); !ok {
+			errs[blockFocus] = fmt.Sprintf("%q is no longer a theme: remove it.", clip(o.Value))
+		} else if !slices.Contains(s.Focus, o.Value) {
+			s.Focus = append(s.Focus, o.Value)
+		}
+	}
+	return s, errs
+}
+
+// formZone checks the time zone typed in the form, and returns it as stored
+// or the error to show under the field. Like `subscribe`, it takes a
+// Region/City name or UTC, never an abbreviation such as EST, which gets
+// summer time wrong.
+func formZone(v string) (string, string) {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "":
+		return "", "Enter your time zone, such as Europe/Paris."
+	case strings.EqualFold(v, "utc"):
+		return "UTC", ""
+	}
+	if _, err := loadZone(v); err != nil {
+		return "", fmt.Sprintf("%q is not a time zone I know. Use a Region/City name, such as Europe/Paris or America/New_York.", clip(v))
+	}
+	if !strings.Contains(v, "/") {
+		return "", fmt.Sprintf("%q is not a Region/City name. Use one such as America/New_York: abbreviations get summer time wrong.", clip(v))
+	}
+	return v, ""
+}
