@@ -12,7 +12,7 @@ import (
 type userLocks struct {
 	seed    maphash.Seed
 	once    sync.Once
-	stripes [256]sync.Mutex
+	stripes [4096]sync.Mutex
 }
 
 // lock locks the member's stripe and returns its unlock.

@@ -62,7 +62,11 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand) (*app, error) {
 	}
 	// Every Web API call goes through one transport that counts 429s, since
 	// slack-go's own retries would otherwise hide them from the operator.
-	limits := &rateLimitCounter{next: http.DefaultTransport}
+	// Keep a connection per concurrent sender alive: Go's default of two idle
+	// connections per host would redo a TLS handshake for most nudges.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 32
+	limits := &rateLimitCounter{next: transport}
 	httpClient := &http.Client{Timeout: 30 * time.Second, Transport: limits}
 	api := slack.New(cfg.BotToken,
 		slack.OptionAppLevelToken(cfg.AppToken),
