@@ -98,29 +98,38 @@ func (b *Bot) cmdSubscribe(ctx context.Context, c *Command) (Reply, error) {
 }
 
 func (b *Bot) cmdStatus(_ context.Context, c *Command) (Reply, error) {
-	u, err := b.Store.User(c.UserID)
+	st, _, err := b.memberStatus(c.UserID)
 	if err != nil {
-		return Reply{}, fmt.Errorf("read user %s: %w", c.UserID, err)
+		return Reply{}, err
 	}
-	sub, ok, err := b.Store.Subscription(c.UserID)
-	if err != nil {
-		return Reply{}, fmt.Errorf("read subscription of %s: %w", c.UserID, err)
-	}
-	st := status{Name: c.Name, Role: u.Role, Subscribed: ok}
-	if ok {
-		nudges, err := b.Store.Nudges(c.UserID, 200)
-		if err != nil {
-			return Reply{}, fmt.Errorf("read nudges of %s: %w", c.UserID, err)
-		}
-		st.Schedule = scheduleOf(sub).String()
-		st.Next = localTime(sub.NextDue, sub.TZ)
-		if sub.PausedUntil.After(b.Now()) {
-			st.PausedUntil = localTime(sub.PausedUntil, sub.TZ)
-		}
-		st.Focus = sub.Focus
-		st.Streak = streak(nudges)
-	}
+	st.Name = c.Name
 	return Reply{Text: "Your mentorbot settings", Blocks: statusBlocks(st)}, nil
+}
+
+// memberStatus gathers what /mentor status and the Home tab show, and the
+// zone the member's dates are shown in.
+func (b *Bot) memberStatus(userID string) (status, string, error) {
+	u, err := b.Store.User(userID)
+	if err != nil {
+		return status{}, "", fmt.Errorf("read user %s: %w", userID, err)
+	}
+	sub, ok, err := b.Store.Subscription(userID)
+	if err != nil {
+		return status{}, "", fmt.Errorf("read subscription of %s: %w", userID, err)
+	}
+	st := status{Name: b.Command, Role: u.Role, Subscribed: ok}
+	if !ok {
+		return st, b.DefaultTZ, nil
+	}
+	nudges, err := b.Store.Nudges(userID, 200)
+	if err != nil {
+		return status{}, "", fmt.Errorf("read nudges of %s: %w", userID, err)
+	}
+	st.Schedule, st.Next, st.Focus, st.Streak = scheduleOf(sub).String(), localTime(sub.NextDue, sub.TZ), sub.Focus, streak(nudges)
+	if sub.PausedUntil.After(b.Now()) {
+		st.PausedUntil = localTime(sub.PausedUntil, sub.TZ)
+	}
+	return st, sub.TZ, nil
 }
 
 func (b *Bot) cmdPause(_ context.Context, c *Command) (Reply, error) {

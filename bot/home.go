@@ -97,25 +97,11 @@ func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTa
 // homeFor gathers what the member's Home tab shows. Only the member's own
 // records are read.
 func (b *Bot) homeFor(ctx context.Context, userID string) (home, error) {
-	u, err := b.Store.User(userID)
+	st, tz, err := b.memberStatus(userID)
 	if err != nil {
-		return home{}, fmt.Errorf("read user %s: %w", userID, err)
+		return home{}, err
 	}
-	sub, ok, err := b.Store.Subscription(userID)
-	if err != nil {
-		return home{}, fmt.Errorf("read subscription of %s: %w", userID, err)
-	}
-	h := home{status: status{Name: b.Command, Role: u.Role, Subscribed: ok}, TZ: b.DefaultTZ}
-	if ok {
-		nudges, err := b.Store.Nudges(userID, 200)
-		if err != nil {
-			return home{}, fmt.Errorf("read nudges of %s: %w", userID, err)
-		}
-		h.Schedule, h.Next, h.Focus, h.Streak, h.TZ = scheduleOf(sub).String(), localTime(sub.NextDue, sub.TZ), sub.Focus, streak(nudges), sub.TZ
-		if sub.PausedUntil.After(b.Now()) {
-			h.PausedUntil = localTime(sub.PausedUntil, sub.TZ)
-		}
-	}
+	h := home{status: st, TZ: tz}
 	if h.Reflections, err = b.Store.Reflections(userID, homeReflections); err != nil {
 		return home{}, fmt.Errorf("read journal of %s: %w", userID, err)
 	}

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
@@ -55,30 +54,13 @@ func homeBlocks(h home) []slack.Block {
 // homeSettingsBlocks is the schedule part: what status shows, without the
 // command hints (the buttons below do that job).
 func homeSettingsBlocks(st status) []slack.Block {
-	role := "not set (prompts for everyone)"
-	if st.Role != "" {
-		role = "`" + st.Role + "`"
-	}
 	if !st.Subscribed {
 		return []slack.Block{
 			section("You are not subscribed to reflection prompts. *Settings* sets up one in a DM at your own local time: every week, every weekday or every day."),
-			contextLine("Role: " + role),
+			contextLine("Role: " + roleText(st.Role)),
 		}
 	}
-	focus := "every theme"
-	if len(st.Focus) > 0 {
-		focus = codeList(st.Focus)
-	}
-	lines := []string{"*Schedule:* " + st.Schedule, "*Next prompt:* " + st.Next}
-	if st.PausedUntil != "" {
-		lines = append(lines, "*Paused until:* "+st.PausedUntil)
-	}
-	lines = append(lines,
-		"*Themes:* "+focus,
-		"*Role:* "+role,
-		fmt.Sprintf("*Streak:* %s in a row with a reflection", plural(st.Streak, "prompt")),
-	)
-	return []slack.Block{section(strings.Join(lines, "\n"))}
+	return []slack.Block{section(statusLines(st))}
 }
 
 // homeButtons offers Pause only to a subscriber who is not paused, and

@@ -20,34 +20,40 @@ type status struct {
 }
 
 func statusBlocks(st status) []slack.Block {
-	role := "not set (prompts for everyone)"
-	if st.Role != "" {
-		role = "`" + st.Role + "`"
-	}
 	if !st.Subscribed {
 		return []slack.Block{
 			section(fmt.Sprintf("You are not subscribed. `%s subscribe` sends you a reflection prompt every Friday at 16:00 your time; `%s help` shows the other schedules.", st.Name, st.Name)),
-			contextLine("Role: " + role),
+			contextLine("Role: " + roleText(st.Role)),
 		}
 	}
+	return []slack.Block{
+		section(statusLines(st)),
+		contextLine(fmt.Sprintf("`%s pause 2w` · `%s skip` · `%s focus THEME…` · `%s subscribe daily 09:00` · `%s unsubscribe`", st.Name, st.Name, st.Name, st.Name, st.Name)),
+	}
+}
+
+// statusLines is a subscriber's settings, one per line, as /mentor status
+// and the Home tab both show them.
+func statusLines(st status) string {
 	focus := "every theme"
 	if len(st.Focus) > 0 {
 		focus = codeList(st.Focus)
 	}
-	lines := []string{
-		"*Schedule:* " + st.Schedule,
-		"*Next prompt:* " + st.Next,
-	}
+	lines := []string{"*Schedule:* " + st.Schedule, "*Next prompt:* " + st.Next}
 	if st.PausedUntil != "" {
 		lines = append(lines, "*Paused until:* "+st.PausedUntil)
 	}
 	lines = append(lines,
 		"*Themes:* "+focus,
-		"*Role:* "+role,
+		"*Role:* "+roleText(st.Role),
 		fmt.Sprintf("*Streak:* %s in a row with a reflection", plural(st.Streak, "prompt")),
 	)
-	return []slack.Block{
-		section(strings.Join(lines, "\n")),
-		contextLine(fmt.Sprintf("`%s pause 2w` · `%s skip` · `%s focus THEME…` · `%s subscribe daily 09:00` · `%s unsubscribe`", st.Name, st.Name, st.Name, st.Name, st.Name)),
+	return strings.Join(lines, "\n")
+}
+
+func roleText(role string) string {
+	if role == "" {
+		return "not set (prompts for everyone)"
 	}
+	return "`" + role + "`"
 }
