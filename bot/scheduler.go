@@ -97,9 +97,6 @@ func (b *Bot) deliver(ctx context.Context, d store.Due, now time.Time) string {
 		return b.skip(log, sub, "late", now)
 	case sub.PausedUntil.After(sub.NextDue):
 		return b.skip(log, sub, "paused", now)
-	case sub.SkipNext:
-		sub.SkipNext = false
-		return b.skip(log, sub, "skip", now)
 	}
 	n, p, err := b.claim(ctx, sub)
 	if err != nil {

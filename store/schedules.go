@@ -45,17 +45,15 @@ type subscriptionRecord struct {
 	TZ          string   `json:"z"`
 	Focus       []string `json:"f,omitempty"`
 	PausedUntil int64    `json:"p,omitempty"`
-	SkipNext    bool     `json:"s,omitempty"`
 	NextDue     int64    `json:"n,omitempty"`
-	Streak      int      `json:"k,omitempty"`
 	Created     int64    `json:"at,omitempty"`
 }
 
 func encodeSubscription(s Subscription) ([]byte, error) {
 	return json.Marshal(subscriptionRecord{
 		Cadence: s.Cadence, Day: int(s.Day), Hour: s.Hour, Minute: s.Minute, TZ: s.TZ,
-		Focus: s.Focus, PausedUntil: unixOrZero(s.PausedUntil), SkipNext: s.SkipNext,
-		NextDue: unixOrZero(s.NextDue), Streak: s.Streak, Created: unixOrZero(s.Created),
+		Focus: s.Focus, PausedUntil: unixOrZero(s.PausedUntil),
+		NextDue: unixOrZero(s.NextDue), Created: unixOrZero(s.Created),
 	})
 }
 
@@ -66,8 +64,8 @@ func decodeSubscription(userID string, b []byte) (Subscription, error) {
 	}
 	return Subscription{
 		UserID: userID, Cadence: r.Cadence, Day: time.Weekday(r.Day), Hour: r.Hour, Minute: r.Minute, TZ: r.TZ,
-		Focus: r.Focus, PausedUntil: timeOrZero(r.PausedUntil), SkipNext: r.SkipNext,
-		NextDue: timeOrZero(r.NextDue), Streak: r.Streak, Created: timeOrZero(r.Created),
+		Focus: r.Focus, PausedUntil: timeOrZero(r.PausedUntil),
+		NextDue: timeOrZero(r.NextDue), Created: timeOrZero(r.Created),
 	}, nil
 }
 
@@ -107,12 +105,12 @@ type Subscription struct {
 	TZ           string       // IANA name
 	Focus        []string     // theme ids; empty means all themes
 	PausedUntil  time.Time    // zero when not paused
-	SkipNext     bool
 	// NextDue is the next instant a nudge is due. The zero time means none is
 	// scheduled: the subscription is kept but has no index entry, so
 	// DueBefore never returns it.
 	NextDue time.Time
-	Streak  int
+	// Created is when the member first subscribed. Skips and the streak are
+	// not kept here: they are derived from the member's nudge records.
 	Created time.Time
 }
 

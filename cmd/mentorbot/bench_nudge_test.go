@@ -354,7 +354,6 @@ func writeWeek(sub *store.Subscription, w int, p *prompts.Prompt, db *store.DB) 
 	if next.NextDue, err = sched.Next(slot); err != nil {
 		return err
 	}
-	next.Streak++
 	hist := &store.HistoryEntry{PromptID: p.ID, Theme: p.Theme, At: slot}
 	if err := db.FinishNudge(n, next, hist); err != nil {
 		return err
