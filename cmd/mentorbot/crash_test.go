@@ -157,3 +157,68 @@ func waitUntil(t *testing.T, d time.Duration, cond func() bool) {
 		}
 	}
 }
+
+// TestSIGTERMMidFanOut stops the real binary with SIGTERM in the middle of a
+// fan-out: it exits 0 within a few seconds, and after a restart every member
+// has exactly one nudge, because the sends in flight finish and are recorded.
+func TestSIGTERMMidFanOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and signals the real binary")
+	}
+	const members = 600
+	bin := filepath.Join(t.TempDir(), "mentorbot")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	sim := slacksim.New(slacksim.Options{})
+	t.Cleanup(sim.Close)
+	for i := range members {
+		sim.AddUser(slacksim.User{ID: member(i), TZ: "UTC"})
+	}
+	sim.SetFault(func(c slacksim.Call, _ int) *slacksim.Fault {
+		if c.Method == "chat.postMessage" {
+			return &slacksim.Fault{Delay: 3 * time.Millisecond}
+		}
+		return nil
+	})
+	dbPath := filepath.Join(t.TempDir(), "mentorbot.db")
+	seedDatabase(t, dbPath, members, time.Now().Add(-time.Minute).Truncate(time.Second))
+	env := append(cleanEnv(), "SLACK_BOT_TOKEN="+sim.Options().BotToken, "SLACK_APP_TOKEN="+sim.Options().AppToken,
+		"SLACK_API_URL="+sim.APIURL(), "MENTOR_DB_PATH="+dbPath, "MENTOR_HTTP_ADDR=127.0.0.1:0")
+	start := func() *exec.Cmd {
+		cmd := exec.Command(bin)
+		cmd.Env = env
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd
+	}
+
+	first := start()
+	waitUntil(t, 30*time.Second, func() bool { return len(nudged(sim)) >= members/3 })
+	signalled := time.Now()
+	if err := first.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v, want 0", err)
+	}
+	took := time.Since(signalled)
+	if took > 15*time.Second {
+		t.Fatalf("took %v to stop", took)
+	}
+
+	second := start()
+	defer func() {
+		second.Process.Signal(syscall.SIGTERM)
+		second.Wait()
+	}()
+	waitUntil(t, 60*time.Second, func() bool { return len(nudged(sim)) == members })
+	time.Sleep(500 * time.Millisecond)
+	for u, n := range nudged(sim) {
+		if n != 1 {
+			t.Fatalf("%s got %d nudges after a graceful stop, want exactly 1", u, n)
+		}
+	}
+	t.Logf("stopped %v after SIGTERM, exit 0; every one of %d members got exactly one nudge", took.Round(time.Millisecond), members)
+}

@@ -1,0 +1,88 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot/slacksim"
+	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
+)
+
+// simSlack is a real slack-go client talking to a local Slack.
+func simSlack(t *testing.T) (*slack.Client, *slacksim.Server) {
+	t.Helper()
+	sim := slacksim.New(slacksim.Options{})
+	t.Cleanup(sim.Close)
+	sim.AddUser(slacksim.User{ID: "U1", TZ: "UTC"})
+	return slack.New(sim.Options().BotToken, slack.OptionAPIURL(sim.APIURL())), sim
+}
+
+// A prompt the member answered more than eight weeks ago comes back with
+// their earlier answer under it; a recent answer does not.
+func TestSendDue_ThenAndNow(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		answered time.Duration // how long before the slot
+		want     bool
+	}{
+		{"OldAnswerShown", 9 * 7 * 24 * time.Hour, true},
+		{"RecentAnswerNotShown", 3 * 7 * 24 * time.Hour, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := newTestBot(t)
+			var sim *slacksim.Server
+			b.Slack, sim = simSlack(t)
+			slot := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+			// Focus on daring, with daring-one already shown: daring-two is next.
+			if err := b.Store.AppendHistory("U1", store.HistoryEntry{PromptID: "daring-one", Theme: "daring", At: slot.Add(-time.Hour), NewCycle: true}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.Store.AddReflection(store.Reflection{UserID: "U1", PromptID: "daring-two", Theme: "daring", Text: "I asked for permission, as always.", At: slot.Add(-tt.answered)}); err != nil {
+				t.Fatal(err)
+			}
+			sub := store.Subscription{UserID: "U1", Cadence: CadenceWeekly, Day: time.Friday, Hour: 15, TZ: "UTC", Focus: []string{"daring"}, NextDue: slot}
+			if err := b.Store.PutSubscription(sub); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := b.SendDue(context.Background(), slot)
+			posts := sim.MessagesIn("DU1")
+			if err != nil || rep.Sent != 1 || len(posts) != 1 {
+				t.Fatalf("SendDue = %+v, %v; %d posts", rep, err, len(posts))
+			}
+			blocks := string(posts[0].Blocks)
+			if !strings.Contains(blocks, "Second daring question?") {
+				t.Fatalf("nudge is not daring-two:\n%s", blocks)
+			}
+			shown := strings.Contains(blocks, "Then and now") && strings.Contains(blocks, "I asked for permission, as always.")
+			if shown != tt.want {
+				t.Fatalf("then-and-now shown = %v, want %v:\n%s", shown, tt.want, blocks)
+			}
+		})
+	}
+}
+
+// The streak counts scheduled prompts in a row with a reflection; the open
+// newest nudge, skips and pauses do not break it, an ignored nudge does.
+func TestStreak(t *testing.T) {
+	sent := func(reflected bool) store.Nudge { return store.Nudge{Status: store.NudgeSent, Reflected: reflected} }
+	skipped := store.Nudge{Status: store.NudgeSkipped, Reason: "skip"}
+	for _, tt := range []struct {
+		name   string
+		nudges []store.Nudge // newest first
+		want   int
+	}{
+		{"Empty", nil, 0},
+		{"OpenNewestDoesNotBreak", []store.Nudge{sent(false), sent(true), sent(true)}, 2},
+		{"SkipKeeps", []store.Nudge{sent(true), skipped, sent(true)}, 2},
+		{"IgnoredBreaks", []store.Nudge{sent(true), sent(false), sent(true)}, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := streak(tt.nudges); got != tt.want {
+				t.Fatalf("streak = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
