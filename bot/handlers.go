@@ -87,17 +87,7 @@ func (b *Bot) pickFor(ctx context.Context, userID string, opts prompts.PickOptio
 			unlock()
 		}
 	}()
-	u, err := b.Store.User(userID)
-	if err != nil {
-		return prompts.Pick{}, fmt.Errorf("read user %s: %w", userID, err)
-	}
-	opts.Role = u.Role
-	hist, err := b.Store.History(userID, historyWindow)
-	if err != nil {
-		return prompts.Pick{}, fmt.Errorf("read history of %s: %w", userID, err)
-	}
-	var pick prompts.Pick
-	b.withRand(func(r *rand.Rand) { pick, err = b.Catalog.Pick(toShown(hist), opts, r) })
+	pick, err := b.choosePrompt(userID, opts, nil)
 	if err != nil {
 		return prompts.Pick{}, err
 	}
@@ -110,6 +100,35 @@ func (b *Bot) pickFor(ctx context.Context, userID string, opts prompts.PickOptio
 		}
 	})
 	return pick, nil
+}
+
+// choosePrompt picks for the member by their role and history. With themes
+// given, the theme is one of them, chosen at random; a theme no longer in the
+// catalog is ignored.
+func (b *Bot) choosePrompt(userID string, opts prompts.PickOptions, themes []string) (prompts.Pick, error) {
+	u, err := b.Store.User(userID)
+	if err != nil {
+		return prompts.Pick{}, fmt.Errorf("read user %s: %w", userID, err)
+	}
+	opts.Role = u.Role
+	hist, err := b.Store.History(userID, historyWindow)
+	if err != nil {
+		return prompts.Pick{}, fmt.Errorf("read history of %s: %w", userID, err)
+	}
+	var live []string
+	for _, id := range themes {
+		if _, ok := b.Catalog.Theme(id); ok {
+			live = append(live, id)
+		}
+	}
+	var pick prompts.Pick
+	b.withRand(func(r *rand.Rand) {
+		if len(live) > 0 {
+			opts.Theme = live[r.IntN(len(live))]
+		}
+		pick, err = b.Catalog.Pick(toShown(hist), opts, r)
+	})
+	return pick, err
 }
 
 // resolveTheme finds the theme a member named by id or unique prefix.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -152,29 +151,7 @@ func (b *Bot) claim(ctx context.Context, sub store.Subscription) (store.Nudge, *
 // pickNudgePrompt chooses a reflection prompt among the member's focus
 // themes (all themes when they have none), preferring their role.
 func (b *Bot) pickNudgePrompt(sub store.Subscription) (prompts.Pick, error) {
-	u, err := b.Store.User(sub.UserID)
-	if err != nil {
-		return prompts.Pick{}, err
-	}
-	hist, err := b.Store.History(sub.UserID, historyWindow)
-	if err != nil {
-		return prompts.Pick{}, err
-	}
-	opts := prompts.PickOptions{Kind: prompts.KindReflection, Role: u.Role}
-	var focus []string
-	for _, id := range sub.Focus {
-		if _, ok := b.Catalog.Theme(id); ok {
-			focus = append(focus, id)
-		}
-	}
-	var pick prompts.Pick
-	b.withRand(func(r *rand.Rand) {
-		if len(focus) > 0 {
-			opts.Theme = focus[r.IntN(len(focus))]
-		}
-		pick, err = b.Catalog.Pick(toShown(hist), opts, r)
-	})
-	return pick, err
+	return b.choosePrompt(sub.UserID, prompts.PickOptions{Kind: prompts.KindReflection}, sub.Focus)
 }
 
 // postNudge sends the nudge DM; posting to a user id opens the app's DM.
