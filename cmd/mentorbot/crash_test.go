@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,39 +27,8 @@ func TestCrashMidFanOut(t *testing.T) {
 		t.Skip("builds and kills the real binary")
 	}
 	const members = 1000
-	bin := filepath.Join(t.TempDir(), "mentorbot")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	sim := slacksim.New(slacksim.Options{})
-	t.Cleanup(sim.Close)
-	for i := range members {
-		sim.AddUser(slacksim.User{ID: member(i), TZ: "UTC"})
-	}
-	// Slow each post a little so the kill lands mid-fan-out.
-	sim.SetFault(func(c slacksim.Call, _ int) *slacksim.Fault {
-		if c.Method == "chat.postMessage" {
-			return &slacksim.Fault{Delay: 3 * time.Millisecond}
-		}
-		return nil
-	})
-
-	dbPath := filepath.Join(t.TempDir(), "mentorbot.db")
-	due := time.Now().Add(-time.Minute).Truncate(time.Second)
-	seedDatabase(t, dbPath, members, due)
-
-	env := append(cleanEnv(), "SLACK_BOT_TOKEN="+sim.Options().BotToken, "SLACK_APP_TOKEN="+sim.Options().AppToken,
-		"SLACK_API_URL="+sim.APIURL(), "MENTOR_DB_PATH="+dbPath, "MENTOR_HTTP_ADDR=127.0.0.1:0")
-	start := func() (*exec.Cmd, *bytes.Buffer) {
-		cmd := exec.Command(bin)
-		cmd.Env = env
-		var logs bytes.Buffer
-		cmd.Stderr = &logs
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd, &logs
-	}
+	rig := newFanOutRig(t, members)
+	sim, dbPath, start := rig.sim, rig.dbPath, rig.start
 
 	first, _ := start()
 	waitUntil(t, 30*time.Second, func() bool { return len(nudged(sim)) >= members/3 })
@@ -166,33 +136,8 @@ func TestSIGTERMMidFanOut(t *testing.T) {
 		t.Skip("builds and signals the real binary")
 	}
 	const members = 600
-	bin := filepath.Join(t.TempDir(), "mentorbot")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	sim := slacksim.New(slacksim.Options{})
-	t.Cleanup(sim.Close)
-	for i := range members {
-		sim.AddUser(slacksim.User{ID: member(i), TZ: "UTC"})
-	}
-	sim.SetFault(func(c slacksim.Call, _ int) *slacksim.Fault {
-		if c.Method == "chat.postMessage" {
-			return &slacksim.Fault{Delay: 3 * time.Millisecond}
-		}
-		return nil
-	})
-	dbPath := filepath.Join(t.TempDir(), "mentorbot.db")
-	seedDatabase(t, dbPath, members, time.Now().Add(-time.Minute).Truncate(time.Second))
-	env := append(cleanEnv(), "SLACK_BOT_TOKEN="+sim.Options().BotToken, "SLACK_APP_TOKEN="+sim.Options().AppToken,
-		"SLACK_API_URL="+sim.APIURL(), "MENTOR_DB_PATH="+dbPath, "MENTOR_HTTP_ADDR=127.0.0.1:0")
-	start := func() *exec.Cmd {
-		cmd := exec.Command(bin)
-		cmd.Env = env
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd
-	}
+	rig := newFanOutRig(t, members)
+	sim, start := rig.sim, func() *exec.Cmd { cmd, _ := rig.start(); return cmd }
 
 	first := start()
 	waitUntil(t, 30*time.Second, func() bool { return len(nudged(sim)) >= members/3 })
@@ -221,4 +166,81 @@ func TestSIGTERMMidFanOut(t *testing.T) {
 		}
 	}
 	t.Logf("stopped %v after SIGTERM, exit 0; every one of %d members got exactly one nudge", took.Round(time.Millisecond), members)
+}
+
+// fanOutRig is the real binary, built once per test run, a local Slack
+// that knows the members and answers each post a little slowly (so a signal
+// lands mid fan-out), and a database where every member is due a minute ago.
+type fanOutRig struct {
+	t      *testing.T
+	sim    *slacksim.Server
+	dbPath string
+	env    []string
+}
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// mentorbotBinary builds the binary once for all the tests that run it.
+func mentorbotBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "mentorbot-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "mentorbot")
+		if out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build: %v", buildErr)
+	}
+	return builtBin
+}
+
+func newFanOutRig(t *testing.T, members int) *fanOutRig {
+	t.Helper()
+	sim := slacksim.New(slacksim.Options{})
+	t.Cleanup(sim.Close)
+	for i := range members {
+		sim.AddUser(slacksim.User{ID: member(i), TZ: "UTC"})
+	}
+	sim.SetFault(func(c slacksim.Call, _ int) *slacksim.Fault {
+		if c.Method == "chat.postMessage" {
+			return &slacksim.Fault{Delay: 3 * time.Millisecond}
+		}
+		return nil
+	})
+	dbPath := filepath.Join(t.TempDir(), "mentorbot.db")
+	seedDatabase(t, dbPath, members, time.Now().Add(-time.Minute).Truncate(time.Second))
+	env := append(cleanEnv(), "SLACK_BOT_TOKEN="+sim.Options().BotToken, "SLACK_APP_TOKEN="+sim.Options().AppToken,
+		"SLACK_API_URL="+sim.APIURL(), "MENTOR_DB_PATH="+dbPath, "MENTOR_HTTP_ADDR=127.0.0.1:0")
+	return &fanOutRig{t: t, sim: sim, dbPath: dbPath, env: env}
+}
+
+// start runs the binary and returns it with its log output.
+func (r *fanOutRig) start() (*exec.Cmd, *bytes.Buffer) {
+	cmd := exec.Command(mentorbotBinary(r.t))
+	cmd.Env = r.env
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		r.t.Fatal(err)
+	}
+	return cmd, &logs
+}
+
+// TestMain removes the binary the crash tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBin != "" {
+		os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
 }
