@@ -123,6 +123,7 @@ type Bot struct {
 	rand   *rand.Rand
 
 	routeList []route
+	cards     sync.Map // *prompts.Prompt → its card, rendered once (view_prompt.go)
 	locks     userLocks
 	seen      *dedupe
 	inflight  sync.WaitGroup // handlers and the writes they leave behind

@@ -167,7 +167,7 @@ func (b *Bot) postNudge(ctx context.Context, userID string, slot time.Time, p *p
 	defer cancel()
 	return b.Slack.PostMessageContext(ctx, userID,
 		slack.MsgOptionText(nudgeFallback(t, p), false),
-		slack.MsgOptionBlocks(nudgeBlocks(t, p, slot, earlier)...))
+		slack.MsgOptionBlocks(nudgeBlocks(b.card(p), p, slot, earlier)...))
 }
 
 // skip records a slot as skipped and schedules the next one.

@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,22 +72,60 @@ func cardBlocks(t *prompts.Theme, p *prompts.Prompt) []slack.Block {
 	return blocks
 }
 
-// promptBlocks is a prompt asked for with /mentor prompt: the card, a button
+// card is p's cardBlocks, each block's JSON rendered once and kept: the
+// catalog does not change while the bot runs, and encoding the same blocks by
+// reflection for every command was a tenth of a command's CPU. The slice is
+// clipped, so appending to it always copies.
+func (b *Bot) card(p *prompts.Prompt) []slack.Block {
+	if c, ok := b.cards.Load(p); ok {
+		return c.([]slack.Block)
+	}
+	t, _ := b.Catalog.Theme(p.Theme)
+	c := slices.Clip(renderBlocks(cardBlocks(t, p)))
+	b.cards.Store(p, c)
+	return c
+}
+
+// renderedBlock is a block with its JSON encoded ahead of time.
+type renderedBlock struct {
+	slack.Block
+	raw json.RawMessage
+}
+
+func (r renderedBlock) MarshalJSON() ([]byte, error) { return r.raw, nil }
+
+// renderBlocks encodes each block once. A block that cannot be encoded is
+// kept as it is, so the error surfaces where the message is sent.
+func renderBlocks(blocks []slack.Block) []slack.Block {
+	out := make([]slack.Block, len(blocks))
+	for i, bl := range blocks {
+		raw, err := json.Marshal(bl)
+		if err != nil {
+			out[i] = bl
+			continue
+		}
+		out[i] = renderedBlock{Block: bl, raw: raw}
+	}
+	return out
+}
+
+// promptBlocks is a prompt asked for with /mentor prompt: its card, a button
 // to reflect on it and one for another prompt of the theme asked for
 // (askedTheme is anyTheme when none was).
-func promptBlocks(t *prompts.Theme, p *prompts.Prompt, askedTheme string, slot time.Time) []slack.Block {
+func promptBlocks(card []slack.Block, p *prompts.Prompt, askedTheme string, slot time.Time) []slack.Block {
 	ref := promptRef{PromptID: p.ID, Theme: askedTheme, Slot: slot}
 	reflect := slack.NewButtonBlockElement(actionReflect, ref.value(), plain("Reflect"))
 	reflect.Style = slack.StylePrimary
 	another := slack.NewButtonBlockElement(actionAnotherPrompt, ref.value(), plain("Another prompt"))
-	return append(cardBlocks(t, p), slack.NewActionBlock("prompt.actions", reflect, another))
+	return append(card, slack.NewActionBlock("prompt.actions", reflect, another))
 }
 
-// nudgeBlocks is the scheduled DM: the card, the member's earlier answer to
-// the same prompt when there is one ("then and now"), and the buttons.
-func nudgeBlocks(t *prompts.Theme, p *prompts.Prompt, slot time.Time, earlier *store.Reflection) []slack.Block {
+// nudgeBlocks is the scheduled DM: the prompt's card, the member's earlier
+// answer to the same prompt when there is one ("then and now"), and the
+// buttons.
+func nudgeBlocks(card []slack.Block, p *prompts.Prompt, slot time.Time, earlier *store.Reflection) []slack.Block {
 	blocks := []slack.Block{section("Your reflection prompt for this week. Take ten quiet minutes when you can.")}
-	blocks = append(blocks, cardBlocks(t, p)...)
+	blocks = append(blocks, card...)
 	if earlier != nil {
 		blocks = append(blocks, slack.NewDividerBlock(),
 			section(fmt.Sprintf("*Then and now.* You answered this on %s:\n%s\nWhat would you say today?",
