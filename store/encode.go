@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -39,11 +41,86 @@ func encodeHistory(e HistoryEntry) ([]byte, error) {
 }
 
 func decodeHistory(b []byte) (HistoryEntry, error) {
-	var r historyRecord
-	if err := json.Unmarshal(b, &r); err != nil {
-		return HistoryEntry{}, fmt.Errorf("decode history entry: %w", err)
+	r, ok := decodeHistoryFast(b)
+	if !ok {
+		if err := json.Unmarshal(b, &r); err != nil {
+			return HistoryEntry{}, fmt.Errorf("decode history entry: %w", err)
+		}
 	}
 	return HistoryEntry{PromptID: r.PromptID, Theme: r.Theme, At: time.Unix(r.At, 0).UTC(), NewCycle: r.NewCycle}, nil
+}
+
+// decodeHistoryFast reads a history record in exactly the form
+// encodeHistory writes it, {"p":"…","t":"…","at":N} with an optional
+// ,"n":true, its strings plain printable ASCII. Every prompt pick reads up to
+// historyWindow of these, and encoding/json took a microsecond each: a member
+// with a year of daily prompts waited a millisecond per command for it. Any
+// other form, escapes included, reports false and is left to encoding/json,
+// so the two always agree (FuzzHistoryFastPath).
+func decodeHistoryFast(b []byte) (historyRecord, bool) {
+	var r historyRecord
+	rest, ok := bytes.CutPrefix(b, []byte(`{"p":"`))
+	if !ok {
+		return r, false
+	}
+	if r.PromptID, rest, ok = plainString(rest); !ok {
+		return r, false
+	}
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"t":"`)); !ok {
+		return r, false
+	}
+	if r.Theme, rest, ok = plainString(rest); !ok {
+		return r, false
+	}
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"at":`)); !ok {
+		return r, false
+	}
+	end := bytes.IndexAny(rest, ",}")
+	if end <= 0 || !plainInt(rest[:end]) {
+		return r, false
+	}
+	at, err := strconv.ParseInt(string(rest[:end]), 10, 64)
+	if err != nil {
+		return r, false
+	}
+	r.At = at
+	switch string(rest[end:]) {
+	case "}":
+	case `,"n":true}`:
+		r.NewCycle = true
+	default:
+		return r, false
+	}
+	return r, true
+}
+
+// plainString reads a JSON string's body up to its closing quote when every
+// byte is printable ASCII with no escape.
+func plainString(b []byte) (string, []byte, bool) {
+	for i, c := range b {
+		switch {
+		case c == '"':
+			return string(b[:i]), b[i+1:], true
+		case c < 0x20 || c > 0x7e || c == '\\':
+			return "", nil, false
+		}
+	}
+	return "", nil, false
+}
+
+// plainInt reports whether b is a JSON integer: an optional minus, then 0 or
+// digits without a leading zero.
+func plainInt(b []byte) bool {
+	b, _ = bytes.CutPrefix(b, []byte("-"))
+	if len(b) == 0 || (b[0] == '0' && len(b) > 1) {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // userPrefix is the key prefix of everything a user owns in a per-user bucket:
