@@ -42,7 +42,8 @@ func (db *DB) Backup(w io.Writer) (int64, error) {
 // error, so a mistyped argument cannot destroy a previous backup.
 //
 // Returns ErrInUse if a running bot holds path (back that one up through its
-// HTTP listener instead), and ErrNotDatabase if path is not a bbolt file.
+// HTTP listener instead), and ErrEmpty, ErrTruncated or ErrNotDatabase as Open
+// does.
 func CopyTo(path, dst string) (err error) {
 	bdb, err := openReadOnly(path)
 	if err != nil {
@@ -78,8 +79,8 @@ func CopyTo(path, dst string) (err error) {
 // every problem it finds, joined, or nil if there is none. It opens the file
 // read-only and writes nothing.
 //
-// Returns ErrInUse if a running bot holds path, and ErrNotDatabase if path is
-// not a bbolt file or its header is damaged.
+// Returns ErrInUse if a running bot holds path, and ErrEmpty, ErrTruncated or
+// ErrNotDatabase as Open does.
 func Check(path string) error {
 	bdb, err := openReadOnly(path)
 	if err != nil {
@@ -105,9 +106,12 @@ func Check(path string) error {
 
 // openReadOnly opens path for reading with a shared lock, which a running bot's
 // exclusive lock excludes. It does not create a missing file.
+//
+// The file is checked first (header.go), so a truncated one is refused before
+// bbolt maps it and reads past its end.
 func openReadOnly(path string) (*bolt.DB, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+	if err := checkFile(path); err != nil {
+		return nil, err
 	}
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
 	switch {

@@ -6,9 +6,20 @@ import "errors"
 var ErrInUse = errors.New("database is in use by another process")
 
 // ErrNotDatabase is returned by Open when the file exists but is not a bbolt
-// database this program can read (truncated, corrupt, or another format).
+// database this program can read (another format, or a damaged header).
 // The file is left untouched.
 var ErrNotDatabase = errors.New("file is not a mentorbot database")
+
+// ErrTruncated is returned by Open when the file is shorter than the pages its
+// header records: it lost its end (a full disk, a partial copy), and whatever
+// was there is gone. The file is left untouched.
+var ErrTruncated = errors.New("database file is truncated")
+
+// ErrEmpty is returned by Open when the file exists but holds nothing. bbolt
+// would make it a new database; but an empty file is as likely a database
+// truncated to nothing, so Open refuses it rather than start afresh silently.
+// A path that does not exist is created.
+var ErrEmpty = errors.New("database file exists but is empty")
 
 // ErrSchemaTooNew is returned by Open when the database was written by a newer
 // mentorbot. The file is left untouched rather than rewritten.

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
 	"time"
 
@@ -36,13 +37,19 @@ type DB struct {
 }
 
 // Open opens or creates the database at path, creates its buckets and records
-// the schema version in one transaction.
+// the schema version in one transaction. An existing file is checked first,
+// reading only (header.go): one that fails the check is not written to.
 //
-// Returns ErrInUse if another process holds the file, ErrNotDatabase if the
-// file is not a bbolt database, and ErrSchemaTooNew if a newer mentorbot wrote it.
+// Returns ErrInUse if another process holds the file, ErrEmpty if it exists
+// but is empty, ErrTruncated if it is shorter than its header says,
+// ErrNotDatabase if it is not a bbolt database, and ErrSchemaTooNew if a newer
+// mentorbot wrote it.
 func Open(path string, opts Options) (*DB, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = time.Second
+	}
+	if err := checkFile(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
 	}
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout})
 	switch {
