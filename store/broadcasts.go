@@ -1,7 +1,7 @@
 package store
 
-// Broadcasts: discussion topics a lead posts to a channel, once or weekly,
-// and the per-channel history the topic picker reads.
+// Broadcasts: discussion topics a lead posts to a channel weekly, and the
+// per-channel history the topic picker reads.
 //
 // # Layout
 //
@@ -51,6 +51,8 @@ var (
 var ErrBroadcastNotFound = errors.New("broadcast not found")
 
 // The codec, in encode.go's conventions: JSON, short names, unix seconds.
+// Unknown names are ignored, so a record holding a field no longer kept still
+// decodes: "o" (a one-off flag nothing ever set) is one.
 
 type broadcastRecord struct {
 	LeadID      string `json:"l"`
@@ -58,7 +60,6 @@ type broadcastRecord struct {
 	ChannelName string `json:"cn,omitempty"`
 	Theme       string `json:"t,omitempty"`
 	Topic       string `json:"x,omitempty"`
-	Once        bool   `json:"o,omitempty"`
 	Day         int    `json:"d,omitempty"`
 	Hour        int    `json:"h,omitempty"`
 	Minute      int    `json:"m,omitempty"`
@@ -73,7 +74,7 @@ type broadcastRecord struct {
 func encodeBroadcast(b Broadcast) ([]byte, error) {
 	return json.Marshal(broadcastRecord{
 		LeadID: b.LeadID, Channel: b.Channel, ChannelName: b.ChannelName, Theme: b.Theme, Topic: b.Topic,
-		Once: b.Once, Day: int(b.Day), Hour: b.Hour, Minute: b.Minute, TZ: b.TZ,
+		Day: int(b.Day), Hour: b.Hour, Minute: b.Minute, TZ: b.TZ,
 		NextDue: unixOrZero(b.NextDue), LastSlot: unixOrZero(b.LastSlot), Failing: b.Failing,
 		Paused: b.Paused, Created: unixOrZero(b.Created),
 	})
@@ -86,33 +87,30 @@ func decodeBroadcast(id string, v []byte) (Broadcast, error) {
 	}
 	return Broadcast{
 		ID: id, LeadID: r.LeadID, Channel: r.Channel, ChannelName: r.ChannelName, Theme: r.Theme, Topic: r.Topic,
-		Once: r.Once, Day: time.Weekday(r.Day), Hour: r.Hour, Minute: r.Minute, TZ: r.TZ,
+		Day: time.Weekday(r.Day), Hour: r.Hour, Minute: r.Minute, TZ: r.TZ,
 		NextDue: timeOrZero(r.NextDue), LastSlot: timeOrZero(r.LastSlot), Failing: r.Failing,
 		Paused: r.Paused, Created: timeOrZero(r.Created),
 	}, nil
 }
 
-// Broadcast is a lead's discussion topic for a channel: posted once, or
-// weekly at a local wall-clock time. The schedule is plain fields (the bot
+// Broadcast is a lead's discussion topic for a channel, posted weekly at a
+// local wall-clock time. The schedule is plain fields (the bot
 // package interprets them); the store keeps them and indexes NextDue.
 type Broadcast struct {
-	ID          string // "b" and a number, assigned by CreateBroadcast; short enough to type
-	LeadID      string // who asked for it
-	Channel     string // channel id
-	ChannelName string // for listing without a call to Slack; may be stale
-	Theme       string // theme id, or "" for a custom topic
-	Topic       string // the custom topic's text, or ""
-	// Once marks a one-off: posted at NextDue (retried there until it goes
-	// out), then deleted. The weekly schedule below is unused.
-	Once         bool
-	Day          time.Weekday // weekly schedule: the day,
+	ID           string       // "b" and a number, assigned by CreateBroadcast; short enough to type
+	LeadID       string       // who asked for it
+	Channel      string       // channel id
+	ChannelName  string       // for listing without a call to Slack; may be stale
+	Theme        string       // theme id, or "" for a custom topic
+	Topic        string       // the custom topic's text, or ""
+	Day          time.Weekday // the weekly schedule: the day,
 	Hour, Minute int          // the local wall-clock time
 	TZ           string       // and its IANA zone
 	// NextDue is the next slot to post. The zero time means none: the
 	// broadcast is kept but never returned by BroadcastsDue.
 	NextDue time.Time
-	// LastSlot is the last slot claimed for posting (ClaimBroadcastSlot). It
-	// never moves backwards: a slot is posted at most once.
+	// LastSlot is the last slot posted. PutBroadcast never moves it
+	// backwards, so a slot is posted at most once.
 	LastSlot time.Time
 	Failing  string // "" or a short reason for the listing, e.g. "not_in_channel"
 	Paused   bool   // the channel is archived or gone; no due entry while set
@@ -169,7 +167,7 @@ func (db *DB) Broadcast(id string) (Broadcast, bool, error) {
 // PutBroadcast replaces an existing broadcast and moves its index entries, in
 // one transaction: no due entry when Paused or NextDue is zero. LastSlot is
 // kept at the later of the stored and the given one, so a caller holding a
-// copy read before a claim cannot reopen a posted slot.
+// copy read before a slot was posted cannot reopen it.
 //
 // Returns ErrBroadcastNotFound if the broadcast does not exist (it was
 // deleted; nothing is written), and ErrInvalidID for an empty or NUL-holding
@@ -298,41 +296,6 @@ func (db *DB) BroadcastsDue(now time.Time, limit int) ([]Broadcast, error) {
 		return nil, fmt.Errorf("read broadcast due index: %w", err)
 	}
 	return out, nil
-}
-
-// ClaimBroadcastSlot records slot as the broadcast's LastSlot if it is later
-// than the one recorded, and reports whether it was, in one transaction: of
-// two ticks racing for the same slot, one gets true and posts, the other gets
-// false. A claim is at most once: a crash after the claim and before the post
-// loses that slot rather than risk posting it twice. It returns false, with no
-// error, when the broadcast no longer exists (cancelled: do not post).
-//
-// Slots are compared to the second.
-func (db *DB) ClaimBroadcastSlot(id string, slot time.Time) (bool, error) {
-	if slot.IsZero() {
-		return false, fmt.Errorf("claim broadcast %s: zero slot", id)
-	}
-	var claimed bool
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b, ok, err := getBroadcast(tx, id)
-		if err != nil || !ok {
-			return err
-		}
-		if !b.LastSlot.IsZero() && slot.Unix() <= b.LastSlot.Unix() {
-			return nil
-		}
-		b.LastSlot = slot
-		enc, err := encodeBroadcast(b)
-		if err != nil {
-			return err
-		}
-		claimed = true
-		return tx.Bucket(bucketBroadcasts).Put([]byte(id), enc)
-	})
-	if err != nil {
-		return false, fmt.Errorf("claim broadcast %s at %s: %w", id, slot, err)
-	}
-	return claimed, nil
 }
 
 // ChannelHistory returns the channel's newest topic entries, at most limit

@@ -1,16 +1,16 @@
 package store_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"reflect"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/mentorbot/mentorbot/store"
+	bolt "go.etcd.io/bbolt"
 )
 
 // bcNow is the instant the broadcast tests run at.
@@ -70,9 +70,6 @@ func TestBroadcasts(t *testing.T) {
 		if h, err := db.ChannelHistory("C1", 0); len(h) != 0 || err != nil {
 			t.Fatalf("ChannelHistory = %v, %v", h, err)
 		}
-		if ok, err := db.ClaimBroadcastSlot("b1", bcNow); ok || err != nil {
-			t.Fatalf("ClaimBroadcastSlot = %v, %v", ok, err)
-		}
 		if err := db.DeleteBroadcast("b1"); err != nil {
 			t.Fatal(err)
 		}
@@ -96,10 +93,6 @@ func TestBroadcasts(t *testing.T) {
 		got, ok, err := db.Broadcast("b1")
 		if err != nil || !ok || !reflect.DeepEqual(got, want) {
 			t.Fatalf("Broadcast(b1) = %+v, %v, %v; want %+v", got, ok, err, want)
-		}
-		once := mustCreateBroadcast(t, db, store.Broadcast{LeadID: "U2", Channel: "C3", Theme: "daring", Once: true, NextDue: bcNow})
-		if got, _, _ := db.Broadcast(once.ID); !got.Once || got.Theme != "daring" {
-			t.Fatalf("one-off = %+v", got)
 		}
 	})
 
@@ -286,10 +279,9 @@ func TestBroadcasts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := mustCreateBroadcast(t, db, weeklyBroadcast("U1", "C1", bcNow))
-		if _, err := db.ClaimBroadcastSlot(b.ID, bcNow.Add(-7*24*time.Hour)); err != nil {
-			t.Fatal(err)
-		}
+		in := weeklyBroadcast("U1", "C1", bcNow)
+		in.LastSlot = bcNow.Add(-7 * 24 * time.Hour)
+		b := mustCreateBroadcast(t, db, in)
 		db.Close()
 		db, err = store.Open(path, store.Options{})
 		if err != nil {
@@ -305,80 +297,83 @@ func TestBroadcasts(t *testing.T) {
 	})
 }
 
-func TestClaimBroadcastSlot(t *testing.T) {
-	t.Run("OK", func(t *testing.T) {
-		db := MustOpenDB(t)
-		b := mustCreateBroadcast(t, db, weeklyBroadcast("U1", "C1", bcNow))
-		claim := func(slot time.Time, want bool) {
-			t.Helper()
-			got, err := db.ClaimBroadcastSlot(b.ID, slot)
-			if err != nil || got != want {
-				t.Fatalf("ClaimBroadcastSlot(%v) = %v, %v; want %v", slot, got, err, want)
-			}
-		}
-		claim(bcNow, true)
-		claim(bcNow, false)                                // the same slot again
-		claim(bcNow.Add(500*time.Millisecond), false)      // the same second
-		claim(bcNow.Add(-7*24*time.Hour), false)           // an earlier slot
-		claim(bcNow.Add(7*24*time.Hour), true)             // the next week
-		claim(bcNow.Add(7*24*time.Hour+time.Second), true) // any later slot
-	})
+// LastSlot never moves backwards: a caller that read the broadcast before a
+// slot was posted cannot reopen that slot by writing its copy back.
+func TestPutBroadcastKeepsLastSlot(t *testing.T) {
+	db := MustOpenDB(t)
+	stale := mustCreateBroadcast(t, db, weeklyBroadcast("U1", "C1", bcNow))
+	posted := stale
+	posted.LastSlot, posted.NextDue = bcNow, bcNow.Add(7*24*time.Hour)
+	if err := db.PutBroadcast(posted); err != nil {
+		t.Fatal(err)
+	}
+	stale.Failing = "not_in_channel"
+	if err := db.PutBroadcast(stale); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := db.Broadcast(stale.ID)
+	if err != nil || !got.LastSlot.Equal(bcNow) || got.Failing != "not_in_channel" {
+		t.Fatalf("after a stale put: %+v, %v; want LastSlot %v kept and the new Failing", got, err, bcNow)
+	}
+	later := got
+	later.LastSlot = bcNow.Add(7 * 24 * time.Hour)
+	if err := db.PutBroadcast(later); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := db.Broadcast(stale.ID); !got.LastSlot.Equal(later.LastSlot) {
+		t.Fatalf("LastSlot = %v, want it moved forward to %v", got.LastSlot, later.LastSlot)
+	}
+}
 
-	t.Run("StalePutKeepsLastSlot", func(t *testing.T) {
-		db := MustOpenDB(t)
-		b := mustCreateBroadcast(t, db, weeklyBroadcast("U1", "C1", bcNow))
-		if ok, _ := db.ClaimBroadcastSlot(b.ID, bcNow); !ok {
-			t.Fatal("first claim refused")
-		}
-		b.NextDue = bcNow.Add(7 * 24 * time.Hour) // b was read before the claim
-		if err := db.PutBroadcast(b); err != nil {
-			t.Fatal(err)
-		}
-		if ok, _ := db.ClaimBroadcastSlot(b.ID, bcNow); ok {
-			t.Fatal("a stale PutBroadcast reopened a posted slot")
-		}
-	})
+// A record written with the one-off flag ("o"), which Broadcast no longer
+// has, still reads, indexes and rewrites as the weekly broadcast it was.
+func TestBroadcastRecordWithOnceFlag(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := mustCreateBroadcast(t, db, weeklyBroadcast("U1", "C1", bcNow))
+	db.Close()
 
-	t.Run("Concurrent", func(t *testing.T) {
-		db := MustOpenDB(t)
-		b := mustCreateBroadcast(t, db, weeklyBroadcast("U1", "C1", bcNow))
-		var wins atomic.Int64
-		var wg sync.WaitGroup
-		for range 20 {
-			wg.Go(func() {
-				ok, err := db.ClaimBroadcastSlot(b.ID, bcNow)
-				if err != nil {
-					t.Error(err)
-				}
-				if ok {
-					wins.Add(1)
-				}
-			})
+	bdb, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bdb.Update(func(tx *bolt.Tx) error {
+		bkt := tx.Bucket([]byte("broadcasts"))
+		var rec map[string]any
+		if err := json.Unmarshal(bkt.Get([]byte(want.ID)), &rec); err != nil {
+			return err
 		}
-		wg.Wait()
-		if n := wins.Load(); n != 1 {
-			t.Fatalf("%d claims won the same slot, want 1", n)
+		rec["o"] = true
+		enc, err := json.Marshal(rec)
+		if err != nil {
+			return err
 		}
+		return bkt.Put([]byte(want.ID), enc)
 	})
+	bdb.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	t.Run("Deleted", func(t *testing.T) {
-		db := MustOpenDB(t)
-		b := mustCreateBroadcast(t, db, weeklyBroadcast("U1", "C1", bcNow))
-		if err := db.DeleteBroadcast(b.ID); err != nil {
-			t.Fatal(err)
-		}
-		if ok, err := db.ClaimBroadcastSlot(b.ID, bcNow); ok || err != nil {
-			t.Fatalf("claim on a cancelled broadcast = %v, %v; want false", ok, err)
-		}
-	})
-
-	t.Run("ErrZeroSlot", func(t *testing.T) {
-		db := MustOpenDB(t)
-		b := mustCreateBroadcast(t, db, weeklyBroadcast("U1", "C1", bcNow))
-		if _, err := db.ClaimBroadcastSlot(b.ID, time.Time{}); err == nil {
-			t.Fatal("zero slot claimed")
-		}
-	})
+	db, err = store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, ok, err := db.Broadcast(want.ID)
+	if err != nil || !ok || !reflect.DeepEqual(got, want) {
+		t.Fatalf("Broadcast = %+v, %v, %v; want %+v", got, ok, err, want)
+	}
+	if ids := dueIDs(t, db, bcNow, 0); !reflect.DeepEqual(ids, []string{want.ID}) {
+		t.Fatalf("due = %v", ids)
+	}
+	got.Failing = "not_in_channel"
+	if err := db.PutBroadcast(got); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestChannelHistory(t *testing.T) {

@@ -23,6 +23,10 @@ func FuzzDecode(f *testing.F) {
 		func() ([]byte, error) {
 			return encodeNudge(Nudge{Status: NudgeSent, PromptID: "p", Channel: "D1", TS: "1.2", At: at, Reflected: true})
 		},
+		func() ([]byte, error) {
+			return encodeBroadcast(Broadcast{LeadID: "U1", Channel: "C1", ChannelName: "team", Theme: "vision", Day: time.Friday,
+				Hour: 16, TZ: "Europe/Paris", NextDue: at, LastSlot: at.AddDate(0, 0, -7), Failing: "not_in_channel", Created: at})
+		},
 	}
 	for _, seed := range seeds {
 		b, err := seed()
@@ -34,6 +38,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"at":-9223372036854775808,"n":9223372036854775807}`))
 	f.Add([]byte(`{"d":99,"h":-1,"m":75}`))
 	f.Add([]byte("\x00\xff"))
+	f.Add([]byte(`{"l":"U1","c":"C1","o":true,"n":1795100400}`)) // a one-off flag no longer kept
+
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if u, err := decodeUser("U1", b); err == nil {
 			if _, err := encodeUser(u); err != nil {
@@ -60,6 +66,10 @@ func FuzzDecode(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		_, _ = decodeBroadcast("b1", b)
+		if bc, err := decodeBroadcast("b1", b); err == nil {
+			if _, err := encodeBroadcast(bc); err != nil {
+				t.Fatal(err)
+			}
+		}
 	})
 }
