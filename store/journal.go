@@ -72,37 +72,40 @@ func (db *DB) AddReflection(r Reflection) (Reflection, error) {
 	if err := checkID(r.UserID); err != nil {
 		return r, err
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		j, err := tx.CreateBucketIfNotExists(bucketJournal)
-		if err != nil {
-			return err
-		}
-		idx, err := tx.CreateBucketIfNotExists(bucketJPrompt)
-		if err != nil {
-			return err
-		}
-		if r.Seq, err = j.NextSequence(); err != nil {
-			return err
-		}
-		enc, err := encodeReflection(r)
-		if err != nil {
-			return err
-		}
-		if err := j.Put(seqKey(r.UserID, r.Seq), enc); err != nil {
-			return err
-		}
-		if err := idx.Put(append(userPrefix(r.UserID), r.PromptID...), binary.BigEndian.AppendUint64(nil, r.Seq)); err != nil {
-			return err
-		}
-		if r.Slot.IsZero() {
-			return nil
-		}
-		return markReflected(tx, r.UserID, r.Slot)
-	})
+	err := db.bolt.Update(func(tx *bolt.Tx) error { return addReflection(tx, &r) })
 	if err != nil {
 		return r, fmt.Errorf("add reflection for %s: %w", r.UserID, err)
 	}
 	return r, nil
+}
+
+// addReflection is AddReflection's transaction; it sets r.Seq.
+func addReflection(tx *bolt.Tx, r *Reflection) error {
+	j, err := tx.CreateBucketIfNotExists(bucketJournal)
+	if err != nil {
+		return err
+	}
+	idx, err := tx.CreateBucketIfNotExists(bucketJPrompt)
+	if err != nil {
+		return err
+	}
+	if r.Seq, err = j.NextSequence(); err != nil {
+		return err
+	}
+	enc, err := encodeReflection(*r)
+	if err != nil {
+		return err
+	}
+	if err := j.Put(seqKey(r.UserID, r.Seq), enc); err != nil {
+		return err
+	}
+	if err := idx.Put(append(userPrefix(r.UserID), r.PromptID...), binary.BigEndian.AppendUint64(nil, r.Seq)); err != nil {
+		return err
+	}
+	if r.Slot.IsZero() {
+		return nil
+	}
+	return markReflected(tx, r.UserID, r.Slot)
 }
 
 // Reflections returns the member's newest reflections, newest first, at most

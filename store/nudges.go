@@ -85,28 +85,31 @@ func (db *DB) ClaimNudge(n Nudge) (Nudge, error) {
 	if err := checkID(n.UserID); err != nil {
 		return n, err
 	}
-	n.Slot = n.Slot.UTC().Truncate(time.Second)
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := tx.CreateBucketIfNotExists(bucketNudges)
-		if err != nil {
-			return err
-		}
-		k := nudgeKey(n.UserID, n.Slot)
-		if v := b.Get(k); v != nil {
-			n, err = decodeNudge(n.UserID, n.Slot.Unix(), v)
-			return err
-		}
-		n.Status = NudgeSending
-		enc, err := encodeNudge(n)
-		if err != nil {
-			return err
-		}
-		return b.Put(k, enc)
-	})
+	err := db.bolt.Update(func(tx *bolt.Tx) error { return claimNudge(tx, &n) })
 	if err != nil {
 		return n, fmt.Errorf("claim nudge %s at %s: %w", n.UserID, n.Slot, err)
 	}
 	return n, nil
+}
+
+// claimNudge is ClaimNudge's transaction: *n becomes the slot's record.
+func claimNudge(tx *bolt.Tx, n *Nudge) error {
+	n.Slot = n.Slot.UTC().Truncate(time.Second)
+	b, err := tx.CreateBucketIfNotExists(bucketNudges)
+	if err != nil {
+		return err
+	}
+	k := nudgeKey(n.UserID, n.Slot)
+	if v := b.Get(k); v != nil {
+		*n, err = decodeNudge(n.UserID, n.Slot.Unix(), v)
+		return err
+	}
+	n.Status = NudgeSending
+	enc, err := encodeNudge(*n)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, enc)
 }
 
 // FinishNudge records the outcome of a slot, the member's subscription with
@@ -125,26 +128,30 @@ func (db *DB) FinishNudge(n Nudge, next Subscription, hist *HistoryEntry) error 
 	if err != nil {
 		return err
 	}
-	err = db.bolt.Batch(func(tx *bolt.Tx) error {
-		b, err := tx.CreateBucketIfNotExists(bucketNudges)
-		if err != nil {
-			return err
-		}
-		if err := b.Put(nudgeKey(n.UserID, n.Slot), enc); err != nil {
-			return err
-		}
-		if err := putSubscription(tx, n.UserID, subEnc); err != nil {
-			return err
-		}
-		if hist == nil {
-			return nil
-		}
-		return appendHistory(tx, n.UserID, *hist)
-	})
+	err = db.bolt.Batch(func(tx *bolt.Tx) error { return finishNudge(tx, n, enc, subEnc, hist) })
 	if err != nil {
 		return fmt.Errorf("finish nudge %s at %s: %w", n.UserID, n.Slot, err)
 	}
 	return nil
+}
+
+// finishNudge is FinishNudge's transaction, with the nudge and the
+// subscription encoded.
+func finishNudge(tx *bolt.Tx, n Nudge, enc, subEnc []byte, hist *HistoryEntry) error {
+	b, err := tx.CreateBucketIfNotExists(bucketNudges)
+	if err != nil {
+		return err
+	}
+	if err := b.Put(nudgeKey(n.UserID, n.Slot), enc); err != nil {
+		return err
+	}
+	if err := putSubscription(tx, n.UserID, subEnc); err != nil {
+		return err
+	}
+	if hist == nil {
+		return nil
+	}
+	return appendHistory(tx, n.UserID, *hist)
 }
 
 // Nudges returns the member's newest nudge records, newest first, at most
