@@ -265,24 +265,13 @@ func cpuTime(tb testing.TB) time.Duration {
 // over a minute. The file is the same on any file system.
 func BenchmarkDatabaseSizePerSubscriber(b *testing.B) {
 	n := *sizeSubscribers
-	catalog, err := loadCatalog("")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var reflective []*prompts.Prompt
-	for _, t := range catalog.Themes() {
-		for _, p := range t.Prompts {
-			if p.Is(prompts.KindReflection) {
-				reflective = append(reflective, p)
-			}
-		}
-	}
+	reflective := reflectivePrompts(b)
 	var size dbSize
 	for b.Loop() {
 		dir := fastTempDir(b)
 		path := filepath.Join(dir, "mentorbot.db")
 		start := time.Now()
-		writeYear(b, path, n, reflective)
+		writeYear(b, path, n, reflective, fanOutSlot)
 		b.Logf("%d subscribers' year written in %v", n, time.Since(start).Round(time.Millisecond))
 		size = measureDB(b, path)
 		if err := os.RemoveAll(dir); err != nil {
@@ -295,6 +284,24 @@ func BenchmarkDatabaseSizePerSubscriber(b *testing.B) {
 	b.ReportMetric(float64(size.alloc)/float64(n), "page-bytes/subscriber")
 	b.ReportMetric(float64(size.inuse)/float64(n), "inuse-bytes/subscriber")
 	b.ReportMetric(0, "ns/op") // the time is tmpfs's, not a figure
+}
+
+// reflectivePrompts is every reflection prompt of the built-in catalog.
+func reflectivePrompts(tb testing.TB) []*prompts.Prompt {
+	tb.Helper()
+	catalog, err := loadCatalog("")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var ps []*prompts.Prompt
+	for _, t := range catalog.Themes() {
+		for _, p := range t.Prompts {
+			if p.Is(prompts.KindReflection) {
+				ps = append(ps, p)
+			}
+		}
+	}
+	return ps
 }
 
 // fastTempDir is a temporary directory in memory when the system has one.
@@ -314,16 +321,17 @@ func fastTempDir(tb testing.TB) string {
 // writeYear gives n subscribers 52 weeks of what the scheduler and the modal
 // write: the subscription, then each week the claim, the sent nudge with its
 // history entry and next due time (FinishNudge), and a reflection of about
-// 400 characters that marks the nudge answered. Weeks are the outer loop, as
+// 400 characters that marks the nudge answered. Every next nudge is due at
+// next, the year's nudges in the 52 weeks before it. Weeks are the outer loop, as
 // in production, so each week's records land all over the B+trees rather
 // than in key order, and pages split as they would.
-func writeYear(tb testing.TB, path string, n int, ps []*prompts.Prompt) {
+func writeYear(tb testing.TB, path string, n int, ps []*prompts.Prompt, next time.Time) {
 	tb.Helper()
 	db, err := store.Open(path, store.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	first := fanOutSlot.Add(-52 * benchWeek)
+	first := next.Add(-52 * benchWeek)
 	zones := loadBenchZones(tb)
 	subs := make([]store.Subscription, n)
 	for i := range subs {

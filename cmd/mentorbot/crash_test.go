@@ -185,7 +185,7 @@ var (
 )
 
 // mentorbotBinary builds the binary once for all the tests that run it.
-func mentorbotBinary(t *testing.T) string {
+func mentorbotBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "mentorbot-bin-")
