@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -60,15 +61,23 @@ func (b *Bot) serveSlash(ctx context.Context, ack Acker, req socketmode.Request,
 		name = b.Command
 	}
 	c := &Command{UserID: sc.UserID, ChannelID: sc.ChannelID, Name: name, TriggerID: sc.TriggerID, ResponseURL: sc.ResponseURL}
-	done := make(chan result, 1)
-	go func() { done <- b.runHandler(ctx, c, func() (Reply, error) { return b.Dispatch(ctx, c, sc.Text) }) }()
 
-	var res result
-	timer := time.NewTimer(b.AckWithin)
-	defer timer.Stop()
-	select {
-	case res = <-done:
-		msg := b.replyMessage(c, res)
+	// The handler runs here; a timer acks empty if it is still running at
+	// AckWithin. Whoever sets acked first acks; emptyAcked closes once the
+	// timer's empty ack is written, so the reply never overtakes it.
+	var acked atomic.Bool
+	emptyAcked := make(chan struct{})
+	timer := time.AfterFunc(b.AckWithin, func() {
+		if acked.CompareAndSwap(false, true) {
+			b.ackEmpty(ack, req)
+			b.Metrics.Ack(b.Now().Sub(start))
+			close(emptyAcked)
+		}
+	})
+	res := b.runHandler(ctx, c, func() (Reply, error) { return b.Dispatch(ctx, c, sc.Text) })
+	timer.Stop()
+	msg := b.replyMessage(c, res)
+	if acked.CompareAndSwap(false, true) {
 		b.Metrics.Ack(b.Now().Sub(start))
 		// slack-go refuses (with an error, before sending) an ack of 20 KB
 		// or more, which Slack would silently drop; such a reply goes to the
@@ -78,11 +87,9 @@ func (b *Bot) serveSlash(ctx context.Context, ack Acker, req socketmode.Request,
 			b.ackEmpty(ack, req)
 			b.respond(ctx, c.ResponseURL, msg)
 		}
-	case <-timer.C:
-		b.ackEmpty(ack, req)
-		b.Metrics.Ack(b.Now().Sub(start))
-		res = <-done
-		b.respond(ctx, c.ResponseURL, b.replyMessage(c, res))
+	} else {
+		<-emptyAcked
+		b.respond(ctx, c.ResponseURL, msg)
 	}
 	b.logCommand(c, res.err, start)
 	b.afterChange(ctx, c, res.err)
