@@ -74,6 +74,13 @@ func TestBuildYearFixture_Small(t *testing.T) {
 	if due, err := db.DueBefore(now.Add(fixtureWeek), 0); err != nil || len(due) != 40 {
 		t.Fatalf("%d due within a week (%v), want 40", len(due), err)
 	}
+	// Spread over the week at any size, 100,000 included.
+	for _, n := range []int{40, 100_000, 1_000_000} {
+		first, last := fixtureNext(now, 0, n), fixtureNext(now, n-1, n)
+		if !first.After(now) || last.Sub(now) < 6*24*time.Hour || last.Sub(now) > fixtureWeek {
+			t.Fatalf("n=%d: next nudges from %v to %v, want the week after %v", n, first, last, now)
+		}
+	}
 	for _, id := range []string{fixtureUser(0), fixtureUser(39)} {
 		nudges, err := db.Nudges(id, 0)
 		if err != nil || len(nudges) != 52 {
@@ -143,7 +150,7 @@ func writeFixture(tb testing.TB, path string, n int, now time.Time) {
 	subs := make([]Subscription, n)
 	for i := range subs {
 		// The next nudge is in the coming week, the first 52 weeks before it.
-		next := now.Add(time.Minute + time.Duration(i)*(fixtureWeek-2*time.Minute)/time.Duration(n)).Truncate(time.Minute)
+		next := fixtureNext(now, i, n)
 		first := next.Add(-52 * fixtureWeek).In(zones[i%len(zones)])
 		subs[i] = Subscription{UserID: fixtureUser(i), Cadence: "weekly", Day: first.Weekday(), Hour: first.Hour(),
 			Minute: first.Minute(), TZ: first.Location().String(), NextDue: first.UTC(), Created: first.Add(-fixtureWeek).UTC()}
@@ -185,6 +192,13 @@ func writeFixture(tb testing.TB, path string, n int, now time.Time) {
 			return fixtureWeekOf(tx, s, w, ps[(i+w)%len(ps)])
 		})
 	}
+}
+
+// fixtureNext is subscriber i of n's next nudge: in the week after now,
+// spread evenly, to the minute.
+func fixtureNext(now time.Time, i, n int) time.Time {
+	step := (fixtureWeek - 2*time.Minute) / time.Duration(n) // divided first: i*week overflows
+	return now.Add(time.Minute + time.Duration(i)*step).Truncate(time.Minute)
 }
 
 // fixtureWeekOf records one sent and answered nudge for s, as the scheduler
