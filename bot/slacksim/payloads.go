@@ -64,12 +64,14 @@ func (s *Server) SlashCommand(ctx context.Context, cmd SlashCommand) (*Ack, erro
 // showAckReply records a slash command's ack payload as the message Slack
 // shows for it: ephemeral unless response_type is "in_channel".
 func (s *Server) showAckReply(a *Ack, userID, channel string) {
-	var p struct {
-		Text         string          `json:"text"`
-		Blocks       json.RawMessage `json:"blocks"`
-		ResponseType string          `json:"response_type"`
+	p := a.reply
+	if p == nil {
+		p = new(ackReply)
+		if json.Unmarshal(a.Payload, p) != nil {
+			return
+		}
 	}
-	if json.Unmarshal(a.Payload, &p) != nil || (p.Text == "" && len(p.Blocks) == 0) {
+	if p.Text == "" && len(nullToNil(p.Blocks)) == 0 {
 		return
 	}
 	s.addMessage(Message{
