@@ -118,15 +118,16 @@ func orNone(s string) string {
 
 func (b *Bot) cmdForget(_ context.Context, c *Command) (Reply, error) {
 	text := "This deletes everything I keep about you: your reflections, your schedule, the prompts you were shown and your settings. It cannot be undone. `" + c.Name + " export` first if you want a copy."
-	confirm := slack.NewButtonBlockElement(actionForgetConfirm, "forget", plain("Delete everything"))
+	confirm := slack.NewButtonBlockElement(actionForgetConfirm, forgetValue(actionForgetConfirm, c.UserID), plain("Delete everything"))
 	confirm.Style = slack.StyleDanger
 	confirm.Confirm = slack.NewConfirmationBlockObject(plain("Delete everything?"), plain("Your journal and settings will be gone for good."), plain("Delete"), plain("Keep"))
-	cancel := slack.NewButtonBlockElement(actionForgetCancel, "cancel", plain("Keep my data"))
+	cancel := slack.NewButtonBlockElement(actionForgetCancel, forgetValue(actionForgetCancel, c.UserID), plain("Keep my data"))
 	return Reply{Text: text, Blocks: []slack.Block{section(text), slack.NewActionBlock("forget.actions", confirm, cancel)}}, nil
 }
 
 // forget deletes the clicking member's data. The member is the one Slack
-// says clicked; the button carries nothing about whom to delete.
+// says clicked; the button names whom it was offered to only so that
+// serveAction can refuse anyone else's click.
 func (b *Bot) forget(c *Command) (Reply, error) {
 	unlock := b.locks.lock(c.UserID)
 	defer unlock()

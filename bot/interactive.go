@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,6 +22,12 @@ func (b *Bot) serveInteractive(ctx context.Context, ack Acker, req socketmode.Re
 		b.ackEmpty(ack, req)
 		return
 	}
+	if cb.User.ID == "" {
+		// Nobody to act for: Slack always says who acted.
+		b.ackEmpty(ack, req)
+		b.Logger.Warn("interactive payload without a user", "type", cb.Type, "callback", logValue(cb.View.CallbackID))
+		return
+	}
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
 		// Acked at once: Slack wants the ack within 3 seconds and the answer
@@ -32,8 +39,16 @@ func (b *Bot) serveInteractive(ctx context.Context, ack Acker, req socketmode.Re
 		// reflection is on disk before the member sees "Saved".
 		c := &Command{UserID: cb.User.ID, Name: b.Command, Sub: "reflect.save"}
 		submit, onError := b.submitReflection, fieldError
-		if cb.View.CallbackID == callbackSettings {
+		switch cb.View.CallbackID {
+		case callbackReflect:
+		case callbackSettings:
 			c.Sub, submit, onError = "settings.save", b.submitSettings, settingsError
+		default:
+			b.ackEmpty(ack, req) // closes the modal; nothing is saved
+			b.Logger.Warn("unknown modal", "user", c.UserID, "callback", logValue(cb.View.CallbackID))
+			c.Sub = "unknown"
+			b.logCommand(c, nil, start)
+			return
 		}
 		var resp *viewResponse
 		res := b.runHandler(ctx, c, func() (Reply, error) {
@@ -58,6 +73,7 @@ func (b *Bot) serveInteractive(ctx context.Context, ack Acker, req socketmode.Re
 // serveAction runs one button.
 func (b *Bot) serveAction(ctx context.Context, cb slack.InteractionCallback, start time.Time) {
 	if len(cb.ActionCallback.BlockActions) == 0 {
+		b.Logger.Warn("button payload without an action", "user", cb.User.ID)
 		return
 	}
 	action := cb.ActionCallback.BlockActions[0]
@@ -83,10 +99,17 @@ func (b *Bot) serveAction(ctx context.Context, cb slack.InteractionCallback, sta
 			return r, nil
 		}
 	default:
-		b.Logger.Warn("unknown button", "action", action.ActionID, "user", c.UserID)
+		b.Logger.Warn("unknown button", "action", logValue(action.ActionID), "user", c.UserID, "value", logValue(action.Value))
 		c.Sub = "unknown"
 		b.logCommand(c, nil, start)
 		return
+	}
+	run := fn
+	fn = func() (Reply, error) {
+		if err := b.checkAction(c, action.Value); err != nil {
+			return Reply{}, err
+		}
+		return run()
 	}
 	res := b.runHandler(ctx, c, fn)
 	if cb.View.Type == slack.VTHomeTab {
@@ -125,8 +148,11 @@ type viewResponse struct {
 // submitReflection validates and saves a reflection, and returns the ack:
 // errors shown under the field, or the "Saved" view once it is on disk.
 func (b *Bot) submitReflection(c *Command, cb slack.InteractionCallback) (*viewResponse, error) {
-	if cb.View.CallbackID != callbackReflect {
-		return nil, nil
+	if reason, err := b.checkRef(c.UserID, "", cb.View.PrivateMetadata, false); err != nil || reason != "" {
+		if err != nil {
+			return nil, err
+		}
+		return nil, b.refuse(c, "callback", callbackReflect, cb.View.PrivateMetadata, reason)
 	}
 	text := strings.TrimSpace(cb.View.State.Values[blockReflection][actionReflection].Value)
 	switch n := utf8.RuneCountInString(text); {
@@ -153,4 +179,124 @@ func (b *Bot) submitReflection(c *Command, cb slack.InteractionCallback) (*viewR
 
 func fieldError(msg string) *viewResponse {
 	return &viewResponse{Action: "errors", Errors: map[string]string{blockReflection: msg}}
+}
+
+// Checking what a button or a modal carries. Identity comes from Slack's
+// user.id alone; a value or metadata only says which prompt, slot or
+// confirmation the click is about, and that must be the acting member's own.
+// What is not is refused: nothing changes, the member gets notYours (or the
+// modal shows notYourForm) and a Warn line names the member, the action or
+// callback and the value, clipped. Nothing a member wrote is ever logged.
+
+// checkAction checks the value of the button c.Sub for the member who
+// clicked it. The Home tab's buttons carry nothing but their name.
+func (b *Bot) checkAction(c *Command, value string) error {
+	var reason string
+	var err error
+	switch c.Sub {
+	case actionAnotherPrompt, actionReflect, actionSkipNext, actionPauseTwoWeeks:
+		// Skip and Pause are only on scheduled nudges: their value names a slot.
+		slotted := c.Sub == actionSkipNext || c.Sub == actionPauseTwoWeeks
+		reason, err = b.checkRef(c.UserID, c.ChannelID, value, slotted)
+	case actionForgetConfirm, actionForgetCancel:
+		if value != forgetValue(c.Sub, c.UserID) {
+			reason = "offered to someone else"
+		}
+	}
+	if err != nil || reason == "" {
+		return err
+	}
+	return b.refuse(c, "action", c.Sub, value, reason)
+}
+
+// checkRef reads a button value or a reflection modal's metadata strictly
+// and says why it is not the member's ("" when it is): it must parse, and a
+// slot, when it names one, must be one of the member's own nudges, posted in
+// channel when the payload and the record both say where. A prompt card asked
+// for carries no slot; its prompt is the catalog's, anyone's to read.
+func (b *Bot) checkRef(userID, channel, value string, slotted bool) (string, error) {
+	ref, ok := readPromptRef(value)
+	switch {
+	case !ok:
+		return "malformed value", nil
+	case ref.Slot.IsZero() && slotted:
+		return "no slot", nil
+	case ref.Slot.IsZero():
+		return "", nil
+	}
+	n, ok, err := b.ownNudge(userID, ref.Slot)
+	switch {
+	case err != nil:
+		return "", err
+	case !ok:
+		return "slot is not one of the member's nudges", nil
+	case channel != "" && n.Channel != "" && channel != n.Channel:
+		return "nudge was posted in another channel", nil
+	}
+	return "", nil
+}
+
+// readPromptRef is parsePromptRef that also says whether v is well formed:
+// three fields, a prompt id and a slot of zero or more seconds.
+func readPromptRef(v string) (promptRef, bool) {
+	parts := strings.Split(v, "|")
+	if len(parts) != 3 || parts[0] == "" {
+		return promptRef{}, false
+	}
+	if sec, err := strconv.ParseInt(parts[2], 10, 64); err != nil || sec < 0 {
+		return promptRef{}, false
+	}
+	return parsePromptRef(v), true
+}
+
+// ownNudge finds the member's nudge of slot: among their newest hundred,
+// where a live card's slot always is, and only then among all of them.
+func (b *Bot) ownNudge(userID string, slot time.Time) (store.Nudge, bool, error) {
+	for _, limit := range []int{100, 0} {
+		ns, err := b.Store.Nudges(userID, limit)
+		if err != nil {
+			return store.Nudge{}, false, fmt.Errorf("read nudges of %s: %w", userID, err)
+		}
+		for _, n := range ns {
+			if n.Slot.Equal(slot) {
+				return n, true, nil
+			}
+		}
+		if len(ns) < limit {
+			break // that was all of them
+		}
+	}
+	return store.Nudge{}, false, nil
+}
+
+// forgetValue is the value of a forget confirmation's button: the action
+// and the member it was offered to, so that a click by anyone else is
+// refused. Whom to delete is still the clicker, as Slack reports them.
+func forgetValue(actionID, userID string) string {
+	return actionID + ":" + userID
+}
+
+// refuse logs a payload that is not the member's and returns the answer
+// they get. kind is "action" (id is the action_id) or "callback" (a modal's
+// callback_id).
+func (b *Bot) refuse(c *Command, kind, id, value, reason string) error {
+	b.Logger.Warn("interactive payload refused", "user", c.UserID, kind, id, "value", logValue(value), "reason", reason)
+	if kind == "callback" {
+		return Errorf(EFORBIDDEN, "%s", notYourForm)
+	}
+	return Errorf(EFORBIDDEN, notYours, c.Name)
+}
+
+const (
+	notYours    = "That button is not one of yours, so I changed nothing. `%s help` lists what you can do."
+	notYourForm = "This form is not for one of your prompts, so nothing was saved. Copy your words, then press Reflect under a prompt of yours."
+)
+
+// logValue is a value from a payload as it may be logged: at most 80
+// characters, so a forged payload cannot flood the log.
+func logValue(v string) string {
+	if utf8.RuneCountInString(v) <= 80 {
+		return v
+	}
+	return string([]rune(v)[:80]) + "…"
 }
