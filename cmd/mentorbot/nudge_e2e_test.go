@@ -37,6 +37,8 @@ type appHarness struct {
 	// leads and leadGroup become MENTOR_LEADS and MENTOR_LEAD_GROUP.
 	leads     []string
 	leadGroup string
+	// logs, when set, receives the app's log as text, Debug and up.
+	logs io.Writer
 }
 
 // Fri 20 Nov 2026, 10:00 UTC (11:00 in Paris).
@@ -57,7 +59,11 @@ func (h *appHarness) start() {
 	opts := h.sim.Options()
 	cfg := Config{BotToken: opts.BotToken, AppToken: opts.AppToken, APIURL: h.sim.APIURL(), DBPath: h.dbPath,
 		Command: "/mentor", HTTPAddr: "127.0.0.1:0", DefaultTZ: "UTC", Grace: 6 * time.Hour, Leads: h.leads, LeadGroup: h.leadGroup}
-	a, err := newApp(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if h.logs != nil {
+		logger = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	a, err := newApp(cfg, logger, nil)
 	if err != nil {
 		h.t.Fatal(err)
 	}
