@@ -108,13 +108,17 @@ func Check(path string) error {
 // exclusive lock excludes. It does not create a missing file.
 //
 // The file is checked first (header.go), so a truncated one is refused before
-// bbolt maps it and reads past its end.
+// bbolt maps it and reads past its end. A read-only bolt.Open reads nothing
+// but the header, so it has no damaged page to panic on; openBolt covers it
+// all the same.
 func openReadOnly(path string) (*bolt.DB, error) {
-	if err := checkFile(path); err != nil {
+	if err := checkFile(path, false); err != nil {
 		return nil, err
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
+	bdb, err := openBolt(path, &bolt.Options{Timeout: time.Second, ReadOnly: true})
 	switch {
+	case errors.Is(err, ErrCorrupt):
+		return nil, err
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("open %s: %w: a running bot holds it; stop it first, or use its GET /backup", path, ErrInUse)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch),

@@ -24,3 +24,10 @@ var ErrEmpty = errors.New("database file exists but is empty")
 // ErrSchemaTooNew is returned by Open when the database was written by a newer
 // mentorbot. The file is left untouched rather than rewritten.
 var ErrSchemaTooNew = errors.New("database was written by a newer version of mentorbot")
+
+// ErrCorrupt is returned by Open when the file's header is intact but a page
+// that opening reads is not what the header says it is: pages scrambled by a
+// failing disk, a bad copy or another program. bbolt trusts its pages and
+// panics on such a one; Open refuses the file instead and leaves it
+// untouched. Check lists what else is wrong with it.
+var ErrCorrupt = errors.New("database file is damaged")

@@ -22,6 +22,9 @@ import (
 //	magic u32, version u32, pageSize u32, flags u32, root u64, sequence u64,
 //	freelist u64, pgid u64, txid u64, checksum u64
 //
+// Every page starts with that header: id u64, flags u16, count u16,
+// overflow u32 (the pages after it that it spans).
+//
 // checksum is FNV-1a 64 over the 56 bytes before it. pgid is the high-water
 // mark: the file holds pages 0 to pgid-1, so it is at least pgid*pageSize
 // bytes long. Like bbolt, checkFile trusts the valid meta with the higher txid
@@ -35,20 +38,25 @@ const (
 	metaSumOffset  = 56
 	minPageSize    = 1024 // the smallest page size bbolt looks for page 1 at
 	maxPageSizeLog = 14   // and the largest, 1024<<14
+	pageHeaderSize = 16
+	freelistFlag   = 0x10
+	noFreelist     = math.MaxUint64 // the freelist pgid of a file that keeps none
 	restoreHint    = "restore it from a backup (see docs/operations.md)"
 )
 
 // boltMeta is what checkFile needs of a meta page.
 type boltMeta struct {
 	pageSize   uint64
+	freelist   uint64
 	pgid, txid uint64
 }
 
 // checkFile returns nil if path is a bbolt file with an intact header and every
 // page that header records, or an error naming path: ErrEmpty, ErrTruncated,
 // ErrNotDatabase, or the *fs.PathError of a file that cannot be opened (one
-// that does not exist, say).
-func checkFile(path string) error {
+// that does not exist, say). With freelist, it checks the freelist page too
+// (checkFreelist), as Open needs.
+func checkFile(path string, freelist bool) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -80,8 +88,51 @@ func checkFile(path string) error {
 		return fmt.Errorf("open %s: %w (its bbolt header is damaged); %s", path, ErrNotDatabase, restoreHint)
 	case pages > uint64(size)/m.pageSize:
 		return fmt.Errorf("open %s: %w (%d of %d bytes); %s", path, ErrTruncated, size, pages*m.pageSize, restoreHint)
+	case freelist:
+		return checkFreelist(f, path, m, pages)
 	}
 	return nil
+}
+
+// checkFreelist returns nil if the freelist that meta m of f records is one
+// bbolt can load, or an error naming path that wraps ErrCorrupt. Open needs
+// it because a read-write bolt.Open loads the freelist before it returns,
+// trusting its page type and its length: a damaged one panics or faults
+// inside bolt.Open, where no handle is left to close. Check and CopyTo open
+// read-only, which loads no freelist. pages is what checkFile found the file
+// holds.
+func checkFreelist(f *os.File, path string, m boltMeta, pages uint64) error {
+	if m.freelist == noFreelist {
+		return nil // bbolt rebuilds it from the tree
+	}
+	if m.freelist < 2 || m.freelist >= pages {
+		return damaged(path, fmt.Sprintf("its header records page %d as its freelist, outside pages 2 to %d", m.freelist, pages-1))
+	}
+	var h [pageHeaderSize + 8]byte
+	if _, err := f.ReadAt(h[:], int64(m.freelist*m.pageSize)); err != nil {
+		return fmt.Errorf("open %s: read freelist: %w", path, err)
+	}
+	e := binary.NativeEndian
+	id, flags, overflow := e.Uint64(h[0:]), e.Uint16(h[8:]), uint64(e.Uint32(h[12:]))
+	// A count of 0xFFFF says the real count is the page's first element.
+	count, first := uint64(e.Uint16(h[10:])), uint64(0)
+	if count == 0xFFFF {
+		count, first = e.Uint64(h[pageHeaderSize:]), 1
+	}
+	switch {
+	case id != m.freelist || flags != freelistFlag:
+		return damaged(path, fmt.Sprintf("page %d is not the freelist its header records", m.freelist))
+	case overflow >= pages-m.freelist,
+		count > ((overflow+1)*m.pageSize-pageHeaderSize)/8-first:
+		return damaged(path, fmt.Sprintf("its freelist on page %d runs past its end", m.freelist))
+	}
+	return nil
+}
+
+// damaged is Open's error for a file whose pages are not what its header
+// says; why says what was found.
+func damaged(path, why string) error {
+	return fmt.Errorf("open %s: %w (%s); %s", path, ErrCorrupt, why, restoreHint)
 }
 
 // readMeta returns the meta bbolt would use: the valid one of pages 0 and 1
@@ -145,7 +196,7 @@ func parseMeta(b []byte) (m boltMeta, ok bool) {
 	if e.Uint32(b[0:]) != boltMagic || e.Uint32(b[4:]) != boltVersion || e.Uint64(b[metaSumOffset:]) != h.Sum64() {
 		return m, false
 	}
-	return boltMeta{pageSize: uint64(e.Uint32(b[8:])), pgid: e.Uint64(b[40:]), txid: e.Uint64(b[48:])}, true
+	return boltMeta{pageSize: uint64(e.Uint32(b[8:])), freelist: e.Uint64(b[32:]), pgid: e.Uint64(b[40:]), txid: e.Uint64(b[48:])}, true
 }
 
 // hasMagic reports whether page 0 starts with bbolt's magic number, valid or

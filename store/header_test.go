@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"io"
 	"math/rand/v2"
@@ -302,4 +303,151 @@ func forgeHeader(pageSize uint32, pgid uint64) []byte {
 		binary.NativeEndian.PutUint64(m[56:], h.Sum64())
 	}
 	return b
+}
+
+// A file whose header is intact but whose pages are scrambled is refused by
+// Open with ErrCorrupt, in one line that names the file and the way out, and
+// left as it was. bbolt alone panics on it: loading the freelist inside
+// bolt.Open, or reading a bucket page in Open's first transaction.
+func TestOpenDamagedPages(t *testing.T) {
+	src := closedDB(t, 50)
+	page, hwm := highWater(t, src)
+	free := freelistPage(t, src)
+	for _, tt := range []struct {
+		name   string
+		damage func(b []byte) []byte
+		why    string // what the message says was found; "" for bbolt's panic
+		fault  bool   // bbolt's check crashes on it: it faults in a goroutine of its own
+	}{
+		{"Scrambled", func(b []byte) []byte { scramble(b, 3*page, int64(len(b))); return b }, "", false},
+		// Everything but the header and the freelist, so that bolt.Open
+		// succeeds and the panic comes from Open's transaction.
+		{"ScrambledBesideFreelist", func(b []byte) []byte {
+			scramble(b, 2*page, free*page)
+			scramble(b, (free+1+freelistOverflow(b, free, page))*page, hwm)
+			return b
+		}, "", false},
+		{"FreelistIsLeaf", func(b []byte) []byte {
+			binary.NativeEndian.PutUint16(b[free*page+8:], 0x02)
+			return b
+		}, fmt.Sprintf("page %d is not the freelist its header records", free), false},
+		{"FreelistWrongID", func(b []byte) []byte {
+			binary.NativeEndian.PutUint64(b[free*page:], uint64(free+1))
+			return b
+		}, fmt.Sprintf("page %d is not the freelist its header records", free), false},
+		{"FreelistPastLastPage", func(b []byte) []byte {
+			for _, m := range [][]byte{b[16:], b[page+16:]} { // both metas, checksums and all
+				binary.NativeEndian.PutUint64(m[32:], uint64(hwm/page))
+				h := fnv.New64a()
+				h.Write(m[:56])
+				binary.NativeEndian.PutUint64(m[56:], h.Sum64())
+			}
+			return b
+		}, fmt.Sprintf("its header records page %d as its freelist, outside pages 2 to %d", hwm/page, hwm/page-1), false},
+		// One id more than its pages hold. (A count of billions would crash
+		// bbolt's check, as Open would crash without checkFreelist.)
+		{"FreelistOverlong", func(b []byte) []byte {
+			ids := (freelistOverflow(b, free, page)+1)*page/8 - 2 + 1
+			binary.NativeEndian.PutUint16(b[free*page+10:], uint16(ids))
+			return b
+		}, fmt.Sprintf("its freelist on page %d runs past its end", free), false},
+		{"FreelistOverflowsFile", func(b []byte) []byte {
+			binary.NativeEndian.PutUint32(b[free*page+12:], uint32(hwm/page))
+			return b
+		}, fmt.Sprintf("its freelist on page %d runs past its end", free), false},
+		// The first key of the root bucket's page points past the end of
+		// the file, into the rest of bbolt's memory map: reading it faults
+		// (SIGBUS), which Open turns into a panic, and that into an error.
+		{"KeyPastEndOfFile", func(b []byte) []byte {
+			b = b[:hwm] // no spare pages after the last one, unlike bbolt's files
+			root := rootPage(b, page)
+			elem := root*page + 16 // the first leaf element: flags, pos, ksize, vsize u32
+			binary.NativeEndian.PutUint32(b[elem+4:], uint32(hwm+16-elem))
+			return b
+		}, "a page points outside the file", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := copyFile(t, src)
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, tt.damage(b), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			before := freeze(t, path)
+			// Twice: a handle the first left open would hold the lock, and
+			// the second would wait for it and fail with ErrInUse.
+			for range 2 {
+				db, err := store.Open(path, store.Options{LockTimeout: 100 * time.Millisecond})
+				if err == nil {
+					db.Close()
+					t.Fatal("Open accepted the file")
+				}
+				t.Logf("Open: %v", err)
+				prefix := "open " + path + ": database file is damaged ("
+				suffix := "); restore it from a backup (see docs/operations.md)"
+				msg := err.Error()
+				if !errors.Is(err, store.ErrCorrupt) || !strings.HasPrefix(msg, prefix) || !strings.HasSuffix(msg, suffix) ||
+					strings.Contains(msg, "\n") {
+					t.Fatalf("err = %q, want ErrCorrupt as %q…%q on one line", msg, prefix, suffix)
+				}
+				if why := strings.TrimSuffix(strings.TrimPrefix(msg, prefix), suffix); tt.why != "" && why != tt.why {
+					t.Fatalf("the message says %q, want %q", why, tt.why)
+				}
+			}
+			// Check opens read-only, which loads no freelist, and lists what
+			// bbolt's check finds rather than refuse the file.
+			if !tt.fault {
+				if err := store.Check(path); errors.Is(err, store.ErrCorrupt) {
+					t.Fatalf("Check: err = %v, want bbolt's check to run", err)
+				}
+			}
+			after := stateOf(t, path)
+			if !bytes.Equal(before.data, after.data) || !after.mtime.Equal(before.mtime) {
+				t.Fatalf("the file changed: %d bytes, mtime %v; was %d bytes, mtime %v",
+					len(after.data), after.mtime, len(before.data), before.mtime)
+			}
+		})
+	}
+}
+
+// freelistPage returns the page its header records as the freelist of the
+// bbolt file at path.
+func freelistPage(tb testing.TB, path string) int64 {
+	tb.Helper()
+	page, _ := highWater(tb, path)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return int64(binary.NativeEndian.Uint64(meta(b, page)[32:]))
+}
+
+// rootPage returns the page of the root bucket in bbolt file b, as its header
+// records it.
+func rootPage(b []byte, page int64) int64 {
+	return int64(binary.NativeEndian.Uint64(meta(b, page)[16:]))
+}
+
+// meta returns the meta bbolt uses in file b: of two valid ones, that with
+// the higher txid.
+func meta(b []byte, page int64) []byte {
+	m0, m1 := b[16:], b[page+16:]
+	if binary.NativeEndian.Uint64(m1[48:]) > binary.NativeEndian.Uint64(m0[48:]) {
+		return m1
+	}
+	return m0
+}
+
+// freelistOverflow returns how many pages follow the freelist page id in b.
+func freelistOverflow(b []byte, id, page int64) int64 {
+	return int64(binary.NativeEndian.Uint32(b[id*page+12:]))
+}
+
+// scramble overwrites b[from:to] as corrupt does.
+func scramble(b []byte, from, to int64) {
+	for i := from; i < to; i++ {
+		b[i] = byte(i * 7)
+	}
 }

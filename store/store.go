@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -42,17 +43,19 @@ type DB struct {
 //
 // Returns ErrInUse if another process holds the file, ErrEmpty if it exists
 // but is empty, ErrTruncated if it is shorter than its header says,
-// ErrNotDatabase if it is not a bbolt database, and ErrSchemaTooNew if a newer
-// mentorbot wrote it.
+// ErrNotDatabase if it is not a bbolt database, ErrCorrupt if a page it reads
+// is damaged, and ErrSchemaTooNew if a newer mentorbot wrote it.
 func Open(path string, opts Options) (*DB, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = time.Second
 	}
-	if err := checkFile(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := checkFile(path, true); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout})
+	bdb, err := openBolt(path, &bolt.Options{Timeout: opts.LockTimeout})
 	switch {
+	case errors.Is(err, ErrCorrupt):
+		return nil, err
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("open %s: %w", path, ErrInUse)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch),
@@ -62,11 +65,24 @@ func Open(path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db := &DB{bolt: bdb, path: path}
-	if err := db.bolt.Update(db.init); err != nil {
+	if err := db.initialise(); err != nil {
 		_ = bdb.Close()
+		if errors.Is(err, ErrCorrupt) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// initialise runs init in a write transaction. bbolt reads the pages init asks
+// for as they are, and panics on a damaged one; that panic is returned as
+// ErrCorrupt. bbolt writes nothing before Commit, and Update rolls the
+// transaction back as the panic passes, so the file is as it was.
+func (db *DB) initialise() (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer recoverDamaged(db.path, &err)
+	return db.bolt.Update(db.init)
 }
 
 // init creates missing buckets, checks the schema version and migrates an
