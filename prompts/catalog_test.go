@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/mentorbot/mentorbot/prompts"
 )
@@ -308,4 +309,54 @@ func TestCatalog_ResolveTheme(t *testing.T) {
 			t.Errorf("unique prefix: %v, %v", th, err)
 		}
 	})
+}
+
+// Prompt files are UTF-8 text: a line with invalid UTF-8 or a control
+// character other than a tab is a problem at that line, for Lint and Load
+// alike. Tabs, CRLF line ends and a leading byte-order mark are fine.
+func TestLint_Characters(t *testing.T) {
+	const head = "---\ntheme: apple\ntitle: Apples\nsummary: A theme.\n---\n\n## apple-a\naudience: ic\nkind: reflection\n\n"
+	for _, tt := range []struct {
+		name string
+		file string
+		want []want // at is "x.md:LINE"
+	}{
+		{"ErrNUL", head + "What\x00now?\n", []want{{"x.md:11", "contains a control character U+0000"}}},
+		{"ErrLatin1", strings.Replace(head, "Apples", "Pommes \xe0 cidre", 1) + "What?\n",
+			[]want{{"x.md:3", "not valid UTF-8"}}},
+		{"ErrBoth", head + "bad \xff\xfe utf-8 and \x00 NUL\n", []want{
+			{"x.md:11", "not valid UTF-8"},
+			{"x.md:11", "contains a control character U+0000"},
+		}},
+		{"ErrEscapeInTry", strings.Replace(head, "kind: reflection\n", "kind: reflection\ntry: \x1b[1mbold\x1b[0m\n", 1) + "What?\n",
+			[]want{{"x.md:10", "contains a control character U+001B"}}},
+		{"ErrDEL", head + "What?\x7f\n", []want{{"x.md:11", "contains a control character U+007F"}}},
+		{"ErrC1", head + "What?\u0085\n", []want{{"x.md:11", "contains a control character U+0085"}}},
+		// CR alone does not end a line: the whole file is line 1.
+		{"ErrCROnly", strings.ReplaceAll(head+"What?\n", "\n", "\r"), []want{
+			{"x.md:1", "contains a control character U+000D"},
+			{"x.md:1", "no front matter"},
+		}},
+		{"ErrFormFeedLineEnd", head + "What?\f\n", []want{{"x.md:11", "contains a control character U+000C"}}},
+		{"ErrSecondLine", head + "What?\n\x00\n", []want{{"x.md:12", "contains a control character U+0000"}}},
+		{"Tabs", head + "What\tnow?\n\tIndented.\n", nil},
+		{"CRLFAndBOM", "\uFEFF" + strings.ReplaceAll(head+"What?\n", "\n", "\r\n"), nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"d/x.md": {Data: []byte(tt.file)}}
+			lint := prompts.Lint(fsys, "d")
+			_, err := prompts.Load(fsys, "d")
+			if tt.want == nil {
+				if lint != nil || err != nil {
+					t.Fatalf("Lint = %v, Load: %v; want no problem", lint, err)
+				}
+				return
+			}
+			checkProblems(t, "d", lint, tt.want)
+			var load prompts.Problems
+			if !errors.As(err, &load) || !slices.Equal(load, lint) {
+				t.Fatalf("Load: %v; want the problems Lint reports:\n%v", err, lint)
+			}
+		})
+	}
 }

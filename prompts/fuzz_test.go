@@ -3,15 +3,19 @@ package prompts_test
 import (
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mentorbot/mentorbot/prompts"
 )
 
 // FuzzLoad feeds arbitrary bytes to the prompt file loader: it never panics,
-// and every problem it reports names the file and a line inside it.
+// every problem it reports names the file and a line inside it, and it never
+// accepts a file that is not UTF-8 text.
 func FuzzLoad(f *testing.F) {
 	for _, name := range []string{"catalog/impostor.md", "catalog/daring.md"} {
 		if b, err := os.ReadFile(name); err == nil {
@@ -32,11 +36,19 @@ func FuzzLoad(f *testing.F) {
 			if c == nil {
 				t.Fatal("no catalog and no error")
 			}
+			if !isText(data) {
+				t.Fatal("accepted a file with invalid UTF-8 or a control character")
+			}
 			return
 		}
 		var probs prompts.Problems
 		if !errors.As(err, &probs) {
 			return // not a problem with the file's content
+		}
+		if !isText(data) && !slices.ContainsFunc(probs, func(p prompts.Problem) bool {
+			return p.Msg == "not valid UTF-8" || strings.HasPrefix(p.Msg, "contains a control character U+")
+		}) {
+			t.Fatalf("no problem says the file is not UTF-8 text: %v", probs)
 		}
 		lines := strings.Count(string(data), "\n") + 1
 		for _, p := range probs {
@@ -44,5 +56,15 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("problem %+v does not point into the file (%d lines)", p, lines)
 			}
 		}
+	})
+}
+
+// isText reports whether data is what a prompt file may hold: UTF-8 with no
+// control character but tabs and line ends (LF, or CRLF; a CR at the very end
+// counts as one too).
+func isText(data []byte) bool {
+	s := strings.TrimSuffix(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r")
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool {
+		return r != '\t' && r != '\n' && unicode.IsControl(r)
 	})
 }

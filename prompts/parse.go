@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -56,6 +57,7 @@ type parser struct {
 // could read, and every problem found in it.
 func parseFile(name string, data []byte) (*file, Problems) {
 	p := &parser{name: name, lines: splitLines(data)}
+	p.characters()
 	f := &file{name: name}
 	if p.frontMatter(f) {
 		p.sections(f)
@@ -73,6 +75,27 @@ func splitLines(data []byte) []string {
 	}
 	return lines
 }
+
+// characters reports every line that is not valid UTF-8 (a file saved as
+// Latin-1, say) or holds a control character other than a tab: a NUL from a
+// binary file, a carriage return from old Mac line ends, an escape sequence
+// pasted from a terminal. None belongs in a Slack message, and each would
+// reach one unseen by whoever reviewed the file.
+func (p *parser) characters() {
+	for i, l := range p.lines {
+		if !utf8.ValidString(l) {
+			p.problem(i+1, "not valid UTF-8")
+		}
+		if j := strings.IndexFunc(l, isControl); j >= 0 {
+			r, _ := utf8.DecodeRuneInString(l[j:])
+			p.problem(i+1, "contains a control character %U", r)
+		}
+	}
+}
+
+// isControl reports whether r is a control character a prompt file may not
+// hold: any but the tab. Line ends are gone by then.
+func isControl(r rune) bool { return r != '\t' && unicode.IsControl(r) }
 
 func (p *parser) problem(line int, format string, args ...any) {
 	p.probs = append(p.probs, Problem{File: p.name, Line: line, Msg: fmt.Sprintf(format, args...)})
