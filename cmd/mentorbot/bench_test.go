@@ -114,7 +114,9 @@ func BenchmarkCommands(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go runBare(ctx, sim)
 	waitConnects(b, sim, 1)
+	cpu0 := cpuTime(b)
 	bare := load(b, sim, n, inFlight, "prompt")
+	bareCPU := cpuTime(b) - cpu0
 	cancel()
 	waitConnections(b, sim, 0)
 
@@ -131,8 +133,10 @@ func BenchmarkCommands(b *testing.B) {
 	go func() { done <- a.run(ctx) }()
 	waitConnects(b, sim, 2)
 	b.ResetTimer()
+	cpu0 = cpuTime(b)
 	got := load(b, sim, n, inFlight, "prompt")
 	b.StopTimer()
+	botCPU := cpuTime(b) - cpu0
 	cancel()
 	if err := <-done; err != nil {
 		b.Fatal(err)
@@ -151,6 +155,10 @@ func BenchmarkCommands(b *testing.B) {
 	b.ReportMetric(float64(bare.p50.Microseconds())/1000, "bare-p50-ms")
 	b.ReportMetric(float64(bare.p99.Microseconds())/1000, "bare-p99-ms")
 	b.ReportMetric(got.acksPerSec()/bare.acksPerSec(), "ratio")
+	// CPU per command, simulator included: steadier than the rates when
+	// something else runs on the machine.
+	b.ReportMetric(float64(botCPU.Microseconds())/float64(got.acks), "cpu-µs/cmd")
+	b.ReportMetric(float64(bareCPU.Microseconds())/float64(bare.acks), "bare-cpu-µs/cmd")
 	b.ReportMetric(0, "ns/op") // per-op time means little here; the rates above are the figures
 }
 
