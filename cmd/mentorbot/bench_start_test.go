@@ -31,8 +31,14 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-var startupDB = flag.String("bench.db", "",
-	"database BenchmarkStartup starts on; build one with store's TestBuildYearFixture (by default it writes a year of -bench.sizesubs subscribers itself)")
+var (
+	startupDB = flag.String("bench.db", "",
+		"database BenchmarkStartup starts on; build one with store's TestBuildYearFixture (by default it writes a year of -bench.sizesubs subscribers itself)")
+	startupCommands = flag.Int("bench.commands", 2000, "slash commands BenchmarkStartup sends after each start")
+	startupMemcg    = flag.String("bench.memcg", "",
+		"a cgroup v1 memory hierarchy (/sys/fs/cgroup/memory) in which BenchmarkStartup runs the bot under -bench.memlimit")
+	startupMemLimit = flag.Int("bench.memlimit", 64, "MiB the bot may use under -bench.memcg")
+)
 
 // BenchmarkStartup starts the real binary on a database, by default a year
 // of weekly activity for -bench.sizesubs subscribers, or the file -bench.db
@@ -106,6 +112,7 @@ func benchStart(b *testing.B, path string, users []string, cold bool) {
 	env := append(cleanEnv(), "SLACK_BOT_TOKEN="+sim.Options().BotToken, "SLACK_APP_TOKEN="+sim.Options().AppToken,
 		"SLACK_API_URL="+sim.APIURL(), "MENTOR_DB_PATH="+path, "MENTOR_HTTP_ADDR="+addr)
 	bin := mentorbotBinary(b)
+	cg := memCgroup(b)
 	var toReady, toReadyz time.Duration
 	var atReady, afterLoad procMem
 	starts := 0
@@ -114,6 +121,11 @@ func benchStart(b *testing.B, path string, users []string, cold bool) {
 			dropCache(b, path)
 		}
 		cmd := exec.Command(bin)
+		if cg != "" {
+			// The shell joins the cgroup, then becomes the bot: it is
+			// limited from its first allocation.
+			cmd = exec.Command("/bin/sh", "-c", `echo $$ > "$1/cgroup.procs" && exec "$2"`, "sh", cg, bin)
+		}
 		cmd.Env = env
 		var logs bytes.Buffer
 		cmd.Stderr = &logs
@@ -133,7 +145,7 @@ func benchStart(b *testing.B, path string, users []string, cold bool) {
 		waitReadyz(b, addr)
 		toReadyz += time.Since(start)
 		atReady = atReady.max(readProcMem(b, cmd.Process.Pid))
-		commandLoad(b, sim, users, 2000)
+		commandLoad(b, sim, users, *startupCommands)
 		afterLoad = afterLoad.max(readProcMem(b, cmd.Process.Pid))
 		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 			b.Fatal(err)
@@ -152,7 +164,64 @@ func benchStart(b *testing.B, path string, users []string, cold bool) {
 	b.ReportMetric(afterLoad.mib(afterLoad.rss), "load-rss-MiB")
 	b.ReportMetric(afterLoad.mib(afterLoad.anon), "load-anon-MiB")
 	b.ReportMetric(afterLoad.mib(afterLoad.hwm), "peak-rss-MiB")
+	if cg != "" {
+		b.ReportMetric(float64(readInt(b, cg+"/memory.max_usage_in_bytes"))/(1<<20), "cg-peak-MiB")
+		b.ReportMetric(float64(readInt(b, cg+"/memory.failcnt")), "cg-limit-hits")
+		b.ReportMetric(float64(oomKills(b, cg)), "cg-oom-kills")
+	}
 	b.ReportMetric(0, "ns/op") // the figures above are the result
+}
+
+// memCgroup makes a memory cgroup limited to -bench.memlimit MiB under
+// -bench.memcg, and returns its directory ("" without the flag). The kernel
+// counts the database pages the bot maps against the limit too, and reclaims
+// them when the limit is reached; only the bot's own memory can make it fail.
+func memCgroup(b *testing.B) string {
+	b.Helper()
+	if *startupMemcg == "" {
+		return ""
+	}
+	dir := filepath.Join(*startupMemcg, fmt.Sprintf("mentorbot-bench-%d", os.Getpid()))
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		b.Fatalf("make the cgroup: %v", err)
+	}
+	b.Cleanup(func() { _ = os.Remove(dir) })
+	limit := strconv.Itoa(*startupMemLimit << 20)
+	for _, f := range []string{"memory.limit_in_bytes", "memory.memsw.limit_in_bytes"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(limit), 0o644); err != nil && f == "memory.limit_in_bytes" {
+			b.Fatalf("limit the cgroup: %v", err)
+		}
+	}
+	return dir
+}
+
+func readInt(b *testing.B, path string) int64 {
+	b.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(string(raw)), 10, 64)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+// oomKills is the cgroup's oom_kill count from memory.oom_control.
+func oomKills(b *testing.B, cg string) int64 {
+	b.Helper()
+	raw, err := os.ReadFile(filepath.Join(cg, "memory.oom_control"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "oom_kill "); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // commandLoad sends n slash commands from members picked at random, 32 at a
