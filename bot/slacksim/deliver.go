@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
+	"strings"
 	"time"
 )
 
@@ -85,8 +85,8 @@ func parseAckFrame(data []byte) (ackFrame, bool) {
 		Payload    *ackReply `json:"payload"`
 	}
 	if err := json.Unmarshal(data, &fast); err == nil && fast.EnvelopeID != "" {
-		head := `{"envelope_id":` + strconv.Quote(fast.EnvelopeID)
-		if rest, ok := bytes.CutPrefix(data, []byte(head)); ok {
+		head := `{"envelope_id":"` + fast.EnvelopeID + `"` // as encoded when it holds no quote or backslash
+		if rest, ok := bytes.CutPrefix(data, []byte(head)); ok && !strings.ContainsAny(fast.EnvelopeID, `"\`) {
 			switch {
 			case len(rest) == 1 && rest[0] == '}':
 				return ackFrame{EnvelopeID: fast.EnvelopeID, reply: fast.Payload}, true
