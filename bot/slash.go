@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -146,8 +147,42 @@ func (b *Bot) respond(ctx context.Context, url string, msg message) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if err := slack.PostWebhookCustomHTTPContext(ctx, url, b.HTTPClient, wm); err != nil {
+	// A response_url takes five posts in thirty minutes, so a reply that
+	// failed on the way (a 5xx, a 429, the network) is worth trying again.
+	var err error
+	for attempt := range respondAttempts {
+		if err = slack.PostWebhookCustomHTTPContext(ctx, url, b.HTTPClient, wm); !transient(err) {
+			break
+		}
+		wait := respondBackoff << attempt
+		if rl, ok := errors.AsType[*slack.RateLimitedError](err); ok {
+			wait = max(wait, rl.RetryAfter)
+		}
+		if attempt == respondAttempts-1 || !sleepCtx(ctx, wait) {
+			break
+		}
+	}
+	if err != nil {
 		b.Logger.Error("reply to response_url failed", "err", err)
+	}
+}
+
+// respondAttempts bounds the posts of one reply to a response_url, the
+// first waiting respondBackoff before the second, and doubling after.
+const respondAttempts = 3
+
+var respondBackoff = 500 * time.Millisecond
+
+// sleepCtx waits d, or less if ctx ends first; it reports whether it waited
+// the whole of d.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 
