@@ -37,7 +37,30 @@ type historyRecord struct {
 }
 
 func encodeHistory(e HistoryEntry) ([]byte, error) {
-	return json.Marshal(historyRecord{PromptID: e.PromptID, Theme: e.Theme, At: e.At.Unix(), NewCycle: e.NewCycle})
+	r := historyRecord{PromptID: e.PromptID, Theme: e.Theme, At: e.At.Unix(), NewCycle: e.NewCycle}
+	if !isPlain(r.PromptID) || !isPlain(r.Theme) {
+		return json.Marshal(r)
+	}
+	// The form encoding/json writes, without its reflection: every prompt
+	// shown writes one of these.
+	b := make([]byte, 0, 40+len(r.PromptID)+len(r.Theme))
+	b = append(append(append(b, `{"p":"`...), r.PromptID...), `","t":"`...)
+	b = strconv.AppendInt(append(append(b, r.Theme...), `","at":`...), r.At, 10)
+	if r.NewCycle {
+		b = append(b, `,"n":true`...)
+	}
+	return append(b, '}'), nil
+}
+
+// isPlain reports whether encoding/json writes s as it is: printable ASCII
+// with no quote, backslash or character it escapes for HTML (<, >, &).
+func isPlain(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 func decodeHistory(b []byte) (HistoryEntry, error) {

@@ -61,3 +61,24 @@ func TestHistoryFastPathTaken(t *testing.T) {
 		}
 	}
 }
+
+// encodeHistory writes exactly what encoding/json writes, whatever the ids.
+func FuzzHistoryEncode(f *testing.F) {
+	f.Add("impostor-quiet-question", "impostor", int64(1795000000), true)
+	f.Add("a<b&c", "é\"", int64(-1), false)
+	f.Fuzz(func(t *testing.T, prompt, theme string, at int64, newCycle bool) {
+		at %= 1 << 40 // seconds time.Unix round-trips
+		e := HistoryEntry{PromptID: prompt, Theme: theme, At: time.Unix(at, 0), NewCycle: newCycle}
+		got, err := encodeHistory(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(historyRecord{PromptID: prompt, Theme: theme, At: at, NewCycle: newCycle})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("encodeHistory wrote %s, encoding/json %s", got, want)
+		}
+	})
+}
