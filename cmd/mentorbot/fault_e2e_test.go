@@ -262,9 +262,9 @@ func TestE2E_FaultRateLimit(t *testing.T) {
 // members subscribe, ask for a prompt and save a reflection from its modal.
 //
 // Response URLs are not Web API methods and are left alone here: the bot
-// posts to one once, without retrying (bot.respond), so a 500 there would
-// lose that one reply, which this test does not hide behind a retry of its
-// own.
+// tries a reply there at most three times (bot.respond), so at 30% a reply
+// in a few dozen would still fail every time; TestRespondRetries covers
+// those retries.
 func TestE2E_FaultServerErrors(t *testing.T) {
 	t.Parallel()
 	const members = 1000
