@@ -123,7 +123,8 @@ type Bot struct {
 	rand   *rand.Rand
 
 	routeList []route
-	cards     sync.Map // *prompts.Prompt → its card, rendered once (view_prompt.go)
+	cards     sync.Map // *prompts.Prompt → its card, made once (view_prompt.go)
+	asked     sync.Map // askedCard → its blocks, made once (view_prompt.go)
 	locks     userLocks
 	seen      *dedupe
 	inflight  sync.WaitGroup // handlers and the writes they leave behind

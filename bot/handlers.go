@@ -71,7 +71,7 @@ func (b *Bot) promptReply(ctx context.Context, c *Command, theme string, slot ti
 		return Reply{}, err
 	}
 	p := pick.Prompt
-	return Reply{Text: p.Text, Blocks: promptBlocks(b.card(p), p, theme, slot)}, nil
+	return Reply{Text: p.Text, Blocks: b.promptCard(p, theme, slot)}, nil
 }
 
 // pickFor chooses a prompt the member has not seen in the current cycle and

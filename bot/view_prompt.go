@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -72,41 +71,41 @@ func cardBlocks(t *prompts.Theme, p *prompts.Prompt) []slack.Block {
 	return blocks
 }
 
-// card is p's cardBlocks, each block's JSON rendered once and kept: the
-// catalog does not change while the bot runs, and encoding the same blocks by
-// reflection for every command was a tenth of a command's CPU. The slice is
-// clipped, so appending to it always copies.
+// card is p's cardBlocks made plain (plainBlocks) once and kept: the catalog
+// does not change while the bot runs, and encoding slack-go's blocks for
+// every command was a tenth of a command's CPU. The slice is clipped, so
+// appending to it always copies.
 func (b *Bot) card(p *prompts.Prompt) []slack.Block {
 	if c, ok := b.cards.Load(p); ok {
 		return c.([]slack.Block)
 	}
 	t, _ := b.Catalog.Theme(p.Theme)
-	c := slices.Clip(renderBlocks(cardBlocks(t, p)))
+	c := slices.Clip(plainBlocks(cardBlocks(t, p)))
 	b.cards.Store(p, c)
 	return c
 }
 
-// renderedBlock is a block with its JSON encoded ahead of time.
-type renderedBlock struct {
-	slack.Block
-	raw json.RawMessage
+// askedCard is a prompt asked for, with no scheduled slot: the same blocks
+// every time for the same prompt and theme asked for, so they are made once
+// and kept, buttons included. There are at most as many as prompts times
+// themes.
+type askedCard struct {
+	prompt *prompts.Prompt
+	theme  string
 }
 
-func (r renderedBlock) MarshalJSON() ([]byte, error) { return r.raw, nil }
-
-// renderBlocks encodes each block once. A block that cannot be encoded is
-// kept as it is, so the error surfaces where the message is sent.
-func renderBlocks(blocks []slack.Block) []slack.Block {
-	out := make([]slack.Block, len(blocks))
-	for i, bl := range blocks {
-		raw, err := json.Marshal(bl)
-		if err != nil {
-			out[i] = bl
-			continue
-		}
-		out[i] = renderedBlock{Block: bl, raw: raw}
+// promptCard is promptBlocks for p, kept when slot is zero.
+func (b *Bot) promptCard(p *prompts.Prompt, askedTheme string, slot time.Time) []slack.Block {
+	if !slot.IsZero() {
+		return promptBlocks(b.card(p), p, askedTheme, slot)
 	}
-	return out
+	key := askedCard{p, askedTheme}
+	if c, ok := b.asked.Load(key); ok {
+		return c.([]slack.Block)
+	}
+	c := slices.Clip(plainBlocks(promptBlocks(b.card(p), p, askedTheme, slot)))
+	b.asked.Store(key, c)
+	return c
 }
 
 // promptBlocks is a prompt asked for with /mentor prompt: its card, a button
