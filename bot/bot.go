@@ -21,6 +21,8 @@ type Store interface {
 	UpdateUser(id string, fn func(*store.User) error) error
 	// History returns the member's newest limit entries, oldest first.
 	History(userID string, limit int) ([]store.HistoryEntry, error)
+	// UserHistory is User and History read together, in one transaction.
+	UserHistory(userID string, limit int) (store.User, []store.HistoryEntry, error)
 	// AppendHistory records a prompt shown to the member.
 	AppendHistory(userID string, e store.HistoryEntry) error
 

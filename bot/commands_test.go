@@ -195,3 +195,6 @@ type failingStore struct{ Store }
 var errDisk = errors.New("disk on fire")
 
 func (failingStore) History(string, int) ([]store.HistoryEntry, error) { return nil, errDisk }
+func (failingStore) UserHistory(string, int) (store.User, []store.HistoryEntry, error) {
+	return store.User{}, nil, errDisk
+}

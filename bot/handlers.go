@@ -105,15 +105,11 @@ func (b *Bot) pickFor(ctx context.Context, userID string, opts prompts.PickOptio
 // given, the theme is one of them, chosen at random; a theme no longer in the
 // catalog is ignored.
 func (b *Bot) choosePrompt(userID string, opts prompts.PickOptions, themes []string) (prompts.Pick, error) {
-	u, err := b.Store.User(userID)
+	u, hist, err := b.Store.UserHistory(userID, historyWindow)
 	if err != nil {
-		return prompts.Pick{}, fmt.Errorf("read user %s: %w", userID, err)
+		return prompts.Pick{}, fmt.Errorf("read user %s and history: %w", userID, err)
 	}
 	opts.Role = u.Role
-	hist, err := b.Store.History(userID, historyWindow)
-	if err != nil {
-		return prompts.Pick{}, fmt.Errorf("read history of %s: %w", userID, err)
-	}
 	var live []string
 	for _, id := range themes {
 		if _, ok := b.Catalog.Theme(id); ok {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 )
@@ -63,12 +64,19 @@ func isPlain(s string) bool {
 	return true
 }
 
-func decodeHistory(b []byte) (HistoryEntry, error) {
-	r, ok := decodeHistoryFast(b)
+func decodeHistory(b []byte) (HistoryEntry, error) { return decodeHistoryWith(b, nil) }
+
+// decodeHistoryWith is decodeHistory taking its ids from ids, when not nil.
+func decodeHistoryWith(b []byte, ids *idCache) (HistoryEntry, error) {
+	r, ok := decodeHistoryFast(b, ids)
 	if !ok {
-		if err := json.Unmarshal(b, &r); err != nil {
+		// A record of its own, so r does not escape to the heap on the
+		// fast path.
+		var slow historyRecord
+		if err := json.Unmarshal(b, &slow); err != nil {
 			return HistoryEntry{}, fmt.Errorf("decode history entry: %w", err)
 		}
+		r = slow
 	}
 	return HistoryEntry{PromptID: r.PromptID, Theme: r.Theme, At: time.Unix(r.At, 0).UTC(), NewCycle: r.NewCycle}, nil
 }
@@ -79,34 +87,35 @@ func decodeHistory(b []byte) (HistoryEntry, error) {
 // historyWindow of these, and encoding/json took a microsecond each: a member
 // with a year of daily prompts waited a millisecond per command for it. Any
 // other form, escapes included, reports false and is left to encoding/json,
-// so the two always agree (FuzzHistoryFastPath).
-func decodeHistoryFast(b []byte) (historyRecord, bool) {
+// so the two always agree (FuzzHistoryFastPath). ids may be nil.
+func decodeHistoryFast(b []byte, ids *idCache) (historyRecord, bool) {
 	var r historyRecord
 	rest, ok := bytes.CutPrefix(b, []byte(`{"p":"`))
 	if !ok {
 		return r, false
 	}
-	if r.PromptID, rest, ok = plainString(rest); !ok {
+	var id []byte
+	if id, rest, ok = plainString(rest); !ok {
 		return r, false
 	}
+	r.PromptID = ids.get(id)
 	if rest, ok = bytes.CutPrefix(rest, []byte(`,"t":"`)); !ok {
 		return r, false
 	}
-	if r.Theme, rest, ok = plainString(rest); !ok {
+	if id, rest, ok = plainString(rest); !ok {
 		return r, false
 	}
+	r.Theme = ids.get(id)
 	if rest, ok = bytes.CutPrefix(rest, []byte(`,"at":`)); !ok {
 		return r, false
 	}
 	end := bytes.IndexAny(rest, ",}")
-	if end <= 0 || !plainInt(rest[:end]) {
+	if end <= 0 {
 		return r, false
 	}
-	at, err := strconv.ParseInt(string(rest[:end]), 10, 64)
-	if err != nil {
+	if r.At, ok = plainInt(rest[:end]); !ok {
 		return r, false
 	}
-	r.At = at
 	switch string(rest[end:]) {
 	case "}":
 	case `,"n":true}`:
@@ -117,33 +126,70 @@ func decodeHistoryFast(b []byte) (historyRecord, bool) {
 	return r, true
 }
 
+// idCache hands out one string for the same bytes among the ids read
+// lately: a member's history names a handful of themes and, cycle after
+// cycle, the same prompts, and a new string for each was a third of what
+// reading an entry cost. It is direct-mapped: an id's hash picks its one
+// slot, so a lookup is one comparison. The zero value is ready; a nil one
+// makes a new string every time.
+type idCache struct {
+	s [64]string
+}
+
+func (c *idCache) get(b []byte) string {
+	if c == nil {
+		return string(b)
+	}
+	h := uint32(2166136261) // FNV-1a
+	for _, x := range b {
+		h = (h ^ uint32(x)) * 16777619
+	}
+	slot := &c.s[h%uint32(len(c.s))]
+	if *slot != string(b) {
+		*slot = string(b)
+	}
+	return *slot
+}
+
 // plainString reads a JSON string's body up to its closing quote when every
 // byte is printable ASCII with no escape.
-func plainString(b []byte) (string, []byte, bool) {
+func plainString(b []byte) ([]byte, []byte, bool) {
 	for i, c := range b {
 		switch {
 		case c == '"':
-			return string(b[:i]), b[i+1:], true
+			return b[:i], b[i+1:], true
 		case c < 0x20 || c > 0x7e || c == '\\':
-			return "", nil, false
+			return nil, nil, false
 		}
 	}
-	return "", nil, false
+	return nil, nil, false
 }
 
-// plainInt reports whether b is a JSON integer: an optional minus, then 0 or
-// digits without a leading zero.
-func plainInt(b []byte) bool {
-	b, _ = bytes.CutPrefix(b, []byte("-"))
-	if len(b) == 0 || (b[0] == '0' && len(b) > 1) {
-		return false
+// plainInt reads b as a JSON integer, an optional minus then 0 or digits
+// without a leading zero, when it fits in an int64 (encoding/json refuses one
+// that does not).
+func plainInt(b []byte) (int64, bool) {
+	neg := false
+	if len(b) > 0 && b[0] == '-' {
+		neg, b = true, b[1:]
 	}
+	if len(b) == 0 || len(b) > 19 || (b[0] == '0' && len(b) > 1) {
+		return 0, false
+	}
+	var n uint64
 	for _, c := range b {
 		if c < '0' || c > '9' {
-			return false
+			return 0, false
 		}
+		n = n*10 + uint64(c-'0') // 19 digits cannot overflow a uint64
 	}
-	return true
+	switch {
+	case !neg && n <= math.MaxInt64:
+		return int64(n), true
+	case neg && n <= math.MaxInt64+1:
+		return int64(-n), true
+	}
+	return 0, false
 }
 
 // userPrefix is the key prefix of everything a user owns in a per-user bucket:

@@ -23,11 +23,20 @@ func FuzzHistoryFastPath(f *testing.F) {
 		f.Add(b)
 	}
 	for _, s := range []string{`{"p":"x","t":"y","at":01}`, `{"p":"x","t":"y","at":-0}`, `{"p":"x","t":"y","at":1,"n":false}`,
-		`{"p":"x","t":"y","at":99999999999999999999}`, `{"p":"x\"","t":"y","at":1}`, `{"p":"x","t":"y","at":1}junk`} {
+		`{"p":"x","t":"y","at":99999999999999999999}`, `{"p":"x\"","t":"y","at":1}`, `{"p":"x","t":"y","at":1}junk`,
+		`{"p":"x","t":"y","at":9223372036854775807}`, `{"p":"x","t":"y","at":9223372036854775808}`,
+		`{"p":"x","t":"y","at":-9223372036854775808}`, `{"p":"x","t":"y","at":-9223372036854775809}`,
+		`{"p":"x","t":"y","at":9999999999999999999}`, `{"p":"x","t":"y","at":-}`} {
 		f.Add([]byte(s))
 	}
+	// One cache for every input, as for one member's history: what it hands
+	// out must still be what each record says.
+	var ids idCache
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fast, ok := decodeHistoryFast(b)
+		fast, ok := decodeHistoryFast(b, nil)
+		if cached, cok := decodeHistoryFast(b, &ids); cok != ok || cached != fast {
+			t.Fatalf("%q: with the id cache %+v %v, without %+v %v", b, cached, cok, fast, ok)
+		}
 		if !ok {
 			return
 		}
@@ -52,7 +61,7 @@ func TestHistoryFastPathTaken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, ok := decodeHistoryFast(b)
+		r, ok := decodeHistoryFast(b, nil)
 		if !ok {
 			t.Fatalf("%s: not decoded by the fast path", b)
 		}

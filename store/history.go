@@ -36,9 +36,10 @@ func (db *DB) History(userID string, limit int) ([]HistoryEntry, error) {
 // readHistory walks the member's keys backwards from the end of their prefix,
 // so reading the newest entries costs the number of entries read.
 func readHistory(tx *bolt.Tx, userID string, limit int) ([]HistoryEntry, error) {
-	var rev []HistoryEntry
+	var ids idCache
+	rev := make([]HistoryEntry, 0, 16)
 	err := eachNewest(tx.Bucket(bucketHistory), userPrefix(userID), func(_, v []byte) (bool, error) {
-		e, err := decodeHistory(v)
+		e, err := decodeHistoryWith(v, &ids)
 		if err != nil {
 			return false, fmt.Errorf("user %s: %w", userID, err)
 		}
@@ -86,4 +87,29 @@ func putHistory(tx *bolt.Tx, userID string, enc []byte) error {
 		return err
 	}
 	return b.Put(seqKey(userID, seq), enc)
+}
+
+// UserHistory is User and History read in one transaction: what picking a
+// prompt needs.
+func (db *DB) UserHistory(userID string, limit int) (User, []HistoryEntry, error) {
+	if err := checkID(userID); err != nil {
+		return User{}, nil, err
+	}
+	u := User{ID: userID}
+	var hist []HistoryEntry
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if raw := tx.Bucket(bucketUsers).Get([]byte(userID)); raw != nil {
+			var err error
+			if u, err = decodeUser(userID, raw); err != nil {
+				return err
+			}
+		}
+		var err error
+		hist, err = readHistory(tx, userID, limit)
+		return err
+	})
+	if err != nil {
+		return User{}, nil, err
+	}
+	return u, hist, nil
 }

@@ -160,6 +160,46 @@ func TestHistory(t *testing.T) {
 		}
 	})
 
+	// UserHistory reads the record and the history together; ids that
+	// repeat and ids that share a slot of the decoder's id cache all read
+	// back as written.
+	t.Run("UserHistory", func(t *testing.T) {
+		db := MustOpenDB(t)
+		if err := db.UpdateUser("U1", func(u *store.User) error { u.Role = "staff"; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		var want []store.HistoryEntry
+		for i := range 300 {
+			e := store.HistoryEntry{PromptID: fmt.Sprintf("p%d", i%150), Theme: fmt.Sprintf("t%d", i%7), At: at.Add(time.Duration(i) * time.Minute), NewCycle: i%150 == 0}
+			if err := db.AppendHistory("U1", e); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, e)
+		}
+		u, got, err := db.UserHistory("U1", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.ID != "U1" || u.Role != "staff" {
+			t.Fatalf("user = %+v", u)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d entries, want %d", len(got), len(want))
+		}
+		for i := range want {
+			if got[i].PromptID != want[i].PromptID || got[i].Theme != want[i].Theme || !got[i].At.Equal(want[i].At) || got[i].NewCycle != want[i].NewCycle {
+				t.Fatalf("entry %d = %+v, want %+v", i, got[i], want[i])
+			}
+		}
+		if _, last, _ := db.UserHistory("U1", 3); len(last) != 3 || last[2].PromptID != want[299].PromptID {
+			t.Fatalf("UserHistory(limit 3) = %+v", last)
+		}
+		u, none, err := db.UserHistory("U2", 0)
+		if err != nil || u.ID != "U2" || u.Role != "" || len(none) != 0 {
+			t.Fatalf("unknown member: %+v, %+v, %v", u, none, err)
+		}
+	})
+
 	t.Run("Concurrent", func(t *testing.T) {
 		db := MustOpenDB(t)
 		var wg sync.WaitGroup
