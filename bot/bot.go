@@ -124,14 +124,16 @@ type Bot struct {
 	randMu sync.Mutex
 	rand   *rand.Rand
 
-	routeList []route
-	cards     sync.Map // *prompts.Prompt → its card, made once (view_prompt.go)
-	asked     sync.Map // askedCard → its blocks, made once (view_prompt.go)
-	locks     userLocks
-	seen      *dedupe
-	inflight  sync.WaitGroup // handlers and the writes they leave behind
-	connected atomic.Bool
-	connects  atomic.Int64
+	routeList  []route
+	cards      sync.Map // *prompts.Prompt → its card, made once (view_prompt.go)
+	asked      sync.Map // askedCard → its blocks, made once (view_prompt.go)
+	locks      userLocks
+	seen       *dedupe
+	inflight   sync.WaitGroup // handlers and the writes they leave behind
+	pool       workers        // idle workers goWork hands work to
+	workerIdle time.Duration  // how long a worker waits for more
+	connected  atomic.Bool
+	connects   atomic.Int64
 }
 
 // New returns a Bot with production defaults. rnd drives every random choice
@@ -155,6 +157,7 @@ func New(st Store, catalog *prompts.Catalog, rnd *rand.Rand) *Bot {
 		SendConcurrency: 8,
 		rand:            rnd,
 		seen:            newDedupe(15 * time.Minute),
+		workerIdle:      workerIdle,
 	}
 	b.routeList = b.routes()
 	return b
