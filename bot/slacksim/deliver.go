@@ -1,12 +1,10 @@
 package slacksim
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -72,30 +70,19 @@ type ackFrame struct {
 	reply      *ackReply
 }
 
-// parseAckFrame reads an ack frame. Most acks are read in one pass of
-// encoding/json (the payload's reply fields with the frame), and the payload
-// as sent is the slice of the frame between the envelope id and the closing
-// brace, where slack-go puts it; reading the frame and then its payload
-// again scanned a large reply four times, which was most of the simulator's
-// cost per command. A frame in another shape or order takes the general
-// path. ok is false for a frame that is not an ack.
+// parseAckFrame reads an ack frame: in one pass when slack-go wrote it
+// (scanAck), with encoding/json otherwise. ok is false for a frame that is
+// not an ack.
 func parseAckFrame(data []byte) (ackFrame, bool) {
-	var fast struct {
-		EnvelopeID string    `json:"envelope_id"`
-		Payload    *ackReply `json:"payload"`
+	if f, ok := scanAck(data); ok {
+		return f, true
 	}
-	if err := json.Unmarshal(data, &fast); err == nil && fast.EnvelopeID != "" {
-		head := `{"envelope_id":"` + fast.EnvelopeID + `"` // as encoded when it holds no quote or backslash
-		if rest, ok := bytes.CutPrefix(data, []byte(head)); ok && !strings.ContainsAny(fast.EnvelopeID, `"\`) {
-			switch {
-			case len(rest) == 1 && rest[0] == '}':
-				return ackFrame{EnvelopeID: fast.EnvelopeID, reply: fast.Payload}, true
-			case bytes.HasPrefix(rest, []byte(`,"payload":`)) && bytes.HasSuffix(rest, []byte("}")):
-				raw := rest[len(`,"payload":`) : len(rest)-1]
-				return ackFrame{EnvelopeID: fast.EnvelopeID, Payload: raw, reply: fast.Payload}, true
-			}
-		}
-	}
+	return parseAckFrameJSON(data)
+}
+
+// parseAckFrameJSON reads any ack frame with encoding/json. The payload's
+// reply fields are left for showAckReply to read.
+func parseAckFrameJSON(data []byte) (ackFrame, bool) {
 	var f struct {
 		EnvelopeID string          `json:"envelope_id"`
 		Payload    json.RawMessage `json:"payload"`

@@ -1,11 +1,11 @@
 package slacksim
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -195,7 +195,7 @@ func setDefault(m map[string]any, k string, v any) {
 }
 
 func nullToNil(b json.RawMessage) json.RawMessage {
-	if len(b) == 0 || strings.TrimSpace(string(b)) == "null" {
+	if len(b) == 0 || bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
 		return nil
 	}
 	return b
