@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -18,15 +21,29 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// loadResult is what a load run measured.
+// loadResult is what load runs measured, added up over rounds.
 type loadResult struct {
-	acks, replies int
-	elapsed       time.Duration
-	p50, p99      time.Duration
+	replies   int
+	elapsed   time.Duration
+	cpu       time.Duration // the whole process's, simulator included
+	latencies []time.Duration
 }
 
-func (r loadResult) acksPerSec() float64    { return float64(r.acks) / r.elapsed.Seconds() }
+func (r *loadResult) add(o loadResult) {
+	r.replies += o.replies
+	r.elapsed += o.elapsed
+	r.cpu += o.cpu
+	r.latencies = append(r.latencies, o.latencies...)
+}
+
+func (r loadResult) acks() int              { return len(r.latencies) }
+func (r loadResult) acksPerSec() float64    { return float64(r.acks()) / r.elapsed.Seconds() }
 func (r loadResult) repliesPerSec() float64 { return float64(r.replies) / r.elapsed.Seconds() }
+func (r loadResult) cpuPerCommand() float64 { return float64(r.cpu.Microseconds()) / float64(r.acks()) }
+func (r loadResult) percentile(p float64) float64 {
+	l := slices.Sorted(slices.Values(r.latencies))
+	return float64(l[int(p*float64(len(l)-1))].Microseconds()) / 1000
+}
 
 // load sends n slash commands through the simulator with inFlight at a time,
 // spread over a thousand members, and measures acks and their latency as
@@ -41,6 +58,7 @@ func load(tb testing.TB, sim *slacksim.Server, n, inFlight int, text string) loa
 		wg        sync.WaitGroup
 	)
 	ctx := context.Background()
+	cpu0 := cpuTime(tb)
 	start := time.Now()
 	for range inFlight {
 		wg.Go(func() {
@@ -69,12 +87,10 @@ func load(tb testing.TB, sim *slacksim.Server, n, inFlight int, text string) loa
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	slices.Sort(latencies)
 	if len(latencies) == 0 {
 		tb.Fatal("no acks")
 	}
-	pct := func(p float64) time.Duration { return latencies[int(p*float64(len(latencies)-1))] }
-	return loadResult{acks: len(latencies), replies: int(replies.Load()), elapsed: elapsed, p50: pct(0.50), p99: pct(0.99)}
+	return loadResult{replies: int(replies.Load()), elapsed: elapsed, cpu: cpuTime(tb) - cpu0, latencies: latencies}
 }
 
 // runBare connects a bare slack-go Socket Mode handler that acks every slash
@@ -96,13 +112,21 @@ func runBare(ctx context.Context, sim *slacksim.Server) {
 	}
 }
 
+var commandsProfile = flag.String("bench.profile", "",
+	"write CPU profiles of each round of BenchmarkCommands to this prefix plus -bare-N.pprof and -bot-N.pprof")
+
 // BenchmarkCommands sends b.N `/mentor prompt` commands through the local
-// Slack with 32 in flight, first to a bare handler and then to the real bot
-// on the same simulator, and reports both. Run it with a fixed count:
+// Slack with 32 in flight to a bare handler, and b.N to the real bot on the
+// same simulator, and reports both. The two take turns, a quarter of their
+// commands per round, so a machine that speeds up or slows down during the
+// run weighs on both alike. Run it with a fixed count:
 //
-//	go test -run '^$' -bench Commands -benchtime 5000x ./cmd/mentorbot
+//	go test -run '^$' -bench Commands -benchtime 8000x ./cmd/mentorbot
 func BenchmarkCommands(b *testing.B) {
-	const inFlight = 32
+	const (
+		inFlight = 32
+		rounds   = 4
+	)
 	// The simulator keeps its last thousand messages, not all of them: a
 	// record growing through the run would be the simulator's garbage to
 	// collect, charged to whichever handler runs second.
@@ -111,38 +135,45 @@ func BenchmarkCommands(b *testing.B) {
 	for i := range 1000 {
 		sim.AddUser(slacksim.User{ID: fmt.Sprintf("U%04d", i), TZ: "Europe/Paris"})
 	}
-	n := max(b.N, inFlight)
-
-	// The bare handler.
-	ctx, cancel := context.WithCancel(context.Background())
-	go runBare(ctx, sim)
-	waitConnects(b, sim, 1)
-	cpu0 := cpuTime(b)
-	bare := load(b, sim, n, inFlight, "prompt")
-	bareCPU := cpuTime(b) - cpu0
-	cancel()
-	waitConnections(b, sim, 0)
-
-	// The bot, with a real database, on the same simulator.
+	n := max(b.N, inFlight*rounds)
 	dbPath := filepath.Join(b.TempDir(), "mentorbot.db")
 	opts := sim.Options()
 	cfg := Config{BotToken: opts.BotToken, AppToken: opts.AppToken, APIURL: sim.APIURL(), DBPath: dbPath, Command: "/mentor", HTTPAddr: "127.0.0.1:0", DefaultTZ: "UTC"}
-	a, err := newApp(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel = context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.run(ctx) }()
-	waitConnects(b, sim, 2)
-	b.ResetTimer()
-	cpu0 = cpuTime(b)
-	got := load(b, sim, n, inFlight, "prompt")
-	b.StopTimer()
-	botCPU := cpuTime(b) - cpu0
-	cancel()
-	if err := <-done; err != nil {
-		b.Fatal(err)
+
+	var bare, got loadResult
+	connects := 0
+	for r := range rounds {
+		per := n/rounds + min(1, max(0, n%rounds-r)) // the remainder, one each to the first rounds
+
+		// The bare handler.
+		ctx, cancel := context.WithCancel(context.Background())
+		go runBare(ctx, sim)
+		connects++
+		waitConnects(b, sim, connects)
+		stop := startProfile(b, *commandsProfile, fmt.Sprintf("-bare-%d.pprof", r))
+		bare.add(load(b, sim, per, inFlight, "prompt"))
+		stop()
+		cancel()
+		waitConnections(b, sim, 0)
+
+		// The bot, started again on the same database each round.
+		a, err := newApp(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel = context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- a.run(ctx) }()
+		connects++
+		waitConnects(b, sim, connects)
+		stop = startProfile(b, *commandsProfile, fmt.Sprintf("-bot-%d.pprof", r))
+		got.add(load(b, sim, per, inFlight, "prompt"))
+		stop()
+		cancel()
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+		waitConnections(b, sim, 0)
 	}
 
 	// Every prompt's history entry reached the file.
@@ -150,19 +181,44 @@ func BenchmarkCommands(b *testing.B) {
 	if written != got.replies {
 		b.Fatalf("%d history entries written for %d prompts", written, got.replies)
 	}
+	if got.acks() != n || bare.acks() != n {
+		b.Fatalf("%d and %d acks for %d commands each", got.acks(), bare.acks(), n)
+	}
 	b.ReportMetric(got.acksPerSec(), "acks/s")
 	b.ReportMetric(got.repliesPerSec(), "replies/s")
-	b.ReportMetric(float64(got.p50.Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(got.p99.Microseconds())/1000, "p99-ms")
+	b.ReportMetric(got.percentile(0.50), "p50-ms")
+	b.ReportMetric(got.percentile(0.99), "p99-ms")
 	b.ReportMetric(bare.acksPerSec(), "bare-acks/s")
-	b.ReportMetric(float64(bare.p50.Microseconds())/1000, "bare-p50-ms")
-	b.ReportMetric(float64(bare.p99.Microseconds())/1000, "bare-p99-ms")
+	b.ReportMetric(bare.percentile(0.50), "bare-p50-ms")
+	b.ReportMetric(bare.percentile(0.99), "bare-p99-ms")
 	b.ReportMetric(got.acksPerSec()/bare.acksPerSec(), "ratio")
 	// CPU per command, simulator included: steadier than the rates when
 	// something else runs on the machine.
-	b.ReportMetric(float64(botCPU.Microseconds())/float64(got.acks), "cpu-µs/cmd")
-	b.ReportMetric(float64(bareCPU.Microseconds())/float64(bare.acks), "bare-cpu-µs/cmd")
+	b.ReportMetric(got.cpuPerCommand(), "cpu-µs/cmd")
+	b.ReportMetric(bare.cpuPerCommand(), "bare-cpu-µs/cmd")
 	b.ReportMetric(0, "ns/op") // per-op time means little here; the rates above are the figures
+}
+
+// startProfile starts a CPU profile into prefix+suffix, when a prefix is
+// given, and returns the function that stops it.
+func startProfile(tb testing.TB, prefix, suffix string) func() {
+	tb.Helper()
+	if prefix == "" {
+		return func() {}
+	}
+	f, err := os.Create(prefix + suffix)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		tb.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			tb.Error(err)
+		}
+	}
 }
 
 func waitConnects(tb testing.TB, sim *slacksim.Server, n int) {
