@@ -3,6 +3,7 @@ package slacksim
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -98,7 +99,9 @@ func (f replyFields) decode(payload []byte) (*ackReply, bool) {
 		return nil, false
 	}
 	if f.blocks.end > 0 {
-		r.Blocks = bytes.Clone(payload[f.blocks.start:f.blocks.end])
+		// A slice of the frame, as the payload is: each frame is read into
+		// a buffer of its own, never reused.
+		r.Blocks = slices.Clip(payload[f.blocks.start:f.blocks.end])
 	}
 	return &r, true
 }
