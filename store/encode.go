@@ -126,8 +126,8 @@ func decodeHistoryFast(b []byte, ids *idCache) (historyRecord, bool) {
 	return r, true
 }
 
-// idCache hands out one string for the same bytes among the ids read
-// lately: a member's history names a handful of themes and, cycle after
+// idCache hands out one string for the same bytes among the ids one read of
+// a member's history meets: it names a handful of themes and, cycle after
 // cycle, the same prompts, and a new string for each was a third of what
 // reading an entry cost. It is direct-mapped: an id's hash picks its one
 // slot, so a lookup is one comparison. The zero value is ready; a nil one

@@ -63,7 +63,7 @@ func FuzzScanAck(f *testing.F) {
 	for _, p := range []string{
 		`{"response_type":"ephemeral","text":"Think of the last time","blocks":[{"type":"section","text":{"type":"mrkdwn","text":"\u003e Think"}},{"type":"actions","elements":[{"type":"button","text":{"type":"plain_text","text":"Reflect","emoji":false},"value":"a|*|0"}]}]}`,
 		`{"text":"a","text":null}`, `{"blocks":[1],"blocks":null}`, `{"Text":"x"}`, `{"te\u0078t":"x"}`, `{"text":"\u00e9\"","response_type":"in_channel"}`,
-		`{"text":"caf\xc3"}`, `{"text":5}`, `{"blocks":{"a":[true,false,null,-0.5e+3]}}`, `{}`, `null`, `"x"`, `[1,2]`, `{"a":01}`, `{"a":1.}`,
+		"{\"text\":\"caf\xc3\"}", `{"text":5}`, `{"blocks":{"a":[true,false,null,-0.5e+3]}}`, `{}`, `null`, `"x"`, `[1,2]`, `{"a":01}`, `{"a":1.}`,
 		`{"a":"\ud800"}`, `{"a":"\x01"}`, ` {"text" : "x" } `, `{"text":"x"`, `{"k\u212a":1}`, `{"ſ":1}`, `{"a":tru}`, `{"a":[1,]}`,
 	} {
 		f.Add("e1", p)
