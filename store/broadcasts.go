@@ -306,26 +306,16 @@ func (db *DB) ChannelHistory(channelID string, limit int) ([]HistoryEntry, error
 	if err := checkID(channelID); err != nil {
 		return nil, err
 	}
-	var rev []HistoryEntry
+	var h []HistoryEntry
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		bkt := tx.Bucket(bucketCHistory)
-		if bkt == nil {
-			return nil
-		}
-		return eachNewest(bkt, userPrefix(channelID), func(_, v []byte) (bool, error) {
-			e, err := decodeHistory(v)
-			if err != nil {
-				return false, err
-			}
-			rev = append(rev, e)
-			return limit <= 0 || len(rev) < limit, nil
-		})
+		var err error
+		h, err = readEntries(tx.Bucket(bucketCHistory), channelID, limit)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("channel history of %s: %w", channelID, err)
 	}
-	slices.Reverse(rev)
-	return rev, nil
+	return h, nil
 }
 
 // AppendChannelHistory records a topic posted to the channel.

@@ -64,10 +64,8 @@ func isPlain(s string) bool {
 	return true
 }
 
-func decodeHistory(b []byte) (HistoryEntry, error) { return decodeHistoryWith(b, nil) }
-
-// decodeHistoryWith is decodeHistory taking its ids from ids, when not nil.
-func decodeHistoryWith(b []byte, ids *idCache) (HistoryEntry, error) {
+// decodeHistory reads a history record, its ids from ids when not nil.
+func decodeHistory(b []byte, ids *idCache) (HistoryEntry, error) {
 	r, ok := decodeHistoryFast(b, ids)
 	if !ok {
 		// A record of its own, so r does not escape to the heap on the

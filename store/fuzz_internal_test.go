@@ -46,7 +46,7 @@ func FuzzDecode(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		if h, err := decodeHistory(b); err == nil {
+		if h, err := decodeHistory(b, nil); err == nil {
 			if _, err := encodeHistory(h); err != nil {
 				t.Fatal(err)
 			}

@@ -33,15 +33,29 @@ func (db *DB) History(userID string, limit int) ([]HistoryEntry, error) {
 	return out, err
 }
 
-// readHistory walks the member's keys backwards from the end of their prefix,
-// so reading the newest entries costs the number of entries read.
+// readHistory reads the member's newest entries (readEntries).
 func readHistory(tx *bolt.Tx, userID string, limit int) ([]HistoryEntry, error) {
+	h, err := readEntries(tx.Bucket(bucketHistory), userID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("user %s: %w", userID, err)
+	}
+	return h, nil
+}
+
+// readEntries reads the newest limit history entries (all when limit <= 0)
+// that owner, a member or a channel, has in bkt, oldest first. It walks the
+// owner's keys backwards from the end of their prefix, so reading the newest
+// entries costs the number of entries read. A nil bkt has none.
+func readEntries(bkt *bolt.Bucket, owner string, limit int) ([]HistoryEntry, error) {
+	if bkt == nil {
+		return nil, nil
+	}
 	var ids idCache
 	rev := make([]HistoryEntry, 0, 16)
-	err := eachNewest(tx.Bucket(bucketHistory), userPrefix(userID), func(_, v []byte) (bool, error) {
-		e, err := decodeHistoryWith(v, &ids)
+	err := eachNewest(bkt, userPrefix(owner), func(_, v []byte) (bool, error) {
+		e, err := decodeHistory(v, &ids)
 		if err != nil {
-			return false, fmt.Errorf("user %s: %w", userID, err)
+			return false, err
 		}
 		rev = append(rev, e)
 		return limit <= 0 || len(rev) < limit, nil
