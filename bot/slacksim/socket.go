@@ -1,6 +1,7 @@
 package slacksim
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -215,14 +216,25 @@ func (s *Server) readLoop(c *conn) {
 	alive()
 	c.ws.SetReadLimit(1 << 20)
 	c.ws.SetPongHandler(func(string) error { alive(); return nil })
+	// One buffer is reused for every frame and each frame copied out at its
+	// exact size: ReadMessage grows a new slice for each, which for a card's
+	// ack costs several times the frame, work Slack does not charge a bot.
+	var buf bytes.Buffer
 	for {
-		typ, data, err := c.ws.ReadMessage()
+		typ, r, err := c.ws.NextReader()
 		if err != nil {
+			return
+		}
+		buf.Reset()
+		if _, err := buf.ReadFrom(r); err != nil {
 			return
 		}
 		alive()
 		if typ == websocket.TextMessage {
-			s.onFrame(data)
+			s.onFrame(bytes.Clone(buf.Bytes()))
+		}
+		if buf.Cap() > 64<<10 {
+			buf = bytes.Buffer{} // a rare huge frame does not pin its buffer
 		}
 	}
 }

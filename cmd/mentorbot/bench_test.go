@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"sync"
@@ -26,6 +27,7 @@ type loadResult struct {
 	replies   int
 	elapsed   time.Duration
 	cpu       time.Duration // the whole process's, simulator included
+	alloc     uint64        // heap bytes allocated, simulator included
 	latencies []time.Duration
 }
 
@@ -33,13 +35,15 @@ func (r *loadResult) add(o loadResult) {
 	r.replies += o.replies
 	r.elapsed += o.elapsed
 	r.cpu += o.cpu
+	r.alloc += o.alloc
 	r.latencies = append(r.latencies, o.latencies...)
 }
 
-func (r loadResult) acks() int              { return len(r.latencies) }
-func (r loadResult) acksPerSec() float64    { return float64(r.acks()) / r.elapsed.Seconds() }
-func (r loadResult) repliesPerSec() float64 { return float64(r.replies) / r.elapsed.Seconds() }
-func (r loadResult) cpuPerCommand() float64 { return float64(r.cpu.Microseconds()) / float64(r.acks()) }
+func (r loadResult) acks() int                { return len(r.latencies) }
+func (r loadResult) acksPerSec() float64      { return float64(r.acks()) / r.elapsed.Seconds() }
+func (r loadResult) repliesPerSec() float64   { return float64(r.replies) / r.elapsed.Seconds() }
+func (r loadResult) cpuPerCommand() float64   { return float64(r.cpu.Microseconds()) / float64(r.acks()) }
+func (r loadResult) bytesPerCommand() float64 { return float64(r.alloc) / float64(r.acks()) }
 func (r loadResult) percentile(p float64) float64 {
 	l := slices.Sorted(slices.Values(r.latencies))
 	return float64(l[int(p*float64(len(l)-1))].Microseconds()) / 1000
@@ -58,7 +62,7 @@ func load(tb testing.TB, sim *slacksim.Server, n, inFlight int, text string) loa
 		wg        sync.WaitGroup
 	)
 	ctx := context.Background()
-	cpu0 := cpuTime(tb)
+	cpu0, alloc0 := cpuTime(tb), totalAlloc()
 	start := time.Now()
 	for range inFlight {
 		wg.Go(func() {
@@ -90,7 +94,16 @@ func load(tb testing.TB, sim *slacksim.Server, n, inFlight int, text string) loa
 	if len(latencies) == 0 {
 		tb.Fatal("no acks")
 	}
-	return loadResult{replies: int(replies.Load()), elapsed: elapsed, cpu: cpuTime(tb) - cpu0, latencies: latencies}
+	return loadResult{replies: int(replies.Load()), elapsed: elapsed, cpu: cpuTime(tb) - cpu0, alloc: totalAlloc() - alloc0, latencies: latencies}
+}
+
+// totalAlloc is the heap bytes the process has allocated so far. Collecting
+// garbage costs in proportion to it, so it is the figure to cut when the
+// collector's share of a profile grows.
+func totalAlloc() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.TotalAlloc
 }
 
 // runBare connects a bare slack-go Socket Mode handler that acks every slash
@@ -196,6 +209,8 @@ func BenchmarkCommands(b *testing.B) {
 	// something else runs on the machine.
 	b.ReportMetric(got.cpuPerCommand(), "cpu-µs/cmd")
 	b.ReportMetric(bare.cpuPerCommand(), "bare-cpu-µs/cmd")
+	b.ReportMetric(got.bytesPerCommand(), "alloc-B/cmd")
+	b.ReportMetric(bare.bytesPerCommand(), "bare-alloc-B/cmd")
 	b.ReportMetric(0, "ns/op") // per-op time means little here; the rates above are the figures
 }
 
