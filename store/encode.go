@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -128,8 +130,8 @@ func decodeHistoryFast(b []byte, ids *idCache) (historyRecord, bool) {
 // a member's history meets: it names a handful of themes and, cycle after
 // cycle, the same prompts, and a new string for each was a third of what
 // reading an entry cost. It is direct-mapped: an id's hash picks its one
-// slot, so a lookup is one comparison. The zero value is ready; a nil one
-// makes a new string every time.
+// slot, so a lookup is one comparison; a miss asks internID. The zero value
+// is ready; a nil one makes a new string every time.
 type idCache struct {
 	s [64]string
 }
@@ -144,9 +146,52 @@ func (c *idCache) get(b []byte) string {
 	}
 	slot := &c.s[h%uint32(len(c.s))]
 	if *slot != string(b) {
-		*slot = string(b)
+		*slot = internID(b)
 	}
 	return *slot
+}
+
+// interned holds the prompt and theme ids history records have named, for
+// every read to share: a catalog has a few hundred, so once they have been
+// read no read allocates an id again. Readers load the map without a lock;
+// a new id copies it under internMu. It stops growing at maxInterned, past
+// which ids are allocated each time, so records naming ids without end cost
+// memory only while they are read.
+var (
+	interned atomic.Pointer[map[string]string]
+	internMu sync.Mutex
+)
+
+const maxInterned = 1024 // the built-in catalog has 12 themes and 204 prompts
+
+// internID returns the interned string equal to b, interning it if there
+// is room.
+func internID(b []byte) string {
+	if m := interned.Load(); m != nil {
+		if s, ok := (*m)[string(b)]; ok {
+			return s
+		}
+	}
+	s := string(b)
+	internMu.Lock()
+	defer internMu.Unlock()
+	var old map[string]string
+	if p := interned.Load(); p != nil {
+		old = *p
+	}
+	if t, ok := old[s]; ok {
+		return t
+	}
+	if len(old) >= maxInterned {
+		return s
+	}
+	m := make(map[string]string, len(old)+1)
+	for k, v := range old {
+		m[k] = v
+	}
+	m[s] = s
+	interned.Store(&m)
+	return s
 }
 
 // plainString reads a JSON string's body up to its closing quote when every

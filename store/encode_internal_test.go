@@ -2,9 +2,12 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"sync"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // FuzzHistoryFastPath checks decodeHistoryFast against encoding/json: what
@@ -90,4 +93,35 @@ func FuzzHistoryEncode(f *testing.F) {
 			t.Fatalf("encodeHistory wrote %s, encoding/json %s", got, want)
 		}
 	})
+}
+
+// Ids are shared across reads, and the table stops growing at its bound
+// while still handing out the right strings.
+func TestInternID(t *testing.T) {
+	a, b := internID([]byte("intern-test-prompt")), internID([]byte("intern-test-prompt"))
+	if a != "intern-test-prompt" || unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Fatalf("internID gave %q at %p and %q at %p, want one shared string", a, unsafe.StringData(a), b, unsafe.StringData(b))
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range maxInterned {
+				id := fmt.Sprintf("intern-fill-%d", (i*4+g)%(maxInterned+500))
+				if got := internID([]byte(id)); got != id {
+					t.Errorf("internID(%q) = %q", id, got)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(*interned.Load()); n != maxInterned {
+		t.Errorf("%d ids interned, want the bound %d", n, maxInterned)
+	}
+	if got := internID([]byte("intern-test-after-full")); got != "intern-test-after-full" {
+		t.Errorf("internID past the bound = %q", got)
+	}
+	if _, ok := (*interned.Load())["intern-test-after-full"]; ok {
+		t.Error("an id was interned past the bound")
+	}
 }

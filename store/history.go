@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -45,26 +44,38 @@ func readHistory(tx *bolt.Tx, userID string, limit int) ([]HistoryEntry, error) 
 // readEntries reads the newest limit history entries (all when limit <= 0)
 // that owner, a member or a channel, has in bkt, oldest first. It walks the
 // owner's keys backwards from the end of their prefix, so reading the newest
-// entries costs the number of entries read. A nil bkt has none.
+// entries costs the number of entries read: once to count them, keys only,
+// then to decode each into its place in a slice of exactly that size. A nil
+// bkt has none.
 func readEntries(bkt *bolt.Bucket, owner string, limit int) ([]HistoryEntry, error) {
 	if bkt == nil {
 		return nil, nil
 	}
+	prefix := userPrefix(owner)
+	n := 0
+	_ = eachNewest(bkt, prefix, func(_, _ []byte) (bool, error) {
+		n++
+		return limit <= 0 || n < limit, nil
+	})
+	if n == 0 {
+		return nil, nil
+	}
 	var ids idCache
-	rev := make([]HistoryEntry, 0, 16)
-	err := eachNewest(bkt, userPrefix(owner), func(_, v []byte) (bool, error) {
+	out := make([]HistoryEntry, n)
+	i := n
+	err := eachNewest(bkt, prefix, func(_, v []byte) (bool, error) {
 		e, err := decodeHistory(v, &ids)
 		if err != nil {
 			return false, err
 		}
-		rev = append(rev, e)
-		return limit <= 0 || len(rev) < limit, nil
+		i--
+		out[i] = e
+		return i > 0, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	slices.Reverse(rev)
-	return rev, nil
+	return out, nil
 }
 
 // AppendHistory records that a prompt was shown. Concurrent appends are
