@@ -198,5 +198,6 @@ func (b *Bot) logCommand(c *Command, err error, start time.Time) {
 	}
 	d := b.Now().Sub(start)
 	b.Metrics.Command(c.Sub, outcome, d)
-	b.Logger.Log(context.Background(), level, "command", "user", c.UserID, "sub", c.Sub, "outcome", outcome, "duration", d)
+	b.Logger.LogAttrs(context.Background(), level, "command",
+		slog.String("user", c.UserID), slog.String("sub", c.Sub), slog.String("outcome", outcome), slog.Duration("duration", d))
 }
