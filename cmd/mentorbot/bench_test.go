@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -126,7 +127,7 @@ func runBare(ctx context.Context, sim *slacksim.Server) {
 }
 
 var commandsProfile = flag.String("bench.profile", "",
-	"write CPU profiles of each round of BenchmarkCommands to this prefix plus -bare-N.pprof and -bot-N.pprof")
+	"write CPU and heap profiles of each round of BenchmarkCommands to this prefix plus -bare-N.pprof and -bot-N.pprof")
 
 // BenchmarkCommands sends b.N `/mentor prompt` commands through the local
 // Slack with 32 in flight to a bare handler, and b.N to the real bot on the
@@ -231,6 +232,18 @@ func startProfile(tb testing.TB, prefix, suffix string) func() {
 	return func() {
 		pprof.StopCPUProfile()
 		if err := f.Close(); err != nil {
+			tb.Error(err)
+		}
+		// The heap as the last collection in the phase left it: what the
+		// collector had to mark while the phase ran.
+		h, err := os.Create(prefix + strings.TrimSuffix(suffix, ".pprof") + ".heap.pprof")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := pprof.Lookup("heap").WriteTo(h, 0); err != nil {
+			tb.Error(err)
+		}
+		if err := h.Close(); err != nil {
 			tb.Error(err)
 		}
 	}
