@@ -22,8 +22,9 @@
 // at most Options.LockTimeout for it and then returns ErrInUse rather than
 // hanging, so a second replica or a backup run against a live file fails fast.
 //
-// History appends go through bbolt's Batch, which groups concurrent writers
-// into one transaction and one fsync. A crash can lose the last few history
-// entries (the user might see a prompt again); that is acceptable for history
-// and is never how reflections are written.
+// History appends are grouped into one transaction and one fsync: bbolt's
+// Batch for AppendHistory, and AppendHistories for the bot's writer, which
+// gathers the prompts many members were shown. A crash can lose the last few
+// history entries (the user might see a prompt again); that is acceptable for
+// history and is never how reflections are written.
 package store

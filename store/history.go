@@ -96,6 +96,58 @@ func (db *DB) AppendHistory(userID string, e HistoryEntry) error {
 	return nil
 }
 
+// HistoryAppend is one member's entry for AppendHistories.
+type HistoryAppend struct {
+	UserID string
+	Entry  HistoryEntry
+}
+
+// AppendHistories records entries for many members in one transaction, one
+// fsync for all of them. It returns one error per entry, nil for each one
+// written: an entry that cannot be recorded (an invalid id) fails alone, and
+// if the transaction fails every entry in it does.
+func (db *DB) AppendHistories(apps []HistoryAppend) []error {
+	errs := make([]error, len(apps))
+	encs := make([][]byte, len(apps))
+	ok := 0
+	for i, a := range apps {
+		if err := checkID(a.UserID); err != nil {
+			errs[i] = err
+			continue
+		}
+		enc, err := encodeHistory(a.Entry)
+		if err != nil {
+			errs[i] = fmt.Errorf("encode history for %s: %w", a.UserID, err)
+			continue
+		}
+		encs[i] = enc
+		ok++
+	}
+	if ok == 0 {
+		return errs
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		for i, a := range apps {
+			if encs[i] == nil {
+				continue
+			}
+			if err := putHistory(tx, a.UserID, encs[i]); err != nil {
+				return fmt.Errorf("user %s: %w", a.UserID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		err = fmt.Errorf("append history for %d members: %w", ok, err)
+		for i := range apps {
+			if encs[i] != nil {
+				errs[i] = err
+			}
+		}
+	}
+	return errs
+}
+
 // appendHistory adds an entry inside a caller's transaction.
 func appendHistory(tx *bolt.Tx, userID string, e HistoryEntry) error {
 	enc, err := encodeHistory(e)
