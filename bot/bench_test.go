@@ -2,8 +2,8 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,19 +23,15 @@ func BenchmarkDispatchPrompt(b *testing.B) {
 		b.Run(fmt.Sprintf("history=%d", shown), func(b *testing.B) {
 			bt := newTestBot(b)
 			ids := bt.Catalog.Themes()[0].Prompts
-			var wg sync.WaitGroup
-			for m := range members {
-				wg.Go(func() {
-					for i := range shown {
-						e := store.HistoryEntry{PromptID: ids[i%len(ids)].ID, Theme: ids[0].Theme, At: time.Unix(int64(i), 0)}
-						if err := bt.Store.AppendHistory(fmt.Sprintf("U%03d", m), e); err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				})
+			for i := range shown {
+				apps := make([]store.HistoryAppend, members)
+				for m := range apps {
+					apps[m] = store.HistoryAppend{UserID: fmt.Sprintf("U%03d", m), Entry: store.HistoryEntry{PromptID: ids[i%len(ids)].ID, Theme: ids[0].Theme, At: time.Unix(int64(i), 0)}}
+				}
+				if err := errors.Join(bt.Store.AppendHistories(apps)...); err != nil {
+					b.Fatal(err)
+				}
 			}
-			wg.Wait()
 			ctx := context.Background()
 			cmds := make([]*Command, members)
 			for m := range cmds {

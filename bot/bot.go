@@ -23,8 +23,9 @@ type Store interface {
 	History(userID string, limit int) ([]store.HistoryEntry, error)
 	// UserHistory is User and History read together, in one transaction.
 	UserHistory(userID string, limit int) (store.User, []store.HistoryEntry, error)
-	// AppendHistory records a prompt shown to the member.
-	AppendHistory(userID string, e store.HistoryEntry) error
+	// AppendHistories records prompts shown to members, in one commit; one
+	// error per entry.
+	AppendHistories(apps []store.HistoryAppend) []error
 
 	// Subscription returns the member's schedule, if they subscribed.
 	Subscription(userID string) (store.Subscription, bool, error)
@@ -131,6 +132,7 @@ type Bot struct {
 	seen       *dedupe
 	inflight   sync.WaitGroup // handlers and the writes they leave behind
 	pool       workers        // idle workers goWork hands work to
+	history    historyWriter  // picked prompts on their way to the disk
 	workerIdle time.Duration  // how long a worker waits for more
 	connected  atomic.Bool
 	connects   atomic.Int64

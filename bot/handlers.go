@@ -77,7 +77,8 @@ func (b *Bot) promptReply(ctx context.Context, c *Command, theme string, slot ti
 // pickFor chooses a prompt the member has not seen in the current cycle and
 // records it. The member's lock is held from reading the history until the
 // new entry is written, so two quick commands never pick the same prompt; the
-// write itself happens after the reply goes out (it joins a group commit).
+// write itself happens after the reply goes out, with other members' entries
+// in one commit (historyWriter), which releases the lock.
 func (b *Bot) pickFor(ctx context.Context, userID string, opts prompts.PickOptions) (prompts.Pick, error) {
 	unlock := b.locks.lock(userID)
 	locked := true
@@ -92,9 +93,9 @@ func (b *Bot) pickFor(ctx context.Context, userID string, opts prompts.PickOptio
 	}
 	entry := store.HistoryEntry{PromptID: pick.Prompt.ID, Theme: pick.Prompt.Theme, At: b.Now(), NewCycle: pick.NewCycle}
 	locked = false
-	b.goWork(func() {
-		defer unlock()
-		if err := b.Store.AppendHistory(userID, entry); err != nil {
+	b.queueHistory(userID, entry, func(err error) {
+		unlock()
+		if err != nil {
 			b.Logger.ErrorContext(ctx, "history not recorded", "user", userID, "prompt", entry.PromptID, "err", err)
 		}
 	})

@@ -116,7 +116,7 @@ func TestIdentity_CheckRef(t *testing.T) {
 // message as it is, and is logged.
 func TestIdentity_ForgetOfferedToSomeoneElse(t *testing.T) {
 	b, ack, sink := newTestBot(t), &fakeAcker{}, newResponseSink(t)
-	var logs leadLogs
+	var logs syncLogs
 	b.Logger = newTextLogger(&logs)
 	for _, u := range []string{"U1", "U2"} {
 		if err := b.Store.UpdateUser(u, func(x *store.User) error { x.Role = "ic"; return nil }); err != nil {
@@ -173,7 +173,7 @@ func TestIdentity_ForgetOfferedToSomeoneElse(t *testing.T) {
 // Payloads Slack never sends are acked, logged and change nothing.
 func TestIdentity_ForgedPayloadsWithoutTarget(t *testing.T) {
 	b, ack := newTestBot(t), &fakeAcker{}
-	var logs leadLogs
+	var logs syncLogs
 	b.Logger = newTextLogger(&logs)
 	for i, tc := range []struct {
 		cb   slack.InteractionCallback

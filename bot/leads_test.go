@@ -71,28 +71,28 @@ func (c *leadClock) Advance(d time.Duration) {
 
 // newTestDirectory returns a directory over the fake with an injected clock
 // and a logger writing to the returned buffer.
-func newTestDirectory(ids []string, group string, l *fakeGroupLister) (*LeadDirectory, *leadClock, *leadLogs) {
+func newTestDirectory(ids []string, group string, l *fakeGroupLister) (*LeadDirectory, *leadClock, *syncLogs) {
 	d := NewLeadDirectory(ids, group, l)
 	clock := newLeadClock()
 	d.Now = clock.Now
-	logs := &leadLogs{}
+	logs := &syncLogs{}
 	d.Logger = newTextLogger(logs)
 	return d, clock, logs
 }
 
-// leadLogs is a bytes.Buffer safe for concurrent writers.
-type leadLogs struct {
+// syncLogs is a bytes.Buffer safe for concurrent writers, for a test logger.
+type syncLogs struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *leadLogs) Write(p []byte) (int, error) {
+func (s *syncLogs) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *leadLogs) String() string {
+func (s *syncLogs) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
