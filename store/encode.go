@@ -25,11 +25,33 @@ func encodeUser(u User) ([]byte, error) {
 }
 
 func decodeUser(id string, b []byte) (User, error) {
+	if role, ok := decodeUserFast(b); ok {
+		return User{ID: id, Role: role}, nil
+	}
 	var r userRecord
 	if err := json.Unmarshal(b, &r); err != nil {
 		return User{}, fmt.Errorf("decode user %s: %w", id, err)
 	}
 	return User{ID: id, Role: r.Role}, nil
+}
+
+// decodeUserFast reads a user record in exactly the form encodeUser writes
+// it, {} or {"r":"…"} with a plain role: every prompt pick reads one, and
+// encoding/json took a microsecond. Any other form reports false and is left
+// to encoding/json, and the two agree (FuzzDecode).
+func decodeUserFast(b []byte) (string, bool) {
+	if string(b) == "{}" {
+		return "", true
+	}
+	rest, ok := bytes.CutPrefix(b, []byte(`{"r":"`))
+	if !ok {
+		return "", false
+	}
+	role, rest, ok := plainString(rest)
+	if !ok || string(rest) != "}" {
+		return "", false
+	}
+	return internID(role), true
 }
 
 type historyRecord struct {
@@ -66,9 +88,9 @@ func isPlain(s string) bool {
 	return true
 }
 
-// decodeHistory reads a history record, its ids from ids when not nil.
-func decodeHistory(b []byte, ids *idCache) (HistoryEntry, error) {
-	r, ok := decodeHistoryFast(b, ids)
+// decodeHistory reads a history record, its ids interned when intern is set.
+func decodeHistory(b []byte, intern bool) (HistoryEntry, error) {
+	r, ok := decodeHistoryFast(b, intern)
 	if !ok {
 		// A record of its own, so r does not escape to the heap on the
 		// fast path.
@@ -87,8 +109,15 @@ func decodeHistory(b []byte, ids *idCache) (HistoryEntry, error) {
 // historyWindow of these, and encoding/json took a microsecond each: a member
 // with a year of daily prompts waited a millisecond per command for it. Any
 // other form, escapes included, reports false and is left to encoding/json,
-// so the two always agree (FuzzHistoryFastPath). ids may be nil.
-func decodeHistoryFast(b []byte, ids *idCache) (historyRecord, bool) {
+// so the two always agree (FuzzHistoryFastPath). With intern set, ids come
+// from internID.
+func decodeHistoryFast(b []byte, intern bool) (historyRecord, bool) {
+	str := func(b []byte) string {
+		if intern {
+			return internID(b)
+		}
+		return string(b)
+	}
 	var r historyRecord
 	rest, ok := bytes.CutPrefix(b, []byte(`{"p":"`))
 	if !ok {
@@ -98,19 +127,22 @@ func decodeHistoryFast(b []byte, ids *idCache) (historyRecord, bool) {
 	if id, rest, ok = plainString(rest); !ok {
 		return r, false
 	}
-	r.PromptID = ids.get(id)
+	r.PromptID = str(id)
 	if rest, ok = bytes.CutPrefix(rest, []byte(`,"t":"`)); !ok {
 		return r, false
 	}
 	if id, rest, ok = plainString(rest); !ok {
 		return r, false
 	}
-	r.Theme = ids.get(id)
+	r.Theme = str(id)
 	if rest, ok = bytes.CutPrefix(rest, []byte(`,"at":`)); !ok {
 		return r, false
 	}
-	end := bytes.IndexAny(rest, ",}")
-	if end <= 0 {
+	end := 0 // the number runs to the first byte that cannot be part of one
+	for end < len(rest) && (rest[end] == '-' || rest[end] >= '0' && rest[end] <= '9') {
+		end++
+	}
+	if end == 0 {
 		return r, false
 	}
 	if r.At, ok = plainInt(rest[:end]); !ok {
@@ -124,31 +156,6 @@ func decodeHistoryFast(b []byte, ids *idCache) (historyRecord, bool) {
 		return r, false
 	}
 	return r, true
-}
-
-// idCache hands out one string for the same bytes among the ids one read of
-// a member's history meets: it names a handful of themes and, cycle after
-// cycle, the same prompts, and a new string for each was a third of what
-// reading an entry cost. It is direct-mapped: an id's hash picks its one
-// slot, so a lookup is one comparison; a miss asks internID. The zero value
-// is ready; a nil one makes a new string every time.
-type idCache struct {
-	s [64]string
-}
-
-func (c *idCache) get(b []byte) string {
-	if c == nil {
-		return string(b)
-	}
-	h := uint32(2166136261) // FNV-1a
-	for _, x := range b {
-		h = (h ^ uint32(x)) * 16777619
-	}
-	slot := &c.s[h%uint32(len(c.s))]
-	if *slot != string(b) {
-		*slot = internID(b)
-	}
-	return *slot
 }
 
 // interned holds the prompt and theme ids history records have named, for

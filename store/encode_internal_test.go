@@ -32,13 +32,12 @@ func FuzzHistoryFastPath(f *testing.F) {
 		`{"p":"x","t":"y","at":9999999999999999999}`, `{"p":"x","t":"y","at":-}`} {
 		f.Add([]byte(s))
 	}
-	// One cache for every input, as for one member's history: what it hands
-	// out must still be what each record says.
-	var ids idCache
+	// Interned ids, shared by every input as by every read, must still be
+	// what each record says.
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fast, ok := decodeHistoryFast(b, nil)
-		if cached, cok := decodeHistoryFast(b, &ids); cok != ok || cached != fast {
-			t.Fatalf("%q: with the id cache %+v %v, without %+v %v", b, cached, cok, fast, ok)
+		fast, ok := decodeHistoryFast(b, false)
+		if interned, iok := decodeHistoryFast(b, true); iok != ok || interned != fast {
+			t.Fatalf("%q: interned %+v %v, not %+v %v", b, interned, iok, fast, ok)
 		}
 		if !ok {
 			return
@@ -64,7 +63,7 @@ func TestHistoryFastPathTaken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, ok := decodeHistoryFast(b, nil)
+		r, ok := decodeHistoryFast(b, false)
 		if !ok {
 			t.Fatalf("%s: not decoded by the fast path", b)
 		}

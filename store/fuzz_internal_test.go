@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 )
@@ -38,6 +39,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"at":-9223372036854775808,"n":9223372036854775807}`))
 	f.Add([]byte(`{"d":99,"h":-1,"m":75}`))
 	f.Add([]byte("\x00\xff"))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"r":"lead"} `))
+	f.Add([]byte(`{"r":"a\u0041"}`))
 	f.Add([]byte(`{"l":"U1","c":"C1","o":true,"n":1795100400}`)) // a one-off flag no longer kept
 
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -46,7 +50,14 @@ func FuzzDecode(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		if h, err := decodeHistory(b, nil); err == nil {
+		// The user fast path accepts only what encoding/json reads the same.
+		if role, ok := decodeUserFast(b); ok {
+			var r userRecord
+			if err := json.Unmarshal(b, &r); err != nil || r.Role != role {
+				t.Fatalf("%q: fast path read role %q, encoding/json %q (%v)", b, role, r.Role, err)
+			}
+		}
+		if h, err := decodeHistory(b, false); err == nil {
 			if _, err := encodeHistory(h); err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 
@@ -42,38 +43,42 @@ func readHistory(tx *bolt.Tx, userID string, limit int) ([]HistoryEntry, error) 
 }
 
 // readEntries reads the newest limit history entries (all when limit <= 0)
-// that owner, a member or a channel, has in bkt, oldest first. It walks the
-// owner's keys backwards from the end of their prefix, so reading the newest
-// entries costs the number of entries read: once to count them, keys only,
-// then to decode each into its place in a slice of exactly that size. A nil
-// bkt has none.
+// that owner, a member or a channel, has in bkt, oldest first. One cursor
+// walks back from the owner's newest key to count the entries wanted, keys
+// only, then forward again decoding each into its place in a slice of
+// exactly that size: reading the newest entries costs the number read. A
+// nil bkt has none.
 func readEntries(bkt *bolt.Bucket, owner string, limit int) ([]HistoryEntry, error) {
 	if bkt == nil {
 		return nil, nil
 	}
 	prefix := userPrefix(owner)
+	c := bkt.Cursor()
 	n := 0
-	_ = eachNewest(bkt, prefix, func(_, _ []byte) (bool, error) {
+	k, _ := lastWithPrefix(c, prefix)
+	for k != nil && bytes.HasPrefix(k, prefix) && (limit <= 0 || n < limit) {
 		n++
-		return limit <= 0 || n < limit, nil
-	})
+		k, _ = c.Prev()
+	}
 	if n == 0 {
 		return nil, nil
 	}
-	var ids idCache
+	// The cursor is just before the oldest entry wanted or, when Prev ran
+	// off the start of the bucket, on it.
+	var v []byte
+	if k == nil {
+		_, v = c.First()
+	} else {
+		_, v = c.Next()
+	}
 	out := make([]HistoryEntry, n)
-	i := n
-	err := eachNewest(bkt, prefix, func(_, v []byte) (bool, error) {
-		e, err := decodeHistory(v, &ids)
+	for i := range out {
+		e, err := decodeHistory(v, true)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
-		i--
 		out[i] = e
-		return i > 0, nil
-	})
-	if err != nil {
-		return nil, err
+		_, v = c.Next()
 	}
 	return out, nil
 }

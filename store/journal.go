@@ -167,18 +167,23 @@ func (db *DB) LastReflectionOn(userID, promptID string) (Reflection, bool, error
 // until fn returns false or an error.
 func eachNewest(b *bolt.Bucket, prefix []byte, fn func(k, v []byte) (bool, error)) error {
 	c := b.Cursor()
-	end := append(bytes.Clone(prefix[:len(prefix)-1]), prefix[len(prefix)-1]+1)
-	k, v := c.Seek(end)
-	if k == nil {
-		k, v = c.Last()
-	} else {
-		k, v = c.Prev()
-	}
-	for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+	for k, v := lastWithPrefix(c, prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
 		more, err := fn(k, v)
 		if err != nil || !more {
 			return err
 		}
 	}
 	return nil
+}
+
+// lastWithPrefix moves c to the last key at or before the end of prefix's
+// range and returns it; the caller checks that it has prefix (none may).
+// prefix ends in userPrefix's 0x00, so the key just past the range is the
+// prefix with that byte made 0x01.
+func lastWithPrefix(c *bolt.Cursor, prefix []byte) ([]byte, []byte) {
+	end := append(bytes.Clone(prefix[:len(prefix)-1]), prefix[len(prefix)-1]+1)
+	if k, _ := c.Seek(end); k == nil {
+		return c.Last()
+	}
+	return c.Prev()
 }
