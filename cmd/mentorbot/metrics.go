@@ -3,6 +3,7 @@ package main
 import (
 	"math"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot"
@@ -27,6 +28,19 @@ type promMetrics struct {
 	reconnects          prometheus.Counter
 	nudges              *prometheus.CounterVec
 	rateLimited         *prometheus.CounterVec
+
+	// The series each subcommand and outcome count into, found once:
+	// looking them up by label values hashed and compared the labels on
+	// every command. Subcommands and outcomes are fixed sets.
+	seriesMu sync.RWMutex
+	series   map[commandKey]commandSeries
+}
+
+type commandKey struct{ sub, outcome string }
+
+type commandSeries struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
 }
 
 var _ bot.Metrics = (*promMetrics)(nil)
@@ -93,8 +107,21 @@ func newMetrics(db *store.DB, now func() time.Time) *promMetrics {
 
 // Command implements bot.Metrics.
 func (m *promMetrics) Command(sub, outcome string, d time.Duration) {
-	m.commands.WithLabelValues(sub, outcome).Inc()
-	m.cmdDuration.WithLabelValues(sub).Observe(d.Seconds())
+	k := commandKey{sub, outcome}
+	m.seriesMu.RLock()
+	s, ok := m.series[k]
+	m.seriesMu.RUnlock()
+	if !ok {
+		s = commandSeries{m.commands.WithLabelValues(sub, outcome), m.cmdDuration.WithLabelValues(sub)}
+		m.seriesMu.Lock()
+		if m.series == nil {
+			m.series = make(map[commandKey]commandSeries)
+		}
+		m.series[k] = s
+		m.seriesMu.Unlock()
+	}
+	s.count.Inc()
+	s.duration.Observe(d.Seconds())
 }
 
 // Ack implements bot.Metrics.
