@@ -158,7 +158,7 @@ func decodeHistoryFast(b []byte, intern bool) (historyRecord, bool) {
 	return r, true
 }
 
-// interned holds the prompt and theme ids history records have named, for
+// interned holds the prompt, theme and role ids records have named, for
 // every read to share: a catalog has a few hundred, so once they have been
 // read no read allocates an id again. Readers load the map without a lock;
 // a new id copies it under internMu. It stops growing at maxInterned, past
@@ -169,7 +169,7 @@ var (
 	internMu sync.Mutex
 )
 
-const maxInterned = 1024 // the built-in catalog has 12 themes and 204 prompts
+const maxInterned = 1024 // the built-in catalog has 12 themes and 204 prompts; there are 4 roles
 
 // internID returns the interned string equal to b, interning it if there
 // is room.
