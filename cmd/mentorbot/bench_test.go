@@ -127,7 +127,7 @@ func runBare(ctx context.Context, sim *slacksim.Server) {
 }
 
 var commandsProfile = flag.String("bench.profile", "",
-	"write CPU and heap profiles of each round of BenchmarkCommands to this prefix plus -bare-N.pprof and -bot-N.pprof")
+	"write CPU and heap profiles of each round of BenchmarkCommands to this prefix plus -bare-N.pprof, -bot-N.pprof and their .heap.pprof")
 
 // BenchmarkCommands sends b.N `/mentor prompt` commands through the local
 // Slack with 32 in flight to a bare handler, and b.N to the real bot on the
