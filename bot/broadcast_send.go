@@ -23,14 +23,7 @@ func (b *Bot) sendBroadcasts(ctx context.Context, now time.Time) (SendReport, er
 		if ctx.Err() != nil {
 			break
 		}
-		switch b.deliverBroadcast(ctx, bc, now) {
-		case "sent":
-			rep.Sent++
-		case "skipped":
-			rep.Skipped++
-		case "retried":
-			rep.Retry++
-		}
+		rep.count(b.deliverBroadcast(ctx, bc, now))
 	}
 	return rep, nil
 }

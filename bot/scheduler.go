@@ -24,6 +24,19 @@ type SendReport struct {
 	Sent, Skipped, Retry int
 }
 
+// count adds one delivery's outcome ("sent", "skipped" or "retried"; any
+// other counts nowhere).
+func (r *SendReport) count(outcome string) {
+	switch outcome {
+	case "sent":
+		r.Sent++
+	case "skipped":
+		r.Skipped++
+	case "retried":
+		r.Retry++
+	}
+}
+
 // SendDue sends every nudge due at now, at most SendConcurrency at a time,
 // then the lead broadcasts due. It
 // is what the cron tick calls; tests and `try` call it with any now. A nudge
@@ -45,14 +58,7 @@ func (b *Bot) SendDue(ctx context.Context, now time.Time) (SendReport, error) {
 			for d := range jobs {
 				outcome := b.deliver(ctx, d, now)
 				mu.Lock()
-				switch outcome {
-				case "sent":
-					rep.Sent++
-				case "skipped":
-					rep.Skipped++
-				case "retried":
-					rep.Retry++
-				}
+				rep.count(outcome)
 				mu.Unlock()
 			}
 		})
