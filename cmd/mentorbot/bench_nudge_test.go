@@ -92,29 +92,7 @@ func weeklyAt(userID string, loc *time.Location, at time.Time) store.Subscriptio
 func putSubscriptions(tb testing.TB, db *store.DB, subs []store.Subscription, workers int) time.Duration {
 	tb.Helper()
 	start := time.Now()
-	next := make(chan store.Subscription)
-	var (
-		wg   sync.WaitGroup
-		once sync.Once
-		fail error
-	)
-	for range workers {
-		wg.Go(func() {
-			for s := range next {
-				if err := db.PutSubscription(s); err != nil {
-					once.Do(func() { fail = err })
-				}
-			}
-		})
-	}
-	for _, s := range subs {
-		next <- s
-	}
-	close(next)
-	wg.Wait()
-	if fail != nil {
-		tb.Fatal(fail)
-	}
+	forEachParallel(tb, len(subs), workers, func(i int) error { return db.PutSubscription(subs[i]) })
 	return time.Since(start)
 }
 
