@@ -161,8 +161,8 @@ func TestHistory(t *testing.T) {
 	})
 
 	// UserHistory reads the record and the history together; ids that
-	// repeat and ids that share a slot of the decoder's id cache all read
-	// back as written.
+	// repeat, shared through the interned id table, all read back as
+	// written.
 	t.Run("UserHistory", func(t *testing.T) {
 		db := MustOpenDB(t)
 		if err := db.UpdateUser("U1", func(u *store.User) error { u.Role = "staff"; return nil }); err != nil {
