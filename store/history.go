@@ -87,18 +87,28 @@ func readEntries(bkt *bolt.Bucket, owner string, limit int) ([]HistoryEntry, err
 // grouped into one transaction (bbolt's Batch), so many members asking at once
 // cost one fsync rather than one each.
 func (db *DB) AppendHistory(userID string, e HistoryEntry) error {
-	if err := checkID(userID); err != nil {
-		return err
-	}
-	enc, err := encodeHistory(e)
+	enc, err := historyValue(userID, e)
 	if err != nil {
-		return fmt.Errorf("encode history for %s: %w", userID, err)
+		return err
 	}
 	err = db.bolt.Batch(func(tx *bolt.Tx) error { return putHistory(tx, userID, enc) })
 	if err != nil {
 		return fmt.Errorf("append history for %s: %w", userID, err)
 	}
 	return nil
+}
+
+// historyValue checks userID and encodes e, what both appends do before
+// their transaction.
+func historyValue(userID string, e HistoryEntry) ([]byte, error) {
+	if err := checkID(userID); err != nil {
+		return nil, err
+	}
+	enc, err := encodeHistory(e)
+	if err != nil {
+		return nil, fmt.Errorf("encode history for %s: %w", userID, err)
+	}
+	return enc, nil
 }
 
 // HistoryAppend is one member's entry for AppendHistories.
@@ -116,17 +126,9 @@ func (db *DB) AppendHistories(apps []HistoryAppend) []error {
 	encs := make([][]byte, len(apps))
 	ok := 0
 	for i, a := range apps {
-		if err := checkID(a.UserID); err != nil {
-			errs[i] = err
-			continue
+		if encs[i], errs[i] = historyValue(a.UserID, a.Entry); errs[i] == nil {
+			ok++
 		}
-		enc, err := encodeHistory(a.Entry)
-		if err != nil {
-			errs[i] = fmt.Errorf("encode history for %s: %w", a.UserID, err)
-			continue
-		}
-		encs[i] = enc
-		ok++
 	}
 	if ok == 0 {
 		return errs
