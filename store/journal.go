@@ -181,7 +181,8 @@ func eachNewest(b *bolt.Bucket, prefix []byte, fn func(k, v []byte) (bool, error
 // prefix ends in userPrefix's 0x00, so the key just past the range is the
 // prefix with that byte made 0x01.
 func lastWithPrefix(c *bolt.Cursor, prefix []byte) ([]byte, []byte) {
-	end := append(bytes.Clone(prefix[:len(prefix)-1]), prefix[len(prefix)-1]+1)
+	end := bytes.Clone(prefix)
+	end[len(end)-1]++
 	if k, _ := c.Seek(end); k == nil {
 		return c.Last()
 	}
