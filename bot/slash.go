@@ -116,7 +116,7 @@ func (b *Bot) replyMessage(c *Command, res result) message {
 		return res.reply.message()
 	}
 	if ErrorCode(res.err) == EINTERNAL {
-		b.Logger.Error("command failed", "user", c.UserID, "sub", c.Sub, "err", res.err)
+		b.Logger.Error("command failed", "user", c.UserID, "sub", c.Sub, "err", redact(res.err))
 	}
 	text := ErrorMessage(res.err)
 	return message{ResponseType: "ephemeral", Text: text, Blocks: errorBlocks(text)}
@@ -163,7 +163,7 @@ func (b *Bot) respond(ctx context.Context, url string, msg message) {
 		}
 	}
 	if err != nil {
-		b.Logger.Error("reply to response_url failed", "err", err)
+		b.Logger.Error("reply to response_url failed", "err", redact(err))
 	}
 }
 

@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
-	"path"
 	"strings"
 	"sync"
 	"time"
@@ -52,6 +52,7 @@ type app struct {
 // second process fails at once with "in use" before touching the network.
 // rnd may be nil.
 func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand) (*app, error) {
+	logger = redactLogs(logger)
 	catalog, err := loadCatalog(cfg.PromptsDir)
 	if err != nil {
 		return nil, err
@@ -66,8 +67,11 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand) (*app, error) {
 	// connections per host would redo a TLS handshake for most nudges.
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 32
-	limits := &rateLimitCounter{next: transport}
+	limits := &rateLimitCounter{next: transport, label: bot.MethodLabel}
 	httpClient := &http.Client{Timeout: 30 * time.Second, Transport: limits}
+	// Replies to response_urls get a client of their own, counted under one
+	// fixed label: the URL's path is a secret.
+	replies := &rateLimitCounter{next: transport, label: func(*url.URL) string { return "response_url" }}
 	api := slack.New(cfg.BotToken,
 		slack.OptionAppLevelToken(cfg.AppToken),
 		slack.OptionAPIURL(cfg.APIURL),
@@ -79,7 +83,7 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand) (*app, error) {
 	b := bot.New(db, catalog, rnd)
 	b.Logger = logger
 	b.Command = cfg.Command
-	b.HTTPClient = httpClient
+	b.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: replies}
 	b.Slack = api
 	b.Channels = api
 	b.Leads = bot.NewLeadDirectory(cfg.Leads, cfg.LeadGroup, api)
@@ -87,7 +91,7 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand) (*app, error) {
 	b.DefaultTZ = cfg.DefaultTZ
 	b.Grace = cfg.Grace
 	b.Metrics = newMetrics(db, func() time.Time { return b.Now() })
-	limits.metrics = b.Metrics
+	limits.metrics, replies.metrics = b.Metrics, b.Metrics
 	return &app{cfg: cfg, logger: logger, db: db, api: api, sm: socketmode.New(api), bot: b}, nil
 }
 
@@ -243,16 +247,19 @@ func (a *app) tick(ctx context.Context) {
 	}
 }
 
-// rateLimitCounter reports every 429 Slack answers, by method.
+// rateLimitCounter reports every 429 Slack answers, by method. label names
+// a request's method from a fixed set (bot.MethodLabel), never from the
+// URL's own text.
 type rateLimitCounter struct {
 	next    http.RoundTripper
+	label   func(*url.URL) string
 	metrics bot.Metrics
 }
 
 func (t *rateLimitCounter) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
 	if err == nil && resp.StatusCode == http.StatusTooManyRequests && t.metrics != nil {
-		t.metrics.RateLimited(path.Base(req.URL.Path))
+		t.metrics.RateLimited(t.label(req.URL))
 	}
 	return resp, err
 }
