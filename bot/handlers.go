@@ -61,11 +61,11 @@ func (b *Bot) promptReply(ctx context.Context, c *Command, theme string, slot ti
 	if theme != anyTheme {
 		opts.Theme = theme
 	}
-	pick, err := b.pickFor(ctx, c.UserID, opts)
+	pick, err := b.pickFor(c.UserID, opts)
 	if errors.Is(err, prompts.ErrNoPrompts) && opts.Kind != "" {
 		// A theme an operator added with discussion topics only.
 		opts.Kind = ""
-		pick, err = b.pickFor(ctx, c.UserID, opts)
+		pick, err = b.pickFor(c.UserID, opts)
 	}
 	if err != nil {
 		return Reply{}, err
@@ -76,40 +76,32 @@ func (b *Bot) promptReply(ctx context.Context, c *Command, theme string, slot ti
 
 // pickFor chooses a prompt the member has not seen in the current cycle and
 // records it. The member's lock is held from reading the history until the
-// new entry is written, so two quick commands never pick the same prompt; the
-// write itself happens after the reply goes out, with other members' entries
-// in one commit (historyWriter), which releases the lock.
-func (b *Bot) pickFor(ctx context.Context, userID string, opts prompts.PickOptions) (prompts.Pick, error) {
+// new entry is queued, so two quick commands never pick the same prompt; the
+// entry reaches the disk after the reply goes out, with other members'
+// entries in one commit (historyWriter), and until then the member's next
+// pick reads it from memory.
+func (b *Bot) pickFor(userID string, opts prompts.PickOptions) (prompts.Pick, error) {
 	unlock := b.locks.lock(userID)
-	locked := true
-	defer func() {
-		if locked {
-			unlock()
-		}
-	}()
+	defer unlock()
 	pick, err := b.choosePrompt(userID, opts, nil)
 	if err != nil {
 		return prompts.Pick{}, err
 	}
-	entry := store.HistoryEntry{PromptID: pick.Prompt.ID, Theme: pick.Prompt.Theme, At: b.Now(), NewCycle: pick.NewCycle}
-	locked = false
-	b.queueHistory(userID, entry, func(err error) {
-		unlock()
-		if err != nil {
-			b.Logger.ErrorContext(ctx, "history not recorded", "user", userID, "prompt", entry.PromptID, "err", err)
-		}
-	})
+	b.queueHistory(userID, store.HistoryEntry{PromptID: pick.Prompt.ID, Theme: pick.Prompt.Theme, At: b.Now(), NewCycle: pick.NewCycle})
 	return pick, nil
 }
 
-// choosePrompt picks for the member by their role and history. With themes
-// given, the theme is one of them, chosen at random; a theme no longer in the
-// catalog is ignored.
+// choosePrompt picks for the member by their role and history, the entries
+// still on their way to the disk included. With themes given, the theme is
+// one of them, chosen at random; a theme no longer in the catalog is ignored.
+// The caller holds the member's lock.
 func (b *Bot) choosePrompt(userID string, opts prompts.PickOptions, themes []string) (prompts.Pick, error) {
+	pending := b.pendingHistory(userID)
 	u, hist, err := b.Store.UserHistory(userID, historyWindow)
 	if err != nil {
 		return prompts.Pick{}, fmt.Errorf("read user %s and history: %w", userID, err)
 	}
+	hist = mergeHistory(hist, pending)
 	opts.Role = u.Role
 	var live []string
 	for _, id := range themes {

@@ -78,10 +78,12 @@ func (b *Bot) exportMarkdown(userID string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
 	}
+	pending := b.pendingHistory(userID) // before the store: see pendingHistory
 	hist, err := b.Store.History(userID, 0)
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
 	}
+	hist = mergeHistory(hist, pending)
 	refl, err := b.Store.Reflections(userID, 0)
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
@@ -141,6 +143,7 @@ func (b *Bot) forget(c *Command) (Reply, error) {
 			return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
 		}
 	}
+	b.waitHistory(c.UserID)
 	if err := b.Store.Forget(c.UserID); err != nil {
 		return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
 	}

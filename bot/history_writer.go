@@ -3,48 +3,50 @@ package bot
 import (
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// historyWriter records the prompts commands pick, many members' entries to
-// a commit. A pick used to leave a goroutine parked in bbolt's Batch until
-// its entry was on disk: at a few thousand commands a second, a hundred
-// goroutines waiting at any moment, each woken on its own. Here an entry is
-// queued with what to do once it is written (release the member's lock, log a
-// failure), and one goroutine, running only while entries wait, commits them
-// together and calls each one's done. Every queued entry counts as in-flight
-// work, so shutdown waits for it to reach the disk.
+// historyWriter records the prompts members are shown without making anyone
+// wait for the disk. A picked prompt's entry goes into a per-member list of
+// pending entries, which the member's next pick reads beside what is on disk,
+// so the member's lock is released as soon as the pick is made: a member who
+// sends several commands in quick succession no longer waits up to a batch
+// window and an fsync between them. One goroutine, running only while entries
+// wait, commits them many members to a transaction every historyDelay and then
+// drops them from the pending lists. Every queued entry counts as in-flight
+// work, so shutdown waits for it to reach the disk; a crash loses at most the
+// entries of the last batch window (history only, never a reflection).
 type historyWriter struct {
 	mu      sync.Mutex
-	pending []queuedHistory
+	written sync.Cond                       // signalled after every commit; L is &mu
+	queue   []store.HistoryAppend           // waiting for a commit, oldest first
+	pending map[string][]store.HistoryEntry // the same entries by member, oldest first
 	running bool
-}
-
-type queuedHistory struct {
-	app  store.HistoryAppend
-	done func(error)
 }
 
 // historyDelay is how long the writer gathers entries before a commit, as
 // bbolt's Batch does (MaxBatchDelay): an fsync and the pages it writes cost
-// far more than the entries in them. A member's next pick waits for it at
-// most, behind their lock.
+// far more than the entries in them. Nobody waits for it.
 const historyDelay = 10 * time.Millisecond
 
 // historyMaxBatch bounds the entries one transaction writes.
 const historyMaxBatch = 1000
 
-// queueHistory records e for userID in the background; done is called from
-// the writer once it is written, or with the error that kept it from the
-// disk. done must not block for long: the entries committed with it wait.
-func (b *Bot) queueHistory(userID string, e store.HistoryEntry, done func(error)) {
+// queueHistory records e for userID in the background. From now until it is
+// on disk, pendingHistory returns it.
+func (b *Bot) queueHistory(userID string, e store.HistoryEntry) {
 	b.inflight.Add(1)
 	w := &b.history
 	w.mu.Lock()
-	w.pending = append(w.pending, queuedHistory{app: store.HistoryAppend{UserID: userID, Entry: e}, done: done})
+	w.queue = append(w.queue, store.HistoryAppend{UserID: userID, Entry: e})
+	if w.pending == nil {
+		w.pending = make(map[string][]store.HistoryEntry)
+	}
+	w.pending[userID] = append(w.pending[userID], e)
 	start := !w.running
 	w.running = true
 	w.mu.Unlock()
@@ -53,42 +55,110 @@ func (b *Bot) queueHistory(userID string, e store.HistoryEntry, done func(error)
 	}
 }
 
+// pendingHistory returns a copy of the member's entries not yet known to be
+// on disk, oldest first. Read it before the store: an entry the writer
+// commits and drops in between is then in the store's answer, never in
+// neither (mergeHistory removes the ones in both).
+func (b *Bot) pendingHistory(userID string) []store.HistoryEntry {
+	w := &b.history
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.pending[userID]) == 0 {
+		return nil
+	}
+	return append([]store.HistoryEntry(nil), w.pending[userID]...)
+}
+
+// waitHistory returns once none of the member's entries is waiting for the
+// disk. Forget calls it, holding the member's lock so that no new one is
+// queued, before deleting: an entry committed after the deletion would
+// outlive the member's data.
+func (b *Bot) waitHistory(userID string) {
+	w := &b.history
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.written.L == nil {
+		w.written.L = &w.mu
+	}
+	for len(w.pending[userID]) > 0 {
+		w.written.Wait()
+	}
+}
+
+// mergeHistory appends to the history read from the store the pending entries
+// it does not hold yet. An entry committed between reading the pending list
+// and reading the store is in both; it is recognised in the store's entries
+// no older than the first pending one by its prompt, second and cycle mark.
+// Two entries alike in all three are the same prompt shown twice in one
+// second, which tell the picker the same as one.
+func mergeHistory(hist, pending []store.HistoryEntry) []store.HistoryEntry {
+	if len(pending) == 0 {
+		return hist
+	}
+	type key struct {
+		id       string
+		at       int64
+		newCycle bool
+	}
+	since := pending[0].At.Unix()
+	stored := map[key]bool{}
+	for i := len(hist) - 1; i >= 0 && hist[i].At.Unix() >= since; i-- {
+		stored[key{hist[i].PromptID, hist[i].At.Unix(), hist[i].NewCycle}] = true
+	}
+	out := slices.Clip(hist)
+	for _, e := range pending {
+		if !stored[key{e.PromptID, e.At.Unix(), e.NewCycle}] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // writeHistory commits the queued entries, a batch every historyDelay, and
 // ends when none is left.
 func (b *Bot) writeHistory() {
 	w := &b.history
-	var batch []queuedHistory
-	var apps []store.HistoryAppend
+	var batch []store.HistoryAppend
 	for {
 		time.Sleep(historyDelay)
 		w.mu.Lock()
-		n := min(len(w.pending), historyMaxBatch)
+		n := min(len(w.queue), historyMaxBatch)
 		if n == 0 {
 			w.running = false
 			w.mu.Unlock()
 			return
 		}
-		batch = append(batch[:0], w.pending[:n]...)
-		rest := copy(w.pending, w.pending[n:])
-		clear(w.pending[rest:])
-		w.pending = w.pending[:rest]
+		batch = append(batch[:0], w.queue[:n]...)
+		rest := copy(w.queue, w.queue[n:])
+		clear(w.queue[rest:])
+		w.queue = w.queue[:rest]
 		w.mu.Unlock()
 
-		apps = apps[:0]
-		for _, q := range batch {
-			apps = append(apps, q.app)
+		errs := b.appendHistories(batch)
+		w.mu.Lock()
+		for _, a := range batch {
+			// A member's entries are queued and committed in the order
+			// they were picked: this one is the oldest pending.
+			if p := w.pending[a.UserID]; len(p) > 1 {
+				w.pending[a.UserID] = p[1:]
+			} else {
+				delete(w.pending, a.UserID)
+			}
 		}
-		errs := b.appendHistories(apps)
-		for i, q := range batch {
-			q.done(errs[i])
+		w.written.Broadcast()
+		w.mu.Unlock()
+		for i, a := range batch {
+			if errs[i] != nil {
+				// Lost: the member may see this prompt again.
+				b.Logger.Error("history not recorded", "user", a.UserID, "prompt", a.Entry.PromptID, "err", errs[i])
+			}
 			b.inflight.Done()
 		}
-		clear(batch) // drop the done funcs until the next batch
 	}
 }
 
 // appendHistories writes one batch, turning a panic into every entry's
-// error: the members' locks are released and the bot goes on.
+// error: the bot logs it and goes on.
 func (b *Bot) appendHistories(apps []store.HistoryAppend) (errs []error) {
 	defer func() {
 		if p := recover(); p != nil {

@@ -14,18 +14,23 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// historyStore counts the batches the writer commits, and fails or panics
-// on request.
+// historyStore counts the batches the writer commits, and fails, panics or
+// waits for hold to close on request.
 type historyStore struct {
 	Store
 	calls, entries atomic.Int64
 	fail           error
 	panic          bool
+	hold           chan struct{}
+	forgot         chan struct{} // closed by Forget, when set
 }
 
 func (s *historyStore) AppendHistories(apps []store.HistoryAppend) []error {
 	s.calls.Add(1)
 	s.entries.Add(int64(len(apps)))
+	if s.hold != nil {
+		<-s.hold
+	}
 	if s.panic {
 		panic("disk driver bug")
 	}
@@ -37,6 +42,13 @@ func (s *historyStore) AppendHistories(apps []store.HistoryAppend) []error {
 		return errs
 	}
 	return s.Store.AppendHistories(apps)
+}
+
+func (s *historyStore) Forget(userID string) error {
+	if s.forgot != nil {
+		close(s.forgot)
+	}
+	return s.Store.Forget(userID)
 }
 
 func TestHistoryWriter(t *testing.T) {
@@ -71,9 +83,10 @@ func TestHistoryWriter(t *testing.T) {
 		}
 	})
 
-	// The member's lock is held until their entry is written, so commands
-	// racing each other still go through the theme without a repeat: the
-	// three impostor prompts, then the three again.
+	// The member's lock is held until their entry is queued, and the next
+	// pick reads the queued ones, so commands racing each other still go
+	// through the theme without a repeat: the three impostor prompts, then
+	// the three again.
 	t.Run("RacingCommandsNeverRepeat", func(t *testing.T) {
 		b := newTestBot(t)
 		var wg sync.WaitGroup
@@ -102,6 +115,62 @@ func TestHistoryWriter(t *testing.T) {
 		}
 	})
 
+	// While the disk is stuck, the same member's commands are answered
+	// one after another, still without a repeat within the cycle, and
+	// their entries are all written once it moves.
+	t.Run("PickNeverWaitsForTheDisk", func(t *testing.T) {
+		b := newTestBot(t)
+		st := &historyStore{Store: b.Store, hold: make(chan struct{})}
+		b.Store = st
+		ids := map[string]bool{}
+		for i := range 3 {
+			c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor"}
+			r, err := b.Dispatch(context.Background(), c, "prompt impostor")
+			if err != nil || r.Text == "" {
+				t.Fatalf("command %d = %+v, %v", i, r, err)
+			}
+			ids[r.Text] = true
+		}
+		if len(ids) != 3 {
+			t.Errorf("%d different prompts in 3 picks of a 3-prompt theme while the disk was stuck", len(ids))
+		}
+		close(st.hold)
+		b.inflight.Wait()
+		if hist, err := b.Store.History("U1", 0); err != nil || len(hist) != 3 {
+			t.Fatalf("history %+v, %v; want the 3 entries", hist, err)
+		}
+		if p := b.pendingHistory("U1"); p != nil {
+			t.Errorf("pending after the commit: %+v", p)
+		}
+	})
+
+	// Forget deletes the entries still on their way too: it waits for
+	// them rather than letting a later commit bring them back.
+	t.Run("ForgetWaitsForPendingEntries", func(t *testing.T) {
+		b := newTestBot(t)
+		st := &historyStore{Store: b.Store, hold: make(chan struct{}), forgot: make(chan struct{})}
+		b.Store = st
+		c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor"}
+		if _, err := b.Dispatch(context.Background(), c, "prompt"); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { _, err := b.forget(c); done <- err }()
+		select {
+		case <-st.forgot:
+			t.Error("Forget ran while the member's entry was still waiting for the disk")
+		case <-time.After(50 * time.Millisecond):
+		}
+		close(st.hold)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		b.inflight.Wait()
+		if hist, err := b.Store.History("U1", 0); err != nil || len(hist) != 0 {
+			t.Errorf("history after forget: %+v, %v", hist, err)
+		}
+	})
+
 	for _, tc := range []struct {
 		name string
 		st   func(Store) *historyStore
@@ -115,8 +184,8 @@ func TestHistoryWriter(t *testing.T) {
 			var logs syncLogs
 			b.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 			b.Store = tc.st(b.Store)
-			// The second command needs the member's lock, which the
-			// first one's failed write must have released.
+			// A write that fails or panics is logged and costs nobody
+			// their prompt.
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
@@ -131,8 +200,48 @@ func TestHistoryWriter(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				t.Fatal("the second command is still waiting for the member's lock")
 			}
+			b.inflight.Wait()
 			if out := logs.String(); strings.Count(out, "history not recorded") != 2 || !strings.Contains(out, tc.log) {
 				t.Errorf("logs = %s; want both failed writes logged with %q", out, tc.log)
+			}
+		})
+	}
+}
+
+func TestMergeHistory(t *testing.T) {
+	at := func(sec int) time.Time { return time.Unix(int64(1_800_000_000+sec), 0).UTC() }
+	e := func(id string, sec int) store.HistoryEntry {
+		return store.HistoryEntry{PromptID: id, Theme: "t", At: at(sec)}
+	}
+	ids := func(h []store.HistoryEntry) string {
+		var s []string
+		for _, e := range h {
+			s = append(s, e.PromptID)
+		}
+		return strings.Join(s, " ")
+	}
+	// A pending entry carries the pick's nanoseconds; the disk keeps seconds.
+	late := e("c", 3)
+	late.At = late.At.Add(700 * time.Millisecond)
+	for _, tc := range []struct {
+		name          string
+		hist, pending []store.HistoryEntry
+		want          string
+	}{
+		{"NonePending", []store.HistoryEntry{e("a", 1)}, nil, "a"},
+		{"NoneStored", nil, []store.HistoryEntry{e("a", 1), e("b", 2)}, "a b"},
+		{"NoneCommitted", []store.HistoryEntry{e("a", 1)}, []store.HistoryEntry{e("b", 2), late}, "a b c"},
+		{"SomeCommitted", []store.HistoryEntry{e("a", 1), e("b", 2)}, []store.HistoryEntry{e("b", 2), late}, "a b c"},
+		{"AllCommitted", []store.HistoryEntry{e("a", 1), e("b", 2), e("c", 3)}, []store.HistoryEntry{e("b", 2), late}, "a b c"},
+		// A nudge's entry, written directly, between the committed and
+		// the pending ones.
+		{"NudgeBetween", []store.HistoryEntry{e("b", 2), e("n", 2)}, []store.HistoryEntry{e("b", 2), late}, "b n c"},
+		// The same prompt seen earlier, in another second, is not this one.
+		{"SamePromptEarlier", []store.HistoryEntry{e("c", 1)}, []store.HistoryEntry{late}, "c c"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ids(mergeHistory(tc.hist, tc.pending)); got != tc.want {
+				t.Errorf("merged %q, want %q", got, tc.want)
 			}
 		})
 	}
