@@ -125,7 +125,7 @@ type Bot struct {
 	randMu sync.Mutex
 	rand   *rand.Rand
 
-	routeList  []route
+	table      *table   // every interaction (commands.go)
 	cards      sync.Map // *prompts.Prompt → its card, made once (view_prompt.go)
 	asked      sync.Map // askedCard → its blocks, made once (view_prompt.go)
 	locks      userLocks
@@ -161,7 +161,7 @@ func New(st Store, catalog *prompts.Catalog, rnd *rand.Rand) *Bot {
 		seen:            newDedupe(15 * time.Minute),
 		workerIdle:      workerIdle,
 	}
-	b.routeList = b.routes()
+	b.table = mustTable(b.routes())
 	return b
 }
 

@@ -2,54 +2,268 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
+
+	"github.com/slack-go/slack"
 )
 
-// Command is one slash command invocation, as the handlers see it.
+// Every interaction the bot answers is one row of the table that routes
+// returns: slash subcommands, buttons, form submissions and message
+// shortcuts. A row names its id, what it does, what its payload carries
+// (which is also the ownership check that payload must pass before the
+// handler runs), and whether it changes the member's Home tab. The views
+// build their buttons and forms with the ids below, and the routers
+// (Dispatch, serveAction, serveForm, serveShortcut) look them up in the
+// table: a button exists in one row, not in four files.
+
+// Action ids of buttons.
+const (
+	actionAnotherPrompt = "prompt.another" // prompt cards and nudges
+	actionReflect       = "reflect.open"   // prompt cards and nudges
+	actionSkipNext      = "nudge.skip"     // nudges
+	actionPauseTwoWeeks = "nudge.pause"    // nudges
+	actionForgetConfirm = "forget.confirm" // the forget confirmation
+	actionForgetCancel  = "forget.cancel"  // the forget confirmation
+	actionHomePrompt    = "home.prompt"    // the Home tab
+	actionHomeSettings  = "home.settings"  // the Home tab
+	actionHomePause     = "home.pause"     // the Home tab
+	actionHomeResume    = "home.resume"    // the Home tab
+	actionHomeExport    = "home.export"    // the Home tab
+)
+
+// Callback ids of forms (modals) and message shortcuts.
+const (
+	callbackReflect  = "reflect"  // the reflection form a Reflect button opens
+	callbackSettings = "settings" // the schedule form of the Home tab and `subscribe`
+)
+
+// Command is one interaction as the handlers see it: a slash command, a
+// button, a form or a shortcut.
 type Command struct {
 	UserID      string
 	ChannelID   string
 	Name        string   // the slash command as typed, e.g. "/mentor"
-	Sub         string   // the subcommand, lowercased; "" for none
+	Sub         string   // the route's name, as logs and metrics show it; "unknown" for none
 	Args        []string // the words after the subcommand
 	TriggerID   string
 	ResponseURL string
+	// Value is what a button's value or a form's metadata carried, set only
+	// once the route's ownership check passed, and only for a route that
+	// declares it carries something: a handler cannot read an unchecked one.
+	Value string
+	// Message is the message a shortcut was used on; nil otherwise.
+	Message *slack.Message
 }
 
 // handlerFunc answers a command with a reply, or an error that the adapter
 // turns into a member-safe message.
 type handlerFunc func(ctx context.Context, c *Command) (Reply, error)
 
-// route is one subcommand: its name, its arguments as help shows them, what it
-// does in a few words, and the handler.
-type route struct {
-	name    string
-	args    string
-	summary string
-	handle  handlerFunc
+// formValues are a submitted form's inputs: block id, then action id.
+type formValues = map[string]map[string]slack.BlockAction
+
+// formFunc validates and saves a form, and returns the ack: errors shown
+// under the fields, or the next view.
+type formFunc func(c *Command, values formValues) (*viewResponse, error)
+
+// kind is how Slack delivers an interaction, and so which id names it.
+type kind uint8
+
+const (
+	kindSlash    kind = iota // a slash subcommand: the first word after the command
+	kindButton               // block_actions: the button's action_id
+	kindForm                 // view_submission: the modal's callback_id
+	kindShortcut             // message_action: the shortcut's callback_id
+)
+
+var kindNames = [...]string{kindSlash: "subcommand", kindButton: "action", kindForm: "callback", kindShortcut: "shortcut"}
+
+func (k kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", k)
 }
 
-// routes is every subcommand at a glance, in the order help lists them.
-// Handlers live in handlers.go.
+// carries is what a button's value or a form's metadata holds besides who
+// acted (which always comes from Slack's user, never from a payload). Each
+// kind of payload has exactly one ownership check (checkPayload), so
+// declaring what a route carries declares who may use it.
+type carries uint8
+
+const (
+	// carriesNothing: the route reads no value; its handler sees Value "".
+	carriesNothing carries = iota
+	// carriesPrompt: a promptRef. A slot in it must be one of the member's
+	// own nudges, posted where the click came from; a card asked for has
+	// none, and its prompt is the catalog's, anyone's to read.
+	carriesPrompt
+	// carriesSlot: a promptRef that must name one of the member's nudges.
+	carriesSlot
+	// carriesOffer: forgetValue(id, member), a confirmation offered to the
+	// member who clicks it and to nobody else.
+	carriesOffer
+	carriesKinds // how many there are; not a kind of payload
+)
+
+// route is one interaction.
+type route struct {
+	kind    kind
+	id      string  // the subcommand, action_id or callback_id
+	name    string  // what logs and metrics call it; id when empty
+	args    string  // a subcommand's arguments, as help shows them
+	summary string  // what it does, in a few words
+	carries carries // what its payload holds, and so its ownership check
+	home    bool    // a success changes what the member's Home tab shows
+	handle  handlerFunc
+	submit  formFunc                       // forms only
+	fail    func(msg string) *viewResponse // forms only: our error, shown in the form
+}
+
+// logName is what logs and metrics call the route.
+func (r *route) logName() string {
+	if r.name != "" {
+		return r.name
+	}
+	return r.id
+}
+
+// routes is every interaction at a glance. Subcommands come in the order
+// help lists them; handlers live in handlers*.go, home.go and settings.go.
+// Home's buttons do not refresh Home: they publish it themselves, with their
+// outcome on top (answerHome).
 func (b *Bot) routes() []route {
 	return []route{
-		{"prompt", "[THEME]", "a prompt to reflect on now; THEME is an id or its first letters", b.cmdPrompt},
-		{"themes", "", "every theme, with how many prompts it has", b.cmdThemes},
-		{"role", "[ic|staff|manager|lead|none]", "prefer prompts written for your role", b.cmdRole},
-		{"subscribe", "[weekly|daily|weekdays] [DAY] [HH:MM] [TZ]", "a prompt in a DM at your local time; default weekly fri 16:00", b.cmdSubscribe},
-		{"status", "", "your schedule, next prompt, pause, themes, role and streak", b.cmdStatus},
-		{"pause", "DURATION | until YYYY-MM-DD", "a break from scheduled prompts, e.g. `pause 2w`", b.cmdPause},
-		{"resume", "", "end a pause", b.cmdResume},
-		{"skip", "", "skip the next scheduled prompt only", b.cmdSkip},
-		{"focus", "THEME… | all", "scheduled prompts from these themes only", b.cmdFocus},
-		{"unsubscribe", "", "no more scheduled prompts", b.cmdUnsubscribe},
-		{"journal", "[N]", "your last N reflections, only for you", b.cmdJournal},
-		{"export", "", "all your data, as a file in a DM", b.cmdExport},
-		{"forget", "", "delete all your data, after a confirmation", b.cmdForget},
-		{"broadcast", "#CHANNEL [every DAY HH:MM [TZ]] THEME|\"topic\"", "leads: a discussion topic in a channel, now or weekly", b.cmdBroadcast},
-		{"broadcasts", "", "leads: your weekly broadcasts; `broadcast cancel ID` stops one", b.cmdBroadcasts},
-		{"help", "", "this help", b.cmdHelp},
+		{kind: kindSlash, id: "prompt", args: "[THEME]", summary: "a prompt to reflect on now; THEME is an id or its first letters", handle: b.cmdPrompt},
+		{kind: kindSlash, id: "themes", summary: "every theme, with how many prompts it has", handle: b.cmdThemes},
+		{kind: kindSlash, id: "role", args: "[ic|staff|manager|lead|none]", summary: "prefer prompts written for your role", home: true, handle: b.cmdRole},
+		{kind: kindSlash, id: "subscribe", args: "[weekly|daily|weekdays] [DAY] [HH:MM] [TZ]", summary: "a prompt in a DM at your local time; default weekly fri 16:00", home: true, handle: b.cmdSubscribe},
+		{kind: kindSlash, id: "status", summary: "your schedule, next prompt, pause, themes, role and streak", handle: b.cmdStatus},
+		{kind: kindSlash, id: "pause", args: "DURATION | until YYYY-MM-DD", summary: "a break from scheduled prompts, e.g. `pause 2w`", home: true, handle: b.cmdPause},
+		{kind: kindSlash, id: "resume", summary: "end a pause", home: true, handle: b.cmdResume},
+		{kind: kindSlash, id: "skip", summary: "skip the next scheduled prompt only", home: true, handle: b.cmdSkip},
+		{kind: kindSlash, id: "focus", args: "THEME… | all", summary: "scheduled prompts from these themes only", home: true, handle: b.cmdFocus},
+		{kind: kindSlash, id: "unsubscribe", summary: "no more scheduled prompts", home: true, handle: b.cmdUnsubscribe},
+		{kind: kindSlash, id: "journal", args: "[N]", summary: "your last N reflections, only for you", handle: b.cmdJournal},
+		{kind: kindSlash, id: "export", summary: "all your data, as a file in a DM", handle: b.cmdExport},
+		{kind: kindSlash, id: "forget", summary: "delete all your data, after a confirmation", handle: b.cmdForget},
+		{kind: kindSlash, id: "broadcast", args: "#CHANNEL [every DAY HH:MM [TZ]] THEME|\"topic\"", summary: "leads: a discussion topic in a channel, now or weekly", home: true, handle: b.cmdBroadcast},
+		{kind: kindSlash, id: "broadcasts", summary: "leads: your weekly broadcasts; `broadcast cancel ID` stops one", handle: b.cmdBroadcasts},
+		{kind: kindSlash, id: "help", summary: "this help", handle: b.cmdHelp},
+
+		{kind: kindButton, id: actionAnotherPrompt, summary: "another prompt in place of the card", carries: carriesPrompt, handle: b.anotherPrompt},
+		{kind: kindButton, id: actionReflect, summary: "open the reflection form for the card's prompt", carries: carriesPrompt, handle: b.openReflect},
+		{kind: kindButton, id: actionSkipNext, summary: "skip the next scheduled prompt", carries: carriesSlot, home: true, handle: b.skipButton},
+		{kind: kindButton, id: actionPauseTwoWeeks, summary: "pause scheduled prompts for two weeks", carries: carriesSlot, home: true, handle: b.pauseTwoWeeks},
+		{kind: kindButton, id: actionForgetConfirm, summary: "delete all the member's data", carries: carriesOffer, home: true, handle: b.forget},
+		{kind: kindButton, id: actionForgetCancel, summary: "keep the data after all", carries: carriesOffer, handle: b.keepData},
+		{kind: kindButton, id: actionHomePrompt, summary: "a prompt card in a DM", handle: b.dmPrompt},
+		{kind: kindButton, id: actionHomeSettings, summary: "open the schedule form", handle: b.homeSettings},
+		{kind: kindButton, id: actionHomePause, summary: "pause scheduled prompts for two weeks", handle: b.pauseTwoWeeks},
+		{kind: kindButton, id: actionHomeResume, summary: "end a pause", handle: b.cmdResume},
+		{kind: kindButton, id: actionHomeExport, summary: "all the member's data, as a file in a DM", handle: b.cmdExport},
+
+		{kind: kindForm, id: callbackReflect, name: "reflect.save", summary: "save a reflection to the journal", carries: carriesPrompt, home: true, submit: b.submitReflection, fail: fieldError},
+		{kind: kindForm, id: callbackSettings, name: "settings.save", summary: "save the schedule, focus and role", home: true, submit: b.submitSettings, fail: settingsError},
+
+		// Message shortcuts (kindShortcut) go here; their handler reads
+		// Command.Message.
 	}
+}
+
+// table indexes the routes for the routers.
+type table struct {
+	routes []route
+	byID   map[kind]map[string]*route
+	byName map[string]*route
+}
+
+// newTable checks routes and indexes them. Every mistake it finds is a
+// programming error, named in the error: an id or log name used twice, a
+// route without a handler, a slash subcommand that claims to carry a value
+// (it has only words), or a payload kind with no ownership check.
+func newTable(routes []route) (*table, error) {
+	t := &table{routes: routes, byID: map[kind]map[string]*route{}, byName: map[string]*route{}}
+	var errs []error
+	for i := range t.routes {
+		r := &t.routes[i]
+		if err := r.valid(); err != nil {
+			errs = append(errs, fmt.Errorf("%s %q: %w", r.kind, r.id, err))
+			continue
+		}
+		if t.byID[r.kind] == nil {
+			t.byID[r.kind] = map[string]*route{}
+		}
+		if _, dup := t.byID[r.kind][r.id]; dup {
+			errs = append(errs, fmt.Errorf("%s %q: declared twice", r.kind, r.id))
+			continue
+		}
+		if _, dup := t.byName[r.logName()]; dup {
+			errs = append(errs, fmt.Errorf("%s %q: log name %q used twice", r.kind, r.id, r.logName()))
+			continue
+		}
+		t.byID[r.kind][r.id], t.byName[r.logName()] = r, r
+	}
+	return t, errors.Join(errs...)
+}
+
+// valid checks one route on its own.
+func (r *route) valid() error {
+	switch {
+	case r.id == "" || r.summary == "":
+		return errors.New("needs an id and a summary")
+	case r.kind > kindShortcut:
+		return errors.New("unknown kind")
+	case r.carries >= carriesKinds:
+		return errors.New("carries a payload no check knows")
+	case r.name == "unknown":
+		return errors.New(`"unknown" is the log name of what no route matched`)
+	case r.kind == kindSlash && r.carries != carriesNothing:
+		return errors.New("a subcommand carries only the words typed")
+	case r.kind == kindShortcut && r.carries != carriesNothing:
+		return errors.New("a shortcut carries the message, which Slack showed the member")
+	case r.kind == kindForm && (r.submit == nil || r.fail == nil || r.handle != nil):
+		return errors.New("a form needs submit and fail, and no handle")
+	case r.kind != kindForm && (r.handle == nil || r.submit != nil || r.fail != nil):
+		return errors.New("needs handle, and no submit or fail")
+	}
+	return nil
+}
+
+// mustTable is newTable for the bot's own routes, which are fixed at
+// compile time: a mistake in them is caught by any test that makes a Bot.
+func mustTable(routes []route) *table {
+	t, err := newTable(routes)
+	if err != nil {
+		panic("bot: interaction table: " + err.Error())
+	}
+	return t
+}
+
+// lookup finds the route of kind k with id.
+func (t *table) lookup(k kind, id string) (*route, bool) {
+	r, ok := t.byID[k][id]
+	return r, ok
+}
+
+// subcommands lists the slash subcommands in the order help shows them.
+func (t *table) subcommands() []*route {
+	var rs []*route
+	for i := range t.routes {
+		if t.routes[i].kind == kindSlash {
+			rs = append(rs, &t.routes[i])
+		}
+	}
+	return rs
+}
+
+// refreshesHome reports whether the interaction logged as name can change
+// the member's Home tab.
+func (t *table) refreshesHome(name string) bool {
+	r, ok := t.byName[name]
+	return ok && r.home
 }
 
 // Dispatch parses the text of a slash command and runs its handler. An empty
@@ -63,10 +277,8 @@ func (b *Bot) Dispatch(ctx context.Context, c *Command, text string) (Reply, err
 		return b.cmdHelp(ctx, c)
 	}
 	c.Sub, c.Args = strings.ToLower(words[0]), words[1:]
-	for _, r := range b.routeList {
-		if r.name == c.Sub {
-			return r.handle(ctx, c)
-		}
+	if r, ok := b.table.lookup(kindSlash, c.Sub); ok {
+		return r.handle(ctx, c)
 	}
 	reply, err := b.cmdHelp(ctx, c)
 	reply.Blocks = append(unknownBlocks(c.Sub), reply.Blocks...)

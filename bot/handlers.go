@@ -17,7 +17,7 @@ import (
 const anyTheme = "*"
 
 func (b *Bot) cmdHelp(_ context.Context, c *Command) (Reply, error) {
-	return Reply{Text: "How to use " + c.Name, Blocks: helpBlocks(c.Name, b.routeList)}, nil
+	return Reply{Text: "How to use " + c.Name, Blocks: helpBlocks(c.Name, b.table.subcommands())}, nil
 }
 
 func (b *Bot) cmdThemes(_ context.Context, c *Command) (Reply, error) {
@@ -43,8 +43,8 @@ func (b *Bot) cmdPrompt(ctx context.Context, c *Command) (Reply, error) {
 // anotherPrompt answers the "Another prompt" button in place of the card it
 // was clicked in. The theme and slot come from the button; the member from
 // Slack.
-func (b *Bot) anotherPrompt(ctx context.Context, c *Command, value string) (Reply, error) {
-	ref := parsePromptRef(value)
+func (b *Bot) anotherPrompt(ctx context.Context, c *Command) (Reply, error) {
+	ref := parsePromptRef(c.Value)
 	theme := ref.Theme
 	if _, ok := b.Catalog.Theme(theme); !ok {
 		theme = anyTheme // retired since the card was sent, or a malformed value

@@ -16,12 +16,6 @@ const (
 	journalMax     = 20
 )
 
-// Action ids of the forget confirmation.
-const (
-	actionForgetConfirm = "forget.confirm"
-	actionForgetCancel  = "forget.cancel"
-)
-
 func (b *Bot) cmdJournal(_ context.Context, c *Command) (Reply, error) {
 	n := journalDefault
 	if len(c.Args) > 0 {
@@ -128,9 +122,9 @@ func (b *Bot) cmdForget(_ context.Context, c *Command) (Reply, error) {
 }
 
 // forget deletes the clicking member's data. The member is the one Slack
-// says clicked; the button names whom it was offered to only so that
-// serveAction can refuse anyone else's click.
-func (b *Bot) forget(c *Command) (Reply, error) {
+// says clicked; the button names whom it was offered to only so that its
+// route's check can refuse anyone else's click.
+func (b *Bot) forget(_ context.Context, c *Command) (Reply, error) {
 	unlock := b.locks.lock(c.UserID)
 	defer unlock()
 	// A lead's broadcasts name them in every post: they go too.
@@ -148,6 +142,13 @@ func (b *Bot) forget(c *Command) (Reply, error) {
 		return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
 	}
 	r := textReply("Done. Everything I kept about you is deleted. If you come back, you start fresh.")
+	r.ReplaceOriginal = true
+	return r, nil
+}
+
+// keepData answers "Keep my data" in place of the confirmation.
+func (b *Bot) keepData(context.Context, *Command) (Reply, error) {
+	r := textReply("Nothing was deleted.")
 	r.ReplaceOriginal = true
 	return r, nil
 }

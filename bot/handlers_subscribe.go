@@ -176,6 +176,16 @@ func (b *Bot) cmdSkip(_ context.Context, c *Command) (Reply, error) {
 	return b.skipNext(c)
 }
 
+// skipButton answers a nudge's Skip button: its route checked that the
+// nudge is the member's.
+func (b *Bot) skipButton(_ context.Context, c *Command) (Reply, error) { return b.skipNext(c) }
+
+// pauseTwoWeeks answers the Pause two weeks buttons of nudges and Home.
+func (b *Bot) pauseTwoWeeks(ctx context.Context, c *Command) (Reply, error) {
+	c.Args = []string{"2w"}
+	return b.cmdPause(ctx, c)
+}
+
 // skipNext skips the member's next slot: it is recorded as skipped at their
 // request (which keeps their streak) and the one after is scheduled.
 func (b *Bot) skipNext(c *Command) (Reply, error) {

@@ -25,25 +25,14 @@ func (b *Bot) homeOpened(ctx context.Context, ev slackevents.EventsAPIEvent) {
 }
 
 // afterChange refreshes the member's Home tab, in the background, after a
-// command, button or form that changed what it shows. c.Sub names what ran.
+// command, button or form that changed what it shows: a route declared with
+// home. c.Sub names what ran.
 func (b *Bot) afterChange(ctx context.Context, c *Command, err error) {
-	if err != nil || b.Slack == nil || !changesHome(c.Sub) {
+	if err != nil || b.Slack == nil || !b.table.refreshesHome(c.Sub) {
 		return
 	}
 	ctx = context.WithoutCancel(ctx) // the command's own context ends with it
 	b.goWork(func() { b.publishHome(ctx, c.UserID, "") })
-}
-
-// changesHome reports whether the command, button or form named sub can
-// change the member's Home tab. Home's own buttons are not listed: they
-// publish Home themselves, with their outcome on top (answerHome).
-func changesHome(sub string) bool {
-	switch sub {
-	case "subscribe", "pause", "resume", "skip", "focus", "unsubscribe", "role", "broadcast",
-		actionSkipNext, actionPauseTwoWeeks, actionForgetConfirm, "reflect.save", "settings.save":
-		return true
-	}
-	return false
 }
 
 // publishHome publishes the member's Home tab, with notice on top ("" for
@@ -117,22 +106,9 @@ func (b *Bot) homeFor(ctx context.Context, userID string) (home, error) {
 	return h, nil
 }
 
-// homeAction runs a button of the Home tab.
-func (b *Bot) homeAction(ctx context.Context, c *Command, actionID string) (Reply, error) {
-	switch actionID {
-	case actionHomePrompt:
-		return b.dmPrompt(ctx, c)
-	case actionHomeSettings:
-		return Reply{}, b.openSettings(ctx, c)
-	case actionHomePause:
-		c.Args = []string{"2w"}
-		return b.cmdPause(ctx, c)
-	case actionHomeResume:
-		return b.cmdResume(ctx, c)
-	case actionHomeExport:
-		return b.cmdExport(ctx, c)
-	}
-	return Reply{}, fmt.Errorf("home action %q", actionID)
+// homeSettings opens the schedule form from the Home tab.
+func (b *Bot) homeSettings(ctx context.Context, c *Command) (Reply, error) {
+	return Reply{}, b.openSettings(ctx, c)
 }
 
 // answerHome shows the outcome of a Home tab button on the Home tab, where

@@ -297,10 +297,7 @@ func TestParseSettings(t *testing.T) {
 // submit sends a settings submission from U1 through the bot.
 func submit(t *testing.T, b *Bot, values map[string]map[string]slack.BlockAction) *viewResponse {
 	t.Helper()
-	var cb slack.InteractionCallback
-	cb.View.CallbackID = callbackSettings
-	cb.View.State = &slack.ViewState{Values: values}
-	resp, err := b.submitSettings(&Command{UserID: "U1", Name: "/mentor"}, cb)
+	resp, err := b.submitSettings(&Command{UserID: "U1", Name: "/mentor"}, values)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,14 +433,15 @@ func TestSubscribe_OpensForm(t *testing.T) {
 }
 
 func TestChangesHome(t *testing.T) {
+	tbl := newTestBot(t).table
 	for _, sub := range []string{"subscribe", "pause", "resume", "skip", "focus", "unsubscribe", "role", "broadcast",
 		actionSkipNext, actionPauseTwoWeeks, actionForgetConfirm, "reflect.save", "settings.save"} {
-		if !changesHome(sub) {
+		if !tbl.refreshesHome(sub) {
 			t.Errorf("%s does not refresh Home", sub)
 		}
 	}
-	for _, sub := range []string{"prompt", "themes", "journal", "status", "help", "forget", "unknown", actionHomePause} {
-		if changesHome(sub) {
+	for _, sub := range []string{"prompt", "themes", "journal", "status", "help", "forget", "unknown", "", actionHomePause, actionForgetCancel} {
+		if tbl.refreshesHome(sub) {
 			t.Errorf("%s refreshes Home", sub)
 		}
 	}

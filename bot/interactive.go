@@ -13,9 +13,10 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// serveInteractive handles buttons and modal submissions. Identity always
-// comes from the payload's user as Slack reports it, never from a button's
-// value or a modal's metadata.
+// serveInteractive handles buttons, modal submissions and message
+// shortcuts, each routed by its id through the interaction table
+// (commands.go). Identity always comes from the payload's user as Slack
+// reports it, never from a button's value or a modal's metadata.
 func (b *Bot) serveInteractive(ctx context.Context, ack Acker, req socketmode.Request, cb slack.InteractionCallback) {
 	start := b.Now()
 	if !b.seen.first("env:"+req.EnvelopeID, start) {
@@ -35,36 +36,10 @@ func (b *Bot) serveInteractive(ctx context.Context, ack Acker, req socketmode.Re
 		b.ackEmpty(ack, req)
 		b.serveAction(ctx, cb, start)
 	case slack.InteractionTypeViewSubmission:
-		// The ack carries the answer (field errors or the next view), so the
-		// reflection is on disk before the member sees "Saved".
-		c := &Command{UserID: cb.User.ID, Name: b.Command, Sub: "reflect.save"}
-		submit, onError := b.submitReflection, fieldError
-		switch cb.View.CallbackID {
-		case callbackReflect:
-		case callbackSettings:
-			c.Sub, submit, onError = "settings.save", b.submitSettings, settingsError
-		default:
-			b.ackEmpty(ack, req) // closes the modal; nothing is saved
-			b.Logger.Warn("unknown modal", "user", c.UserID, "callback", logValue(cb.View.CallbackID))
-			c.Sub = "unknown"
-			b.logCommand(c, nil, start)
-			return
-		}
-		var resp *viewResponse
-		res := b.runHandler(ctx, c, func() (Reply, error) {
-			var err error
-			resp, err = submit(c, cb)
-			return Reply{}, err
-		})
-		if res.err != nil {
-			b.replyMessage(c, res) // logs an error of ours
-			resp = onError(ErrorMessage(res.err))
-		}
-		if err := ack.Ack(req, resp); err != nil {
-			b.Logger.Error("ack failed", "envelope", req.EnvelopeID, "err", err)
-		}
-		b.logCommand(c, res.err, start)
-		b.afterChange(ctx, c, res.err)
+		b.serveForm(ctx, ack, req, cb, start)
+	case slack.InteractionTypeMessageAction:
+		b.ackEmpty(ack, req)
+		b.serveShortcut(ctx, cb, start)
 	default:
 		b.ackEmpty(ack, req)
 	}
@@ -77,41 +52,20 @@ func (b *Bot) serveAction(ctx context.Context, cb slack.InteractionCallback, sta
 		return
 	}
 	action := cb.ActionCallback.BlockActions[0]
-	c := &Command{UserID: cb.User.ID, ChannelID: cb.Channel.ID, Name: b.Command, Sub: action.ActionID, TriggerID: cb.TriggerID, ResponseURL: cb.ResponseURL}
-	var fn func() (Reply, error)
-	switch action.ActionID {
-	case actionAnotherPrompt:
-		fn = func() (Reply, error) { return b.anotherPrompt(ctx, c, action.Value) }
-	case actionReflect:
-		fn = func() (Reply, error) { return Reply{}, b.openReflect(ctx, c, action.Value) }
-	case actionSkipNext:
-		fn = func() (Reply, error) { return b.skipNext(c) }
-	case actionPauseTwoWeeks:
-		fn = func() (Reply, error) { c.Args = []string{"2w"}; return b.cmdPause(ctx, c) }
-	case actionForgetConfirm:
-		fn = func() (Reply, error) { return b.forget(c) }
-	case actionHomePrompt, actionHomeSettings, actionHomePause, actionHomeResume, actionHomeExport:
-		fn = func() (Reply, error) { return b.homeAction(ctx, c, action.ActionID) }
-	case actionForgetCancel:
-		fn = func() (Reply, error) {
-			r := textReply("Nothing was deleted.")
-			r.ReplaceOriginal = true
-			return r, nil
-		}
-	default:
+	c := &Command{UserID: cb.User.ID, ChannelID: cb.Channel.ID, Name: b.Command, Sub: "unknown", TriggerID: cb.TriggerID, ResponseURL: cb.ResponseURL}
+	r, ok := b.table.lookup(kindButton, action.ActionID)
+	if !ok {
 		b.Logger.Warn("unknown button", "action", logValue(action.ActionID), "user", c.UserID, "value", logValue(action.Value))
-		c.Sub = "unknown"
 		b.logCommand(c, nil, start)
 		return
 	}
-	run := fn
-	fn = func() (Reply, error) {
-		if err := b.checkAction(c, action.Value); err != nil {
+	c.Sub = r.logName()
+	res := b.runHandler(ctx, c, func() (Reply, error) {
+		if err := b.checkPayload(c, r, action.Value); err != nil {
 			return Reply{}, err
 		}
-		return run()
-	}
-	res := b.runHandler(ctx, c, fn)
+		return r.handle(ctx, c)
+	})
 	if cb.View.Type == slack.VTHomeTab {
 		b.answerHome(ctx, c, res)
 	} else if res.err != nil || len(res.reply.Blocks) > 0 {
@@ -121,21 +75,76 @@ func (b *Bot) serveAction(ctx context.Context, cb slack.InteractionCallback, sta
 	b.afterChange(ctx, c, res.err)
 }
 
+// serveForm saves one modal submission. The ack carries the answer (field
+// errors or the next view), so what was submitted is on disk before the
+// member sees "Saved".
+func (b *Bot) serveForm(ctx context.Context, ack Acker, req socketmode.Request, cb slack.InteractionCallback, start time.Time) {
+	c := &Command{UserID: cb.User.ID, Name: b.Command, Sub: "unknown"}
+	r, ok := b.table.lookup(kindForm, cb.View.CallbackID)
+	if !ok {
+		b.ackEmpty(ack, req) // closes the modal; nothing is saved
+		b.Logger.Warn("unknown modal", "user", c.UserID, "callback", logValue(cb.View.CallbackID))
+		b.logCommand(c, nil, start)
+		return
+	}
+	c.Sub = r.logName()
+	var values formValues
+	if cb.View.State != nil {
+		values = cb.View.State.Values
+	}
+	var resp *viewResponse
+	res := b.runHandler(ctx, c, func() (Reply, error) {
+		err := b.checkPayload(c, r, cb.View.PrivateMetadata)
+		if err == nil {
+			resp, err = r.submit(c, values)
+		}
+		return Reply{}, err
+	})
+	if res.err != nil {
+		b.replyMessage(c, res) // logs an error of ours
+		resp = r.fail(ErrorMessage(res.err))
+	}
+	if err := ack.Ack(req, resp); err != nil {
+		b.Logger.Error("ack failed", "envelope", req.EnvelopeID, "err", err)
+	}
+	b.logCommand(c, res.err, start)
+	b.afterChange(ctx, c, res.err)
+}
+
+// serveShortcut runs one message shortcut; its answer goes to the
+// response_url.
+func (b *Bot) serveShortcut(ctx context.Context, cb slack.InteractionCallback, start time.Time) {
+	c := &Command{UserID: cb.User.ID, ChannelID: cb.Channel.ID, Name: b.Command, Sub: "unknown", TriggerID: cb.TriggerID, ResponseURL: cb.ResponseURL}
+	r, ok := b.table.lookup(kindShortcut, cb.CallbackID)
+	if !ok {
+		b.Logger.Warn("unknown shortcut", "user", c.UserID, "callback", logValue(cb.CallbackID))
+		b.logCommand(c, nil, start)
+		return
+	}
+	c.Sub, c.Message = r.logName(), &cb.Message
+	res := b.runHandler(ctx, c, func() (Reply, error) { return r.handle(ctx, c) })
+	if res.err != nil || len(res.reply.Blocks) > 0 {
+		b.respond(ctx, c.ResponseURL, b.replyMessage(c, res))
+	}
+	b.logCommand(c, res.err, start)
+	b.afterChange(ctx, c, res.err)
+}
+
 // openReflect opens the reflection modal; Slack's trigger_id is valid for 3
 // seconds, so this runs straight from the click.
-func (b *Bot) openReflect(ctx context.Context, c *Command, value string) error {
-	ref := parsePromptRef(value)
+func (b *Bot) openReflect(ctx context.Context, c *Command) (Reply, error) {
+	ref := parsePromptRef(c.Value)
 	p, ok := b.Catalog.Prompt(ref.PromptID)
 	if !ok {
-		return Errorf(ENOTFOUND, "That prompt is no longer in the catalog. `%s prompt` gives you a new one.", c.Name)
+		return Reply{}, Errorf(ENOTFOUND, "That prompt is no longer in the catalog. `%s prompt` gives you a new one.", c.Name)
 	}
 	t, _ := b.Catalog.Theme(p.Theme)
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if _, err := b.Slack.OpenViewContext(ctx, c.TriggerID, reflectModal(t, p, ref)); err != nil {
-		return fmt.Errorf("open reflect modal for %s: %w", c.UserID, err)
+		return Reply{}, fmt.Errorf("open reflect modal for %s: %w", c.UserID, err)
 	}
-	return nil
+	return Reply{}, nil
 }
 
 // viewResponse is a view_submission ack: field errors, or the next view.
@@ -147,14 +156,9 @@ type viewResponse struct {
 
 // submitReflection validates and saves a reflection, and returns the ack:
 // errors shown under the field, or the "Saved" view once it is on disk.
-func (b *Bot) submitReflection(c *Command, cb slack.InteractionCallback) (*viewResponse, error) {
-	if reason, err := b.checkRef(c.UserID, "", cb.View.PrivateMetadata, false); err != nil || reason != "" {
-		if err != nil {
-			return nil, err
-		}
-		return nil, b.refuse(c, "callback", callbackReflect, cb.View.PrivateMetadata, reason)
-	}
-	text := strings.TrimSpace(cb.View.State.Values[blockReflection][actionReflection].Value)
+// Its route has checked the metadata, the prompt and slot written about.
+func (b *Bot) submitReflection(c *Command, values formValues) (*viewResponse, error) {
+	text := strings.TrimSpace(values[blockReflection][actionReflection].Value)
 	switch n := utf8.RuneCountInString(text); {
 	case n == 0:
 		return fieldError("Write a few words first, or press Cancel."), nil
@@ -163,7 +167,7 @@ func (b *Bot) submitReflection(c *Command, cb slack.InteractionCallback) (*viewR
 	}
 	unlock := b.locks.lock(c.UserID)
 	defer unlock()
-	r, err := b.reflectionFor(c.UserID, parsePromptRef(cb.View.PrivateMetadata), text)
+	r, err := b.reflectionFor(c.UserID, parsePromptRef(c.Value), text)
 	if err != nil {
 		return nil, err
 	}
@@ -188,25 +192,34 @@ func fieldError(msg string) *viewResponse {
 // modal shows notYourForm) and a Warn line names the member, the action or
 // callback and the value, clipped. Nothing a member wrote is ever logged.
 
-// checkAction checks the value of the button c.Sub for the member who
-// clicked it. The Home tab's buttons carry nothing but their name.
-func (b *Bot) checkAction(c *Command, value string) error {
+// checkPayload runs the ownership check route r declares for value, a
+// button's value or a form's metadata, and hands value to the handler in
+// c.Value once it passed. A route that declares it carries nothing gets no
+// value at all, so no handler can act on an unchecked one.
+func (b *Bot) checkPayload(c *Command, r *route, value string) error {
 	var reason string
 	var err error
-	switch c.Sub {
-	case actionAnotherPrompt, actionReflect, actionSkipNext, actionPauseTwoWeeks:
+	switch r.carries {
+	case carriesNothing:
+		return nil
+	case carriesPrompt, carriesSlot:
 		// Skip and Pause are only on scheduled nudges: their value names a slot.
-		slotted := c.Sub == actionSkipNext || c.Sub == actionPauseTwoWeeks
-		reason, err = b.checkRef(c.UserID, c.ChannelID, value, slotted)
-	case actionForgetConfirm, actionForgetCancel:
-		if value != forgetValue(c.Sub, c.UserID) {
+		reason, err = b.checkRef(c.UserID, c.ChannelID, value, r.carries == carriesSlot)
+	case carriesOffer:
+		if value != forgetValue(r.id, c.UserID) {
 			reason = "offered to someone else"
 		}
+	default:
+		reason = "no check for this payload" // newTable refuses such a route
 	}
-	if err != nil || reason == "" {
+	if err != nil {
 		return err
 	}
-	return b.refuse(c, "action", c.Sub, value, reason)
+	if reason != "" {
+		return b.refuse(c, r.kind, r.id, value, reason)
+	}
+	c.Value = value
+	return nil
 }
 
 // checkRef reads a button value or a reflection modal's metadata strictly
@@ -277,11 +290,11 @@ func forgetValue(actionID, userID string) string {
 }
 
 // refuse logs a payload that is not the member's and returns the answer
-// they get. kind is "action" (id is the action_id) or "callback" (a modal's
-// callback_id).
-func (b *Bot) refuse(c *Command, kind, id, value, reason string) error {
-	b.Logger.Warn("interactive payload refused", "user", c.UserID, kind, id, "value", logValue(value), "reason", reason)
-	if kind == "callback" {
+// they get. The log names the payload by its kind ("action" for a button's
+// action_id, "callback" for a modal's callback_id) and id.
+func (b *Bot) refuse(c *Command, k kind, id, value, reason string) error {
+	b.Logger.Warn("interactive payload refused", "user", c.UserID, k.String(), id, "value", logValue(value), "reason", reason)
+	if k == kindForm {
 		return Errorf(EFORBIDDEN, "%s", notYourForm)
 	}
 	return Errorf(EFORBIDDEN, notYours, c.Name)

@@ -65,8 +65,8 @@ func (b *Bot) subscribeForm(ctx context.Context, c *Command) (Reply, bool) {
 // submitSettings validates a settings submission and saves it, and returns
 // the ack: errors shown under their fields, or the confirmation once the
 // settings are on disk.
-func (b *Bot) submitSettings(c *Command, cb slack.InteractionCallback) (*viewResponse, error) {
-	s, errs := parseSettings(cb.View.State.Values, b.Catalog)
+func (b *Bot) submitSettings(c *Command, values formValues) (*viewResponse, error) {
+	s, errs := parseSettings(values, b.Catalog)
 	if len(errs) > 0 {
 		return &viewResponse{Action: "errors", Errors: errs}, nil
 	}

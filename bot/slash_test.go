@@ -126,7 +126,7 @@ func TestServeSlash(t *testing.T) {
 		b, ack, sink := newTestBot(t), &fakeAcker{}, newResponseSink(t)
 		b.AckWithin = time.Nanosecond
 		release := make(chan struct{})
-		b.routeList = append(b.routeList, route{name: "slow", handle: func(context.Context, *Command) (Reply, error) {
+		addRoute(t, b, route{kind: kindSlash, id: "slow", summary: "slow", handle: func(context.Context, *Command) (Reply, error) {
 			<-release
 			return textReply("worth the wait"), nil
 		}})
@@ -144,7 +144,7 @@ func TestServeSlash(t *testing.T) {
 
 	t.Run("OversizedReplyNeverInAck", func(t *testing.T) {
 		b, ack, sink := newTestBot(t), &fakeAcker{}, newResponseSink(t)
-		b.routeList = append(b.routeList, route{name: "big", handle: func(context.Context, *Command) (Reply, error) {
+		addRoute(t, b, route{kind: kindSlash, id: "big", summary: "big", handle: func(context.Context, *Command) (Reply, error) {
 			var blocks []slack.Block
 			for range 10 {
 				blocks = append(blocks, section(strings.Repeat("x", 2900)))
@@ -166,7 +166,7 @@ func TestServeSlash(t *testing.T) {
 		b, ack := newTestBot(t), &fakeAcker{}
 		var logs strings.Builder
 		b.Logger = newTextLogger(&logs)
-		b.routeList = append(b.routeList, route{name: "boom", handle: func(context.Context, *Command) (Reply, error) {
+		addRoute(t, b, route{kind: kindSlash, id: "boom", summary: "boom", handle: func(context.Context, *Command) (Reply, error) {
 			panic("kaboom")
 		}})
 		req, sc := slash("boom", "E4", "")

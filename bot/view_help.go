@@ -34,10 +34,10 @@ func unknownBlocks(sub string) []slack.Block {
 }
 
 // helpBlocks lists every subcommand, one line each.
-func helpBlocks(name string, routes []route) []slack.Block {
+func helpBlocks(name string, routes []*route) []slack.Block {
 	var sb strings.Builder
 	for _, r := range routes {
-		usage := strings.TrimSpace(r.name + " " + r.args)
+		usage := strings.TrimSpace(r.id + " " + r.args)
 		fmt.Fprintf(&sb, "`%s %s`  %s\n", name, usage, r.summary)
 	}
 	return []slack.Block{

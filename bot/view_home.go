@@ -7,15 +7,6 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// Action ids of the Home tab's buttons.
-const (
-	actionHomePrompt   = "home.prompt"
-	actionHomeSettings = "home.settings"
-	actionHomePause    = "home.pause"
-	actionHomeResume   = "home.resume"
-	actionHomeExport   = "home.export"
-)
-
 const (
 	// homeReflections is how many of the member's newest reflections Home shows.
 	homeReflections = 3

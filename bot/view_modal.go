@@ -8,9 +8,8 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// The reflection modal's ids.
+// The reflection modal's field ids; its callback id is in commands.go.
 const (
-	callbackReflect  = "reflect"
 	blockReflection  = "reflection"
 	actionReflection = "text"
 )

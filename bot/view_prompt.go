@@ -12,14 +12,6 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// Action ids of the buttons on prompt cards and nudges.
-const (
-	actionAnotherPrompt = "prompt.another"
-	actionReflect       = "reflect.open"
-	actionSkipNext      = "nudge.skip"
-	actionPauseTwoWeeks = "nudge.pause"
-)
-
 // promptRef is what a card's buttons carry: which prompt, for which
 // scheduled slot (zero for a prompt asked for), and for Another prompt, the
 // theme asked for. Never who: identity always comes from Slack's payload.

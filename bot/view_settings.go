@@ -9,15 +9,15 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// The settings modal's ids. Each input's block id is also its action id.
+// The settings modal's field ids; its callback id is in commands.go. Each
+// input's block id is also its action id.
 const (
-	callbackSettings = "settings"
-	blockCadence     = "cadence"
-	blockDay         = "day"
-	blockTime        = "time"
-	blockZone        = "tz"
-	blockRole        = "role"
-	blockFocus       = "focus"
+	blockCadence = "cadence"
+	blockDay     = "day"
+	blockTime    = "time"
+	blockZone    = "tz"
+	blockRole    = "role"
+	blockFocus   = "focus"
 )
 
 // roleNone is the role option that clears the role.

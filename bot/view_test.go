@@ -101,7 +101,7 @@ func TestCardRenderedOnce(t *testing.T) {
 
 func TestGolden_Help(t *testing.T) {
 	b := newTestBot(t)
-	golden(t, "help", helpBlocks("/mentor", b.routeList))
+	golden(t, "help", helpBlocks("/mentor", b.table.subcommands()))
 }
 
 // The themes view must stay inside Slack's limits however many themes an
