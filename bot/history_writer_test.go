@@ -155,7 +155,7 @@ func TestHistoryWriter(t *testing.T) {
 			t.Fatal(err)
 		}
 		done := make(chan error, 1)
-		go func() { _, err := b.forget(c); done <- err }()
+		go func() { _, err := b.forget(context.Background(), c); done <- err }()
 		select {
 		case <-st.forgot:
 			t.Error("Forget ran while the member's entry was still waiting for the disk")
