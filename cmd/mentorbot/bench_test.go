@@ -4,8 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -19,8 +17,6 @@ import (
 
 	"github.com/mentorbot/mentorbot/bot/slacksim"
 	"github.com/mentorbot/mentorbot/store"
-	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 )
 
 // loadResult is what load runs measured, added up over rounds.
@@ -51,9 +47,9 @@ func (r loadResult) percentile(p float64) float64 {
 }
 
 // load sends n slash commands through the simulator with inFlight at a time,
-// spread over a thousand members, and measures acks and their latency as
+// spread over members members in turn, and measures acks and their latency as
 // Slack sees it (from sending the envelope to reading the ack).
-func load(tb testing.TB, sim *slacksim.Server, n, inFlight int, text string) loadResult {
+func load(tb testing.TB, sim *slacksim.Server, n, inFlight, members int, text string) loadResult {
 	tb.Helper()
 	var (
 		next      atomic.Int64
@@ -72,7 +68,7 @@ func load(tb testing.TB, sim *slacksim.Server, n, inFlight int, text string) loa
 				if i >= int64(n) {
 					return
 				}
-				user := fmt.Sprintf("U%04d", i%1000)
+				user := fmt.Sprintf("U%04d", i%int64(members))
 				ack, err := sim.SlashCommand(ctx, slacksim.SlashCommand{UserID: user, Text: text})
 				if err != nil {
 					tb.Errorf("command %d: %v", i, err)
@@ -107,36 +103,31 @@ func totalAlloc() uint64 {
 	return m.TotalAlloc
 }
 
-// runBare connects a bare slack-go Socket Mode handler that acks every slash
-// command with a fixed text, the floor any bot is measured against.
-func runBare(ctx context.Context, sim *slacksim.Server) {
-	opts := sim.Options()
-	api := slack.New(opts.BotToken, slack.OptionAppLevelToken(opts.AppToken), slack.OptionAPIURL(sim.APIURL()))
-	sm := socketmode.New(api)
-	go sm.RunContext(ctx)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case evt := <-sm.Events:
-			if evt.Type == socketmode.EventTypeSlashCommand && evt.Request != nil {
-				sm.Ack(*evt.Request, map[string]any{"response_type": "ephemeral", "text": "ok"})
-			}
-		}
-	}
-}
-
 var commandsProfile = flag.String("bench.profile", "",
-	"write CPU and heap profiles of each round of BenchmarkCommands to this prefix plus -bare-N.pprof, -bot-N.pprof and their .heap.pprof")
+	"write CPU and heap profiles of each round of BenchmarkCommands to this prefix plus -MEMBERS-bare-N.pprof, -MEMBERS-bot-N.pprof and their .heap.pprof")
 
 // BenchmarkCommands sends b.N `/mentor prompt` commands through the local
-// Slack with 32 in flight to a bare handler, and b.N to the real bot on the
-// same simulator, and reports both. The two take turns, a quarter of their
+// Slack with 32 in flight to a bare slack-go handler, b.N to Slack's Bolt for
+// JavaScript acking the same fixed text (when node and npm are installed), and
+// b.N to the real bot, on the same simulator, and reports all three. The
+// commands come from 64 members in turn (members who send several commands
+// in quick succession) or from 1,000. The peers take turns, a quarter of their
 // commands per round, so a machine that speeds up or slows down during the
-// run weighs on both alike. Run it with a fixed count:
+// run weighs on all alike. Run it with a fixed count:
 //
 //	go test -run '^$' -bench Commands -benchtime 8000x ./cmd/mentorbot
 func BenchmarkCommands(b *testing.B) {
+	bolt := boltJSPeer(b)
+	for _, members := range []int{64, 1000} {
+		b.Run(fmt.Sprintf("members=%d", members), func(b *testing.B) { benchCommands(b, members, bolt) })
+	}
+}
+
+// commandsRun is one peer of BenchmarkCommands: it connects to the
+// simulator, and the returned stop disconnects it.
+type commandsRun func(tb testing.TB, sim *slacksim.Server) (stop func())
+
+func benchCommands(b *testing.B, members int, bolt commandsRun) {
 	const (
 		inFlight = 32
 		rounds   = 4
@@ -146,7 +137,7 @@ func BenchmarkCommands(b *testing.B) {
 	// collect, charged to whichever handler runs second.
 	sim := slacksim.New(slacksim.Options{History: 1000})
 	defer sim.Close()
-	for i := range 1000 {
+	for i := range members {
 		sim.AddUser(slacksim.User{ID: fmt.Sprintf("U%04d", i), TZ: "Europe/Paris"})
 	}
 	n := max(b.N, inFlight*rounds)
@@ -154,49 +145,36 @@ func BenchmarkCommands(b *testing.B) {
 	opts := sim.Options()
 	cfg := Config{BotToken: opts.BotToken, AppToken: opts.AppToken, APIURL: sim.APIURL(), DBPath: dbPath, Command: "/mentor", HTTPAddr: "127.0.0.1:0", DefaultTZ: "UTC"}
 
-	var bare, got loadResult
-	connects := 0
+	peers := []struct {
+		name string
+		run  commandsRun
+		res  loadResult
+	}{{name: "bare", run: runBare}, {name: "boltjs", run: bolt}, {name: "bot", run: runBot(cfg)}}
+	if bolt == nil {
+		peers = slices.Delete(peers, 1, 2)
+	}
 	for r := range rounds {
 		per := n/rounds + min(1, max(0, n%rounds-r)) // the remainder, one each to the first rounds
-
-		// The bare handler.
-		ctx, cancel := context.WithCancel(context.Background())
-		go runBare(ctx, sim)
-		connects++
-		waitConnects(b, sim, connects)
-		stop := startProfile(b, *commandsProfile, fmt.Sprintf("-bare-%d.pprof", r))
-		bare.add(load(b, sim, per, inFlight, "prompt"))
-		stop()
-		cancel()
-		waitConnections(b, sim, 0)
-
-		// The bot, started again on the same database each round.
-		a, err := newApp(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-		if err != nil {
-			b.Fatal(err)
+		for i := range peers {
+			p := &peers[i]
+			stop := p.run(b, sim)
+			prof := startProfile(b, *commandsProfile, fmt.Sprintf("-%d-%s-%d.pprof", members, p.name, r))
+			p.res.add(load(b, sim, per, inFlight, members, "prompt"))
+			prof()
+			stop()
+			waitConnections(b, sim, 0)
 		}
-		ctx, cancel = context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- a.run(ctx) }()
-		connects++
-		waitConnects(b, sim, connects)
-		stop = startProfile(b, *commandsProfile, fmt.Sprintf("-bot-%d.pprof", r))
-		got.add(load(b, sim, per, inFlight, "prompt"))
-		stop()
-		cancel()
-		if err := <-done; err != nil {
-			b.Fatal(err)
-		}
-		waitConnections(b, sim, 0)
 	}
+	bare, got := peers[0].res, peers[len(peers)-1].res
 
 	// Every prompt's history entry reached the file.
-	written := countHistory(b, dbPath)
-	if written != got.replies {
+	if written := countHistory(b, dbPath, members); written != got.replies {
 		b.Fatalf("%d history entries written for %d prompts", written, got.replies)
 	}
-	if got.acks() != n || bare.acks() != n {
-		b.Fatalf("%d and %d acks for %d commands each", got.acks(), bare.acks(), n)
+	for _, p := range peers {
+		if p.res.acks() != n {
+			b.Fatalf("%s: %d acks for %d commands", p.name, p.res.acks(), n)
+		}
 	}
 	b.ReportMetric(got.acksPerSec(), "acks/s")
 	b.ReportMetric(got.repliesPerSec(), "replies/s")
@@ -206,8 +184,15 @@ func BenchmarkCommands(b *testing.B) {
 	b.ReportMetric(bare.percentile(0.50), "bare-p50-ms")
 	b.ReportMetric(bare.percentile(0.99), "bare-p99-ms")
 	b.ReportMetric(got.acksPerSec()/bare.acksPerSec(), "ratio")
+	if bolt != nil {
+		js := peers[1].res
+		b.ReportMetric(js.acksPerSec(), "boltjs-acks/s")
+		b.ReportMetric(js.percentile(0.99), "boltjs-p99-ms")
+		b.ReportMetric(got.acksPerSec()/js.acksPerSec(), "vs-boltjs")
+	}
 	// CPU per command, simulator included: steadier than the rates when
-	// something else runs on the machine.
+	// something else runs on the machine. (Bolt-JS runs in its own process,
+	// so its CPU is not comparable and not reported.)
 	b.ReportMetric(got.cpuPerCommand(), "cpu-µs/cmd")
 	b.ReportMetric(bare.cpuPerCommand(), "bare-cpu-µs/cmd")
 	b.ReportMetric(got.bytesPerCommand(), "alloc-B/cmd")
@@ -267,7 +252,7 @@ func waitConnections(tb testing.TB, sim *slacksim.Server, n int) {
 	}
 }
 
-func countHistory(tb testing.TB, path string) int {
+func countHistory(tb testing.TB, path string, members int) int {
 	tb.Helper()
 	db, err := store.Open(path, store.Options{})
 	if err != nil {
@@ -275,7 +260,7 @@ func countHistory(tb testing.TB, path string) int {
 	}
 	defer db.Close()
 	total := 0
-	for i := range 1000 {
+	for i := range members {
 		h, err := db.History(fmt.Sprintf("U%04d", i), 0)
 		if err != nil {
 			tb.Fatal(err)
