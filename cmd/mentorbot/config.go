@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -9,27 +8,26 @@ import (
 	"regexp"
 	"strings"
 	"time"
-
-	"github.com/kelseyhightower/envconfig"
 )
 
 // Config is every setting, read from the environment. The variable names are
 // the public interface (DESIGN.md); see the README for what each does.
 type Config struct {
-	BotToken   string   `envconfig:"SLACK_BOT_TOKEN" required:"true"`
-	AppToken   string   `envconfig:"SLACK_APP_TOKEN" required:"true"`
-	APIURL     string   `envconfig:"SLACK_API_URL" default:"https://slack.com/api/"`
-	DBPath     string   `envconfig:"MENTOR_DB_PATH" default:"mentorbot.db"`
-	Command    string   `envconfig:"MENTOR_COMMAND" default:"/mentor"`
-	Leads      []string `envconfig:"MENTOR_LEADS"`
-	LeadGroup  string   `envconfig:"MENTOR_LEAD_GROUP"`
-	HTTPAddr   string   `envconfig:"MENTOR_HTTP_ADDR" default:":8080"`
-	PromptsDir string   `envconfig:"MENTOR_PROMPTS_DIR"`
-	DefaultTZ  string   `envconfig:"MENTOR_DEFAULT_TZ" default:"UTC"`
-	// Grace is how late a nudge may still be sent after downtime.
-	Grace time.Duration `envconfig:"MENTOR_GRACE" default:"6h"`
-	// BackupToken, when set, turns on GET /backup for requests bearing it.
-	BackupToken string `envconfig:"MENTOR_BACKUP_TOKEN"`
+	BotToken   string   // SLACK_BOT_TOKEN, required
+	AppToken   string   // SLACK_APP_TOKEN, required
+	APIURL     string   // SLACK_API_URL
+	DBPath     string   // MENTOR_DB_PATH
+	Command    string   // MENTOR_COMMAND
+	Leads      []string // MENTOR_LEADS, comma-separated
+	LeadGroup  string   // MENTOR_LEAD_GROUP
+	HTTPAddr   string   // MENTOR_HTTP_ADDR
+	PromptsDir string   // MENTOR_PROMPTS_DIR
+	DefaultTZ  string   // MENTOR_DEFAULT_TZ
+	// Grace (MENTOR_GRACE) is how late a nudge may still be sent after downtime.
+	Grace time.Duration
+	// BackupToken (MENTOR_BACKUP_TOKEN), when set, turns on GET /backup for
+	// requests bearing it.
+	BackupToken string
 }
 
 var (
@@ -38,24 +36,74 @@ var (
 	groupIDRE = regexp.MustCompile(`^S[A-Z0-9]{2,}$`)
 )
 
-// loadConfig reads the environment with envconfig and then validates every
-// value, because envconfig takes a variable set to "" as present. Errors name
-// the variable and never echo its value: tokens must not reach a terminal log.
-func loadConfig() (Config, error) {
+// envFunc reads one variable of the environment: its value and whether it is
+// set at all. main passes os.LookupEnv; tests pass a map (mapEnv), so they
+// never touch the process environment and can run in parallel. It has
+// os.LookupEnv's signature rather than os.Getenv's because a variable set to
+// "" is a mistake to report, not a request for the default.
+type envFunc func(key string) (value string, ok bool)
+
+// stringVar is one string variable: where it goes and its default.
+type stringVar struct {
+	key, def string
+	dst      *string
+	required bool
+}
+
+// loadConfig reads every variable through getenv and then validates every
+// value. Errors name the variable and never echo its value: tokens must not
+// reach a terminal log.
+func loadConfig(getenv envFunc) (Config, error) {
 	var c Config
-	if err := envconfig.Process("", &c); err != nil {
-		var pe *envconfig.ParseError
-		if errors.As(err, &pe) {
-			return c, fmt.Errorf("%s: cannot read the value", pe.KeyName)
-		}
-		// envconfig's missing-value message names only the key:
-		// "required key NAME missing value".
-		if f := strings.Fields(err.Error()); len(f) > 2 && f[0] == "required" {
-			return c, fmt.Errorf("%s: is not set", f[2])
-		}
-		return c, fmt.Errorf("configuration: %w", err)
+	vars := []stringVar{
+		{key: "SLACK_BOT_TOKEN", dst: &c.BotToken, required: true},
+		{key: "SLACK_APP_TOKEN", dst: &c.AppToken, required: true},
+		{key: "SLACK_API_URL", def: "https://slack.com/api/", dst: &c.APIURL},
+		{key: "MENTOR_DB_PATH", def: defaultDBPath, dst: &c.DBPath},
+		{key: "MENTOR_COMMAND", def: "/mentor", dst: &c.Command},
+		{key: "MENTOR_LEAD_GROUP", dst: &c.LeadGroup},
+		{key: "MENTOR_HTTP_ADDR", def: defaultHTTPAddr, dst: &c.HTTPAddr},
+		{key: "MENTOR_PROMPTS_DIR", dst: &c.PromptsDir},
+		{key: "MENTOR_DEFAULT_TZ", def: "UTC", dst: &c.DefaultTZ},
+		{key: "MENTOR_BACKUP_TOKEN", dst: &c.BackupToken},
 	}
+	for _, v := range vars {
+		val, ok := getenv(v.key)
+		if !ok && v.required {
+			return c, fmt.Errorf("%s: is not set", v.key)
+		}
+		if !ok {
+			val = v.def
+		}
+		*v.dst = val
+	}
+	if leads, _ := getenv("MENTOR_LEADS"); strings.TrimSpace(leads) != "" {
+		c.Leads = strings.Split(leads, ",")
+	}
+	grace, ok := getenv("MENTOR_GRACE")
+	if !ok {
+		grace = "6h"
+	}
+	d, err := time.ParseDuration(grace)
+	if err != nil {
+		return c, fmt.Errorf("MENTOR_GRACE: cannot read the value")
+	}
+	c.Grace = d
 	return c, c.validate()
+}
+
+// The defaults of the variables the operator's subcommands read alone.
+const (
+	defaultDBPath   = "mentorbot.db"
+	defaultHTTPAddr = ":8080"
+)
+
+// lookupDefault is getenv(key), or def when the variable is not set.
+func lookupDefault(getenv envFunc, key, def string) string {
+	if v, ok := getenv(key); ok {
+		return v
+	}
+	return def
 }
 
 // validate checks each value and returns the first problem.

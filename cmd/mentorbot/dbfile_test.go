@@ -90,7 +90,7 @@ func TestE2E_DamagedDatabaseFile(t *testing.T) {
 				if time.Since(start) > 5*time.Second {
 					t.Fatal("serve took its time to refuse the file")
 				}
-				if code, stdout, stderr := runMain(t, "serve"); code != 1 || stdout != "" || stderr != line {
+				if code, stdout, stderr := runMain(t, env, "serve"); code != 1 || stdout != "" || stderr != line {
 					t.Fatalf("mentorbot serve: exit %d, stdout %q, stderr %q; want exit 1 and %q", code, stdout, stderr, line)
 				}
 			})
@@ -98,16 +98,15 @@ func TestE2E_DamagedDatabaseFile(t *testing.T) {
 			t.Run("Check", func(t *testing.T) {
 				if tt.pages {
 					problems := "mentorbot: check " + path + ": inconsistent:\n"
-					if code, stdout, stderr := runMain(t, "check", path); code != 1 || stdout != "" || !strings.HasPrefix(stderr, problems) {
+					if code, stdout, stderr := runMain(t, nil, "check", path); code != 1 || stdout != "" || !strings.HasPrefix(stderr, problems) {
 						t.Fatalf("mentorbot check: exit %d, stdout %q, stderr %q; want exit 1 and %q…", code, stdout, stderr, problems)
 					}
 					return
 				}
-				setEnv(t, map[string]string{"MENTOR_DB_PATH": path})
-				if out, err := runOps("check"); !errors.Is(err, tt.want) || out != "" {
+				if out, err := runOps(map[string]string{"MENTOR_DB_PATH": path}, "check"); !errors.Is(err, tt.want) || out != "" {
 					t.Fatalf("check: %q, err = %v; want %v", out, err, tt.want)
 				}
-				if code, stdout, stderr := runMain(t, "check", path); code != 1 || stdout != "" || stderr != line {
+				if code, stdout, stderr := runMain(t, nil, "check", path); code != 1 || stdout != "" || stderr != line {
 					t.Fatalf("mentorbot check: exit %d, stdout %q, stderr %q; want exit 1 and %q", code, stdout, stderr, line)
 				}
 			})
@@ -116,9 +115,8 @@ func TestE2E_DamagedDatabaseFile(t *testing.T) {
 				if tt.pages {
 					t.Skip("backup copies a file whose pages are damaged as it is")
 				}
-				setEnv(t, map[string]string{"MENTOR_DB_PATH": path})
 				dst := filepath.Join(t.TempDir(), "backup.db")
-				if _, err := runOps("backup", dst); !errors.Is(err, tt.want) || err.Error() != "backup: open "+path+": "+tt.msg {
+				if _, err := runOps(map[string]string{"MENTOR_DB_PATH": path}, "backup", dst); !errors.Is(err, tt.want) || err.Error() != "backup: open "+path+": "+tt.msg {
 					t.Fatalf("backup: err = %v; want %v", err, tt.want)
 				}
 				if _, err := os.Stat(dst); !errors.Is(err, os.ErrNotExist) {

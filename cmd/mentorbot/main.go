@@ -18,7 +18,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "mentorbot:", err)
 		}
@@ -26,27 +26,27 @@ func main() {
 	}
 }
 
-// run is the whole program; main only wires it to the process. Configuration
-// comes from the environment through envconfig, which reads the process
-// environment itself, so tests set variables with t.Setenv.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+// run is the whole program; main only wires it to the process. It reads the
+// environment only through getenv, so a test passes its own variables and
+// runs in parallel with the others.
+func run(ctx context.Context, args []string, getenv envFunc, stdin io.Reader, stdout, stderr io.Writer) error {
 	sub := "serve"
 	if len(args) > 0 {
 		sub, args = args[0], args[1:]
 	}
 	switch sub {
 	case "serve":
-		return serve(ctx, args, stderr)
+		return serve(ctx, args, getenv, stderr)
 	case "try":
 		return try(ctx, args, stdin, stdout, stderr)
 	case "prompts":
-		return promptsCmd(args, stdout, stderr)
+		return promptsCmd(args, getenv, stdout, stderr)
 	case "backup":
-		return backupCmd(args, stdout)
+		return backupCmd(args, getenv, stdout)
 	case "check":
-		return checkCmd(args, stdout)
+		return checkCmd(args, getenv, stdout)
 	case "health":
-		return healthCmd(ctx, args, stdout)
+		return healthCmd(ctx, args, getenv, stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

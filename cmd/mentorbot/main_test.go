@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,24 +16,14 @@ import (
 	"github.com/mentorbot/mentorbot/bot/slacksim"
 )
 
-// configVars are every variable the program reads; each test starts from
-// none of them set, whatever the machine's environment holds.
-var configVars = []string{
-	"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "MENTOR_DB_PATH", "MENTOR_COMMAND",
-	"MENTOR_LEADS", "MENTOR_LEAD_GROUP", "MENTOR_HTTP_ADDR", "MENTOR_PROMPTS_DIR", "MENTOR_DEFAULT_TZ", "MENTOR_GRACE",
-	"MENTOR_BACKUP_TOKEN",
-}
-
-// setEnv sets exactly the given variables for the test and unsets the rest.
-func setEnv(t *testing.T, env map[string]string) {
-	t.Helper()
-	for _, k := range configVars {
-		t.Setenv(k, "") // registers the restore
-		if v, ok := env[k]; ok {
-			t.Setenv(k, v)
-		} else {
-			os.Unsetenv(k)
-		}
+// mapEnv is an environment holding exactly env's variables, whatever the
+// machine's environment holds. Tests pass it to run instead of setting the
+// process environment, so they can run in parallel.
+func mapEnv(env map[string]string) envFunc {
+	env = maps.Clone(env)
+	return func(key string) (string, bool) {
+		v, ok := env[key]
+		return v, ok
 	}
 }
 
@@ -84,11 +75,11 @@ func newHarness(t *testing.T) *harness {
 // start runs the program and waits until its socket is connected.
 func (h *harness) start() {
 	h.t.Helper()
-	setEnv(h.t, h.env)
 	before := h.sim.Connects()
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel, h.done, h.stderr = cancel, make(chan error, 1), &syncBuffer{}
-	go func() { h.done <- run(ctx, []string{"serve"}, nil, &syncBuffer{}, h.stderr) }()
+	env := mapEnv(h.env)
+	go func() { h.done <- run(ctx, []string{"serve"}, env, nil, &syncBuffer{}, h.stderr) }()
 	h.t.Cleanup(func() { h.stop() })
 	wait, cancelWait := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancelWait()
@@ -132,11 +123,10 @@ func (h *harness) slash(text string) string {
 // runErr runs the program with env (on top of nothing) and returns its error.
 func runErr(t *testing.T, env map[string]string) error {
 	t.Helper()
-	setEnv(t, env)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var out, errOut syncBuffer
-	return run(ctx, []string{"serve"}, nil, &out, &errOut)
+	return run(ctx, []string{"serve"}, mapEnv(env), nil, &out, &errOut)
 }
 
 func TestE2E_Commands(t *testing.T) {

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kelseyhightower/envconfig"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -23,11 +22,11 @@ const healthTimeout = 2 * time.Second
 
 // backupCmd writes a consistent copy of MENTOR_DB_PATH to a new file. The bot
 // must be stopped; a running one serves GET /backup instead.
-func backupCmd(args []string, stdout io.Writer) error {
+func backupCmd(args []string, getenv envFunc, stdout io.Writer) error {
 	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
 		return errors.New("usage: mentorbot backup FILE (copies MENTOR_DB_PATH, which no process may hold, to the new FILE)")
 	}
-	src, err := dbPathFromEnv()
+	src, err := dbPathFromEnv(getenv)
 	if err != nil {
 		return err
 	}
@@ -39,7 +38,7 @@ func backupCmd(args []string, stdout io.Writer) error {
 }
 
 // checkCmd runs bbolt's consistency check over FILE, or MENTOR_DB_PATH.
-func checkCmd(args []string, stdout io.Writer) error {
+func checkCmd(args []string, getenv envFunc, stdout io.Writer) error {
 	var path string
 	switch {
 	case len(args) > 1 || (len(args) == 1 && strings.HasPrefix(args[0], "-")):
@@ -47,7 +46,7 @@ func checkCmd(args []string, stdout io.Writer) error {
 	case len(args) == 1:
 		path = args[0]
 	default:
-		p, err := dbPathFromEnv()
+		p, err := dbPathFromEnv(getenv)
 		if err != nil {
 			return err
 		}
@@ -63,7 +62,7 @@ func checkCmd(args []string, stdout io.Writer) error {
 // healthCmd GETs the running bot's /healthz, for a container HEALTHCHECK in
 // an image with no shell or curl. The argument is a URL or a host:port; the
 // default is derived from MENTOR_HTTP_ADDR.
-func healthCmd(ctx context.Context, args []string, stdout io.Writer) error {
+func healthCmd(ctx context.Context, args []string, getenv envFunc, stdout io.Writer) error {
 	if len(args) > 1 {
 		return errors.New("usage: mentorbot health [URL] (default: /healthz on MENTOR_HTTP_ADDR's port)")
 	}
@@ -71,7 +70,7 @@ func healthCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 1 {
 		url = healthURL(args[0])
 	} else {
-		u, err := healthURLFromEnv()
+		u, err := healthURLFromEnv(getenv)
 		if err != nil {
 			return err
 		}
@@ -97,33 +96,23 @@ func healthCmd(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // dbPathFromEnv reads and checks MENTOR_DB_PATH alone.
-func dbPathFromEnv() (string, error) {
-	var c struct {
-		DBPath string `envconfig:"MENTOR_DB_PATH" default:"mentorbot.db"`
-	}
-	if err := envconfig.Process("", &c); err != nil {
-		return "", fmt.Errorf("MENTOR_DB_PATH: cannot read the value")
-	}
-	if p := emptyProblem(c.DBPath, "a file path such as /data/mentorbot.db"); p != "" {
+func dbPathFromEnv(getenv envFunc) (string, error) {
+	path := lookupDefault(getenv, "MENTOR_DB_PATH", defaultDBPath)
+	if p := emptyProblem(path, "a file path such as /data/mentorbot.db"); p != "" {
 		return "", fmt.Errorf("MENTOR_DB_PATH: %s", p)
 	}
-	return c.DBPath, nil
+	return path, nil
 }
 
 // healthURLFromEnv turns MENTOR_HTTP_ADDR into a URL this host can reach: a
 // wildcard listen address (":8080", "0.0.0.0:8080", "[::]:8080") becomes
 // the loopback address.
-func healthURLFromEnv() (string, error) {
-	var c struct {
-		HTTPAddr string `envconfig:"MENTOR_HTTP_ADDR" default:":8080"`
-	}
-	if err := envconfig.Process("", &c); err != nil {
-		return "", fmt.Errorf("MENTOR_HTTP_ADDR: cannot read the value")
-	}
-	if p := addrProblem(c.HTTPAddr); p != "" {
+func healthURLFromEnv(getenv envFunc) (string, error) {
+	addr := lookupDefault(getenv, "MENTOR_HTTP_ADDR", defaultHTTPAddr)
+	if p := addrProblem(addr); p != "" {
 		return "", fmt.Errorf("MENTOR_HTTP_ADDR: %s", p)
 	}
-	host, port, _ := net.SplitHostPort(c.HTTPAddr)
+	host, port, _ := net.SplitHostPort(addr)
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = "127.0.0.1"
 	}

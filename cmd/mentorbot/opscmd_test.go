@@ -18,14 +18,19 @@ import (
 	"github.com/mentorbot/mentorbot/store"
 )
 
-// runMain runs the program in a child process with args and the current
-// environment, as an operator or a container's HEALTHCHECK would, and returns
-// its exit code and output.
-func runMain(t *testing.T, args ...string) (code int, stdout, stderr string) {
+// runMain runs the program in a child process with args and env, as an
+// operator or a container's HEALTHCHECK would, and returns its exit code and
+// output. The child's environment is the test's without any of the program's
+// variables (SLACK_*, MENTOR_*), plus env.
+func runMain(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	raw, _ := json.Marshal(args)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestOpsMainChild$")
-	cmd.Env = append(os.Environ(), "MENTORBOT_OPS_ARGS="+string(raw))
+	cmd.Env = cleanEnv()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Env = append(cmd.Env, "MENTORBOT_OPS_ARGS="+string(raw))
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
@@ -54,10 +59,11 @@ func TestOpsMainChild(t *testing.T) {
 	os.Exit(0) // as the program would, without the test framework's "PASS"
 }
 
-// runOps runs a subcommand in this process and returns its error and output.
-func runOps(args ...string) (string, error) {
+// runOps runs a subcommand in this process with env (on top of nothing) and
+// returns its error and output.
+func runOps(env map[string]string, args ...string) (string, error) {
 	var out, errOut syncBuffer
-	err := run(context.Background(), args, nil, &out, &errOut)
+	err := run(context.Background(), args, mapEnv(env), nil, &out, &errOut)
 	return out.String(), err
 }
 
@@ -71,7 +77,7 @@ func TestE2E_BackupCommand(t *testing.T) {
 
 	t.Run("ErrInUse", func(t *testing.T) {
 		start := time.Now()
-		_, err := runOps("backup", dst)
+		_, err := runOps(h.env, "backup", dst)
 		if err == nil || !strings.Contains(err.Error(), "database is in use") || !strings.Contains(err.Error(), "GET /backup") {
 			t.Fatalf("err = %v, want a clear in-use error with the way out", err)
 		}
@@ -81,7 +87,7 @@ func TestE2E_BackupCommand(t *testing.T) {
 		if _, err := os.Stat(dst); !errors.Is(err, os.ErrNotExist) {
 			t.Fatalf("a refused backup left %s behind", dst)
 		}
-		if code, _, stderr := runMain(t, "backup", dst); code == 0 || !strings.Contains(stderr, "in use") {
+		if code, _, stderr := runMain(t, h.env, "backup", dst); code == 0 || !strings.Contains(stderr, "in use") {
 			t.Fatalf("exit %d, stderr %q", code, stderr)
 		}
 	})
@@ -90,7 +96,7 @@ func TestE2E_BackupCommand(t *testing.T) {
 	}
 
 	t.Run("OK", func(t *testing.T) {
-		out, err := runOps("backup", dst)
+		out, err := runOps(h.env, "backup", dst)
 		if err != nil || !strings.Contains(out, dst) {
 			t.Fatalf("backup = %q, %v", out, err)
 		}
@@ -102,7 +108,7 @@ func TestE2E_BackupCommand(t *testing.T) {
 
 	t.Run("ExistingFile", func(t *testing.T) {
 		before, _ := os.ReadFile(dst)
-		if _, err := runOps("backup", dst); !errors.Is(err, os.ErrExist) {
+		if _, err := runOps(h.env, "backup", dst); !errors.Is(err, os.ErrExist) {
 			t.Fatalf("err = %v, want a refusal to overwrite", err)
 		}
 		if after, _ := os.ReadFile(dst); !bytes.Equal(before, after) {
@@ -111,19 +117,17 @@ func TestE2E_BackupCommand(t *testing.T) {
 	})
 
 	t.Run("NoTokensNeeded", func(t *testing.T) {
-		setEnv(t, map[string]string{"MENTOR_DB_PATH": h.env["MENTOR_DB_PATH"]})
-		if _, err := runOps("backup", filepath.Join(t.TempDir(), "b.db")); err != nil {
+		if _, err := runOps(map[string]string{"MENTOR_DB_PATH": h.env["MENTOR_DB_PATH"]}, "backup", filepath.Join(t.TempDir(), "b.db")); err != nil {
 			t.Fatal(err)
 		}
-		setEnv(t, map[string]string{"MENTOR_DB_PATH": " "})
-		if _, err := runOps("backup", filepath.Join(t.TempDir(), "b.db")); err == nil || !strings.HasPrefix(err.Error(), "MENTOR_DB_PATH") {
+		if _, err := runOps(map[string]string{"MENTOR_DB_PATH": " "}, "backup", filepath.Join(t.TempDir(), "b.db")); err == nil || !strings.HasPrefix(err.Error(), "MENTOR_DB_PATH") {
 			t.Fatalf("err = %v", err)
 		}
 	})
 
 	t.Run("Usage", func(t *testing.T) {
 		for _, args := range [][]string{{"backup"}, {"backup", "a", "b"}, {"backup", "-h"}} {
-			if _, err := runOps(args...); err == nil || !strings.Contains(err.Error(), "usage") {
+			if _, err := runOps(nil, args...); err == nil || !strings.Contains(err.Error(), "usage") {
 				t.Fatalf("%q: err = %v", args, err)
 			}
 		}
@@ -134,11 +138,10 @@ func TestCheckCommand(t *testing.T) {
 	path := filledDB(t)
 
 	t.Run("OK", func(t *testing.T) {
-		setEnv(t, map[string]string{"MENTOR_DB_PATH": path})
-		if out, err := runOps("check"); err != nil || out != path+": ok\n" {
+		if out, err := runOps(map[string]string{"MENTOR_DB_PATH": path}, "check"); err != nil || out != path+": ok\n" {
 			t.Fatalf("check = %q, %v", out, err)
 		}
-		if code, out, stderr := runMain(t, "check", path); code != 0 || out != path+": ok\n" {
+		if code, out, stderr := runMain(t, nil, "check", path); code != 0 || out != path+": ok\n" {
 			t.Fatalf("exit %d, %q %q", code, out, stderr)
 		}
 	})
@@ -147,7 +150,7 @@ func TestCheckCommand(t *testing.T) {
 		bad := filepath.Join(t.TempDir(), "bad.db")
 		restoreFile(t, path, bad)
 		corruptFile(t, bad)
-		code, _, stderr := runMain(t, "check", bad)
+		code, _, stderr := runMain(t, nil, "check", bad)
 		if code == 0 || !strings.Contains(stderr, "mentorbot: check "+bad+": inconsistent") {
 			t.Fatalf("exit %d, stderr %q", code, stderr)
 		}
@@ -156,7 +159,7 @@ func TestCheckCommand(t *testing.T) {
 	t.Run("NotDatabase", func(t *testing.T) {
 		notes := filepath.Join(t.TempDir(), "notes.txt")
 		os.WriteFile(notes, bytes.Repeat([]byte("not a database\n"), 1000), 0o600)
-		code, _, stderr := runMain(t, "check", notes)
+		code, _, stderr := runMain(t, nil, "check", notes)
 		if code == 0 || !strings.Contains(stderr, "not a mentorbot database") {
 			t.Fatalf("exit %d, stderr %q", code, stderr)
 		}
@@ -164,7 +167,7 @@ func TestCheckCommand(t *testing.T) {
 
 	t.Run("Missing", func(t *testing.T) {
 		missing := filepath.Join(t.TempDir(), "nope.db")
-		if _, err := runOps("check", missing); !errors.Is(err, os.ErrNotExist) {
+		if _, err := runOps(nil, "check", missing); !errors.Is(err, os.ErrNotExist) {
 			t.Fatalf("err = %v", err)
 		}
 		if _, err := os.Stat(missing); err == nil {
@@ -229,16 +232,16 @@ func TestE2E_HealthCommand(t *testing.T) {
 
 	// The container's HEALTHCHECK: no argument, the port from MENTOR_HTTP_ADDR.
 	_, port, _ := net.SplitHostPort(addr)
-	t.Setenv("MENTOR_HTTP_ADDR", ":"+port)
-	if code, out, stderr := runMain(t, "health"); code != 0 || out != "ok\n" {
+	env := map[string]string{"MENTOR_HTTP_ADDR": ":" + port}
+	if code, out, stderr := runMain(t, env, "health"); code != 0 || out != "ok\n" {
 		t.Fatalf("health: exit %d, %q %q", code, out, stderr)
 	}
 	for _, arg := range []string{base + "/healthz", base, base + "/", addr} {
-		if out, err := runOps("health", arg); err != nil || out != "ok\n" {
+		if out, err := runOps(nil, "health", arg); err != nil || out != "ok\n" {
 			t.Fatalf("health %s = %q, %v", arg, out, err)
 		}
 	}
-	if _, err := runOps("health", base+"/nope"); err == nil || !strings.Contains(err.Error(), "404") {
+	if _, err := runOps(nil, "health", base+"/nope"); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Fatalf("health on a 404: err = %v", err)
 	}
 
@@ -246,7 +249,7 @@ func TestE2E_HealthCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if code, _, stderr := runMain(t, "health"); code == 0 || !strings.Contains(stderr, "mentorbot: health:") {
+	if code, _, stderr := runMain(t, env, "health"); code == 0 || !strings.Contains(stderr, "mentorbot: health:") {
 		t.Fatalf("health of a stopped bot: exit %d, stderr %q", code, stderr)
 	}
 	if time.Since(start) > 10*time.Second {
@@ -268,13 +271,11 @@ func TestHealthURL(t *testing.T) {
 		if addr != "" {
 			env["MENTOR_HTTP_ADDR"] = addr
 		}
-		setEnv(t, env)
-		if got, err := healthURLFromEnv(); err != nil || got != want {
+		if got, err := healthURLFromEnv(mapEnv(env)); err != nil || got != want {
 			t.Errorf("MENTOR_HTTP_ADDR=%q: %q, %v; want %q", addr, got, err, want)
 		}
 	}
-	setEnv(t, map[string]string{"MENTOR_HTTP_ADDR": "8080"})
-	if _, err := healthURLFromEnv(); err == nil || !strings.HasPrefix(err.Error(), "MENTOR_HTTP_ADDR") {
+	if _, err := healthURLFromEnv(mapEnv(map[string]string{"MENTOR_HTTP_ADDR": "8080"})); err == nil || !strings.HasPrefix(err.Error(), "MENTOR_HTTP_ADDR") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // promptsCmd is `mentorbot prompts lint|list`, for prompt authors.
-func promptsCmd(args []string, stdout, stderr io.Writer) error {
+func promptsCmd(args []string, getenv envFunc, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errors.New("usage: mentorbot prompts lint [DIR] | prompts list [--theme T] [--json]")
 	}
@@ -22,7 +22,7 @@ func promptsCmd(args []string, stdout, stderr io.Writer) error {
 	case "lint":
 		return promptsLint(args[1:], stdout)
 	case "list":
-		return promptsList(args[1:], stdout, stderr)
+		return promptsList(args[1:], getenv, stdout, stderr)
 	default:
 		return fmt.Errorf("unknown prompts command %q: use lint or list", args[0])
 	}
@@ -58,12 +58,12 @@ func promptsLint(args []string, stdout io.Writer) error {
 }
 
 // promptsList prints the catalog, as text for people or JSON for tools.
-func promptsList(args []string, stdout, stderr io.Writer) error {
+func promptsList(args []string, getenv envFunc, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("prompts list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	theme := fs.String("theme", "", "only this theme (id or unique prefix)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	dir := fs.String("dir", os.Getenv("MENTOR_PROMPTS_DIR"), "operator prompt directory to overlay")
+	dir := fs.String("dir", lookupDefault(getenv, "MENTOR_PROMPTS_DIR", ""), "operator prompt directory to overlay")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

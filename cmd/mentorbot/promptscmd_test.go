@@ -12,7 +12,7 @@ import (
 func TestPromptsLint(t *testing.T) {
 	t.Run("Builtin", func(t *testing.T) {
 		var out bytes.Buffer
-		if err := run(t.Context(), []string{"prompts", "lint"}, nil, &out, &out); err != nil {
+		if err := run(t.Context(), []string{"prompts", "lint"}, mapEnv(nil), nil, &out, &out); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(out.String(), "12 themes") {
@@ -27,7 +27,7 @@ func TestPromptsLint(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer
-		err := run(t.Context(), []string{"prompts", "lint", dir}, nil, &out, &out)
+		err := run(t.Context(), []string{"prompts", "lint", dir}, mapEnv(nil), nil, &out, &out)
 		if err == nil {
 			t.Fatal("lint passed a bad directory")
 		}
@@ -41,7 +41,7 @@ func TestPromptsLint(t *testing.T) {
 
 func TestPromptsList(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(t.Context(), []string{"prompts", "list", "--theme", "last", "--json"}, nil, &out, &out); err != nil {
+	if err := run(t.Context(), []string{"prompts", "list", "--theme", "last", "--json"}, mapEnv(nil), nil, &out, &out); err != nil {
 		t.Fatal(err)
 	}
 	var themes []jsonTheme

@@ -23,11 +23,11 @@ import (
 )
 
 // serve runs the bot against Slack until ctx is cancelled.
-func serve(ctx context.Context, args []string, stderr io.Writer) error {
+func serve(ctx context.Context, args []string, getenv envFunc, stderr io.Writer) error {
 	if len(args) > 0 {
 		return fmt.Errorf("serve takes no arguments; it is configured by environment variables")
 	}
-	cfg, err := loadConfig()
+	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
 	}
