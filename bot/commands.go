@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 )
@@ -267,7 +268,8 @@ func (t *table) refreshesHome(name string) bool {
 }
 
 // Dispatch parses the text of a slash command and runs its handler. An empty
-// or unknown subcommand gets the help.
+// subcommand gets the help; an unknown one, the closest subcommand and its
+// usage (unknownReply).
 func (b *Bot) Dispatch(ctx context.Context, c *Command, text string) (Reply, error) {
 	words, err := tokenize(text)
 	if err != nil {
@@ -280,9 +282,73 @@ func (b *Bot) Dispatch(ctx context.Context, c *Command, text string) (Reply, err
 	if r, ok := b.table.lookup(kindSlash, c.Sub); ok {
 		return r.handle(ctx, c)
 	}
-	reply, err := b.cmdHelp(ctx, c)
-	reply.Blocks = append(unknownBlocks(c.Sub), reply.Blocks...)
+	reply := unknownReply(c.Name, c.Sub, b.table.closest(c.Sub))
 	// Logs and metrics label by subcommand; keep member text out of them.
 	c.Sub = "unknown"
-	return reply, err
+	return reply, nil
+}
+
+// closest is the subcommand a mistyped word most likely meant, nil when none
+// is close: the one the fewest typing slips away (`promt`, `jounral`), or
+// else the one the word begins (`stat` for status; `broad` for broadcast,
+// which broadcasts begins with too). A slip is a letter added, dropped,
+// changed, or two neighbours swapped; a short word may be one slip away, a
+// longer one two, so `xyz` suggests nothing and `fo` (focus or forget?)
+// neither. Ties go to the subcommand help lists first.
+func (t *table) closest(word string) *route {
+	var best, begun *route
+	bestDist, ambiguous := maxSlips(word)+1, false
+	for _, r := range t.subcommands() {
+		if d := slips(word, r.id); d < bestDist {
+			best, bestDist = r, d
+		}
+		if utf8.RuneCountInString(word) < 2 || !strings.HasPrefix(r.id, word) {
+			continue
+		}
+		switch {
+		case begun == nil || strings.HasPrefix(begun.id, r.id):
+			begun = r // the shorter of broadcast and broadcasts
+		case !strings.HasPrefix(r.id, begun.id):
+			ambiguous = true
+		}
+	}
+	if best == nil && !ambiguous {
+		return begun
+	}
+	return best
+}
+
+// maxSlips is how many slips a typed word of that length may hold and still
+// be read as a subcommand.
+func maxSlips(word string) int {
+	if n := utf8.RuneCountInString(word); n <= 4 {
+		return 1
+	}
+	return 2
+}
+
+// slips is the optimal string alignment distance between a and b: how many
+// letters added, dropped, changed or neighbours swapped turn a into b.
+func slips(a, b string) int {
+	s, t := []rune(a), []rune(b)
+	// Three rows of the usual table: two back (for swaps), previous, current.
+	prev2, prev, cur := make([]int, len(t)+1), make([]int, len(t)+1), make([]int, len(t)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(s); i++ {
+		cur[0] = i
+		for j := 1; j <= len(t); j++ {
+			cost := 1
+			if s[i-1] == t[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && s[i-1] == t[j-2] && s[i-2] == t[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(t)]
 }

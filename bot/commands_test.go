@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -23,16 +24,65 @@ func TestDispatch_Help(t *testing.T) {
 		}
 	}
 
-	t.Run("Unknown", func(t *testing.T) {
-		r, err := dispatch(t, b, "frobnicate now")
-		if err != nil {
-			t.Fatal(err)
+}
+
+// A mistyped subcommand gets the one it most likely meant and that one's
+// usage, under the command name as typed; a word close to none gets a
+// pointer to help. Neither is the whole help.
+func TestDispatch_Unknown(t *testing.T) {
+	b := newTestBot(t)
+	for _, tc := range []struct{ name, text, want string }{
+		{"/mentor", "promt", "I don't know `promt`. Did you mean `/mentor prompt`?\n`/mentor prompt [THEME]`  a prompt"},
+		{"/mentor", "PROMT impostor", "Did you mean `/mentor prompt`?"},
+		{"/coach", "promt", "Did you mean `/coach prompt`?\n`/coach prompt [THEME]`  a prompt to reflect on now; THEME is an id or its first letters. `/coach help` lists everything."},
+		{"/mentor", "stauts", "Did you mean `/mentor status`?"},
+		{"/mentor", "subcribe daily 08:00", "Did you mean `/mentor subscribe`?\n`/mentor subscribe [weekly|daily|weekdays] [DAY] [HH:MM] [TZ]`"},
+		{"/mentor", "unsubcribe", "Did you mean `/mentor unsubscribe`?"},
+		{"/mentor", "jounral 5", "Did you mean `/mentor journal`?"},
+		{"/mentor", "theme", "Did you mean `/mentor themes`?"},
+		{"/mentor", "broadcats #team vision", "Did you mean `/mentor broadcast`?"},
+		{"/mentor", "broadcastss", "Did you mean `/mentor broadcasts`?"},
+		{"/mentor", "stat", "Did you mean `/mentor status`?"},
+		{"/mentor", "broad", "Did you mean `/mentor broadcast`?"},
+		{"/mentor", "he", "Did you mean `/mentor help`?"},
+		{"/mentor", "frobnicate now", "I don't know `frobnicate`.\n`/mentor help` lists everything I can do; `/mentor prompt` gives you something to reflect on now."},
+		{"/mentor", "xyz", "I don't know `xyz`.\n`/mentor help`"},
+		{"/mentor", "fo", "I don't know `fo`.\n`/mentor help`"}, // focus or forget?
+		{"/mentor", "p", "I don't know `p`.\n`/mentor help`"},
+		{"/mentor", "<!here>", "I don't know `&lt;!here&gt;`.\n"},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			c := &Command{UserID: "U1", ChannelID: "D1", Name: tc.name}
+			r, err := b.Dispatch(context.Background(), c, tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := blocksText(t, r)
+			if !strings.Contains(got, tc.want) {
+				t.Fatalf("reply:\n%s\nwant it to contain:\n%s", got, tc.want)
+			}
+			if len(r.Blocks) != 2 || strings.Contains(got, "human side of engineering") {
+				t.Fatalf("%d blocks; want one line and a usage line, not the whole help:\n%s", len(r.Blocks), got)
+			}
+			if c.Sub != "unknown" {
+				t.Fatalf("logged as %q; member text must not reach a log label", c.Sub)
+			}
+		})
+	}
+}
+
+func TestSlips(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{
+		{"prompt", "prompt", 0}, {"promt", "prompt", 1}, {"porMpt", "prompt", 2}, {"rpompt", "prompt", 1},
+		{"", "skip", 4}, {"skip", "", 4}, {"ca", "abc", 3}, {"été", "ete", 2},
+	} {
+		if got := slips(tc.a, tc.b); got != tc.want {
+			t.Errorf("slips(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
-		got := blocksText(t, r)
-		if !strings.Contains(got, "I don't know `frobnicate`") || !strings.Contains(got, "/mentor prompt") {
-			t.Fatalf("unknown command reply:\n%s", got)
-		}
-	})
+	}
 }
 
 func TestDispatch_Themes(t *testing.T) {

@@ -29,8 +29,16 @@ func textReply(text string) Reply { return Reply{Text: text, Blocks: []slack.Blo
 
 func errorBlocks(text string) []slack.Block { return []slack.Block{section(text)} }
 
-func unknownBlocks(sub string) []slack.Block {
-	return []slack.Block{section(fmt.Sprintf("I don't know `%s`. Here is what I can do:", clip(sub)))}
+// unknownReply answers a subcommand nobody has: the closest one when there
+// is one (nil for none), with its usage, rather than the whole help.
+func unknownReply(name, sub string, closest *route) Reply {
+	text := fmt.Sprintf("I don't know `%s`.", clip(sub))
+	usage := fmt.Sprintf("`%s help` lists everything I can do; `%s prompt` gives you something to reflect on now.", name, name)
+	if closest != nil {
+		text += fmt.Sprintf(" Did you mean `%s %s`?", name, closest.id)
+		usage = fmt.Sprintf("`%s`  %s. `%s help` lists everything.", strings.TrimSpace(name+" "+closest.id+" "+closest.args), closest.summary, name)
+	}
+	return Reply{Text: text, Blocks: []slack.Block{section(text), contextLine(usage)}}
 }
 
 // helpBlocks lists every subcommand, one line each.
