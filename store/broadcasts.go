@@ -131,7 +131,7 @@ func (db *DB) CreateBroadcast(b Broadcast) (Broadcast, error) {
 		return Broadcast{}, err
 	}
 	var stored Broadcast
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		bkt, err := tx.CreateBucketIfNotExists(bucketBroadcasts)
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func (db *DB) Broadcast(id string) (Broadcast, bool, error) {
 		b  Broadcast
 		ok bool
 	)
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		var err error
 		b, ok, err = getBroadcast(tx, id)
 		return err
@@ -179,7 +179,7 @@ func (db *DB) PutBroadcast(b Broadcast) error {
 	if err := checkID(b.ID); err != nil {
 		return err
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		if _, ok, err := getBroadcast(tx, b.ID); err != nil || !ok {
 			return cmp.Or(err, ErrBroadcastNotFound)
 		}
@@ -196,7 +196,7 @@ func (db *DB) PutBroadcast(b Broadcast) error {
 // transaction. The channel's topic history stays: it belongs to the channel.
 // Deleting a broadcast that does not exist is not an error.
 func (db *DB) DeleteBroadcast(id string) error {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		old, ok, err := getBroadcast(tx, id)
 		if err != nil || !ok {
 			return err
@@ -220,7 +220,7 @@ func (db *DB) BroadcastsByLead(leadID string) ([]Broadcast, error) {
 		return nil, err
 	}
 	var out []Broadcast
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		idx := tx.Bucket(bucketBLeads)
 		if idx == nil {
 			return nil
@@ -267,7 +267,7 @@ func compareBroadcasts(a, b Broadcast) int {
 func (db *DB) BroadcastsDue(now time.Time, limit int) ([]Broadcast, error) {
 	var out []Broadcast
 	end := now.Unix()
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		idx := tx.Bucket(bucketBDue)
 		if idx == nil {
 			return nil
@@ -307,7 +307,7 @@ func (db *DB) ChannelHistory(channelID string, limit int) ([]HistoryEntry, error
 		return nil, err
 	}
 	var h []HistoryEntry
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		var err error
 		h, err = readEntries(tx.Bucket(bucketCHistory), channelID, limit)
 		return err
@@ -329,7 +329,7 @@ func (db *DB) AppendChannelHistory(channelID string, e HistoryEntry) error {
 	if err != nil {
 		return fmt.Errorf("encode channel history for %s: %w", channelID, err)
 	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx *bolt.Tx) error {
 		bkt, err := tx.CreateBucketIfNotExists(bucketCHistory)
 		if err != nil {
 			return err

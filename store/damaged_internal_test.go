@@ -64,7 +64,7 @@ func TestRecoverDamaged(t *testing.T) {
 	}
 	defer db.Close()
 	update := func(fn func(tx *bolt.Tx) error) (err error) {
-		defer recoverDamaged("PATH", &err)
+		defer recoverDamaged("read", "PATH", &err)
 		return db.bolt.Update(fn)
 	}
 

@@ -25,9 +25,10 @@ var ErrEmpty = errors.New("database file exists but is empty")
 // mentorbot. The file is left untouched rather than rewritten.
 var ErrSchemaTooNew = errors.New("database was written by a newer version of mentorbot")
 
-// ErrCorrupt is returned by Open when the file's header is intact but a page
-// that opening reads is not what the header says it is: pages scrambled by a
-// failing disk, a bad copy or another program. bbolt trusts its pages and
-// panics on such a one; Open refuses the file instead and leaves it
-// untouched. Check lists what else is wrong with it.
+// ErrCorrupt is returned when a page the database reads is not what bbolt
+// wrote: pages scrambled by a failing disk, a bad copy or another program.
+// bbolt trusts its pages and panics or faults on such a one. Open refuses the
+// file instead, and leaves it untouched; every other method fails the one
+// request that met the damage and counts it (DB.DamagedReads), and the
+// process goes on serving what is intact. Check names every damaged page.
 var ErrCorrupt = errors.New("database file is damaged")

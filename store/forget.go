@@ -17,7 +17,7 @@ func (db *DB) Forget(userID string) error {
 	if err := checkID(userID); err != nil {
 		return err
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketUsers).Delete([]byte(userID)); err != nil {
 			return err
 		}

@@ -106,7 +106,7 @@ func checkFreelist(f *os.File, path string, m boltMeta, pages uint64) error {
 		return nil // bbolt rebuilds it from the tree
 	}
 	if m.freelist < 2 || m.freelist >= pages {
-		return damaged(path, fmt.Sprintf("its header records page %d as its freelist, outside pages 2 to %d", m.freelist, pages-1))
+		return damaged("open", path, fmt.Sprintf("its header records page %d as its freelist, outside pages 2 to %d", m.freelist, pages-1))
 	}
 	var h [pageHeaderSize + 8]byte
 	if _, err := f.ReadAt(h[:], int64(m.freelist*m.pageSize)); err != nil {
@@ -121,18 +121,18 @@ func checkFreelist(f *os.File, path string, m boltMeta, pages uint64) error {
 	}
 	switch {
 	case id != m.freelist || flags != freelistFlag:
-		return damaged(path, fmt.Sprintf("page %d is not the freelist its header records", m.freelist))
+		return damaged("open", path, fmt.Sprintf("page %d is not the freelist its header records", m.freelist))
 	case overflow >= pages-m.freelist,
 		count > ((overflow+1)*m.pageSize-pageHeaderSize)/8-first:
-		return damaged(path, fmt.Sprintf("its freelist on page %d runs past its end", m.freelist))
+		return damaged("open", path, fmt.Sprintf("its freelist on page %d runs past its end", m.freelist))
 	}
 	return nil
 }
 
-// damaged is Open's error for a file whose pages are not what its header
-// says; why says what was found.
-func damaged(path, why string) error {
-	return fmt.Errorf("open %s: %w (%s); %s", path, ErrCorrupt, why, restoreHint)
+// damaged is the error for a file whose pages are not what its header says,
+// met while op ("open", "read") was under way; why says what was found.
+func damaged(op, path, why string) error {
+	return fmt.Errorf("%s %s: %w (%s); %s", op, path, ErrCorrupt, why, restoreHint)
 }
 
 // readMeta returns the meta bbolt would use: the valid one of pages 0 and 1

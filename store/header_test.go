@@ -364,7 +364,7 @@ func TestOpenDamagedPages(t *testing.T) {
 			elem := root*page + 16 // the first leaf element: flags, pos, ksize, vsize u32
 			binary.NativeEndian.PutUint32(b[elem+4:], uint32(hwm+16-elem))
 			return b
-		}, "a page points outside the file", true},
+		}, "a page points past the end of the file; mentorbot check names it", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := copyFile(t, src)

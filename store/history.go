@@ -25,7 +25,7 @@ func (db *DB) History(userID string, limit int) ([]HistoryEntry, error) {
 		return nil, err
 	}
 	var out []HistoryEntry
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		var err error
 		out, err = readHistory(tx, userID, limit)
 		return err
@@ -91,7 +91,7 @@ func (db *DB) AppendHistory(userID string, e HistoryEntry) error {
 	if err != nil {
 		return err
 	}
-	err = db.bolt.Batch(func(tx *bolt.Tx) error { return putHistory(tx, userID, enc) })
+	err = db.batch(func(tx *bolt.Tx) error { return putHistory(tx, userID, enc) })
 	if err != nil {
 		return fmt.Errorf("append history for %s: %w", userID, err)
 	}
@@ -133,7 +133,7 @@ func (db *DB) AppendHistories(apps []HistoryAppend) []error {
 	if ok == 0 {
 		return errs
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		for i, a := range apps {
 			if encs[i] == nil {
 				continue
@@ -181,7 +181,7 @@ func (db *DB) UserHistory(userID string, limit int) (User, []HistoryEntry, error
 	}
 	u := User{ID: userID}
 	var hist []HistoryEntry
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		if raw := tx.Bucket(bucketUsers).Get([]byte(userID)); raw != nil {
 			var err error
 			if u, err = decodeUser(userID, raw); err != nil {

@@ -72,7 +72,7 @@ func (db *DB) AddReflection(r Reflection) (Reflection, error) {
 	if err := checkID(r.UserID); err != nil {
 		return r, err
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error { return addReflection(tx, &r) })
+	err := db.update(func(tx *bolt.Tx) error { return addReflection(tx, &r) })
 	if err != nil {
 		return r, fmt.Errorf("add reflection for %s: %w", r.UserID, err)
 	}
@@ -115,7 +115,7 @@ func (db *DB) Reflections(userID string, limit int) ([]Reflection, error) {
 		return nil, err
 	}
 	var out []Reflection
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJournal)
 		if b == nil {
 			return nil
@@ -141,7 +141,7 @@ func (db *DB) LastReflectionOn(userID, promptID string) (Reflection, bool, error
 		r     Reflection
 		found bool
 	)
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		idx, j := tx.Bucket(bucketJPrompt), tx.Bucket(bucketJournal)
 		if idx == nil || j == nil {
 			return nil

@@ -85,7 +85,7 @@ func (db *DB) ClaimNudge(n Nudge) (Nudge, error) {
 	if err := checkID(n.UserID); err != nil {
 		return n, err
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error { return claimNudge(tx, &n) })
+	err := db.update(func(tx *bolt.Tx) error { return claimNudge(tx, &n) })
 	if err != nil {
 		return n, fmt.Errorf("claim nudge %s at %s: %w", n.UserID, n.Slot, err)
 	}
@@ -128,7 +128,7 @@ func (db *DB) FinishNudge(n Nudge, next Subscription, hist *HistoryEntry) error 
 	if err != nil {
 		return err
 	}
-	err = db.bolt.Batch(func(tx *bolt.Tx) error { return finishNudge(tx, n, enc, subEnc, hist) })
+	err = db.batch(func(tx *bolt.Tx) error { return finishNudge(tx, n, enc, subEnc, hist) })
 	if err != nil {
 		return fmt.Errorf("finish nudge %s at %s: %w", n.UserID, n.Slot, err)
 	}
@@ -161,7 +161,7 @@ func (db *DB) Nudges(userID string, limit int) ([]Nudge, error) {
 		return nil, err
 	}
 	var out []Nudge
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketNudges)
 		if b == nil {
 			return nil

@@ -125,7 +125,7 @@ func (db *DB) Subscription(userID string) (Subscription, bool, error) {
 		s  Subscription
 		ok bool
 	)
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		bkt := tx.Bucket(bucketSubs)
 		if bkt == nil {
 			return nil
@@ -158,7 +158,7 @@ func (db *DB) PutSubscription(s Subscription) error {
 	if err != nil {
 		return fmt.Errorf("encode subscription %s: %w", s.UserID, err)
 	}
-	err = db.bolt.Batch(func(tx *bolt.Tx) error { return putSubscription(tx, s.UserID, enc) })
+	err = db.batch(func(tx *bolt.Tx) error { return putSubscription(tx, s.UserID, enc) })
 	if err != nil {
 		return fmt.Errorf("put subscription %s: %w", s.UserID, err)
 	}
@@ -216,7 +216,7 @@ func (db *DB) DeleteSubscription(userID string) error {
 	if err := checkID(userID); err != nil {
 		return err
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		subs, due := tx.Bucket(bucketSubs), tx.Bucket(bucketDue)
 		if subs == nil || due == nil {
 			return nil
@@ -247,7 +247,7 @@ type Due struct {
 func (db *DB) DueBefore(now time.Time, limit int) ([]Due, error) {
 	var out []Due
 	end := now.Unix() // keys hold whole seconds: due at or before now means at or before its second
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		bkt := tx.Bucket(bucketDue)
 		if bkt == nil {
 			return nil
@@ -276,7 +276,7 @@ func (db *DB) DueBefore(now time.Time, limit int) ([]Due, error) {
 // metrics scrape, not a hot path.
 func (db *DB) CountSubscriptions() (int, error) {
 	var n int
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		if bkt := tx.Bucket(bucketSubs); bkt != nil {
 			n = bkt.Stats().KeyN
 		}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"runtime/debug"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -33,8 +34,9 @@ type Options struct {
 
 // DB is the mentorbot database. It is safe for concurrent use.
 type DB struct {
-	bolt *bolt.DB
-	path string
+	bolt    *bolt.DB
+	path    string
+	damaged atomic.Int64 // transactions that met a damaged page (damaged.go)
 }
 
 // Open opens or creates the database at path, creates its buckets and records
@@ -81,7 +83,7 @@ func Open(path string, opts Options) (*DB, error) {
 // transaction back as the panic passes, so the file is as it was.
 func (db *DB) initialise() (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer recoverDamaged(db.path, &err)
+	defer recoverDamaged("open", db.path, &err)
 	return db.bolt.Update(db.init)
 }
 
@@ -121,7 +123,7 @@ func (db *DB) Path() string { return db.path }
 // Schema returns the schema version recorded in the file.
 func (db *DB) Schema() (int, error) {
 	var v int
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		var err error
 		v, err = strconv.Atoi(string(tx.Bucket(bucketMeta).Get(keySchema)))
 		return err

@@ -35,7 +35,7 @@ func (db *DB) User(id string) (User, error) {
 		return User{}, err
 	}
 	u := User{ID: id}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketUsers).Get([]byte(id))
 		if b == nil {
 			return nil
@@ -53,7 +53,7 @@ func (db *DB) UpdateUser(id string, fn func(*User) error) error {
 	if err := checkID(id); err != nil {
 		return err
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		bkt := tx.Bucket(bucketUsers)
 		u := User{ID: id}
 		if b := bkt.Get([]byte(id)); b != nil {

@@ -87,7 +87,8 @@ func handleHealthz(w http.ResponseWriter, _ *http.Request) {
 }
 
 // handleReadyz answers 200 when the bot can serve members: its socket is up
-// and its database answers. Otherwise 503 with the first reason.
+// and its database answers, and no request since start met a damaged page.
+// Otherwise 503 with the first reason.
 func (a *app) handleReadyz(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	if !a.bot.Connected() {
@@ -96,6 +97,14 @@ func (a *app) handleReadyz(w http.ResponseWriter, _ *http.Request) {
 	}
 	if _, err := a.db.Schema(); err != nil {
 		http.Error(w, "database not open", http.StatusServiceUnavailable)
+		return
+	}
+	// Damage does not heal: until the file is restored from a backup, the
+	// members whose records sit on it get an apology. Say so where probes
+	// and people look first; the bot keeps serving everyone else.
+	if n := a.db.DamagedReads(); n > 0 {
+		http.Error(w, fmt.Sprintf("database damaged: %d requests failed on a damaged page; run mentorbot check and restore the last backup (docs/operations.md)", n),
+			http.StatusServiceUnavailable)
 		return
 	}
 	fmt.Fprintln(w, "ok")

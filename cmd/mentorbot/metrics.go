@@ -95,6 +95,10 @@ func newMetrics(db *store.DB, now func() time.Time) *promMetrics {
 			Name: "mentorbot_database_bytes",
 			Help: "Size of the database file.",
 		}, func() float64 { return fileSize(db.Path()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "mentorbot_db_damaged_reads_total",
+			Help: "Requests since start that failed on a damaged database page; any calls for mentorbot check and a restore.",
+		}, func() float64 { return float64(db.DamagedReads()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "mentorbot_due_backlog",
 			Help: "Subscriptions whose nudge is due now and not yet sent (read up to 100000).",
