@@ -28,7 +28,7 @@ func BenchmarkDispatchPrompt(b *testing.B) {
 				for m := range apps {
 					apps[m] = store.HistoryAppend{UserID: fmt.Sprintf("U%03d", m), Entry: store.HistoryEntry{PromptID: ids[i%len(ids)].ID, Theme: ids[0].Theme, At: time.Unix(int64(i), 0)}}
 				}
-				if err := errors.Join(bt.Store.AppendHistories(apps)...); err != nil {
+				if err := errors.Join(bt.Members.AppendHistories(apps)...); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -10,64 +10,20 @@ import (
 	"time"
 
 	"github.com/mentorbot/mentorbot/prompts"
-	"github.com/mentorbot/mentorbot/store"
 )
 
-// Store is the state the bot keeps. *store.DB implements it.
+// Store is everything the bot keeps, as New takes it: *store.DB implements
+// it. Each part of the bot reads and writes through the smaller interface
+// declared beside it, which a test can fake on its own.
+//
+// Besides the sentinel errors each method names, any of them can fail for a
+// reason of the disk; the bot logs such an error with its context and shows
+// the member an apology.
 type Store interface {
-	// User returns the member's settings, zero-valued if they have none yet.
-	User(id string) (store.User, error)
-	// UpdateUser changes the member's settings in one transaction.
-	UpdateUser(id string, fn func(*store.User) error) error
-	// History returns the member's newest limit entries, oldest first.
-	History(userID string, limit int) ([]store.HistoryEntry, error)
-	// UserHistory is User and History read together, in one transaction.
-	UserHistory(userID string, limit int) (store.User, []store.HistoryEntry, error)
-	// AppendHistories records prompts shown to members, in one commit; one
-	// error per entry.
-	AppendHistories(apps []store.HistoryAppend) []error
-
-	// Subscription returns the member's schedule, if they subscribed.
-	Subscription(userID string) (store.Subscription, bool, error)
-	// PutSubscription writes a schedule and moves its due-index entry.
-	PutSubscription(s store.Subscription) error
-	// DeleteSubscription removes a schedule and its index entry.
-	DeleteSubscription(userID string) error
-	// DueBefore lists the schedules due at or before now, oldest first.
-	DueBefore(now time.Time, limit int) ([]store.Due, error)
-
-	// ClaimNudge returns a slot's record, claiming it when it is new.
-	ClaimNudge(n store.Nudge) (store.Nudge, error)
-	// FinishNudge records a slot's outcome, the next schedule and history.
-	FinishNudge(n store.Nudge, next store.Subscription, hist *store.HistoryEntry) error
-	// Nudges lists the member's newest slot records, newest first.
-	Nudges(userID string, limit int) ([]store.Nudge, error)
-
-	// AddReflection writes a reflection durably.
-	AddReflection(r store.Reflection) (store.Reflection, error)
-	// Reflections lists the member's newest reflections, newest first.
-	Reflections(userID string, limit int) ([]store.Reflection, error)
-	// LastReflectionOn finds the member's newest reflection on a prompt.
-	LastReflectionOn(userID, promptID string) (store.Reflection, bool, error)
-	// Forget deletes every record of the member.
-	Forget(userID string) error
-
-	// CreateBroadcast stores a new recurring broadcast and assigns its id.
-	CreateBroadcast(b store.Broadcast) (store.Broadcast, error)
-	// Broadcast reads one broadcast by id.
-	Broadcast(id string) (store.Broadcast, bool, error)
-	// PutBroadcast updates a broadcast and moves its due entry.
-	PutBroadcast(b store.Broadcast) error
-	// DeleteBroadcast removes a broadcast and its due entry.
-	DeleteBroadcast(id string) error
-	// BroadcastsByLead lists a lead's broadcasts by next due time.
-	BroadcastsByLead(leadID string) ([]store.Broadcast, error)
-	// BroadcastsDue lists the broadcasts due at or before now.
-	BroadcastsDue(now time.Time, limit int) ([]store.Broadcast, error)
-	// ChannelHistory returns the topics a channel was sent, oldest first.
-	ChannelHistory(channelID string, limit int) ([]store.HistoryEntry, error)
-	// AppendChannelHistory records a topic sent to a channel.
-	AppendChannelHistory(channelID string, e store.HistoryEntry) error
+	MemberStore
+	ScheduleStore
+	JournalStore
+	BroadcastStore
 }
 
 // historyWindow is how many of a member's newest history entries the picker
@@ -78,7 +34,15 @@ const historyWindow = 2000
 // Bot answers Slack: commands, buttons and events. Construct it with New, set
 // the exported fields before Run, and do not change them afterwards.
 type Bot struct {
-	Store   Store
+	// Members holds members' settings and the prompts they were shown.
+	Members MemberStore
+	// Schedules holds subscriptions, their due index and nudge records.
+	Schedules ScheduleStore
+	// Journal holds reflections.
+	Journal JournalStore
+	// Broadcasts holds leads' recurring broadcasts and channels' topics.
+	Broadcasts BroadcastStore
+
 	Catalog *prompts.Catalog
 	Logger  *slog.Logger
 
@@ -145,7 +109,10 @@ func New(st Store, catalog *prompts.Catalog, rnd *rand.Rand) *Bot {
 		rnd = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	}
 	b := &Bot{
-		Store:           st,
+		Members:         st,
+		Schedules:       st,
+		Journal:         st,
+		Broadcasts:      st,
 		Catalog:         catalog,
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Command:         "/mentor",

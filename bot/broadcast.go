@@ -13,6 +13,39 @@ import (
 	"github.com/slack-go/slack"
 )
 
+// BroadcastStore keeps leads' recurring broadcasts, the index of when each
+// is due, and the topics each channel was sent. *store.DB implements it.
+//
+// Methods taking a lead or channel id return store.ErrInvalidID when it is
+// empty or holds a NUL byte; a broadcast id is not checked: one that names
+// nothing is not found.
+type BroadcastStore interface {
+	// CreateBroadcast stores a new broadcast under a fresh id, never reused,
+	// and returns it as stored. Returns store.ErrInvalidID if its LeadID or
+	// Channel is empty or holds a NUL byte.
+	CreateBroadcast(b store.Broadcast) (store.Broadcast, error)
+	// Broadcast reads one broadcast by id, and whether it exists.
+	Broadcast(id string) (store.Broadcast, bool, error)
+	// PutBroadcast replaces a broadcast and moves its due entry. Returns
+	// store.ErrBroadcastNotFound, writing nothing, if it was deleted
+	// meanwhile (its lead cancelled it while it was being posted), and
+	// store.ErrInvalidID for an empty or NUL-holding ID, LeadID or Channel.
+	PutBroadcast(b store.Broadcast) error
+	// DeleteBroadcast removes a broadcast and its due entry. Deleting one
+	// that does not exist is not an error.
+	DeleteBroadcast(id string) error
+	// BroadcastsByLead lists a lead's broadcasts, the next due first.
+	BroadcastsByLead(leadID string) ([]store.Broadcast, error)
+	// BroadcastsDue lists the broadcasts due at or before now, oldest
+	// first, at most limit (all when limit <= 0).
+	BroadcastsDue(now time.Time, limit int) ([]store.Broadcast, error)
+	// ChannelHistory returns the channel's newest limit topics (all when
+	// limit <= 0), oldest first.
+	ChannelHistory(channelID string, limit int) ([]store.HistoryEntry, error)
+	// AppendChannelHistory records a topic sent to a channel.
+	AppendChannelHistory(channelID string, e store.HistoryEntry) error
+}
+
 // broadcastReq is a parsed `broadcast` command.
 type broadcastReq struct {
 	channel ChannelRef
@@ -126,7 +159,7 @@ func (b *Bot) scheduleBroadcast(c *Command, req broadcastReq) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("schedule %v: %w", s, err)
 	}
-	bc, err := b.Store.CreateBroadcast(store.Broadcast{LeadID: c.UserID, Channel: req.channel.ID, ChannelName: req.channel.Name,
+	bc, err := b.Broadcasts.CreateBroadcast(store.Broadcast{LeadID: c.UserID, Channel: req.channel.ID, ChannelName: req.channel.Name,
 		Theme: req.theme, Topic: req.topic, Day: s.Day, Hour: s.Hour, Minute: s.Minute, TZ: s.TZ, NextDue: next, Created: b.Now()})
 	if err != nil {
 		return Reply{}, fmt.Errorf("create broadcast for %s: %w", c.UserID, err)
@@ -143,7 +176,7 @@ func (b *Bot) cmdBroadcasts(ctx context.Context, c *Command) (Reply, error) {
 	if err := b.mustBeLead(ctx, c); err != nil {
 		return Reply{}, err
 	}
-	bs, err := b.Store.BroadcastsByLead(c.UserID)
+	bs, err := b.Broadcasts.BroadcastsByLead(c.UserID)
 	if err != nil {
 		return Reply{}, fmt.Errorf("list broadcasts of %s: %w", c.UserID, err)
 	}
@@ -155,14 +188,14 @@ func (b *Bot) cancelBroadcast(c *Command) (Reply, error) {
 		return Reply{}, Errorf(EINVALID, "Which one? `%s broadcast cancel b3`; `%s broadcasts` lists the ids.", c.Name, c.Name)
 	}
 	id := strings.ToLower(c.Args[1])
-	bc, ok, err := b.Store.Broadcast(id)
+	bc, ok, err := b.Broadcasts.Broadcast(id)
 	if err != nil {
 		return Reply{}, fmt.Errorf("read broadcast %s: %w", id, err)
 	}
 	if !ok || bc.LeadID != c.UserID {
 		return Reply{}, Errorf(ENOTFOUND, "You have no broadcast `%s`. `%s broadcasts` lists yours.", clip(id), c.Name)
 	}
-	if err := b.Store.DeleteBroadcast(id); err != nil {
+	if err := b.Broadcasts.DeleteBroadcast(id); err != nil {
 		return Reply{}, fmt.Errorf("cancel broadcast %s: %w", id, err)
 	}
 	return textReply(fmt.Sprintf("Cancelled `%s`: no more topics in <#%s>.", id, bc.Channel)), nil
@@ -173,7 +206,7 @@ func (b *Bot) postBroadcast(ctx context.Context, bc store.Broadcast) error {
 	var p *prompts.Prompt
 	var pick prompts.Pick
 	if bc.Theme != "" {
-		hist, err := b.Store.ChannelHistory(bc.Channel, historyWindow)
+		hist, err := b.Broadcasts.ChannelHistory(bc.Channel, historyWindow)
 		if err != nil {
 			return fmt.Errorf("read channel history %s: %w", bc.Channel, err)
 		}
@@ -198,7 +231,7 @@ func (b *Bot) postBroadcast(ctx context.Context, bc store.Broadcast) error {
 		return err
 	}
 	e := store.HistoryEntry{PromptID: p.ID, Theme: p.Theme, At: b.Now(), NewCycle: pick.NewCycle}
-	if err := b.Store.AppendChannelHistory(bc.Channel, e); err != nil {
+	if err := b.Broadcasts.AppendChannelHistory(bc.Channel, e); err != nil {
 		b.Logger.Error("broadcast posted, channel history not recorded", "channel", bc.Channel, "err", err)
 	}
 	return nil

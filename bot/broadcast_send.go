@@ -14,7 +14,7 @@ import (
 // after, in one write. A 429 or 5xx leaves the broadcast due for the next
 // tick, like a nudge.
 func (b *Bot) sendBroadcasts(ctx context.Context, now time.Time) (SendReport, error) {
-	due, err := b.Store.BroadcastsDue(now, dueBatch)
+	due, err := b.Broadcasts.BroadcastsDue(now, dueBatch)
 	if err != nil {
 		return SendReport{}, fmt.Errorf("read due broadcasts: %w", err)
 	}
@@ -32,7 +32,7 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 	unlock := b.locks.lock("broadcast\x00" + due.ID)
 	defer unlock()
 	log := b.Logger.With("broadcast", due.ID, "channel", due.Channel, "slot", due.NextDue)
-	bc, ok, err := b.Store.Broadcast(due.ID)
+	bc, ok, err := b.Broadcasts.Broadcast(due.ID)
 	if err != nil || !ok || bc.Paused || !bc.NextDue.Equal(due.NextDue) {
 		return "" // cancelled, paused or moved since the index was read
 	}
@@ -72,7 +72,7 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 		log.Warn("broadcast failed", "err", err)
 	}
 	bc.NextDue = nextAfter(sched, slot, now)
-	if err := b.Store.PutBroadcast(bc); err != nil {
+	if err := b.Broadcasts.PutBroadcast(bc); err != nil {
 		log.Error("broadcast: record outcome", "err", err)
 	}
 	return outcome

@@ -113,7 +113,7 @@ func TestDispatch_Prompt(t *testing.T) {
 			}
 			seen[r.Text] = true
 		}
-		hist, err := b.Store.History("U1", 0)
+		hist, err := b.Members.History("U1", 0)
 		if err != nil || len(hist) != 3 {
 			t.Fatalf("history = %+v, %v; want 3 entries", hist, err)
 		}
@@ -126,7 +126,7 @@ func TestDispatch_Prompt(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		hist, _ = b.Store.History("U1", 0)
+		hist, _ = b.Members.History("U1", 0)
 		if len(hist) != 4 || !hist[3].NewCycle || hist[3].PromptID == hist[2].PromptID {
 			t.Fatalf("new cycle entry = %+v (previous %s)", hist[3], hist[2].PromptID)
 		}
@@ -210,7 +210,7 @@ func TestDispatch_Role(t *testing.T) {
 	if _, err := dispatch(t, b, "role staff"); err != nil {
 		t.Fatal(err)
 	}
-	u, _ := b.Store.User("U1")
+	u, _ := b.Members.User("U1")
 	if u.Role != "staff" {
 		t.Fatalf("role = %q", u.Role)
 	}
@@ -224,7 +224,7 @@ func TestDispatch_Role(t *testing.T) {
 	if _, err := dispatch(t, b, "role none"); err != nil {
 		t.Fatal(err)
 	}
-	u, _ = b.Store.User("U1")
+	u, _ = b.Members.User("U1")
 	if u.Role != "" {
 		t.Fatalf("role after none = %q", u.Role)
 	}
@@ -233,14 +233,14 @@ func TestDispatch_Role(t *testing.T) {
 // A failing store is our error: logged, and the member gets the apology.
 func TestDispatch_StoreFailure(t *testing.T) {
 	b := newTestBot(t)
-	b.Store = failingStore{b.Store}
+	b.Members = failingStore{b.Members}
 	_, err := dispatch(t, b, "prompt")
 	if err == nil || ErrorCode(err) != EINTERNAL || ErrorMessage(err) != apology {
 		t.Fatalf("err = %v (%s)", err, ErrorMessage(err))
 	}
 }
 
-type failingStore struct{ Store }
+type failingStore struct{ MemberStore }
 
 var errDisk = errors.New("disk on fire")
 

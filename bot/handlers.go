@@ -16,6 +16,34 @@ import (
 // anyTheme is the button value that asks for a prompt of any theme.
 const anyTheme = "*"
 
+// MemberStore keeps members' settings and the prompts each was shown, which
+// picking a prompt without repeats reads. *store.DB implements it.
+//
+// Methods taking a member id return store.ErrInvalidID when it is empty or
+// holds a NUL byte.
+type MemberStore interface {
+	// User returns the member's settings, zero-valued (with only the ID
+	// set) if they never changed one.
+	User(id string) (store.User, error)
+	// UpdateUser lets fn change the member's settings in one transaction;
+	// nothing is written if fn returns an error, which UpdateUser returns
+	// as it is.
+	UpdateUser(id string, fn func(*store.User) error) error
+	// History returns the member's newest limit entries (all when limit <=
+	// 0), oldest first.
+	History(userID string, limit int) ([]store.HistoryEntry, error)
+	// UserHistory is User and History read together, in one transaction.
+	UserHistory(userID string, limit int) (store.User, []store.HistoryEntry, error)
+	// AppendHistories records prompts shown to members, in one commit. It
+	// returns one error per entry, nil for each written: store.ErrInvalidID
+	// fails its entry alone, a failed commit fails them all.
+	AppendHistories(apps []store.HistoryAppend) []error
+	// Forget deletes every record of the member: settings, subscription,
+	// history, nudges and reflections. Forgetting a member the store never
+	// saw is not an error.
+	Forget(userID string) error
+}
+
 func (b *Bot) cmdHelp(_ context.Context, c *Command) (Reply, error) {
 	return Reply{Text: "How to use " + c.Name, Blocks: helpBlocks(c.Name, b.table.subcommands())}, nil
 }
@@ -97,7 +125,7 @@ func (b *Bot) pickFor(userID string, opts prompts.PickOptions) (prompts.Pick, er
 // The caller holds the member's lock.
 func (b *Bot) choosePrompt(userID string, opts prompts.PickOptions, themes []string) (prompts.Pick, error) {
 	pending := b.pendingHistory(userID)
-	u, hist, err := b.Store.UserHistory(userID, historyWindow)
+	u, hist, err := b.Members.UserHistory(userID, historyWindow)
 	if err != nil {
 		return prompts.Pick{}, fmt.Errorf("read user %s and history: %w", userID, err)
 	}
@@ -144,7 +172,7 @@ var roles = []string{"ic", "staff", "manager", "lead"}
 
 func (b *Bot) cmdRole(_ context.Context, c *Command) (Reply, error) {
 	if len(c.Args) == 0 {
-		u, err := b.Store.User(c.UserID)
+		u, err := b.Members.User(c.UserID)
 		if err != nil {
 			return Reply{}, fmt.Errorf("read user %s: %w", c.UserID, err)
 		}
@@ -159,7 +187,7 @@ func (b *Bot) cmdRole(_ context.Context, c *Command) (Reply, error) {
 	} else if len(c.Args) > 1 || !slices.Contains(roles, role) {
 		return Reply{}, Errorf(EINVALID, "Roles are %s, or `none`. For example `%s role staff`.", codeList(roles), c.Name)
 	}
-	err := b.Store.UpdateUser(c.UserID, func(u *store.User) error { u.Role = role; return nil })
+	err := b.Members.UpdateUser(c.UserID, func(u *store.User) error { u.Role = role; return nil })
 	if err != nil {
 		return Reply{}, fmt.Errorf("set role of %s: %w", c.UserID, err)
 	}

@@ -16,6 +16,23 @@ const (
 	journalMax     = 20
 )
 
+// JournalStore keeps members' reflections. *store.DB implements it.
+//
+// Every method returns store.ErrInvalidID when the member id is empty or
+// holds a NUL byte.
+type JournalStore interface {
+	// AddReflection writes a reflection durably and returns it as stored;
+	// when it answers one of the member's nudges, that nudge is marked
+	// reflected in the same transaction.
+	AddReflection(r store.Reflection) (store.Reflection, error)
+	// Reflections lists the member's newest limit reflections (all when
+	// limit <= 0), newest first.
+	Reflections(userID string, limit int) ([]store.Reflection, error)
+	// LastReflectionOn finds the member's newest reflection on a prompt,
+	// and whether there is one.
+	LastReflectionOn(userID, promptID string) (store.Reflection, bool, error)
+}
+
 func (b *Bot) cmdJournal(_ context.Context, c *Command) (Reply, error) {
 	n := journalDefault
 	if len(c.Args) > 0 {
@@ -26,7 +43,7 @@ func (b *Bot) cmdJournal(_ context.Context, c *Command) (Reply, error) {
 		n = min(v, journalMax)
 	}
 	// Read one more than shown to know whether there are more.
-	rs, err := b.Store.Reflections(c.UserID, n+1)
+	rs, err := b.Journal.Reflections(c.UserID, n+1)
 	if err != nil {
 		return Reply{}, fmt.Errorf("read journal of %s: %w", c.UserID, err)
 	}
@@ -35,7 +52,7 @@ func (b *Bot) cmdJournal(_ context.Context, c *Command) (Reply, error) {
 		rs = rs[:n]
 	}
 	tz := b.DefaultTZ
-	if sub, ok, err := b.Store.Subscription(c.UserID); err == nil && ok {
+	if sub, ok, err := b.Schedules.Subscription(c.UserID); err == nil && ok {
 		tz = sub.TZ
 	}
 	return Reply{Text: "Your journal", Blocks: journalBlocks(c.Name, rs, more, tz)}, nil
@@ -64,21 +81,21 @@ func (b *Bot) cmdExport(ctx context.Context, c *Command) (Reply, error) {
 
 // exportMarkdown gathers every record of the member into one document.
 func (b *Bot) exportMarkdown(userID string) (string, error) {
-	u, err := b.Store.User(userID)
+	u, err := b.Members.User(userID)
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
 	}
-	sub, subscribed, err := b.Store.Subscription(userID)
+	sub, subscribed, err := b.Schedules.Subscription(userID)
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
 	}
 	pending := b.pendingHistory(userID) // before the store: see pendingHistory
-	hist, err := b.Store.History(userID, 0)
+	hist, err := b.Members.History(userID, 0)
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
 	}
 	hist = mergeHistory(hist, pending)
-	refl, err := b.Store.Reflections(userID, 0)
+	refl, err := b.Journal.Reflections(userID, 0)
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
 	}
@@ -128,17 +145,17 @@ func (b *Bot) forget(_ context.Context, c *Command) (Reply, error) {
 	unlock := b.locks.lock(c.UserID)
 	defer unlock()
 	// A lead's broadcasts name them in every post: they go too.
-	bs, err := b.Store.BroadcastsByLead(c.UserID)
+	bs, err := b.Broadcasts.BroadcastsByLead(c.UserID)
 	if err != nil {
 		return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
 	}
 	for _, bc := range bs {
-		if err := b.Store.DeleteBroadcast(bc.ID); err != nil {
+		if err := b.Broadcasts.DeleteBroadcast(bc.ID); err != nil {
 			return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
 		}
 	}
 	b.waitHistory(c.UserID)
-	if err := b.Store.Forget(c.UserID); err != nil {
+	if err := b.Members.Forget(c.UserID); err != nil {
 		return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
 	}
 	r := textReply("Done. Everything I kept about you is deleted. If you come back, you start fresh.")
@@ -165,7 +182,7 @@ func (b *Bot) reflectionFor(userID string, ref promptRef, text string) (store.Re
 	if ref.Slot.IsZero() {
 		return r, nil
 	}
-	ns, err := b.Store.Nudges(userID, 100)
+	ns, err := b.Schedules.Nudges(userID, 100)
 	if err != nil {
 		return r, fmt.Errorf("read nudges of %s: %w", userID, err)
 	}

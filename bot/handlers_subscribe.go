@@ -34,7 +34,7 @@ func (b *Bot) memberZone(ctx context.Context, userID string) string {
 // subscription reads the member's schedule, or an ENOTFOUND *Error telling
 // them how to subscribe.
 func (b *Bot) subscription(c *Command) (store.Subscription, error) {
-	sub, ok, err := b.Store.Subscription(c.UserID)
+	sub, ok, err := b.Schedules.Subscription(c.UserID)
 	if err != nil {
 		return sub, fmt.Errorf("read subscription of %s: %w", c.UserID, err)
 	}
@@ -56,7 +56,7 @@ func (b *Bot) updateSubscription(c *Command, fn func(*store.Subscription) error)
 	if err := fn(&sub); err != nil {
 		return sub, err
 	}
-	if err := b.Store.PutSubscription(sub); err != nil {
+	if err := b.Schedules.PutSubscription(sub); err != nil {
 		return sub, fmt.Errorf("write subscription of %s: %w", c.UserID, err)
 	}
 	return sub, nil
@@ -77,7 +77,7 @@ func (b *Bot) cmdSubscribe(ctx context.Context, c *Command) (Reply, error) {
 	}
 	unlock := b.locks.lock(c.UserID)
 	defer unlock()
-	old, had, err := b.Store.Subscription(c.UserID)
+	old, had, err := b.Schedules.Subscription(c.UserID)
 	if err != nil {
 		return Reply{}, fmt.Errorf("read subscription of %s: %w", c.UserID, err)
 	}
@@ -86,7 +86,7 @@ func (b *Bot) cmdSubscribe(ctx context.Context, c *Command) (Reply, error) {
 	if had {
 		sub.Created = old.Created
 	}
-	if err := b.Store.PutSubscription(sub); err != nil {
+	if err := b.Schedules.PutSubscription(sub); err != nil {
 		return Reply{}, fmt.Errorf("subscribe %s: %w", c.UserID, err)
 	}
 	verb := "You are subscribed"
@@ -109,11 +109,11 @@ func (b *Bot) cmdStatus(_ context.Context, c *Command) (Reply, error) {
 // memberStatus gathers what /mentor status and the Home tab show, and the
 // zone the member's dates are shown in.
 func (b *Bot) memberStatus(userID string) (status, string, error) {
-	u, err := b.Store.User(userID)
+	u, err := b.Members.User(userID)
 	if err != nil {
 		return status{}, "", fmt.Errorf("read user %s: %w", userID, err)
 	}
-	sub, ok, err := b.Store.Subscription(userID)
+	sub, ok, err := b.Schedules.Subscription(userID)
 	if err != nil {
 		return status{}, "", fmt.Errorf("read subscription of %s: %w", userID, err)
 	}
@@ -121,7 +121,7 @@ func (b *Bot) memberStatus(userID string) (status, string, error) {
 	if !ok {
 		return st, b.DefaultTZ, nil
 	}
-	nudges, err := b.Store.Nudges(userID, 200)
+	nudges, err := b.Schedules.Nudges(userID, 200)
 	if err != nil {
 		return status{}, "", fmt.Errorf("read nudges of %s: %w", userID, err)
 	}
@@ -198,7 +198,7 @@ func (b *Bot) skipNext(c *Command) (Reply, error) {
 	skipped := sub.NextDue
 	n := store.Nudge{UserID: c.UserID, Slot: skipped, Status: store.NudgeSkipped, Reason: "skip", At: b.Now()}
 	sub.NextDue = nextAfter(scheduleOf(sub), skipped, b.Now())
-	if err := b.Store.FinishNudge(n, sub, nil); err != nil {
+	if err := b.Schedules.FinishNudge(n, sub, nil); err != nil {
 		return Reply{}, fmt.Errorf("skip for %s: %w", c.UserID, err)
 	}
 	return textReply(fmt.Sprintf("Skipped the prompt of %s. The next one arrives %s.", localTime(skipped, sub.TZ), localTime(sub.NextDue, sub.TZ))), nil
@@ -210,7 +210,7 @@ func (b *Bot) cmdUnsubscribe(_ context.Context, c *Command) (Reply, error) {
 	if _, err := b.subscription(c); err != nil {
 		return Reply{}, err
 	}
-	if err := b.Store.DeleteSubscription(c.UserID); err != nil {
+	if err := b.Schedules.DeleteSubscription(c.UserID); err != nil {
 		return Reply{}, fmt.Errorf("unsubscribe %s: %w", c.UserID, err)
 	}
 	return textReply(fmt.Sprintf("Unsubscribed: no more scheduled prompts. Your journal stays yours (`%s journal`); `%s forget` deletes everything.", c.Name, c.Name)), nil

@@ -170,5 +170,5 @@ func (b *Bot) appendHistories(apps []store.HistoryAppend) (errs []error) {
 			}
 		}
 	}()
-	return b.Store.AppendHistories(apps)
+	return b.Members.AppendHistories(apps)
 }

@@ -17,7 +17,7 @@ import (
 // historyStore counts the batches the writer commits, and fails, panics or
 // waits for hold to close on request.
 type historyStore struct {
-	Store
+	MemberStore
 	calls, entries atomic.Int64
 	fail           error
 	panic          bool
@@ -41,21 +41,21 @@ func (s *historyStore) AppendHistories(apps []store.HistoryAppend) []error {
 		}
 		return errs
 	}
-	return s.Store.AppendHistories(apps)
+	return s.MemberStore.AppendHistories(apps)
 }
 
 func (s *historyStore) Forget(userID string) error {
 	if s.forgot != nil {
 		close(s.forgot)
 	}
-	return s.Store.Forget(userID)
+	return s.MemberStore.Forget(userID)
 }
 
 func TestHistoryWriter(t *testing.T) {
 	t.Run("ManyMembersShareCommits", func(t *testing.T) {
 		b := newTestBot(t)
-		st := &historyStore{Store: b.Store}
-		b.Store = st
+		st := &historyStore{MemberStore: b.Members}
+		b.Members = st
 		const members = 200
 		var wg sync.WaitGroup
 		for m := range members {
@@ -77,7 +77,7 @@ func TestHistoryWriter(t *testing.T) {
 			t.Errorf("%d commits for %d entries, want them grouped", calls, members)
 		}
 		for m := range members {
-			if hist, err := b.Store.History(fmt.Sprintf("U%03d", m), 0); err != nil || len(hist) != 1 {
+			if hist, err := b.Members.History(fmt.Sprintf("U%03d", m), 0); err != nil || len(hist) != 1 {
 				t.Fatalf("member %d: history %v, %v; want one entry", m, hist, err)
 			}
 		}
@@ -100,7 +100,7 @@ func TestHistoryWriter(t *testing.T) {
 		}
 		wg.Wait()
 		b.inflight.Wait()
-		hist, err := b.Store.History("U1", 0)
+		hist, err := b.Members.History("U1", 0)
 		if err != nil || len(hist) != 6 {
 			t.Fatalf("history %v, %v; want 6 entries", hist, err)
 		}
@@ -120,8 +120,8 @@ func TestHistoryWriter(t *testing.T) {
 	// their entries are all written once it moves.
 	t.Run("PickNeverWaitsForTheDisk", func(t *testing.T) {
 		b := newTestBot(t)
-		st := &historyStore{Store: b.Store, hold: make(chan struct{})}
-		b.Store = st
+		st := &historyStore{MemberStore: b.Members, hold: make(chan struct{})}
+		b.Members = st
 		ids := map[string]bool{}
 		for i := range 3 {
 			c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor"}
@@ -136,7 +136,7 @@ func TestHistoryWriter(t *testing.T) {
 		}
 		close(st.hold)
 		b.inflight.Wait()
-		if hist, err := b.Store.History("U1", 0); err != nil || len(hist) != 3 {
+		if hist, err := b.Members.History("U1", 0); err != nil || len(hist) != 3 {
 			t.Fatalf("history %+v, %v; want the 3 entries", hist, err)
 		}
 		if p := b.pendingHistory("U1"); p != nil {
@@ -148,8 +148,8 @@ func TestHistoryWriter(t *testing.T) {
 	// them rather than letting a later commit bring them back.
 	t.Run("ForgetWaitsForPendingEntries", func(t *testing.T) {
 		b := newTestBot(t)
-		st := &historyStore{Store: b.Store, hold: make(chan struct{}), forgot: make(chan struct{})}
-		b.Store = st
+		st := &historyStore{MemberStore: b.Members, hold: make(chan struct{}), forgot: make(chan struct{})}
+		b.Members = st
 		c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor"}
 		if _, err := b.Dispatch(context.Background(), c, "prompt"); err != nil {
 			t.Fatal(err)
@@ -166,24 +166,24 @@ func TestHistoryWriter(t *testing.T) {
 			t.Fatal(err)
 		}
 		b.inflight.Wait()
-		if hist, err := b.Store.History("U1", 0); err != nil || len(hist) != 0 {
+		if hist, err := b.Members.History("U1", 0); err != nil || len(hist) != 0 {
 			t.Errorf("history after forget: %+v, %v", hist, err)
 		}
 	})
 
 	for _, tc := range []struct {
 		name string
-		st   func(Store) *historyStore
+		st   func(MemberStore) *historyStore
 		log  string
 	}{
-		{"FailureReleasesTheLock", func(s Store) *historyStore { return &historyStore{Store: s, fail: errors.New("disk full")} }, "disk full"},
-		{"PanicReleasesTheLock", func(s Store) *historyStore { return &historyStore{Store: s, panic: true} }, "disk driver bug"},
+		{"FailureReleasesTheLock", func(s MemberStore) *historyStore { return &historyStore{MemberStore: s, fail: errors.New("disk full")} }, "disk full"},
+		{"PanicReleasesTheLock", func(s MemberStore) *historyStore { return &historyStore{MemberStore: s, panic: true} }, "disk driver bug"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := newTestBot(t)
 			var logs syncLogs
 			b.Logger = slog.New(slog.NewTextHandler(&logs, nil))
-			b.Store = tc.st(b.Store)
+			b.Members = tc.st(b.Members)
 			// A write that fails or panics is logged and costs nobody
 			// their prompt.
 			done := make(chan struct{})

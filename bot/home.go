@@ -91,7 +91,7 @@ func (b *Bot) homeFor(ctx context.Context, userID string) (home, error) {
 		return home{}, err
 	}
 	h := home{status: st, TZ: tz}
-	if h.Reflections, err = b.Store.Reflections(userID, homeReflections); err != nil {
+	if h.Reflections, err = b.Journal.Reflections(userID, homeReflections); err != nil {
 		return home{}, fmt.Errorf("read journal of %s: %w", userID, err)
 	}
 	if b.Leads == nil {
@@ -100,7 +100,7 @@ func (b *Bot) homeFor(ctx context.Context, userID string) (home, error) {
 	if h.Lead, err = b.Leads.IsLead(ctx, userID); err != nil || !h.Lead {
 		return h, err
 	}
-	if h.Broadcasts, err = b.Store.BroadcastsByLead(userID); err != nil {
+	if h.Broadcasts, err = b.Broadcasts.BroadcastsByLead(userID); err != nil {
 		return home{}, fmt.Errorf("list broadcasts of %s: %w", userID, err)
 	}
 	return h, nil

@@ -196,7 +196,7 @@ func TestHomeFor(t *testing.T) {
 		{UserID: "U2", PromptID: "daring-one", Theme: "daring", Prompt: "First daring question?", Text: "someone else's", At: b.Now().Add(-3 * time.Hour)},
 		{UserID: "U1", PromptID: "daring-two", Theme: "daring", Prompt: "Second daring question?", Text: "mine, newer", At: b.Now().Add(-2 * time.Hour)},
 	} {
-		if _, err := b.Store.AddReflection(r); err != nil {
+		if _, err := b.Journal.AddReflection(r); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -311,11 +311,11 @@ func TestSubmitSettings(t *testing.T) {
 		if resp.Action != "update" || resp.View == nil {
 			t.Fatalf("ack %+v", resp)
 		}
-		sub, ok, _ := b.Store.Subscription("U1")
+		sub, ok, _ := b.Schedules.Subscription("U1")
 		if !ok || !sub.NextDue.Equal(time.Date(2026, 11, 21, 13, 15, 0, 0, time.UTC)) || !slices.Equal(sub.Focus, []string{"daring"}) {
 			t.Fatalf("subscription %+v", sub)
 		}
-		if u, _ := b.Store.User("U1"); u.Role != "staff" {
+		if u, _ := b.Members.User("U1"); u.Role != "staff" {
 			t.Fatalf("role %q", u.Role)
 		}
 		text := viewText(t, resp.View.Blocks.BlockSet)
@@ -330,15 +330,15 @@ func TestSubmitSettings(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		before, _, _ := b.Store.Subscription("U1")
+		before, _, _ := b.Schedules.Subscription("U1")
 		resp := submit(t, b, settingsValues("weekdays", "", "09:00", "UTC", "none"))
-		sub, _, _ := b.Store.Subscription("U1")
+		sub, _, _ := b.Schedules.Subscription("U1")
 		// Paused until Friday 4 December 16:00: the first weekday 09:00 after is Monday 7.
 		if !sub.PausedUntil.Equal(before.PausedUntil) || !sub.Created.Equal(before.Created) ||
 			!sub.NextDue.Equal(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)) {
 			t.Fatalf("before %+v\nafter %+v", before, sub)
 		}
-		if u, _ := b.Store.User("U1"); u.Role != "" {
+		if u, _ := b.Members.User("U1"); u.Role != "" {
 			t.Fatalf("role %q, want cleared", u.Role)
 		}
 		if text := viewText(t, resp.View.Blocks.BlockSet); !strings.Contains(text, "paused until") {
@@ -351,7 +351,7 @@ func TestSubmitSettings(t *testing.T) {
 		if resp.Action != "errors" || resp.Errors[blockZone] == "" {
 			t.Fatalf("ack %+v", resp)
 		}
-		if _, ok, _ := b.Store.Subscription("U1"); ok {
+		if _, ok, _ := b.Schedules.Subscription("U1"); ok {
 			t.Fatal("an invalid form subscribed")
 		}
 	})
@@ -411,7 +411,7 @@ func TestSubscribe_OpensForm(t *testing.T) {
 		if r.Text != "Choose your schedule in the form." || len(sl.opened) != 1 || sl.opened[0].CallbackID != callbackSettings {
 			t.Fatalf("reply %q, %d modals", r.Text, len(sl.opened))
 		}
-		if _, ok, _ := b.Store.Subscription("U1"); ok {
+		if _, ok, _ := b.Schedules.Subscription("U1"); ok {
 			t.Fatal("subscribed before the form was submitted")
 		}
 	})
@@ -425,7 +425,7 @@ func TestSubscribe_OpensForm(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			b, r := run(t, tc.sl, tc.trigger, tc.text)
-			if _, ok, _ := b.Store.Subscription("U1"); !ok || !strings.Contains(r.Text, "You are subscribed") || len(tc.sl.opened) != 0 {
+			if _, ok, _ := b.Schedules.Subscription("U1"); !ok || !strings.Contains(r.Text, "You are subscribed") || len(tc.sl.opened) != 0 {
 				t.Fatalf("reply %q, subscribed %v, %d modals", r.Text, ok, len(tc.sl.opened))
 			}
 		})

@@ -55,12 +55,12 @@ func TestIdentity_LogValueClipped(t *testing.T) {
 // manyNudges is a store in which U1 has n sent nudges, one a day, newest
 // first, each posted in D1; everyone else has none.
 type manyNudges struct {
-	Store
+	ScheduleStore
 	ns []store.Nudge
 }
 
-func newManyNudges(st Store, newest time.Time, n int) *manyNudges {
-	m := &manyNudges{Store: st}
+func newManyNudges(st ScheduleStore, newest time.Time, n int) *manyNudges {
+	m := &manyNudges{ScheduleStore: st}
 	for i := range n {
 		m.ns = append(m.ns, store.Nudge{UserID: "U1", Slot: newest.AddDate(0, 0, -i), Status: store.NudgeSent, Channel: "D1"})
 	}
@@ -83,7 +83,7 @@ func (m *manyNudges) Nudges(userID string, limit int) ([]store.Nudge, error) {
 func TestIdentity_CheckRef(t *testing.T) {
 	b := newTestBot(t)
 	newest := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
-	b.Store = newManyNudges(b.Store, newest, 150)
+	b.Schedules = newManyNudges(b.Schedules, newest, 150)
 	ref := func(slot time.Time) string { return promptRef{PromptID: "p", Theme: "t", Slot: slot}.value() }
 	oldest := newest.AddDate(0, 0, -149)
 	for _, tc := range []struct {
@@ -119,7 +119,7 @@ func TestIdentity_ForgetOfferedToSomeoneElse(t *testing.T) {
 	var logs syncLogs
 	b.Logger = newTextLogger(&logs)
 	for _, u := range []string{"U1", "U2"} {
-		if err := b.Store.UpdateUser(u, func(x *store.User) error { x.Role = "ic"; return nil }); err != nil {
+		if err := b.Members.UpdateUser(u, func(x *store.User) error { x.Role = "ic"; return nil }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -151,7 +151,7 @@ func TestIdentity_ForgetOfferedToSomeoneElse(t *testing.T) {
 		}
 	}
 	for _, u := range []string{"U1", "U2"} {
-		if x, _ := b.Store.User(u); x.Role != "ic" {
+		if x, _ := b.Members.User(u); x.Role != "ic" {
 			t.Errorf("%s's settings are gone", u)
 		}
 	}
@@ -162,10 +162,10 @@ func TestIdentity_ForgetOfferedToSomeoneElse(t *testing.T) {
 	}
 	b.serveInteractive(context.Background(), ack, socketmode.Request{EnvelopeID: "F-own"}, cb)
 	b.inflight.Wait()
-	if x, _ := b.Store.User("U1"); x.Role != "" {
+	if x, _ := b.Members.User("U1"); x.Role != "" {
 		t.Error("U1's own confirmation deleted nothing")
 	}
-	if x, _ := b.Store.User("U2"); x.Role != "ic" {
+	if x, _ := b.Members.User("U2"); x.Role != "ic" {
 		t.Error("U1's confirmation deleted U2's settings")
 	}
 }
@@ -199,7 +199,7 @@ func TestIdentity_ForgedPayloadsWithoutTarget(t *testing.T) {
 			t.Errorf("%d: no %s in\n%s", i, tc.want, logs.String())
 		}
 	}
-	if rs, _ := b.Store.Reflections("U2", 0); len(rs) != 0 {
+	if rs, _ := b.Journal.Reflections("U2", 0); len(rs) != 0 {
 		t.Errorf("reflections saved: %+v", rs)
 	}
 }

@@ -171,10 +171,10 @@ func (b *Bot) submitReflection(c *Command, values formValues) (*viewResponse, er
 	if err != nil {
 		return nil, err
 	}
-	if r, err = b.Store.AddReflection(r); err != nil {
+	if r, err = b.Journal.AddReflection(r); err != nil {
 		return nil, err
 	}
-	ns, err := b.Store.Nudges(c.UserID, 200)
+	ns, err := b.Schedules.Nudges(c.UserID, 200)
 	if err != nil {
 		b.Logger.Warn("reflection saved; streak unknown", "user", c.UserID, "err", err)
 	}
@@ -266,7 +266,7 @@ func readPromptRef(v string) (promptRef, bool) {
 // where a live card's slot always is, and only then among all of them.
 func (b *Bot) ownNudge(userID string, slot time.Time) (store.Nudge, bool, error) {
 	for _, limit := range []int{100, 0} {
-		ns, err := b.Store.Nudges(userID, limit)
+		ns, err := b.Schedules.Nudges(userID, limit)
 		if err != nil {
 			return store.Nudge{}, false, fmt.Errorf("read nudges of %s: %w", userID, err)
 		}

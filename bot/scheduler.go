@@ -24,6 +24,39 @@ type SendReport struct {
 	Sent, Skipped, Retry int
 }
 
+// ScheduleStore keeps subscriptions, the index of when each is due, and the
+// record of every slot (nudge) sent or skipped. *store.DB implements it.
+//
+// Methods taking a member id return store.ErrInvalidID when it is empty or
+// holds a NUL byte.
+type ScheduleStore interface {
+	// Subscription returns the member's subscription and whether they have
+	// one.
+	Subscription(userID string) (store.Subscription, bool, error)
+	// PutSubscription writes a subscription and moves its due-index entry,
+	// in one transaction.
+	PutSubscription(s store.Subscription) error
+	// DeleteSubscription removes a subscription and its index entry.
+	// Deleting one that does not exist is not an error.
+	DeleteSubscription(userID string) error
+	// DueBefore lists the subscriptions due at or before now, oldest first,
+	// at most limit (all when limit <= 0). An entry stays due until
+	// PutSubscription or FinishNudge moves it.
+	DueBefore(now time.Time, limit int) ([]store.Due, error)
+
+	// ClaimNudge returns the record of a member's slot, creating it with
+	// status NudgeSending when there is none: a caller that gets back
+	// another status must not send.
+	ClaimNudge(n store.Nudge) (store.Nudge, error)
+	// FinishNudge records a slot's outcome, the subscription with its next
+	// due time and, when a prompt was sent, its history entry, in one
+	// transaction.
+	FinishNudge(n store.Nudge, next store.Subscription, hist *store.HistoryEntry) error
+	// Nudges lists the member's newest limit slot records (all when limit <=
+	// 0), newest first.
+	Nudges(userID string, limit int) ([]store.Nudge, error)
+}
+
 // count adds one delivery's outcome ("sent", "skipped" or "retried"; any
 // other counts nowhere).
 func (r *SendReport) count(outcome string) {
@@ -43,7 +76,7 @@ func (r *SendReport) count(outcome string) {
 // Slack could not take this time (429, 5xx, network) stays due and is retried
 // on the next tick; it is never dropped.
 func (b *Bot) SendDue(ctx context.Context, now time.Time) (SendReport, error) {
-	due, err := b.Store.DueBefore(now, dueBatch)
+	due, err := b.Schedules.DueBefore(now, dueBatch)
 	if err != nil {
 		return SendReport{}, fmt.Errorf("read due index: %w", err)
 	}
@@ -88,7 +121,7 @@ func (b *Bot) deliver(ctx context.Context, d store.Due, now time.Time) string {
 	unlock := b.locks.lock(d.UserID)
 	defer unlock()
 	log := b.Logger.With("user", d.UserID, "slot", d.At)
-	sub, ok, err := b.Store.Subscription(d.UserID)
+	sub, ok, err := b.Schedules.Subscription(d.UserID)
 	if err != nil {
 		log.Error("nudge: read subscription", "err", err)
 		return ""
@@ -126,7 +159,7 @@ func (b *Bot) deliver(ctx context.Context, d store.Due, now time.Time) string {
 	n.Status, n.Channel, n.TS, n.At = store.NudgeSent, channel, ts, now
 	hist := &store.HistoryEntry{PromptID: p.ID, Theme: p.Theme, At: now, NewCycle: n.NewCycle}
 	sub.NextDue = nextAfter(sched, sub.NextDue, now)
-	if err := b.Store.FinishNudge(n, sub, hist); err != nil {
+	if err := b.Schedules.FinishNudge(n, sub, hist); err != nil {
 		log.Error("nudge: sent but not recorded; it may be sent again", "err", err)
 		return "sent"
 	}
@@ -143,7 +176,7 @@ func (b *Bot) claim(ctx context.Context, sub store.Subscription) (store.Nudge, *
 		return store.Nudge{}, nil, err
 	}
 	n := store.Nudge{UserID: sub.UserID, Slot: sub.NextDue, PromptID: pick.Prompt.ID, Theme: pick.Prompt.Theme, NewCycle: pick.NewCycle}
-	n, err = b.Store.ClaimNudge(n)
+	n, err = b.Schedules.ClaimNudge(n)
 	if err != nil {
 		return n, nil, err
 	}
@@ -163,7 +196,7 @@ func (b *Bot) pickNudgePrompt(sub store.Subscription) (prompts.Pick, error) {
 // postNudge sends the nudge DM; posting to a user id opens the app's DM.
 func (b *Bot) postNudge(ctx context.Context, userID string, slot time.Time, p *prompts.Prompt) (string, string, error) {
 	var earlier *store.Reflection
-	if r, ok, err := b.Store.LastReflectionOn(userID, p.ID); err == nil && ok && slot.Sub(r.At) > thenAndNowAge {
+	if r, ok, err := b.Journal.LastReflectionOn(userID, p.ID); err == nil && ok && slot.Sub(r.At) > thenAndNowAge {
 		earlier = &r
 	}
 	t, _ := b.Catalog.Theme(p.Theme)
@@ -188,7 +221,7 @@ func (b *Bot) skip(log *slog.Logger, sub store.Subscription, reason string, now 
 	if reason == "late" || reason == "undeliverable" {
 		sub.NextDue = nextAfter(sched, now, now)
 	}
-	if err := b.Store.FinishNudge(n, sub, nil); err != nil {
+	if err := b.Schedules.FinishNudge(n, sub, nil); err != nil {
 		b.Logger.Error("nudge: record skip", "user", sub.UserID, "err", err)
 		return ""
 	}

@@ -37,14 +37,14 @@ func TestSendDue_ThenAndNow(t *testing.T) {
 			b.Slack, sim = simSlack(t)
 			slot := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
 			// Focus on daring, with daring-one already shown: daring-two is next.
-			if err := b.Store.AppendHistories([]store.HistoryAppend{{UserID: "U1", Entry: store.HistoryEntry{PromptID: "daring-one", Theme: "daring", At: slot.Add(-time.Hour), NewCycle: true}}})[0]; err != nil {
+			if err := b.Members.AppendHistories([]store.HistoryAppend{{UserID: "U1", Entry: store.HistoryEntry{PromptID: "daring-one", Theme: "daring", At: slot.Add(-time.Hour), NewCycle: true}}})[0]; err != nil {
 				t.Fatal(err)
 			}
-			if _, err := b.Store.AddReflection(store.Reflection{UserID: "U1", PromptID: "daring-two", Theme: "daring", Text: "I asked for permission, as always.", At: slot.Add(-tt.answered)}); err != nil {
+			if _, err := b.Journal.AddReflection(store.Reflection{UserID: "U1", PromptID: "daring-two", Theme: "daring", Text: "I asked for permission, as always.", At: slot.Add(-tt.answered)}); err != nil {
 				t.Fatal(err)
 			}
 			sub := store.Subscription{UserID: "U1", Cadence: CadenceWeekly, Day: time.Friday, Hour: 15, TZ: "UTC", Focus: []string{"daring"}, NextDue: slot}
-			if err := b.Store.PutSubscription(sub); err != nil {
+			if err := b.Schedules.PutSubscription(sub); err != nil {
 				t.Fatal(err)
 			}
 			rep, err := b.SendDue(context.Background(), slot)

@@ -18,11 +18,11 @@ import (
 // schedule, role and themes, or for a member not subscribed, the defaults of
 // `subscribe` (weekly, Friday, 16:00, their Slack time zone).
 func (b *Bot) currentSettings(ctx context.Context, userID string) (settings, error) {
-	u, err := b.Store.User(userID)
+	u, err := b.Members.User(userID)
 	if err != nil {
 		return settings{}, fmt.Errorf("read user %s: %w", userID, err)
 	}
-	sub, ok, err := b.Store.Subscription(userID)
+	sub, ok, err := b.Schedules.Subscription(userID)
 	if err != nil {
 		return settings{}, fmt.Errorf("read subscription of %s: %w", userID, err)
 	}
@@ -93,7 +93,7 @@ func (b *Bot) saveSettings(userID string, s settings) (store.Subscription, error
 	unlock := b.locks.lock(userID)
 	defer unlock()
 	now := b.Now()
-	sub, had, err := b.Store.Subscription(userID)
+	sub, had, err := b.Schedules.Subscription(userID)
 	if err != nil {
 		return sub, fmt.Errorf("read subscription of %s: %w", userID, err)
 	}
@@ -108,10 +108,10 @@ func (b *Bot) saveSettings(userID string, s settings) (store.Subscription, error
 	if sub.NextDue, err = s.schedule().Next(from); err != nil {
 		return sub, fmt.Errorf("settings of %s: %w", userID, err)
 	}
-	if err := b.Store.PutSubscription(sub); err != nil {
+	if err := b.Schedules.PutSubscription(sub); err != nil {
 		return sub, fmt.Errorf("write subscription of %s: %w", userID, err)
 	}
-	if err := b.Store.UpdateUser(userID, func(u *store.User) error { u.Role = s.Role; return nil }); err != nil {
+	if err := b.Members.UpdateUser(userID, func(u *store.User) error { u.Role = s.Role; return nil }); err != nil {
 		return sub, fmt.Errorf("set role of %s: %w", userID, err)
 	}
 	return sub, nil

@@ -117,7 +117,7 @@ func TestServeSlash(t *testing.T) {
 		if acks := ack.get("E1"); len(acks) != 2 || string(acks[1]) != "null" {
 			t.Fatalf("acks = %s; want the reply, then an empty ack", acks)
 		}
-		if hist, _ := b.Store.History("U1", 0); len(hist) != 1 {
+		if hist, _ := b.Members.History("U1", 0); len(hist) != 1 {
 			t.Fatalf("history has %d entries; the retry must not pick again", len(hist))
 		}
 	})
@@ -207,7 +207,7 @@ func TestServeInteractive_AnotherPrompt(t *testing.T) {
 	if len(msgs) != 1 || msgs[0]["replace_original"] != true || !strings.Contains(msgs[0]["text"].(string), "daring question?") {
 		t.Fatalf("response_url got %v", msgs)
 	}
-	if hist, _ := b.Store.History("U1", 0); len(hist) != 1 || hist[0].Theme != "daring" {
+	if hist, _ := b.Members.History("U1", 0); len(hist) != 1 || hist[0].Theme != "daring" {
 		t.Fatalf("history = %+v", hist)
 	}
 }

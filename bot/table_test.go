@@ -107,7 +107,7 @@ func TestTable_EveryPayloadIsChecked(t *testing.T) {
 		carriesSlot:   {ref(newest), ref(time.Time{})},           // a slot must be named
 	}
 	b := newTestBot(t)
-	b.Store = newManyNudges(b.Store, newest, 3)
+	b.Schedules = newManyNudges(b.Schedules, newest, 3)
 	var logs syncLogs
 	b.Logger = newTextLogger(&logs)
 
