@@ -173,3 +173,16 @@ func (s *Server) closeSubscribers() {
 		close(ch)
 	}
 }
+
+// SeenBy reports whether userID sees m: an ephemeral message only its
+// VisibleTo, a DM only its member, a channel message every channel member
+// (everyone, for a channel without a member list). A deleted message is
+// still reported, so a reader can show that it went.
+func (s *Server) SeenBy(userID string, m Message) bool {
+	if m.Ephemeral {
+		return m.VisibleTo == userID
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.canSee(userID, m.Channel)
+}
