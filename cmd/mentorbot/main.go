@@ -60,7 +60,8 @@ const usage = `Usage: mentorbot [command]
 
 Commands:
   serve                  run the bot (the default); configured by environment variables
-  try [-db FILE]         chat with the bot against a local Slack in this terminal; no tokens needed
+  try [-db FILE] [-as NAME]
+                         chat with the bot against a local Slack in this terminal; no tokens needed
   prompts lint [DIR]     check the built-in prompt catalog, or a directory of prompt files
   prompts list [--theme T] [--json]
                          print the catalog

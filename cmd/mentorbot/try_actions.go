@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot/slacksim"
+)
+
+// slash types a slash command in the member's DM with the bot.
+func (s *session) slash(ctx context.Context, line string) {
+	name, text, _ := strings.Cut(line, " ")
+	_, err := s.sim.SlashCommand(ctx, slacksim.SlashCommand{UserID: s.me.ID, Command: name, Text: strings.TrimSpace(text)})
+	if errors.Is(err, slacksim.ErrNoAck) {
+		fmt.Fprintln(s.out, "(Slack would show: the app did not respond in time)")
+	} else if err != nil {
+		fmt.Fprintln(s.out, "(could not deliver the command:", err, ")")
+	}
+}
+
+// click presses button N of what the member saw last with buttons.
+func (s *session) click(ctx context.Context, arg string) bool {
+	mb := s.me
+	buttons, what := s.targetButtons()
+	if len(buttons) == 0 {
+		fmt.Fprintf(s.out, "Nothing to click: %s. :home shows the Home tab's buttons.\n", what)
+		return false
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(arg, "#"))
+	if err != nil || n < 1 || n > len(buttons) {
+		names := make([]string, len(buttons))
+		for i, b := range buttons {
+			names[i] = fmt.Sprintf("%d %s", b.N, b.Text)
+		}
+		fmt.Fprintf(s.out, "Give a button number of %s: %s.\n", what, strings.Join(names, ", "))
+		return false
+	}
+	b := buttons[n-1]
+	switch mb.target.kind {
+	case messageTarget:
+		_, err = s.sim.Click(ctx, mb.ID, mb.msgs[mb.target.key], b.ActionID)
+	case homeTarget:
+		_, err = s.sim.ClickHome(ctx, mb.ID, b.ActionID)
+	case formTarget:
+		_, err = s.sim.ClickView(ctx, mb.ID, mb.target.key, b.ActionID)
+	}
+	if errors.Is(err, slacksim.ErrNoAck) {
+		fmt.Fprintln(s.out, "(Slack would show: the app did not respond in time)")
+	} else if err != nil {
+		fmt.Fprintln(s.out, "(click failed:", err, ")")
+	}
+	return false
+}
+
+// targetButtons are the buttons :click may press now, as the target shows
+// them at this moment, and a description of the target.
+func (s *session) targetButtons() ([]slacksim.Button, string) {
+	mb := s.me
+	switch mb.target.kind {
+	case messageTarget:
+		m := mb.msgs[mb.target.key]
+		if m.Deleted {
+			return nil, "the bot deleted the last message that had buttons"
+		}
+		_, buttons := s.render.Message(m.Text, m.Blocks)
+		if len(buttons) == 0 {
+			return nil, "the bot replaced the last message that had buttons, and it has none now"
+		}
+		return buttons, "the last message with buttons"
+	case homeTarget:
+		raw := s.sim.HomeView(mb.ID)
+		if raw == nil {
+			return nil, "your Home tab is empty"
+		}
+		_, buttons := s.render.View(raw, nil)
+		return buttons, "your Home tab"
+	case formTarget:
+		for _, v := range s.sim.OpenViews(mb.ID) {
+			if v.ID == mb.target.key {
+				_, buttons := s.render.View(v.JSON, nil)
+				return buttons, "the open form"
+			}
+		}
+		return nil, "the form with buttons is closed"
+	}
+	return nil, "no message shown to you has buttons yet"
+}
+
+// advance moves the session's clock forward, stopping at every nudge and
+// broadcast that falls due on the way, as the tick would have, so a week of
+// nudges arrives each at its time rather than as one late batch.
+func (s *session) advance(ctx context.Context, arg string) bool {
+	d, err := parseAdvance(arg)
+	if err != nil {
+		fmt.Fprintln(s.out, "Give a duration such as 30m, 6h, 1d, 7d or 2w.")
+		return false
+	}
+	target := s.clock.Now().Add(d)
+	before := s.arrived
+	mine := len(s.me.shown)
+	for range 10000 {
+		now := s.nextDue(target)
+		s.clock.advance(now.Sub(s.clock.Now()))
+		if _, err := s.app.bot.SendDue(ctx, now); err != nil {
+			fmt.Fprintln(s.out, "(the scheduler failed:", err, ")")
+			return false
+		}
+		s.drain()
+		if !now.Before(target) {
+			break
+		}
+	}
+	sent, toMe := s.arrived-before, len(s.me.shown)-mine
+	line := fmt.Sprintf("It is now %s for %s. Sent on the way: %d", s.me.when(s.clock.Now(), true), s.me.Name, sent)
+	if sent > toMe {
+		line += fmt.Sprintf(" (%d to you; :user NAME shows the others theirs)", toMe)
+	}
+	fmt.Fprintln(s.out, line+".")
+	return false
+}
+
+// nextDue is the earliest nudge or broadcast due after the session's now and
+// by target, or target.
+func (s *session) nextDue(target time.Time) time.Time {
+	next, now := target, s.clock.Now()
+	if due, err := s.app.db.DueBefore(target, 1); err == nil && len(due) == 1 && due[0].At.After(now) {
+		next = due[0].At
+	}
+	if bs, err := s.app.db.BroadcastsDue(target, 1); err == nil && len(bs) == 1 && bs[0].NextDue.After(now) && bs[0].NextDue.Before(next) {
+		next = bs[0].NextDue
+	}
+	return next
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// readmeSession is the example try session in README.md: the first code
+// block after "Try it" whose lines start with a member's prompt. The test
+// reads it from the README so the two cannot drift apart.
+func readmeSession(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(raw), "## Try it")
+	if !ok {
+		t.Fatal(`README.md has no "## Try it" section`)
+	}
+	for {
+		var block string
+		_, rest, ok = strings.Cut(rest, "```") // an opening fence, maybe with a language
+		if ok {
+			_, rest, ok = strings.Cut(rest, "\n")
+		}
+		if ok {
+			block, rest, ok = strings.Cut(rest, "```")
+		}
+		if !ok {
+			t.Fatal("README.md's Try it section has no example session")
+		}
+		if strings.HasPrefix(block, "ana> ") {
+			return block
+		}
+	}
+}
+
+// runTry pipes input into a try session that starts at start, without
+// colour, and returns what it printed.
+func runTry(t *testing.T, start time.Time, input string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	var out, errs bytes.Buffer
+	off := false
+	err := tryWith(ctx, tryOptions{start: start, color: &off}, args, strings.NewReader(input), &out, &errs)
+	if err != nil {
+		t.Fatalf("try: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), errs.String())
+	}
+	if errs.Len() > 0 {
+		t.Errorf("the bot logged:\n%s", errs.String())
+	}
+	return out.String()
+}
+
+// inOrder checks that transcript holds every one of want, in that order.
+func inOrder(t *testing.T, transcript string, want ...string) {
+	t.Helper()
+	rest := transcript
+	for _, w := range want {
+		i := strings.Index(rest, w)
+		if i < 0 {
+			t.Fatalf("transcript lacks %q after what came before it:\n%s", w, transcript)
+		}
+		rest = rest[i+len(w):]
+	}
+}
+
+// TestTryReadmeSession pastes the README's example session into try, as a
+// newcomer would, and checks the transcript: every line is understood,
+// every surface shows as Slack shows it.
+func TestTryReadmeSession(t *testing.T) {
+	t.Parallel()
+	// A Tuesday morning in Paris: the Friday 16:00 nudge is due once in 7d.
+	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	out := runTry(t, start, readmeSession(t))
+
+	for _, bad := range []string{
+		"No session command", "Type a slash command", "Nothing to click", "Give a", "(click failed", "(submit failed",
+		"(the scheduler failed", "(could not", "(cannot", "No form is open", "did not respond",
+		"<@", "<#", "&lt;", "&amp;", "<static_select", "<timepicker", "Slack would not send",
+	} {
+		if strings.Contains(out, bad) {
+			t.Errorf("transcript shows %q:\n%s", bad, out)
+		}
+	}
+	inOrder(t, out,
+		"Starting a local Slack and the bot…",
+		"You are ana.",
+		// /mentor themes: an ephemeral reply, stamped in Paris time.
+		"── mentorbot · Tue 1 Dec 09:00 · only visible to you\nTHEMES",
+		// /mentor prompt daring, then :click 2 replaces the card.
+		"[1 Reflect] [2 Another prompt]",
+		"only visible to you · replaced",
+		"[1 Reflect] [2 Another prompt]",
+		// :advance 7d: the nudge comes at its own time, Friday 16:00.
+		"── mentorbot · Fri 4 Dec 16:00\n",
+		"[1 Reflect]",
+		"Sent on the way: 1.",
+		// :click 1 opens Reflect; :write saves it; the form says so.
+		"── a form opened (only you see it)\nReflect",
+		"Your reflection: [",
+		"── the form now shows",
+		"Saved to your journal",
+		// /mentor journal.
+		"I kept quiet in the design review.",
+		// :home, as published.
+		"── your Home tab\n",
+		"[1 Get a prompt]",
+		// /mentor subscribe: the form shows the values it holds.
+		"How often: [Every week ▾]",
+		"Day (optional): [Friday ▾]",
+		"Time: [16:00 ▾]",
+		"Time zone: [Europe/Paris]",
+		// :submit time=09:30 keeps the rest.
+		"weekly on Friday at 09:30 (Europe/Paris)",
+		// /mentor export and :open 1.
+		"[file: ",
+		":open 1 prints it",
+		"# mentorbot: everything kept about U0ANA",
+		// :lead, then a broadcast in #team with names, not ids.
+		"ana is a lead now",
+		"· #team\nDiscussion topic",
+		"Asked for by @ana",
+		// :user sam: what came for sam meanwhile.
+		"You are sam now (America/New_York",
+		"1 new message while you were away:",
+		"· #team\nDiscussion topic",
+		// :help lists the session's commands.
+		":cancel",
+		":lead",
+	)
+	if n := strings.Count(out, "Sent on the way"); n != 1 {
+		t.Errorf("%d advance lines, want 1", n)
+	}
+}
