@@ -27,8 +27,12 @@ func journalBlocks(name string, rs []store.Reflection, more bool, tz string) []s
 		)
 	}
 	footer := "Only you can see this."
-	if more {
-		footer = fmt.Sprintf("Only you can see this. Older entries: `%s journal 20`, or `%s export` for all of them.", name, name)
+	switch {
+	case more && len(rs) >= journalMax:
+		// They already see as many as one reply shows.
+		footer = fmt.Sprintf("Only you can see this. Older entries: `%s export` has all of them.", name)
+	case more:
+		footer = fmt.Sprintf("Only you can see this. Older entries: `%s journal %d`, or `%s export` for all of them.", name, journalMax, name)
 	}
 	return append(blocks, contextLine(footer))
 }

@@ -1,0 +1,286 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// addReflections writes n reflections of userID, "<userID> entry 1" the
+// oldest, one a day before the test bot's clock.
+func addReflections(t *testing.T, b *Bot, userID string, n int) {
+	t.Helper()
+	for i := 1; i <= n; i++ {
+		r := store.Reflection{UserID: userID, PromptID: "imp-1", Theme: "impostor", Prompt: "What did you not ask?",
+			Text: fmt.Sprintf("%s entry %d.", userID, i), At: b.Now().AddDate(0, 0, i-n-1)}
+		if _, err := b.Journal.AddReflection(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestJournal(t *testing.T) {
+	b := newTestBot(t)
+	t.Run("Empty", func(t *testing.T) {
+		r, err := dispatch(t, b, "journal")
+		if got := blocksText(t, r); err != nil || !strings.Contains(got, "Your journal is empty. `/mentor prompt`") {
+			t.Fatalf("reply %q, %v", got, err)
+		}
+	})
+	addReflections(t, b, "U1", 25)
+	addReflections(t, b, "U2", 1)
+	for _, tc := range []struct {
+		text           string
+		newest, oldest int    // U1's entries shown
+		more           string // the pointer to older entries
+	}{
+		{"journal", 25, 21, "Older entries: `/mentor journal 20`, or `/mentor export` for all of them."},
+		{"journal 1", 25, 25, "Older entries: `/mentor journal 20`"},
+		{"JOURNAL 20", 25, 6, "Older entries: `/mentor export` has all of them."},
+		{"journal 500", 25, 6, "Older entries: `/mentor export` has all of them."}, // at most twenty in one reply
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			r, err := dispatch(t, b, tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := blocksText(t, r)
+			for i := 1; i <= 25; i++ {
+				at := strings.Index(got, fmt.Sprintf("U1 entry %d.", i))
+				if shown := i >= tc.oldest && i <= tc.newest; shown != (at >= 0) {
+					t.Fatalf("entry %d shown %v:\n%s", i, at >= 0, got)
+				}
+				if next := strings.Index(got, fmt.Sprintf("U1 entry %d.", i+1)); at >= 0 && next > at {
+					t.Fatalf("entry %d before entry %d: want newest first", i, i+1)
+				}
+			}
+			if strings.Contains(got, "U2") {
+				t.Fatalf("someone else's reflection shown:\n%s", got)
+			}
+			if !strings.Contains(got, tc.more) {
+				t.Fatalf("no %q in\n%s", tc.more, got)
+			}
+		})
+	}
+	t.Run("AllShownSaysNoMore", func(t *testing.T) {
+		b := newTestBot(t)
+		addReflections(t, b, "U1", 3)
+		r, _ := dispatch(t, b, "journal 3")
+		if got := blocksText(t, r); !strings.Contains(got, "U1 entry 1.") || strings.Contains(got, "Older entries") || !strings.Contains(got, "Only you can see this.") {
+			t.Fatalf("reply:\n%s", got)
+		}
+	})
+	for _, text := range []string{"journal 0", "journal -1", "journal ten", "journal 5 6", "journal 1.5"} {
+		t.Run("Err/"+text, func(t *testing.T) {
+			_, err := dispatch(t, b, text)
+			if ErrorCode(err) != EINVALID || ErrorMessage(err) != "`journal` takes how many entries to show, 1 to 20: `/mentor journal 10`." {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+}
+
+// A reflection is shown as text: Slack markup in it does not ping anyone or
+// change the journal's layout.
+func TestJournal_EscapesMarkup(t *testing.T) {
+	b := newTestBot(t)
+	r := store.Reflection{UserID: "U1", PromptID: "imp-1", Theme: "impostor", Prompt: "p", Text: "<!channel> look <@U2>", At: b.Now()}
+	if _, err := b.Journal.AddReflection(r); err != nil {
+		t.Fatal(err)
+	}
+	reply, _ := dispatch(t, b, "journal")
+	if got := blocksText(t, reply); strings.Contains(got, "<!channel>") || strings.Contains(got, "<@U2>") || !strings.Contains(got, "&lt;!channel&gt; look") {
+		t.Fatalf("reply:\n%s", got)
+	}
+}
+
+// exportSlack is a Slack whose DMs and uploads succeed, recorded; or whose
+// upload fails with uploadErr.
+type exportSlack struct {
+	homeSlack
+	uploadErr error
+	dmWith    []string
+	uploads   []slack.UploadFileParameters
+}
+
+func (s *exportSlack) OpenConversationContext(_ context.Context, p *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error) {
+	s.dmWith = append(s.dmWith, p.Users...)
+	ch := &slack.Channel{}
+	ch.ID = "D-" + strings.Join(p.Users, ",")
+	return ch, false, false, nil
+}
+
+func (s *exportSlack) UploadFileContext(_ context.Context, p slack.UploadFileParameters) (*slack.FileSummary, error) {
+	if s.uploadErr != nil {
+		return nil, s.uploadErr
+	}
+	s.uploads = append(s.uploads, p)
+	return &slack.FileSummary{ID: "F1"}, nil
+}
+
+func TestExport(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		b, sl := newTestBot(t), &exportSlack{}
+		b.Slack = sl
+		for _, text := range []string{"role staff", "subscribe weekly tue 09:30 Europe/Paris", "focus daring", "prompt impostor"} {
+			if _, err := dispatch(t, b, text); err != nil {
+				t.Fatalf("%s: %v", text, err)
+			}
+		}
+		addReflections(t, b, "U1", 2)
+		addReflections(t, b, "U2", 1)
+		r, err := dispatch(t, b, "export")
+		if err != nil || !strings.Contains(r.Text, "I sent you a Markdown file in our DM") {
+			t.Fatalf("reply %q, %v", r.Text, err)
+		}
+		if len(sl.dmWith) != 1 || sl.dmWith[0] != "U1" || len(sl.uploads) != 1 {
+			t.Fatalf("DM with %v, %d uploads", sl.dmWith, len(sl.uploads))
+		}
+		up := sl.uploads[0]
+		if up.Channel != "D-U1" || up.Filename != "mentorbot-2026-11-20.md" || up.FileSize != len(up.Content) {
+			t.Fatalf("upload %+v", up)
+		}
+		for _, want := range []string{"everything kept about U1", "- Role: staff", "- Schedule: ", "Tuesday", "- Themes: daring",
+			"## Reflections (2)", "U1 entry 1.", "U1 entry 2.", "## Prompts shown (1)", "(impostor)"} {
+			if !strings.Contains(up.Content, want) {
+				t.Errorf("export lacks %q:\n%s", want, up.Content)
+			}
+		}
+		if strings.Index(up.Content, "U1 entry 1.") > strings.Index(up.Content, "U1 entry 2.") {
+			t.Errorf("reflections not oldest first:\n%s", up.Content)
+		}
+		if strings.Contains(up.Content, "U2") {
+			t.Errorf("someone else's data exported:\n%s", up.Content)
+		}
+	})
+	t.Run("NothingKept", func(t *testing.T) {
+		b, sl := newTestBot(t), &exportSlack{}
+		b.Slack = sl
+		if _, err := dispatch(t, b, "export"); err != nil || len(sl.uploads) != 1 {
+			t.Fatalf("%v, %d uploads", err, len(sl.uploads))
+		}
+		for _, want := range []string{"- Role: none", "- Not subscribed", "## Reflections (0)", "## Prompts shown (0)"} {
+			if !strings.Contains(sl.uploads[0].Content, want) {
+				t.Errorf("export lacks %q:\n%s", want, sl.uploads[0].Content)
+			}
+		}
+	})
+	t.Run("ErrUploadFails", func(t *testing.T) {
+		b := newTestBot(t)
+		b.Slack = &exportSlack{uploadErr: errors.New("file_upload_failed")}
+		_, err := dispatch(t, b, "export")
+		if ErrorCode(err) != EINTERNAL || ErrorMessage(err) != apology || !strings.Contains(err.Error(), "upload export for U1") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}
+
+// clickForget clicks a button of the forget confirmation offered to
+// offeredTo, as clicker, and returns what its response_url got.
+func clickForget(t *testing.T, b *Bot, sink *responseSink, env, action, offeredTo, clicker string) map[string]any {
+	t.Helper()
+	cb := slack.InteractionCallback{
+		Type: slack.InteractionTypeBlockActions, User: slack.User{ID: clicker}, ResponseURL: sink.URL,
+		ActionCallback: slack.ActionCallbacks{BlockActions: []*slack.BlockAction{{ActionID: action, Value: forgetValue(action, offeredTo)}}},
+	}
+	before := len(sink.messages())
+	b.serveInteractive(context.Background(), &fakeAcker{}, socketmode.Request{EnvelopeID: env}, cb)
+	b.inflight.Wait()
+	msgs := sink.messages()
+	if len(msgs) != before+1 {
+		t.Fatalf("%s: %d replies, want one", env, len(msgs)-before)
+	}
+	return msgs[len(msgs)-1]
+}
+
+// kept counts what the store holds of a member, to see what forget leaves.
+type kept struct{ role, subscribed, history, reflections, nudges, broadcasts bool }
+
+func keptOf(t *testing.T, b *Bot, userID string) kept {
+	t.Helper()
+	u, err1 := b.Members.User(userID)
+	_, sub, err2 := b.Schedules.Subscription(userID)
+	h, err3 := b.Members.History(userID, 0)
+	rs, err4 := b.Journal.Reflections(userID, 0)
+	ns, err5 := b.Schedules.Nudges(userID, 0)
+	bs, err6 := b.Broadcasts.BroadcastsByLead(userID)
+	if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
+		t.Fatal(err)
+	}
+	return kept{u.Role != "", sub, len(h) > 0, len(rs) > 0, len(ns) > 0, len(bs) > 0}
+}
+
+func TestForget(t *testing.T) {
+	b, sink := newTestBot(t), newResponseSink(t)
+	everything := kept{true, true, true, true, true, true}
+	for _, u := range []string{"U1", "U2"} {
+		c := &Command{UserID: u, ChannelID: "D1", Name: "/mentor"}
+		for _, text := range []string{"role lead", "subscribe daily 08:00 UTC", "prompt"} {
+			if _, err := b.Dispatch(context.Background(), c, text); err != nil {
+				t.Fatalf("%s %s: %v", u, text, err)
+			}
+		}
+		b.inflight.Wait()
+		addReflections(t, b, u, 1)
+		slot := b.Now().Add(-time.Hour)
+		if err := b.Schedules.FinishNudge(store.Nudge{UserID: u, Slot: slot, Status: store.NudgeSkipped, Reason: "skip", At: slot}, mustSub(t, b, u), nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.Broadcasts.CreateBroadcast(store.Broadcast{LeadID: u, Channel: "C1", Theme: "daring", NextDue: b.Now().Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		if k := keptOf(t, b, u); k != everything {
+			t.Fatalf("%s set up with %+v", u, k)
+		}
+	}
+
+	r, err := dispatch(t, b, "forget")
+	if got := blocksText(t, r); err != nil || !strings.Contains(got, "It cannot be undone. `/mentor export` first") {
+		t.Fatalf("forget offered %q, %v", got, err)
+	}
+	if k := keptOf(t, b, "U1"); k != everything {
+		t.Fatalf("asking deleted something: %+v", k)
+	}
+	// Cancel, the wrong member's confirmation, then the right one twice, as
+	// a double click would.
+	if msg := clickForget(t, b, sink, "F1", actionForgetCancel, "U1", "U1"); msg["text"] != "Nothing was deleted." || msg["replace_original"] != true {
+		t.Fatalf("cancel answered %v", msg)
+	}
+	if k := keptOf(t, b, "U1"); k != everything {
+		t.Fatalf("cancel deleted something: %+v", k)
+	}
+	if msg := clickForget(t, b, sink, "F2", actionForgetConfirm, "U2", "U1"); !strings.Contains(msg["text"].(string), "not one of yours") {
+		t.Fatalf("someone else's confirmation answered %v", msg)
+	}
+	if k := keptOf(t, b, "U1"); k != everything {
+		t.Fatalf("someone else's confirmation deleted something: %+v", k)
+	}
+	for _, env := range []string{"F3", "F4"} {
+		msg := clickForget(t, b, sink, env, actionForgetConfirm, "U1", "U1")
+		if !strings.HasPrefix(msg["text"].(string), "Done. Everything I kept about you is deleted.") || msg["replace_original"] != true {
+			t.Fatalf("%s: confirm answered %v", env, msg)
+		}
+		if k := keptOf(t, b, "U1"); k != (kept{}) {
+			t.Fatalf("%s: U1 still has %+v", env, k)
+		}
+	}
+	if k := keptOf(t, b, "U2"); k != everything {
+		t.Fatalf("U1's forget took U2's %+v", k)
+	}
+}
+
+func mustSub(t *testing.T, b *Bot, userID string) store.Subscription {
+	t.Helper()
+	sub, ok, err := b.Schedules.Subscription(userID)
+	if err != nil || !ok {
+		t.Fatalf("subscription of %s: %v, %v", userID, ok, err)
+	}
+	return sub
+}
