@@ -24,15 +24,14 @@ const MaxTopicLen = 1000
 // change their words.
 const noPing = "\u200b"
 
-var (
-	// slackEscapeRE is one of Slack's <…> escapes: user and channel mentions,
-	// links, special mentions, dates. Inside one, only special mentions matter.
-	slackEscapeRE = regexp.MustCompile(`<[^<>]*>`)
-	// massMentionRE is an escape that pings many people: <!here>,
-	// <!channel|channel>, <!everyone>, the legacy <!group>, and user groups
-	// <!subteam^S0123|@backend>. Other <!…> escapes such as dates are kept.
-	massMentionRE = regexp.MustCompile(`(?i)^<!(channel|here|everyone|group|subteam\^[^|<>]*)(?:\|([^<>]*))?>$`)
-)
+// slackEscapeRE is one of Slack's <…> escapes: user and channel mentions,
+// links, special mentions, dates. Inside one, only special mentions matter.
+var slackEscapeRE = regexp.MustCompile(`<[^<>]*>`)
+
+// escapeKeywords start the special mentions that ping many people: <!here>,
+// <!channel|channel>, <!everyone>, the legacy <!group>, and user groups
+// <!subteam^S0123|@backend>. Other <!…> escapes such as dates are kept.
+var escapeKeywords = []string{"channel", "here", "everyone", "group", "subteam"}
 
 // massKeywords are the words that, after "@", ping a whole channel.
 var massKeywords = []string{"channel", "here", "everyone"}
@@ -42,8 +41,9 @@ var massKeywords = []string{"channel", "here", "everyone"}
 // @channel, @here and @everyone (any case, also glued to punctuation, but not
 // @channels or @here_team, which are other words; see isMassKeyword) and
 // Slack's escaped forms (<!here>, <!channel|channel>, <!everyone>,
-// <!subteam^ID|@group>) all read as "@here", "@channel" or "@group" in the
-// post. User mentions (<@U0123>), channel links, URLs, Slack's &amp; escapes
+// <!subteam^ID|@group>, with any case, spaces or invisible characters
+// inside; see massMention) all read as "@here", "@channel" or "@group" in
+// the post. User mentions (<@U0123>), channel links, URLs, Slack's &amp; escapes
 // and everything else stay as the lead wrote them: the text is posted as
 // mrkdwn, exactly as Slack delivered it in the command.
 //
@@ -77,8 +77,8 @@ func CleanTopic(text string) (string, error) {
 // untouched; only a label after "|" has its plain mass mentions neutralised,
 // in case a client ever reads a link's text as a message.
 func neutraliseEscape(esc string) string {
-	m := massMentionRE.FindStringSubmatch(esc)
-	if m == nil {
+	kw, label, ok := massMention(esc)
+	if !ok {
 		bar := strings.IndexByte(esc, '|')
 		if bar < 0 {
 			return esc
@@ -88,18 +88,61 @@ func neutraliseEscape(esc string) string {
 		neutralisePlain(&sb, esc[bar:])
 		return sb.String()
 	}
-	kw := strings.ToLower(m[1])
-	switch {
-	case kw == "group":
+	switch kw {
+	case "group":
 		kw = "channel" // the legacy name of @channel in private channels
-	case strings.HasPrefix(kw, "subteam^"):
+	case "subteam":
 		// Slack sends the group's handle as the label; without one, say what it was.
-		kw = strings.TrimPrefix(strings.TrimSpace(m[2]), "@")
+		kw = strings.TrimPrefix(strings.TrimSpace(label), "@")
 		if kw == "" {
 			kw = "group"
 		}
 	}
-	return "@" + noPing + kw
+	var sb strings.Builder
+	sb.WriteString("@" + noPing)
+	neutralisePlain(&sb, kw) // a label may hold "@here" of its own
+	return sb.String()
+}
+
+// massMention reads esc, one <…> escape, the lenient way Slack's parser
+// does, and reports the keyword of the mass mention it is, lower case, with
+// its label. Case does not matter, and neither do spaces and invisible
+// characters anywhere in it: "<!channel >", "<!channel\u200b>",
+// "<!\u2060HERE>" all ping. Whatever follows the keyword is ignored, so
+// "<!channel-x>" counts too: an escape a parser might read as a ping costs
+// the lead an invisible character at most.
+func massMention(esc string) (kw, label string, ok bool) {
+	inner := strings.Map(func(r rune) rune {
+		if invisible(r) {
+			return -1
+		}
+		return r
+	}, esc[1:len(esc)-1])
+	target, label, _ := strings.Cut(inner, "|")
+	target, ok = strings.CutPrefix(target, "!")
+	if !ok {
+		return "", "", false
+	}
+	for _, k := range escapeKeywords {
+		if len(target) >= len(k) && strings.EqualFold(target[:len(k)], k) {
+			return k, label, true
+		}
+	}
+	return "", "", false
+}
+
+// invisible reports whether r shows as nothing, or as blank space: spaces,
+// control and format characters (zero-width space and joiners, word joiner,
+// byte-order mark, soft hyphen, direction marks), combining marks, and the
+// few letters and symbols fonts draw empty (Hangul fillers, the braille
+// blank). Bytes that are not UTF-8 (utf8.RuneError) count too: what a
+// client makes of them is anyone's guess.
+func invisible(r rune) bool {
+	switch r {
+	case '\u115f', '\u1160', '\u3164', '\uffa0', '\u2800', utf8.RuneError:
+		return true
+	}
+	return unicode.IsSpace(r) || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Mn, unicode.Me)
 }
 
 // neutralisePlain writes s to sb with noPing after the "@" of every plain
