@@ -224,7 +224,7 @@ func (b *Bot) postBroadcast(ctx context.Context, bc store.Broadcast) error {
 	t, _ := b.Catalog.Theme(bc.Theme)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	_, _, err := b.Slack.PostMessageContext(ctx, bc.Channel,
+	_, _, err := b.post(ctx, bc.Channel,
 		slack.MsgOptionText(topicFallback(t, p, bc.Topic), false),
 		slack.MsgOptionBlocks(topicBlocks(t, p, bc.Topic, bc.LeadID)...))
 	if err != nil || p == nil {

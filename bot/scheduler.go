@@ -204,7 +204,7 @@ func (b *Bot) postNudge(ctx context.Context, userID string, slot time.Time, p *p
 	// could leave a message Slack accepted recorded as unsent.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	return b.Slack.PostMessageContext(ctx, userID,
+	return b.post(ctx, userID,
 		slack.MsgOptionText(nudgeFallback(t, p), false),
 		slack.MsgOptionBlocks(nudgeBlocks(b.card(p), p, slot, earlier)...))
 }

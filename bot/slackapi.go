@@ -3,7 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
-	"net"
+	"net/http"
 	"net/url"
 	"path"
 	"regexp"
@@ -22,27 +22,38 @@ type Slack interface {
 	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
 }
 
-// transient reports whether a failed Web API call may succeed later: Slack
-// rate-limited us, had a server error, or could not be reached. Anything else
-// (channel_not_found, user_not_found, …) will fail the same way again.
+// transient reports whether a failed Web API call may succeed later. Only
+// Slack's own refusal is permanent: an ok:false answer with an error code
+// Slack gives the same way every time (channel_not_found, user_not_found,
+// …), or a 4xx status. Everything else is worth another try: a 429, a 5xx,
+// Slack's own transient codes (internal_error, …), the network, a timeout,
+// and any answer that is not a well-formed Slack reply at all, such as a
+// proxy's HTML page with a 200 or JSON cut short.
 func transient(err error) bool {
 	if err == nil {
 		return false
 	}
-	if _, ok := errors.AsType[*slack.RateLimitedError](err); ok {
-		return true
+	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
+		return transientCodes[se.Err]
 	}
 	if se, ok := errors.AsType[slack.StatusCodeError](err); ok {
-		return se.Code >= 500 || se.Code == 429
+		return se.Code >= 500 || se.Code == http.StatusTooManyRequests || se.Code == http.StatusRequestTimeout
 	}
-	if _, ok := errors.AsType[net.Error](err); ok {
-		return true
-	}
-	if _, ok := errors.AsType[*url.Error](err); ok {
-		return true
-	}
-	return errors.Is(err, context.DeadlineExceeded)
+	return true
 }
+
+// transientCodes are the ok:false error codes Slack documents as passing:
+// its own trouble, a rate limit, a workspace being migrated.
+var transientCodes = map[string]bool{
+	"internal_error": true, "fatal_error": true, "service_unavailable": true,
+	"request_timeout": true, "ratelimited": true, "rate_limited": true,
+	"team_added_to_org": true,
+}
+
+// errNoTS is a chat.postMessage answer that said neither ok:false nor which
+// message it posted ({} from a proxy, say): the post is treated as not
+// made, and transient.
+var errNoTS = errors.New("chat.postMessage: the answer named no message")
 
 // webAPIMethods are the Web API methods the bot calls. They are the only
 // names a URL may be reduced to in a metric label or a log line: any other
@@ -102,4 +113,15 @@ func redact(err error) error {
 		return nil
 	}
 	return redactedError{err}
+}
+
+// post is chat.postMessage for a message whose delivery is recorded (a
+// nudge, a broadcast): an answer that names no message is errNoTS, so the
+// post counts as not made and is tried again.
+func (b *Bot) post(ctx context.Context, channel string, opts ...slack.MsgOption) (string, string, error) {
+	ch, ts, err := b.Slack.PostMessageContext(ctx, channel, opts...)
+	if err == nil && ts == "" {
+		err = errNoTS
+	}
+	return ch, ts, err
 }

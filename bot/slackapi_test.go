@@ -1,9 +1,16 @@
 package bot
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
 )
 
 func TestRedactURLs(t *testing.T) {
@@ -34,6 +41,33 @@ func TestMethodLabel(t *testing.T) {
 		u, _ := url.Parse(raw)
 		if got := MethodLabel(u); got != want {
 			t.Errorf("MethodLabel(%s) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
+func TestTransient(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"Nil", nil, false},
+		{"HTMLBody", json.Unmarshal([]byte("<html>"), new(map[string]any)), true},
+		{"CutShort", io.ErrUnexpectedEOF, true},
+		{"Empty", io.EOF, true},
+		{"NoTS", errNoTS, true},
+		{"RateLimited", &slack.RateLimitedError{RetryAfter: time.Second}, true},
+		{"ServerError", slack.StatusCodeError{Code: 502}, true},
+		{"TooMany", slack.StatusCodeError{Code: 429}, true},
+		{"SlackInternal", slack.SlackErrorResponse{Err: "internal_error"}, true},
+		{"SlackFatal", fmt.Errorf("post: %w", slack.SlackErrorResponse{Err: "fatal_error"}), true},
+		{"Deadline", context.DeadlineExceeded, true},
+		{"ChannelNotFound", slack.SlackErrorResponse{Err: "channel_not_found"}, false},
+		{"UserDisabled", fmt.Errorf("post: %w", slack.SlackErrorResponse{Err: "user_disabled"}), false},
+		{"NotFound", slack.StatusCodeError{Code: 404}, false},
+	} {
+		if got := transient(tc.err); got != tc.want {
+			t.Errorf("%s: transient(%v) = %v, want %v", tc.name, tc.err, got, tc.want)
 		}
 	}
 }

@@ -2,8 +2,10 @@ package slacksim
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -17,6 +19,12 @@ type Fault struct {
 	RetryAfter time.Duration
 	// Error, with Status 0 or 200, makes the answer {"ok":false,"error":Error}.
 	Error string
+	// Body, with Status 0 or 200, is the whole answer instead, as a proxy
+	// in the way might send it: an HTML page, JSON cut short, nothing at
+	// all (set Garbled with an empty Body). Content-Type is text/html when
+	// Body starts with "<", application/json otherwise.
+	Body    string
+	Garbled bool
 	// Delay holds the answer back this long; alone, it only slows the call.
 	Delay time.Duration
 }
@@ -104,6 +112,15 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, call *Call, 
 		_, _ = fmt.Fprintf(w, "<html><body><h1>%d %s</h1></body></html>\n", f.Status, http.StatusText(f.Status))
 	case f.Error != "":
 		s.reply(w, call, nil, f.Error)
+	case f.Body != "" || f.Garbled:
+		call.Status, call.Error = http.StatusOK, "garbled"
+		ctype := "application/json; charset=utf-8"
+		if strings.HasPrefix(f.Body, "<") {
+			ctype = "text/html; charset=utf-8"
+		}
+		w.Header().Set("Content-Type", ctype)
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, f.Body)
 	default:
 		return false
 	}
