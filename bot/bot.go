@@ -16,9 +16,10 @@ import (
 // it. Each part of the bot reads and writes through the smaller interface
 // declared beside it, which a test can fake on its own.
 //
-// Besides the sentinel errors each method names, any of them can fail for a
-// reason of the disk; the bot logs such an error with its context and shows
-// the member an apology.
+// Besides the sentinel errors each method names, any of them returns an
+// error wrapping store.ErrCorrupt when it read a damaged page of the file,
+// and can fail for another reason of the disk; the bot logs either with its
+// context and shows the member an apology.
 type Store interface {
 	MemberStore
 	ScheduleStore
