@@ -209,3 +209,24 @@ func TestTable_Shortcut(t *testing.T) {
 		t.Fatalf("no %q in\n%s", want, logs.String())
 	}
 }
+
+// A form submitted without its inputs (Slack never sends one; a forger
+// might) gets the form's own errors, not a panic and not an apology.
+func TestTable_FormWithoutState(t *testing.T) {
+	b, ack := newTestBot(t), &fakeAcker{}
+	var logs syncLogs
+	b.Logger = newTextLogger(&logs)
+	for i, id := range []string{callbackReflect, callbackSettings} {
+		env := fmt.Sprint("V", i)
+		cb := slack.InteractionCallback{Type: slack.InteractionTypeViewSubmission, User: slack.User{ID: "U1"}, View: slack.View{CallbackID: id, PrivateMetadata: "imp-1|impostor|0"}}
+		b.serveInteractive(context.Background(), ack, socketmode.Request{EnvelopeID: env}, cb)
+		b.inflight.Wait()
+		acks := ack.get(env)
+		if len(acks) != 1 || !strings.Contains(string(acks[0]), `"response_action":"errors"`) || strings.Contains(string(acks[0]), "Sorry") {
+			t.Errorf("%s: acks %s; want the form's field errors", id, acks)
+		}
+	}
+	if strings.Contains(logs.String(), "panicked") {
+		t.Fatalf("a handler panicked:\n%s", logs.String())
+	}
+}
