@@ -177,7 +177,11 @@ func (r *renderer) input(b block) {
 	if b.Optional {
 		label += " (optional)"
 	}
-	r.add(fmt.Sprintf("%s: %s", r.style(bold, label), r.control(b.BlockID, b.Element)))
+	ctl := r.control(b.BlockID, b.Element)
+	if !strings.HasPrefix(ctl, "\n") { // a multiline value starts on its own line
+		ctl = " " + ctl
+	}
+	r.add(r.style(bold, label) + ":" + ctl)
 	if b.Hint != nil {
 		r.add(r.style(dim, "  "+r.plain(b.Hint)))
 	}

@@ -140,3 +140,65 @@ func TestTryReadmeSession(t *testing.T) {
 		t.Errorf("%d advance lines, want 1", n)
 	}
 }
+
+// TestTryMembersAndReplacements: messages wait in each member's inbox, a
+// replaced message loses its buttons, Home shows again when it changes,
+// and the session's own errors say what to do.
+func TestTryMembersAndReplacements(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC) // a Tuesday
+	out := runTry(t, start, `
+:click 9
+/mentor forget
+:click 2
+:click 1
+:user sam
+/mentor subscribe daily 09:00
+:user ana
+/mentor subscribe weekdays 08:30
+:advance 2d
+:user sam
+:user sam
+:home
+:click 3
+:cancel
+:write hello
+:open 1
+:frob
+hello there
+:user bob
+:user ana
+`)
+	inOrder(t, out,
+		"ana> :click 9\nNothing to click: no message shown to you has buttons yet.",
+		// Keep my data replaces the confirmation; its buttons are gone.
+		"[1 Delete everything] [2 Keep my data]",
+		"only visible to you · replaced\nNothing was deleted.",
+		"ana> :click 1\nNothing to click: the bot replaced the last message that had buttons, and it has none now.",
+		// sam's answer is shown to sam, not ana.
+		"sam> /mentor subscribe daily 09:00",
+		"You are ana now (Europe/Paris",
+		"No new messages.",
+		// Two days: ana gets Wednesday's and Thursday's, sam his two, each
+		// stamped in the member's own zone.
+		"── mentorbot · Wed 2 Dec 08:30\n",
+		"── mentorbot · Thu 3 Dec 08:30\n",
+		"Sent on the way: 4 (2 to you; :user NAME shows the others theirs).",
+		"You are sam now (America/New_York",
+		"2 new messages while you were away:",
+		"── mentorbot · Tue 1 Dec 09:00\n", // 09:00 in New York is after 08:00 UTC
+		"── mentorbot · Wed 2 Dec 09:00\n",
+		"sam> :user sam\nYou are sam already.",
+		// Home, then its third button: the tab shows again, updated.
+		"── your Home tab\n",
+		"[3 Pause two weeks]",
+		"── your Home tab (updated)\n",
+		"sam> :cancel\nNo form is open.",
+		"sam> :write hello\nNo form is open.",
+		"sam> :open 1\nNo files yet",
+		"sam> :frob\nNo session command :frob.",
+		"sam> hello there\nType a slash command such as /mentor help",
+		`sam> :user bob`+"\n"+`No member "bob"`,
+		"You are ana now",
+	)
+}
