@@ -42,7 +42,7 @@ func run(ctx context.Context, args []string, getenv envFunc, stdin io.Reader, st
 	case "prompts":
 		return promptsCmd(args, getenv, stdout, stderr)
 	case "backup":
-		return backupCmd(args, getenv, stdout)
+		return backupCmd(ctx, args, getenv, stdout)
 	case "check":
 		return checkCmd(args, getenv, stdout)
 	case "health":

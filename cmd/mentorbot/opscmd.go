@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -21,10 +22,15 @@ import (
 const healthTimeout = 2 * time.Second
 
 // backupCmd writes a consistent copy of MENTOR_DB_PATH to a new file. The bot
-// must be stopped; a running one serves GET /backup instead.
-func backupCmd(args []string, getenv envFunc, stdout io.Writer) error {
+// must be stopped; a running one serves GET /backup instead, which
+// `backup -from URL DIR` pulls.
+func backupCmd(ctx context.Context, args []string, getenv envFunc, stdout io.Writer) error {
+	if len(args) > 0 && (args[0] == "-from" || args[0] == "--from") {
+		return backupPullCmd(ctx, args, getenv, stdout)
+	}
 	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
-		return errors.New("usage: mentorbot backup FILE (copies MENTOR_DB_PATH, which no process may hold, to the new FILE)")
+		return errors.New("usage: mentorbot backup FILE (copies MENTOR_DB_PATH, which no process may hold, to the new FILE)\n" +
+			"   or: mentorbot backup -from URL [-keep N] DIR (pulls a running bot's /backup)")
 	}
 	src, err := dbPathFromEnv(getenv)
 	if err != nil {
@@ -35,6 +41,30 @@ func backupCmd(args []string, getenv envFunc, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%s: backed up to %s\n", src, args[0])
 	return nil
+}
+
+// backupPullCmd is `backup -from URL [-keep N] DIR`.
+func backupPullCmd(ctx context.Context, args []string, getenv envFunc, stdout io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	from := fs.String("from", "", "")
+	keep := fs.Int("keep", 7, "")
+	usage := errors.New("usage: mentorbot backup -from URL [-keep N] DIR (N copies kept, 7 by default; 0 keeps all)")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 || *keep < 0 {
+		return usage
+	}
+	if _, err := neturl.ParseRequestURI(*from); err != nil || !strings.HasPrefix(*from, "http") {
+		return fmt.Errorf("backup -from: want the bot's base URL, such as http://mentorbot:8080")
+	}
+	token, _ := getenv("MENTOR_BACKUP_TOKEN")
+	if token == "" {
+		return errors.New("MENTOR_BACKUP_TOKEN: is not set; backup -from sends it to the bot")
+	}
+	path, err := pullBackup(ctx, &http.Client{}, *from, token, fs.Arg(0), *keep, time.Now())
+	if path != "" {
+		fmt.Fprintf(stdout, "%s: backed up and checked\n", path)
+	}
+	return err
 }
 
 // checkCmd runs bbolt's consistency check over FILE, or MENTOR_DB_PATH.
