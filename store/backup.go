@@ -5,36 +5,78 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
 
-// Backups and checks. A running bot serves Backup; CopyTo and Check work on a
-// file no process holds and never write to it.
+// Backups and checks. A running bot serves Snapshot; CopyTo and Check work
+// on a file no process holds and never write to it.
 //
 // All three read inside one read transaction, so what they see is the
 // database as of one commit: writes that land meanwhile are in the next backup,
 // never half in this one. A read transaction that lives long keeps the pages
-// it reads from being reused (the file grows meanwhile) and delays a write that
-// needs to grow the file's memory map, so callers should not stream a backup
-// to a reader slower than a few minutes.
+// it reads from being reused (the file grows meanwhile) and blocks a write
+// that needs to grow the file's memory map, and every other transaction
+// queues behind that write. So Snapshot copies to a file on the database's
+// own disk, at disk speed, and only then does the bot stream that file to
+// a client, however slow.
 
-// Backup writes a consistent copy of the whole database to w and returns the
-// number of bytes written. The copy is a bbolt file that Open reads as is.
-// Writers are not blocked while it runs.
-func (db *DB) Backup(w io.Writer) (int64, error) {
-	var n int64
-	err := db.view(func(tx *bolt.Tx) error {
+// Snapshot is a consistent copy of the database in a temporary file, open for
+// reading from its start. Close it when done: that removes the file.
+type Snapshot struct {
+	*os.File
+	// Size is the copy's length in bytes.
+	Size int64
+	// name is the file's path until it is removed; "" once it is.
+	name string
+}
+
+// Close closes and removes the snapshot's file.
+func (s *Snapshot) Close() error {
+	err := s.File.Close()
+	if s.name != "" {
+		if rerr := os.Remove(s.name); rerr != nil && err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// Snapshot writes a consistent copy of the whole database to a new temporary
+// file in the database's directory (the volume that holds the database has
+// room for a copy of it more surely than a container's /tmp) and fsyncs it.
+// The copy is a bbolt file that Open reads as is. Writers are not blocked
+// while it is taken, and the read transaction lasts only as long as the disk
+// takes to write the copy. Where the system allows it the file is unlinked at
+// once, so a crash leaves nothing behind.
+func (db *DB) Snapshot() (*Snapshot, error) {
+	f, err := os.CreateTemp(filepath.Dir(db.path), "."+filepath.Base(db.path)+".snapshot-*")
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", db.path, err)
+	}
+	s := &Snapshot{File: f, name: f.Name()}
+	if os.Remove(s.name) == nil {
+		s.name = ""
+	}
+	err = db.view(func(tx *bolt.Tx) error {
 		var err error
-		n, err = tx.WriteTo(w)
+		s.Size, err = tx.WriteTo(f)
 		return err
 	})
-	if err != nil {
-		return n, fmt.Errorf("backup %s: %w", db.path, err)
+	if err == nil {
+		err = f.Sync()
 	}
-	return n, nil
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("snapshot %s: %w", db.path, err)
+	}
+	return s, nil
 }
 
 // CopyTo writes a consistent copy of the database at path, which no process

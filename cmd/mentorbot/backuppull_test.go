@@ -1,8 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -44,11 +44,16 @@ func snapshot(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	var buf bytes.Buffer
-	if _, err := db.Backup(&buf); err != nil {
+	snap, err := db.Snapshot()
+	if err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	defer snap.Close()
+	b, err := io.ReadAll(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func listDir(t *testing.T, dir string) []string {

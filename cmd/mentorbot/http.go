@@ -6,8 +6,10 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,10 +25,19 @@ const (
 	// httpShutdownTimeout bounds how long run waits for requests in flight,
 	// a backup download included, when the bot stops.
 	httpShutdownTimeout = 5 * time.Second
-	// backupWriteTimeout bounds a backup download: the snapshot is a read
-	// transaction, which a slow reader must not hold open for long (it keeps
-	// the file from reusing pages and can delay a write that grows it).
-	backupWriteTimeout = 10 * time.Minute
+	// backupWriteTimeout bounds a backup download, and so how long its
+	// temporary copy of the database stays on the disk. The database itself
+	// is not held while the copy is streamed.
+	backupWriteTimeout = time.Hour
+	// backupIdleTimeout cuts a download whose client stopped reading.
+	backupIdleTimeout = time.Minute
+	// backupChunk is what is written to the client at a time, each write
+	// within backupIdleTimeout.
+	backupChunk = 1 << 20
+	// maxBackups bounds the downloads in progress, each holding a copy of
+	// the database on its disk: one, and one retry while a stalled one
+	// times out.
+	maxBackups = 2
 )
 
 // startHTTP listens on cfg.HTTPAddr and serves until the returned stop
@@ -110,8 +121,13 @@ func (a *app) handleReadyz(w http.ResponseWriter, _ *http.Request) {
 	fmt.Fprintln(w, "ok")
 }
 
-// handleBackup streams a consistent snapshot of the database. It exists only
+// handleBackup serves a consistent snapshot of the database. It exists only
 // when MENTOR_BACKUP_TOKEN is set, and wants that token as a bearer token.
+//
+// The snapshot is copied to a temporary file first, at disk speed, and the
+// file is streamed after: a client that stops reading holds that file, never
+// the database (a read transaction held open blocks the write that grows the
+// file, and every transaction behind it).
 func (a *app) handleBackup(w http.ResponseWriter, r *http.Request) {
 	if a.cfg.BackupToken == "" {
 		http.NotFound(w, r)
@@ -123,23 +139,68 @@ func (a *app) handleBackup(w http.ResponseWriter, r *http.Request) {
 		a.logger.Warn("backup refused: missing or wrong token", "remote", r.RemoteAddr)
 		return
 	}
-	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(backupWriteTimeout))
-	name := "mentorbot-" + time.Now().UTC().Format("2006-01-02T150405Z") + ".db"
-	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	cw := &countingWriter{w: w}
-	start := time.Now()
-	if _, err := a.db.Backup(cw); err != nil {
-		a.logger.Error("backup failed", "remote", r.RemoteAddr, "bytes", cw.n, "err", err)
-		if cw.n == 0 {
-			w.Header().Del("Content-Disposition")
-			http.Error(w, "backup failed", http.StatusInternalServerError)
-		}
-		// Past the first byte the status is sent: the client sees the
-		// stream cut short, never a complete-looking file.
+	select {
+	case a.backups <- struct{}{}:
+		defer func() { <-a.backups }()
+	default:
+		// Each download holds a copy of the database on its disk.
+		w.Header().Set("Retry-After", "60")
+		http.Error(w, "too many backups in progress; try again in a minute", http.StatusServiceUnavailable)
+		a.logger.Warn("backup refused: too many in progress", "remote", r.RemoteAddr, "max", cap(a.backups))
 		return
 	}
-	a.logger.Info("backup served", "remote", r.RemoteAddr, "bytes", cw.n, "duration", time.Since(start))
+	start := time.Now()
+	snap, err := a.db.Snapshot()
+	if err != nil {
+		a.logger.Error("backup failed", "remote", r.RemoteAddr, "err", err)
+		http.Error(w, "backup failed", http.StatusInternalServerError)
+		return
+	}
+	defer snap.Close()
+	name := "mentorbot-" + start.UTC().Format("2006-01-02T150405Z") + ".db"
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	// A client sees a download cut short by its length, never a
+	// complete-looking file.
+	w.Header().Set("Content-Length", strconv.FormatInt(snap.Size, 10))
+	n, err := streamBackup(w, snap, start.Add(backupWriteTimeout))
+	if err != nil {
+		a.logger.Warn("backup cut short", "remote", r.RemoteAddr, "bytes", n, "of", snap.Size, "err", err)
+		return
+	}
+	a.logger.Info("backup served", "remote", r.RemoteAddr, "bytes", n, "duration", time.Since(start))
+}
+
+// streamBackup copies src to w a chunk at a time, each within
+// backupIdleTimeout of the last and all before deadline, and returns the
+// bytes written.
+func streamBackup(w http.ResponseWriter, src io.Reader, deadline time.Time) (int64, error) {
+	rc := http.NewResponseController(w)
+	buf := make([]byte, backupChunk)
+	var n int64
+	for {
+		k, rerr := src.Read(buf)
+		if k > 0 {
+			d := time.Now().Add(backupIdleTimeout)
+			if d.After(deadline) {
+				d = deadline
+			}
+			if err := rc.SetWriteDeadline(d); err != nil {
+				return n, err
+			}
+			m, err := w.Write(buf[:k])
+			n += int64(m)
+			if err != nil {
+				return n, err
+			}
+		}
+		switch {
+		case errors.Is(rerr, io.EOF):
+			return n, nil
+		case rerr != nil:
+			return n, rerr
+		}
+	}
 }
 
 // bearerMatches compares "Bearer <token>" with want in constant time. Hashing
@@ -151,18 +212,6 @@ func bearerMatches(header, want string) bool {
 	}
 	g, w := sha256.Sum256([]byte(strings.TrimSpace(got))), sha256.Sum256([]byte(want))
 	return subtle.ConstantTimeCompare(g[:], w[:]) == 1
-}
-
-// countingWriter counts the bytes that reached w.
-type countingWriter struct {
-	w http.ResponseWriter
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // slogPrinter lets promhttp report a failing collector in the bot's log.

@@ -46,6 +46,8 @@ type app struct {
 	api    *slack.Client
 	sm     *socketmode.Client
 	bot    *bot.Bot
+	// backups holds a token per /backup download in progress (http.go).
+	backups chan struct{}
 }
 
 // newApp wires the packages together. It opens the database first, so a
@@ -92,7 +94,8 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand) (*app, error) {
 	b.Grace = cfg.Grace
 	b.Metrics = newMetrics(db, func() time.Time { return b.Now() })
 	limits.metrics, replies.metrics = b.Metrics, b.Metrics
-	return &app{cfg: cfg, logger: logger, db: db, api: api, sm: socketmode.New(api), bot: b}, nil
+	return &app{cfg: cfg, logger: logger, db: db, api: api, sm: socketmode.New(api), bot: b,
+		backups: make(chan struct{}, maxBackups)}, nil
 }
 
 func retryConfig() slack.RetryConfig {
