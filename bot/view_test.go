@@ -17,8 +17,8 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // golden compares blocks, as Slack would receive them, with
-// testdata/NAME.golden.json, and their plain-text rendering (what `try`
-// shows) with testdata/NAME.golden.txt.
+// testdata/NAME.golden.json, and their plain-text rendering as sent
+// (slacksim.Render; try shows what a member sees) with testdata/NAME.golden.txt.
 func golden(t *testing.T, name string, blocks []slack.Block) {
 	t.Helper()
 	raw, err := json.MarshalIndent(blocks, "", "  ")

@@ -65,8 +65,8 @@
 // posts, a slash command's ack payload and shared files, becomes a Message
 // (Messages, WaitMessage, Subscribe). trigger_ids are valid for 3s and one
 // use. Modal stacks and Home tabs are kept per user (OpenViews, HomeView);
-// Click, ClickHome, ClickView, SubmitView and CloseView act as the user
-// would, SubmitView applies the ack's response_action, and CloseView sends
+// Click, ClickHome, ClickView, SubmitView, CloseView and MessageShortcut
+// act as the user would, SubmitView applies the ack's response_action, and CloseView sends
 // view_closed when the modal asked for notify_on_close. SeenBy says which
 // member sees a message. Render turns Block Kit into terminal text with
 // numbered buttons, as the app sent it; a Renderer (Server.Renderer) shows

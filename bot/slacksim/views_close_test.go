@@ -80,3 +80,39 @@ func TestSeenBy(t *testing.T) {
 		}
 	}
 }
+
+// TestMessageShortcut: the app gets the message and a response_url that
+// replaces it.
+func TestMessageShortcut(t *testing.T) {
+	sim := newWorkspace(t)
+	got := make(chan slack.InteractionCallback, 1)
+	startConnected(t, sim, func(c *socketmode.Client, evt socketmode.Event) {
+		if cb, ok := evt.Data.(slack.InteractionCallback); ok {
+			_ = c.Ack(*evt.Request)
+			_, _, err := c.PostMessage("", slack.MsgOptionReplaceOriginal(cb.ResponseURL), slack.MsgOptionText("thanked", false))
+			if err != nil {
+				t.Errorf("replace original: %v", err)
+			}
+			got <- cb
+			return
+		}
+		ackAll(c, evt)
+	})
+	_, ts, err := webClient(sim).PostMessage("C1", slack.MsgOptionText("shipped it", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := sim.MessagesIn("C1")[0]
+	if _, err := sim.MessageShortcut(ctxT(t, 5*time.Second), "U1", msg, "thanks"); err != nil {
+		t.Fatal(err)
+	}
+	cb := <-got
+	if cb.Type != slack.InteractionTypeMessageAction || cb.CallbackID != "thanks" || cb.Message.Text != "shipped it" ||
+		cb.MessageTs != ts || cb.Channel.ID != "C1" || cb.TriggerID == "" {
+		t.Errorf("callback = %+v", cb)
+	}
+	waitFor(t, func() bool {
+		ms := sim.MessagesIn("C1")
+		return len(ms) == 2 && ms[1].TS == ts && ms[1].Text == "thanked"
+	})
+}

@@ -56,6 +56,26 @@ func (s *session) click(ctx context.Context, arg string) bool {
 	return false
 }
 
+// shortcut runs one of the app's message shortcuts on the last message
+// shown to the member that is not ephemeral.
+func (s *session) shortcut(ctx context.Context, id string) bool {
+	m, ok := s.me.msgs[s.me.last]
+	switch {
+	case id == "" || strings.ContainsAny(id, " \t"):
+		fmt.Fprintln(s.out, "Give the shortcut's callback id, e.g. :shortcut thanks.")
+		return false
+	case !ok || m.Deleted:
+		fmt.Fprintln(s.out, "No message to run a shortcut on yet: replies only you see have none, as in Slack.")
+		return false
+	}
+	if _, err := s.sim.MessageShortcut(ctx, s.me.ID, m, id); errors.Is(err, slacksim.ErrNoAck) {
+		fmt.Fprintln(s.out, "(Slack would show: the app did not respond in time)")
+	} else if err != nil {
+		fmt.Fprintln(s.out, "(shortcut failed:", err, ")")
+	}
+	return false
+}
+
 // targetButtons are the buttons :click may press now, as the target shows
 // them at this moment, and a description of the target.
 func (s *session) targetButtons() ([]slacksim.Button, string) {

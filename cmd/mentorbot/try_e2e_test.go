@@ -149,6 +149,8 @@ func TestTryMembersAndReplacements(t *testing.T) {
 	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC) // a Tuesday
 	out := runTry(t, start, `
 :click 9
+:shortcut
+:shortcut thanks
 /mentor forget
 :click 2
 :click 1
@@ -171,6 +173,8 @@ hello there
 `)
 	inOrder(t, out,
 		"ana> :click 9\nNothing to click: no message shown to you has buttons yet.",
+		"ana> :shortcut\nGive the shortcut's callback id",
+		"ana> :shortcut thanks\nNo message to run a shortcut on yet",
 		// Keep my data replaces the confirmation; its buttons are gone.
 		"[1 Delete everything] [2 Keep my data]",
 		"only visible to you · replaced\nNothing was deleted.",

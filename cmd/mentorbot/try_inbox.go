@@ -23,6 +23,9 @@ type tryMember struct {
 	unread []string
 	files  []string // ids of files the bot sent them, in order
 
+	// last is the newest message shown to them that others can see too,
+	// which :shortcut acts on: Slack offers no shortcuts on ephemeral replies.
+	last string
 	// target is what :click presses: the last message with buttons, the
 	// Home tab or a form.
 	target clickTarget
@@ -109,6 +112,9 @@ func (s *session) show(mb *tryMember, key string) bool {
 		return false // came and went unseen
 	}
 	mb.shown[key] = true
+	if !m.Deleted && !m.Ephemeral {
+		mb.last = key
+	}
 	head := []string{"mentorbot", mb.when(s.msgTime(m), false)}
 	if m.Channel == tryChannel {
 		head = append(head, "#team")
