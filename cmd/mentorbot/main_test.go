@@ -133,10 +133,17 @@ func TestE2E_Commands(t *testing.T) {
 	h := newHarness(t)
 	h.start()
 
-	for _, text := range []string{"help", "", "what is this"} {
+	for _, text := range []string{"help", "", "  HELP "} {
 		if got := h.slash(text); !strings.Contains(got, "/mentor prompt [THEME]") {
 			t.Fatalf("%q did not answer with the help:\n%s", text, got)
 		}
+	}
+	// A typo gets the subcommand it meant, not the whole help.
+	if got := h.slash("promt impostor"); !strings.Contains(got, "Did you mean `/mentor prompt`?") || strings.Contains(got, "/mentor themes") {
+		t.Fatalf("a typo answered:\n%s", got)
+	}
+	if got := h.slash("what is this"); !strings.Contains(got, "I don't know `what`.") || !strings.Contains(got, "`/mentor help` lists everything") {
+		t.Fatalf("an unknown subcommand answered:\n%s", got)
 	}
 	got := h.slash("themes")
 	for _, id := range []string{"impostor", "hands-on", "last-mile", "vision", "empathy", "daring", "experiments", "first-principles", "communication", "delegation", "growth", "quality-speed"} {
