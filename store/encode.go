@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -51,7 +49,7 @@ func decodeUserFast(b []byte) (string, bool) {
 	if !ok || string(rest) != "}" {
 		return "", false
 	}
-	return internID(role), true
+	return string(role), true
 }
 
 type historyRecord struct {
@@ -88,9 +86,9 @@ func isPlain(s string) bool {
 	return true
 }
 
-// decodeHistory reads a history record, its ids interned when intern is set.
-func decodeHistory(b []byte, intern bool) (HistoryEntry, error) {
-	r, ok := decodeHistoryFast(b, intern)
+// decodeHistory reads a history record.
+func decodeHistory(b []byte) (HistoryEntry, error) {
+	r, ok := decodeHistoryFast(b)
 	if !ok {
 		// A record of its own, so r does not escape to the heap on the
 		// fast path.
@@ -109,15 +107,8 @@ func decodeHistory(b []byte, intern bool) (HistoryEntry, error) {
 // historyWindow of these, and encoding/json took a microsecond each: a member
 // with a year of daily prompts waited a millisecond per command for it. Any
 // other form, escapes included, reports false and is left to encoding/json,
-// so the two always agree (FuzzHistoryFastPath). With intern set, ids come
-// from internID.
-func decodeHistoryFast(b []byte, intern bool) (historyRecord, bool) {
-	str := func(b []byte) string {
-		if intern {
-			return internID(b)
-		}
-		return string(b)
-	}
+// so the two always agree (FuzzHistoryFastPath).
+func decodeHistoryFast(b []byte) (historyRecord, bool) {
 	var r historyRecord
 	rest, ok := bytes.CutPrefix(b, []byte(`{"p":"`))
 	if !ok {
@@ -127,14 +118,14 @@ func decodeHistoryFast(b []byte, intern bool) (historyRecord, bool) {
 	if id, rest, ok = plainString(rest); !ok {
 		return r, false
 	}
-	r.PromptID = str(id)
+	r.PromptID = string(id)
 	if rest, ok = bytes.CutPrefix(rest, []byte(`,"t":"`)); !ok {
 		return r, false
 	}
 	if id, rest, ok = plainString(rest); !ok {
 		return r, false
 	}
-	r.Theme = str(id)
+	r.Theme = string(id)
 	if rest, ok = bytes.CutPrefix(rest, []byte(`,"at":`)); !ok {
 		return r, false
 	}
@@ -156,49 +147,6 @@ func decodeHistoryFast(b []byte, intern bool) (historyRecord, bool) {
 		return r, false
 	}
 	return r, true
-}
-
-// interned holds the prompt, theme and role ids records have named, for
-// every read to share: a catalog has a few hundred, so once they have been
-// read no read allocates an id again. Readers load the map without a lock;
-// a new id copies it under internMu. It stops growing at maxInterned, past
-// which ids are allocated each time, so records naming ids without end cost
-// memory only while they are read.
-var (
-	interned atomic.Pointer[map[string]string]
-	internMu sync.Mutex
-)
-
-const maxInterned = 1024 // the built-in catalog has 12 themes and 204 prompts; there are 4 roles
-
-// internID returns the interned string equal to b, interning it if there
-// is room.
-func internID(b []byte) string {
-	if m := interned.Load(); m != nil {
-		if s, ok := (*m)[string(b)]; ok {
-			return s
-		}
-	}
-	s := string(b)
-	internMu.Lock()
-	defer internMu.Unlock()
-	var old map[string]string
-	if p := interned.Load(); p != nil {
-		old = *p
-	}
-	if t, ok := old[s]; ok {
-		return t
-	}
-	if len(old) >= maxInterned {
-		return s
-	}
-	m := make(map[string]string, len(old)+1)
-	for k, v := range old {
-		m[k] = v
-	}
-	m[s] = s
-	interned.Store(&m)
-	return s
 }
 
 // plainString reads a JSON string's body up to its closing quote when every

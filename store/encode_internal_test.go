@@ -2,12 +2,9 @@ package store
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
-	"sync"
 	"testing"
 	"time"
-	"unsafe"
 )
 
 // FuzzHistoryFastPath checks decodeHistoryFast against encoding/json: what
@@ -32,13 +29,8 @@ func FuzzHistoryFastPath(f *testing.F) {
 		`{"p":"x","t":"y","at":9999999999999999999}`, `{"p":"x","t":"y","at":-}`} {
 		f.Add([]byte(s))
 	}
-	// Interned ids, shared by every input as by every read, must still be
-	// what each record says.
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fast, ok := decodeHistoryFast(b, false)
-		if interned, iok := decodeHistoryFast(b, true); iok != ok || interned != fast {
-			t.Fatalf("%q: interned %+v %v, not %+v %v", b, interned, iok, fast, ok)
-		}
+		fast, ok := decodeHistoryFast(b)
 		if !ok {
 			return
 		}
@@ -63,7 +55,7 @@ func TestHistoryFastPathTaken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, ok := decodeHistoryFast(b, false)
+		r, ok := decodeHistoryFast(b)
 		if !ok {
 			t.Fatalf("%s: not decoded by the fast path", b)
 		}
@@ -92,35 +84,4 @@ func FuzzHistoryEncode(f *testing.F) {
 			t.Fatalf("encodeHistory wrote %s, encoding/json %s", got, want)
 		}
 	})
-}
-
-// Ids are shared across reads, and the table stops growing at its bound
-// while still handing out the right strings.
-func TestInternID(t *testing.T) {
-	a, b := internID([]byte("intern-test-prompt")), internID([]byte("intern-test-prompt"))
-	if a != "intern-test-prompt" || unsafe.StringData(a) != unsafe.StringData(b) {
-		t.Fatalf("internID gave %q at %p and %q at %p, want one shared string", a, unsafe.StringData(a), b, unsafe.StringData(b))
-	}
-	var wg sync.WaitGroup
-	for g := range 4 {
-		wg.Go(func() {
-			for i := range maxInterned {
-				id := fmt.Sprintf("intern-fill-%d", (i*4+g)%(maxInterned+500))
-				if got := internID([]byte(id)); got != id {
-					t.Errorf("internID(%q) = %q", id, got)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if n := len(*interned.Load()); n != maxInterned {
-		t.Errorf("%d ids interned, want the bound %d", n, maxInterned)
-	}
-	if got := internID([]byte("intern-test-after-full")); got != "intern-test-after-full" {
-		t.Errorf("internID past the bound = %q", got)
-	}
-	if _, ok := (*interned.Load())["intern-test-after-full"]; ok {
-		t.Error("an id was interned past the bound")
-	}
 }

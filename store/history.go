@@ -73,7 +73,7 @@ func readEntries(bkt *bolt.Bucket, owner string, limit int) ([]HistoryEntry, err
 	}
 	out := make([]HistoryEntry, n)
 	for i := range out {
-		e, err := decodeHistory(v, true)
+		e, err := decodeHistory(v)
 		if err != nil {
 			return nil, err
 		}

@@ -39,7 +39,7 @@ func TestReadEntries_MatchesScan(t *testing.T) {
 			var all []HistoryEntry
 			_ = bkt.ForEach(func(k, v []byte) error {
 				if len(k) == len(owner)+9 && string(k[:len(owner)+1]) == owner+"\x00" {
-					e, err := decodeHistory(v, false)
+					e, err := decodeHistory(v)
 					if err != nil {
 						t.Fatal(err)
 					}

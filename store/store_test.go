@@ -161,8 +161,7 @@ func TestHistory(t *testing.T) {
 	})
 
 	// UserHistory reads the record and the history together; ids that
-	// repeat, shared through the interned id table, all read back as
-	// written.
+	// repeat all read back as written.
 	t.Run("UserHistory", func(t *testing.T) {
 		db := MustOpenDB(t)
 		if err := db.UpdateUser("U1", func(u *store.User) error { u.Role = "staff"; return nil }); err != nil {
