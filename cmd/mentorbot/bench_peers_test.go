@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"io"
 	"log/slog"
 	"os"
@@ -63,12 +64,17 @@ func runBot(cfg Config) commandsRun {
 	}
 }
 
+var boltJS = flag.Bool("bench.boltjs", true, "run Slack's Bolt for JavaScript as a peer in BenchmarkCommands (needs node and npm; the first run installs @slack/bolt)")
+
 // boltJSPeer installs Slack's Bolt for JavaScript (testdata/boltjs) and
 // returns the peer that runs it, or nil, saying why, when node or npm is
 // missing or the install fails (no registry, for one): the benchmark then
 // compares the bot with the bare handler alone.
 func boltJSPeer(tb testing.TB) commandsRun {
 	tb.Helper()
+	if !*boltJS {
+		return nil
+	}
 	for _, bin := range []string{"node", "npm"} {
 		if _, err := exec.LookPath(bin); err != nil {
 			tb.Logf("Bolt for JavaScript peer skipped: %s is not installed", bin)
