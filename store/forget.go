@@ -8,7 +8,7 @@ import (
 )
 
 // perUserBuckets hold keys that start with the user id and a 0x00.
-var perUserBuckets = [][]byte{bucketHistory, bucketJournal, bucketJPrompt, bucketNudges}
+var perUserBuckets = [][]byte{bucketHistory, bucketJournal, bucketJIndex, bucketJPrompt, bucketNudges}
 
 // Forget deletes every record of the member in one transaction: settings,
 // subscription and its due-index entry, history, nudges and reflections.
@@ -28,6 +28,9 @@ func (db *DB) Forget(userID string) error {
 			if err := subs.Delete([]byte(userID)); err != nil {
 				return err
 			}
+		}
+		if err := forgetReflections(tx, userID); err != nil {
+			return err
 		}
 		for _, name := range perUserBuckets {
 			if err := deletePrefix(tx.Bucket(name), userPrefix(userID)); err != nil {
@@ -51,6 +54,25 @@ func deletePrefix(b *bolt.Bucket, prefix []byte) error {
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
 		if err := c.Delete(); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// forgetReflections deletes the member's reflections from jlog, the ones
+// jindex lists; Forget then deletes the index itself with the other
+// per-member keys. The prompt texts in ptext stay: they are the catalog's
+// words, shared by every member who answered them.
+func forgetReflections(tx *bolt.Tx, userID string) error {
+	index, log := tx.Bucket(bucketJIndex), tx.Bucket(bucketJLog)
+	if index == nil || log == nil {
+		return nil
+	}
+	prefix := userPrefix(userID)
+	c := index.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if err := log.Delete(k[len(k)-8:]); err != nil {
+			return fmt.Errorf("bucket %s: %w", bucketJLog, err)
 		}
 	}
 	return nil

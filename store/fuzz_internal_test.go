@@ -19,7 +19,10 @@ func FuzzDecode(f *testing.F) {
 			return encodeSubscription(Subscription{Cadence: "weekly", Day: 5, Hour: 16, TZ: "Europe/Paris", NextDue: at, Focus: []string{"vision"}})
 		},
 		func() ([]byte, error) {
-			return encodeReflection(Reflection{PromptID: "p", Theme: "t", Prompt: "Q?", Text: "A.", At: at, Slot: at})
+			return encodeReflection(Reflection{PromptID: "p", Theme: "t", Prompt: "Q?", Text: "A.", At: at, Slot: at}, "")
+		},
+		func() ([]byte, error) {
+			return encodeReflection(Reflection{UserID: "U1", PromptID: "p", Theme: "t", Prompt: "Q?", Text: "A.", At: at}, textHash("Q?"))
 		},
 		func() ([]byte, error) {
 			return encodeNudge(Nudge{Status: NudgeSent, PromptID: "p", Channel: "D1", TS: "1.2", At: at, Reflected: true})
@@ -67,8 +70,8 @@ func FuzzDecode(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		if r, err := decodeReflection("U1", 1, b); err == nil {
-			if _, err := encodeReflection(r); err != nil {
+		if r, err := decodeReflection(nil, "U1", 1, b); err == nil {
+			if _, err := encodeReflection(r, ""); err != nil {
 				t.Fatal(err)
 			}
 		}

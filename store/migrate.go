@@ -35,6 +35,20 @@ var migrations = []func(*bolt.Tx) error{
 		}
 		return nil
 	},
+	// Reflections are appended to jlog, their prompts' texts kept once in
+	// ptext (journal.go). Those already written stay in journal, where they
+	// are read and deleted as before: rewriting them all would hold the file
+	// for minutes at open on a large workspace. The version keeps an older
+	// mentorbot, which knows neither bucket, from opening the file: it
+	// would not show, export or forget the newer reflections.
+	2: func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketJLog, bucketJIndex, bucketPText} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		return nil
+	},
 }
 
 // migrate runs every step after from up to SchemaVersion and records the new

@@ -228,14 +228,16 @@ func cpuTime(tb testing.TB) time.Duration {
 // high-water mark plus 16 MiB. At 100,000 subscribers that is noise, so
 // extrapolate from hw-bytes.
 //
-// On a 2-core VM, 1,000 and 4,000 subscribers give the same figures within
-// 1%: 130 KB per subscriber by the high-water mark, 55 KB of it data (journal
-// 38 KB, nudges 8 KB, history 5 KB, jprompt 3 KB). Pages are about 42% full:
-// bbolt splits a page at half its size, and these buckets grow only at the
-// end of each member's key range, so a split page's left half never fills;
-// a ~730-byte journal record leaves two to a 4 KB page. 100,000 subscribers
-// after a year of weekly reflections therefore need about 13 GB (12 GiB) of
-// file, 5.5 GB of it data.
+// compacted-bytes/subscriber is the high-water mark of a compacted copy.
+//
+// With 1,000 subscribers: 74 KB per subscriber by the high-water mark, 47 KB
+// of it data (jlog 28 KB, nudges 8 KB, history 5 KB, jprompt 3 KB, jindex
+// 2 KB); 49 KB compacted. Before the journal's log layout (store/journal.go)
+// it was 130 KB, 55 KB of it data, with pages about 42% full: these buckets
+// grow at the end of each member's key range, in the middle of the tree, and
+// bbolt splits a page at half its size. jlog grows at its end only and fills
+// its pages, but bbolt leaves at least three entries to a split's new page,
+// so a page of its 550-byte reflections holds five of seven: 67%.
 //
 // The database is written to /dev/shm when there is one: this measures
 // bytes, not time, and the year's 104,000 claims and reflections are each a
@@ -252,6 +254,7 @@ func BenchmarkDatabaseSizePerSubscriber(b *testing.B) {
 		writeYear(b, path, n, reflective, fanOutSlot)
 		b.Logf("%d subscribers' year written in %v", n, time.Since(start).Round(time.Millisecond))
 		size = measureDB(b, path)
+		size.compacted = compactedSize(b, path)
 		if err := os.RemoveAll(dir); err != nil {
 			b.Fatal(err)
 		}
@@ -261,6 +264,7 @@ func BenchmarkDatabaseSizePerSubscriber(b *testing.B) {
 	b.ReportMetric(float64(size.highWater)/float64(n), "hw-bytes/subscriber")
 	b.ReportMetric(float64(size.alloc)/float64(n), "page-bytes/subscriber")
 	b.ReportMetric(float64(size.inuse)/float64(n), "inuse-bytes/subscriber")
+	b.ReportMetric(float64(size.compacted)/float64(n), "compacted-bytes/subscriber")
 	b.ReportMetric(0, "ns/op") // the time is tmpfs's, not a figure
 }
 
@@ -393,8 +397,8 @@ func reflectionText(userID string, w int) string {
 
 // dbSize is a database's size on disk and by bbolt's accounting.
 type dbSize struct {
-	file, highWater, alloc, inuse int64
-	byBucket                      map[string]bolt.BucketStats
+	file, highWater, alloc, inuse, compacted int64
+	byBucket                                 map[string]bolt.BucketStats
 }
 
 // buckets describes each bucket's bytes in use and in its pages, per
@@ -411,6 +415,32 @@ func (s dbSize) buckets(n int) string {
 
 // measureDB reads a closed database's file size and, opened read-only, its
 // high-water mark and the bytes its buckets use.
+// compactedSize is the high-water mark of a copy of path compacted as
+// `bbolt compact` does (bolt.Compact, every page filled): what an operator
+// gets back by compacting a copy offline (docs/operations.md).
+func compactedSize(tb testing.TB, path string) int64 {
+	tb.Helper()
+	src, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := bolt.Open(path+".compact", 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer os.Remove(path + ".compact")
+	defer dst.Close()
+	if err := bolt.Compact(dst, src, 64<<20); err != nil {
+		tb.Fatal(err)
+	}
+	var size int64
+	if err := dst.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil }); err != nil {
+		tb.Fatal(err)
+	}
+	return size
+}
+
 func measureDB(tb testing.TB, path string) dbSize {
 	tb.Helper()
 	fi, err := os.Stat(path)
