@@ -282,10 +282,27 @@ func (b *Bot) Dispatch(ctx context.Context, c *Command, text string) (Reply, err
 	if r, ok := b.table.lookup(kindSlash, c.Sub); ok {
 		return r.handle(ctx, c)
 	}
-	reply := unknownReply(c.Name, c.Sub, b.table.closest(c.Sub))
+	reply := b.unknown(c.Name, c.Sub)
 	// Logs and metrics label by subcommand; keep member text out of them.
 	c.Sub = "unknown"
 	return reply, nil
+}
+
+// unknown answers a subcommand nobody has with the one the member most
+// likely meant: a mistyped subcommand (closest), or a theme typed without
+// `prompt` before it (`/mentor daring`, `/mentor imp`).
+func (b *Bot) unknown(name, sub string) Reply {
+	if r := b.table.closest(sub); r != nil {
+		return unknownReply(name, sub, r.id, r)
+	}
+	if utf8.RuneCountInString(sub) >= 3 {
+		if t, err := b.Catalog.ResolveTheme(sub); err == nil {
+			if r, ok := b.table.lookup(kindSlash, "prompt"); ok {
+				return unknownReply(name, sub, r.id+" "+t.ID, r)
+			}
+		}
+	}
+	return unknownReply(name, sub, "", nil)
 }
 
 // closest is the subcommand a mistyped word most likely meant, nil when none

@@ -45,6 +45,10 @@ func TestDispatch_Unknown(t *testing.T) {
 		{"/mentor", "stat", "Did you mean `/mentor status`?"},
 		{"/mentor", "broad", "Did you mean `/mentor broadcast`?"},
 		{"/mentor", "he", "Did you mean `/mentor help`?"},
+		{"/mentor", "daring", "Did you mean `/mentor prompt daring`?\n`/mentor prompt [THEME]`"},
+		{"/mentor", "Imp", "Did you mean `/mentor prompt impostor`?"},
+		{"/mentor", "dele", "Did you mean `/mentor prompt delegation`?"},
+		{"/mentor", "de", "I don't know `de`.\n`/mentor help`"}, // too short to guess a theme from
 		{"/mentor", "frobnicate now", "I don't know `frobnicate`.\n`/mentor help` lists everything I can do; `/mentor prompt` gives you something to reflect on now."},
 		{"/mentor", "xyz", "I don't know `xyz`.\n`/mentor help`"},
 		{"/mentor", "fo", "I don't know `fo`.\n`/mentor help`"}, // focus or forget?

@@ -29,13 +29,14 @@ func textReply(text string) Reply { return Reply{Text: text, Blocks: []slack.Blo
 
 func errorBlocks(text string) []slack.Block { return []slack.Block{section(text)} }
 
-// unknownReply answers a subcommand nobody has: the closest one when there
-// is one (nil for none), with its usage, rather than the whole help.
-func unknownReply(name, sub string, closest *route) Reply {
+// unknownReply answers a subcommand nobody has: what the member likely
+// meant when there is something ("" for nothing), with the usage of its
+// subcommand, rather than the whole help.
+func unknownReply(name, sub, meant string, closest *route) Reply {
 	text := fmt.Sprintf("I don't know `%s`.", clip(sub))
 	usage := fmt.Sprintf("`%s help` lists everything I can do; `%s prompt` gives you something to reflect on now.", name, name)
-	if closest != nil {
-		text += fmt.Sprintf(" Did you mean `%s %s`?", name, closest.id)
+	if meant != "" {
+		text += fmt.Sprintf(" Did you mean `%s %s`?", name, meant)
 		usage = fmt.Sprintf("`%s`  %s. `%s help` lists everything.", strings.TrimSpace(name+" "+closest.id+" "+closest.args), closest.summary, name)
 	}
 	return Reply{Text: text, Blocks: []slack.Block{section(text), contextLine(usage)}}
