@@ -21,12 +21,13 @@ const (
 	reset     = "\x1b[0m"
 )
 
-// style wraps s in an ANSI style when colour is on.
+// style wraps s in an ANSI style when colour is on. A style inside s ends
+// with a reset, after which st applies again.
 func (r Renderer) style(st, s string) string {
 	if !r.Color || s == "" {
 		return s
 	}
-	return st + s + reset
+	return st + strings.ReplaceAll(s, reset, reset+st) + reset
 }
 
 var ansiRE = regexp.MustCompile("\x1b\\[[0-9;]*m")

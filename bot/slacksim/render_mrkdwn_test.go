@@ -20,7 +20,8 @@ func TestMrkdwn(t *testing.T) {
 		{"_gently_ and ~not~ `code *here*`", "gently and not code *here*",
 			"\x1b[3mgently\x1b[0m and \x1b[9mnot\x1b[0m \x1b[36mcode *here*\x1b[0m"},
 		{"snake_case_name and 2*3*4 and * spaced *", "snake_case_name and 2*3*4 and * spaced *", ""},
-		{"*bold with _italic_ inside*", "bold with italic inside", ""},
+		{"*bold with _italic_ inside*", "bold with italic inside",
+			"\x1b[1mbold with \x1b[3mitalic\x1b[0m\x1b[1m inside\x1b[0m"}, // bold resumes after the italic
 		{"hi <@U0LEE> and <@U0NOBODY>, in <#C0TEAM> or <#C9|old-name>", "hi @lee and @U0NOBODY, in #team or #old-name", ""},
 		{"<!here> <!channel> <!subteam^S1|@leads> <!subteam^S2>", "@here @channel @leads @S2", ""},
 		{"I asked &lt;!channel&gt; &amp; nobody answered", "I asked <!channel> & nobody answered", ""},

@@ -273,6 +273,9 @@ func (s *session) lead(context.Context, string) bool {
 func (s *session) switchUser(_ context.Context, name string) bool {
 	u, ok := memberNamed(strings.TrimPrefix(name, "@"))
 	switch {
+	case name == "":
+		fmt.Fprintln(s.out, "Give a member's name: :user ana, :user sam or :user lee.")
+		return false
 	case !ok:
 		fmt.Fprintf(s.out, "No member %q; they are ana, sam and lee.\n", name)
 		return false
