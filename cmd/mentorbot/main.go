@@ -38,7 +38,7 @@ func run(ctx context.Context, args []string, getenv envFunc, stdin io.Reader, st
 	case "serve":
 		return serve(ctx, args, getenv, stderr)
 	case "try":
-		return try(ctx, args, stdin, stdout, stderr)
+		return try(ctx, args, getenv, stdin, stdout, stderr)
 	case "prompts":
 		return promptsCmd(args, getenv, stdout, stderr)
 	case "backup":

@@ -29,6 +29,8 @@ var simMembers = []slacksim.User{
 
 // tryOptions are what tests set on a try session beyond its flags.
 type tryOptions struct {
+	// getenv reads NO_COLOR and TERM; nil reads nothing.
+	getenv envFunc
 	// start is the session's time when it begins; zero means now.
 	start time.Time
 	// color forces colour on or off; nil decides from stdout and NO_COLOR.
@@ -38,8 +40,8 @@ type tryOptions struct {
 // try runs the real bot against a local Slack and lets a person type what a
 // member would. Nothing is faked but the network: the bot connects over a
 // real WebSocket and keeps its state in a real bbolt file.
-func try(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return tryWith(ctx, tryOptions{}, args, stdin, stdout, stderr)
+func try(ctx context.Context, args []string, getenv envFunc, stdin io.Reader, stdout, stderr io.Writer) error {
+	return tryWith(ctx, tryOptions{getenv: getenv}, args, stdin, stdout, stderr)
 }
 
 func tryWith(ctx context.Context, o tryOptions, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -96,7 +98,7 @@ func tryWith(ctx context.Context, o tryOptions, args []string, stdin io.Reader, 
 
 	msgs, unsubscribe := sim.Subscribe()
 	defer unsubscribe()
-	color := colorFor(stdout)
+	color := colorFor(isTerminal(stdout), o.getenv)
 	if o.color != nil {
 		color = *o.color
 	}
@@ -132,10 +134,19 @@ func memberNamed(name string) (slacksim.User, bool) {
 	return slacksim.User{}, false
 }
 
-// colorFor says whether to colour what goes to w: only a terminal, and
-// only when NO_COLOR (https://no-color.org) is unset or empty.
-func colorFor(w io.Writer) bool {
-	return isTerminal(w) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+// colorFor says whether to colour the output: only on a terminal, and
+// only when NO_COLOR (https://no-color.org) is unset or empty and TERM is
+// not "dumb".
+func colorFor(terminal bool, getenv envFunc) bool {
+	if !terminal {
+		return false
+	}
+	if getenv == nil {
+		return true
+	}
+	noColor, _ := getenv("NO_COLOR")
+	term, _ := getenv("TERM")
+	return noColor == "" && term != "dumb"
 }
 
 // isTerminal reports whether f is a terminal (a character device).

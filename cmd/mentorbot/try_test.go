@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"slices"
 	"testing"
 	"time"
@@ -124,5 +125,32 @@ func TestTryParseAdvance(t *testing.T) {
 		if _, err := parseAdvance(in); err == nil {
 			t.Errorf("parseAdvance(%q) succeeded", in)
 		}
+	}
+}
+
+// TestTryColorFor: colour only on a terminal, and never with NO_COLOR set
+// or TERM=dumb.
+func TestTryColorFor(t *testing.T) {
+	env := func(vars map[string]string) envFunc {
+		return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+	}
+	for _, c := range []struct {
+		terminal bool
+		vars     map[string]string
+		want     bool
+	}{
+		{false, nil, false},
+		{true, nil, true},
+		{true, map[string]string{"NO_COLOR": ""}, true}, // set but empty: no-color.org says colour
+		{true, map[string]string{"NO_COLOR": "1"}, false},
+		{true, map[string]string{"TERM": "dumb"}, false},
+		{true, map[string]string{"TERM": "xterm-256color"}, true},
+	} {
+		if got := colorFor(c.terminal, env(c.vars)); got != c.want {
+			t.Errorf("colorFor(%v, %v) = %v", c.terminal, c.vars, got)
+		}
+	}
+	if isTerminal(&bytes.Buffer{}) {
+		t.Error("a buffer is no terminal")
 	}
 }
