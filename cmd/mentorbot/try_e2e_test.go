@@ -136,8 +136,11 @@ func TestTryReadmeSession(t *testing.T) {
 		":cancel",
 		":lead",
 	)
-	if n := strings.Count(out, "Sent on the way"); n != 1 {
-		t.Errorf("%d advance lines, want 1", n)
+	// Each thing shows once: no stale form under a later command.
+	for text, want := range map[string]int{"Sent on the way": 1, "Saved to your journal": 1, "Settings saved": 1, "── your Home tab": 1} {
+		if n := strings.Count(out, text); n != want {
+			t.Errorf("%q shows %d times, want %d", text, n, want)
+		}
 	}
 }
 
