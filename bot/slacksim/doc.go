@@ -58,7 +58,10 @@
 // which conversations.info, conversations.list and chat.postMessage then
 // see; a second join succeeds with the already_in_channel warning.
 // Every call is recorded without its token (Calls); SetFault and FailNext
-// inject 429s with Retry-After, 5xx, ok:false errors and delays.
+// inject 429s with Retry-After, 5xx, ok:false errors and delays. Faults run
+// on Options.Clock: a test that gives the bot the same Clock makes an outage
+// of a minute (During) or a 5 s delay last that long in its own time, while
+// Slack's deadlines (the 3 s ack, trigger_id expiry) stay on the wall clock.
 //
 // Slash commands and message buttons carry a response_url on this server,
 // good for 5 posts in 30 minutes; what is posted there, like what chat.*

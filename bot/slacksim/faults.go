@@ -25,7 +25,8 @@ type Fault struct {
 	// Body starts with "<", application/json otherwise.
 	Body    string
 	Garbled bool
-	// Delay holds the answer back this long; alone, it only slows the call.
+	// Delay holds the answer back this long on the Server's clock; alone, it
+	// only slows the call.
 	Delay time.Duration
 }
 
@@ -154,7 +155,7 @@ func (s *Server) rateLimited(w http.ResponseWriter, call *Call, req *apiRequest)
 	if !s.opts.RateLimit || req.Method != "chat.postMessage" {
 		return false
 	}
-	now := time.Now()
+	now := s.now()
 	s.mu.Lock()
 	b, ok := s.api.buckets[req.Params["channel"]]
 	if !ok {

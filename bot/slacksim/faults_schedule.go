@@ -11,7 +11,7 @@ import (
 // method so far, and returns nil to let the call through. The constructors
 // below build the schedules a fault-injection test needs and compose:
 //
-//	sim.SetFault(slacksim.During(time.Minute,
+//	sim.SetFault(sim.During(time.Minute,
 //		slacksim.EveryNth(2, slacksim.Fault{Status: 429, RetryAfter: time.Second})))
 type FaultFunc func(c Call, n int) *Fault
 
@@ -63,12 +63,13 @@ func Except(fn FaultFunc, methods ...string) FaultFunc {
 	}
 }
 
-// During applies fn for d from the moment During is called, then lets every
-// call through: an outage with an end.
-func During(d time.Duration, fn FaultFunc) FaultFunc {
-	end := time.Now().Add(d)
+// During applies fn for d of the Server's clock (Options.Clock) from the
+// moment During is called, then lets every call through: an outage with an
+// end.
+func (s *Server) During(d time.Duration, fn FaultFunc) FaultFunc {
+	end := s.now().Add(d)
 	return func(c Call, n int) *Fault {
-		if !time.Now().Before(end) {
+		if !s.now().Before(end) {
 			return nil
 		}
 		return fn(c, n)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // maxUpload bounds one file's content.
@@ -48,7 +47,7 @@ func (s *Server) filesGetUploadURL(r *apiRequest) (map[string]any, string) {
 // multipart form with the content in the "file" part.
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	call := Call{Method: "upload", TokenOK: true, At: time.Now(), Params: map[string]string{"file_id": id}}
+	call := Call{Method: "upload", TokenOK: true, At: s.now(), Params: map[string]string{"file_id": id}}
 	defer func() { s.recordCall(call) }()
 	content, err := readUpload(w, r)
 	if err != nil {

@@ -56,7 +56,7 @@ type responseBody struct {
 func (s *Server) handleResponseURL(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	var body responseBody
-	call := Call{Method: "response_url", TokenOK: true, At: time.Now(), Params: map[string]string{}}
+	call := Call{Method: "response_url", TokenOK: true, At: s.now(), Params: map[string]string{}}
 	jerr := json.Unmarshal(raw, &body)
 	if jerr == nil {
 		call.Params = responseParams(body)

@@ -49,6 +49,8 @@ type Options struct {
 	History int
 	// Logf, when set, receives debug lines. Tokens never reach it.
 	Logf func(format string, args ...any)
+	// Clock is the time faults run on (see Clock). Default the wall clock.
+	Clock Clock
 }
 
 func (o Options) withDefaults() Options {
@@ -72,6 +74,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.DisconnectGrace <= 0 {
 		o.DisconnectGrace = time.Second
+	}
+	if o.Clock == nil {
+		o.Clock = wallClock{}
 	}
 	return o
 }
@@ -208,15 +213,14 @@ func (s *Server) goTracked(f func()) bool {
 	return true
 }
 
-// sleep waits for d, ctx or Close, and reports whether the full d elapsed.
+// sleep waits for d of the Server's clock, ctx or Close, and reports whether
+// the full d elapsed.
 func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return true
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-s.opts.Clock.After(d):
 		return true
 	case <-ctx.Done():
 		return false

@@ -20,7 +20,8 @@ type Call struct {
 	Status  int
 	// Error is the "error" of an ok:false answer, or "" when ok.
 	Error string
-	At    time.Time
+	// At is when the call arrived, on the Server's clock (Options.Clock).
+	At time.Time
 }
 
 type tokenKind int
@@ -70,7 +71,7 @@ func (s *Server) routes() map[string]method {
 // {"ok":false,"error":…} for every error except rate limits and faults.
 func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	req, perr := parseAPIRequest(r)
-	call := Call{Method: req.Method, Params: req.Params, At: time.Now()}
+	call := Call{Method: req.Method, Params: req.Params, At: s.now()}
 	m, known := s.methods[req.Method]
 	var tokErr string
 	if known {

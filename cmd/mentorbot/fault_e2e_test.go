@@ -239,7 +239,7 @@ func TestE2E_FaultRateLimit(t *testing.T) {
 	const members = 1000
 	h := newFaultHarness(t, members)
 	start := time.Now()
-	h.sim.SetFault(slacksim.During(rateLimitWindow,
+	h.sim.SetFault(h.sim.During(rateLimitWindow,
 		slacksim.EveryNth(2, slacksim.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second})))
 	ticks := h.sendDue(10)
 	took := time.Since(start)
