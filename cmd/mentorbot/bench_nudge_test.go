@@ -69,7 +69,7 @@ func newBenchApp(tb testing.TB, dbPath string) (*app, *slacksim.Server) {
 	opts := sim.Options()
 	cfg := Config{BotToken: opts.BotToken, AppToken: opts.AppToken, APIURL: sim.APIURL(), DBPath: dbPath,
 		Command: "/mentor", HTTPAddr: "127.0.0.1:0", DefaultTZ: "UTC", Grace: 6 * time.Hour}
-	a, err := newApp(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), rand.New(rand.NewPCG(1, 2)))
+	a, err := newApp(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), rand.New(rand.NewPCG(1, 2)), nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -47,7 +47,7 @@ func runBare(tb testing.TB, sim *slacksim.Server) (stop func()) {
 func runBot(cfg Config) commandsRun {
 	return func(tb testing.TB, sim *slacksim.Server) func() {
 		tb.Helper()
-		a, err := newApp(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+		a, err := newApp(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, nil)
 		if err != nil {
 			tb.Fatal(err)
 		}

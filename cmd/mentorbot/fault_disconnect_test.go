@@ -22,7 +22,7 @@ import (
 func TestE2E_FaultDisconnectWarning(t *testing.T) {
 	t.Parallel()
 	const members = 4
-	h := newFaultHarness(t, 0)
+	h := newFaultHarness(t, 0, faultRate)
 	var sessions []*faultSession
 	for i := range members {
 		sessions = append(sessions, newSession(t, h, member(i), "Europe/Paris"))

@@ -21,7 +21,7 @@ import (
 // one goes through slack-go and the database.
 func TestE2E_FaultDuplicateEnvelope(t *testing.T) {
 	t.Parallel()
-	h := newFaultHarness(t, 0)
+	h := newFaultHarness(t, 0, faultRate)
 	h.sim.AddUser(slacksim.User{ID: "U1", TZ: "Europe/Paris"})
 	h.sim.AddUser(slacksim.User{ID: "U2", TZ: "Europe/Paris"})
 	ctx := context.Background()

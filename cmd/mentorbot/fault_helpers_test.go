@@ -1,14 +1,16 @@
 package main
 
-// The harness of the fault-injection tests (fault_*_test.go), end to end: the real app (newApp and
-// run, wired as serve wires them: slack-go's WebSocket to slacksim, bbolt in
-// t.TempDir()) while the local Slack misbehaves. Every test logs one line of
-// figures, such as
+// The harness of the fault-injection tests (fault_*_test.go): the real app
+// (newApp and run, wired as serve wires them: slack-go's WebSocket to
+// slacksim, bbolt in t.TempDir()) while the local Slack misbehaves, on a
+// clock shared by both that runs faster than the wall clock (faultRate).
+// Every test logs one line of figures, such as
 //
-//	fault=429-every-second-call nudges=1000 delivered=1000 lost=0 duplicates=0 ticks=2 took=1m2s
+//	fault=429-every-second-call window=1m0s nudges=1000 delivered=1000 lost=0 duplicates=0 ticks=2 took=1m0s wall=6s
 //
-// and fails on any loss or duplicate. Timings are logged, never asserted,
-// except Slack's 3 s ack deadline, which is part of the protocol.
+// (took on the harness clock, wall on the wall clock) and fails on any loss or
+// duplicate. Timings are logged, never asserted, except Slack's 3 s ack
+// deadline, which is part of the protocol.
 //
 // Two words are used throughout. Lost: something Slack acknowledged (a
 // command's reply, a click, a "Saved" reflection) or a due nudge that is not
@@ -39,20 +41,30 @@ var faultSlot = time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
 // tickEvery is how far apart the tests' scheduler ticks are, as tickSpec's.
 const tickEvery = 30 * time.Second
 
+// faultRate is how many times faster than the wall clock the fault tests'
+// clock runs. The faults' windows and delays, the bot's time and slack-go's
+// waits between retries (Retry-After, backoff) are all on it, so a minute of
+// 429s is replayed in 6 s with the proportions of the real minute: about as
+// many 429s, each waited out. Slack's 3 s ack deadline and the bot's own
+// timeouts stay on the wall clock (see slacksim.Clock).
+const faultRate = 10
+
 // newFaultHarness is the real app against a local Slack in which the first
 // subscribers members (member(i), in UTC) are subscribed weekly with a nudge
-// due at faultSlot. The harness clock stays at friMorning: the app's own cron
-// tick, which fires every 30 s of real time at the harness clock, then finds
-// nothing due, so the ticks a test runs itself (sendDue) are the only ones
-// and can be counted.
-func newFaultHarness(t *testing.T, subscribers int) *appHarness {
+// due at faultSlot. The app and the local Slack share one clock, which starts
+// at friMorning and runs rate times as fast as the wall clock. faultSlot is 5
+// hours later on it, at least half an hour of a test's real time away: the
+// app's own cron tick, every 30 s of real time, finds nothing due, so the
+// ticks a test runs itself (sendDue) are the only ones and can be counted.
+func newFaultHarness(t *testing.T, subscribers int, rate float64) *appHarness {
 	t.Helper()
-	sim := slacksim.New(slacksim.Options{})
+	clk := newClock(friMorning, rate)
+	sim := slacksim.New(slacksim.Options{Clock: clk})
 	t.Cleanup(sim.Close)
 	for i := range subscribers {
 		sim.AddUser(slacksim.User{ID: member(i), TZ: "UTC"})
 	}
-	h := &appHarness{t: t, sim: sim, clock: &clock{t: friMorning}, dbPath: filepath.Join(t.TempDir(), "mentorbot.db")}
+	h := &appHarness{t: t, sim: sim, clock: clk, dbPath: filepath.Join(t.TempDir(), "mentorbot.db")}
 	h.start()
 	subscribeMembers(t, h.app.db, subscribers, faultSlot)
 	return h
@@ -413,11 +425,10 @@ func (s *faultSession) reflectUntilOpen(ctx context.Context, card slacksim.Messa
 
 // run is the member's loop until stop: a prompt, Another prompt on it, and
 // every reflectEvery cycles (never when 0) a reflection on it, one cycle per
-// pace at most.
+// pace of the harness clock at most.
 func (s *faultSession) run(ctx context.Context, stop <-chan struct{}, pace time.Duration, reflectEvery int) {
-	tick := time.NewTicker(pace)
-	defer tick.Stop()
 	for cycle := 1; ; cycle++ {
+		next := s.h.clock.After(pace)
 		if card, ok := s.prompt(ctx); ok {
 			s.another(ctx, card)
 			if reflectEvery > 0 && cycle%reflectEvery == 0 {
@@ -427,7 +438,7 @@ func (s *faultSession) run(ctx context.Context, stop <-chan struct{}, pace time.
 		select {
 		case <-stop:
 			return
-		case <-tick.C:
+		case <-next:
 		}
 	}
 }

@@ -26,17 +26,17 @@ const serverErrorSeed = 20261120
 func TestE2E_FaultServerErrors(t *testing.T) {
 	t.Parallel()
 	const members = 1000
-	h := newFaultHarness(t, members)
+	h := newFaultHarness(t, members, faultRate)
 	h.sim.SetFault(slacksim.Except(slacksim.Fraction(0.3, serverErrorSeed, slacksim.Fault{Status: http.StatusInternalServerError}), "response_url"))
 
 	t.Run("FanOut", func(t *testing.T) {
-		start := time.Now()
+		start, wallStart := h.clock.Now(), time.Now()
 		ticks := h.sendDue(20)
-		took := time.Since(start)
+		took, wall := h.clock.Now().Sub(start), time.Since(wallStart)
 		res := tallyFanOut(t, h, members)
 		failed := countCalls(h.sim, "chat.postMessage", http.StatusInternalServerError)
-		t.Logf("fault=500-on-30%%-of-calls seed=%d nudges=%d delivered=%d lost=%d duplicates=%d ticks=%d retried=%d 500s=%d took=%v",
-			serverErrorSeed, res.nudges, res.delivered, res.lost, res.duplicates, ticks.ticks, ticks.retried, failed, took.Round(time.Millisecond))
+		t.Logf("fault=500-on-30%%-of-calls seed=%d nudges=%d delivered=%d lost=%d duplicates=%d ticks=%d retried=%d 500s=%d took=%v wall=%v",
+			serverErrorSeed, res.nudges, res.delivered, res.lost, res.duplicates, ticks.ticks, ticks.retried, failed, took.Round(time.Millisecond), wall.Round(time.Millisecond))
 		res.require(t)
 		if failed == 0 {
 			t.Fatal("Slack answered no 500: the fault was not injected")

@@ -20,6 +20,9 @@ import (
 // retries only events. An envelope on a socket that dies is lost in flight
 // and never acknowledged: the member sees an error. Everything acknowledged
 // must be found afterwards.
+//
+// The seconds are the harness clock's (faultRate): the members' pace, the
+// outage and the drops are timed on it.
 func TestE2E_FaultSocketDrops(t *testing.T) {
 	t.Parallel()
 	const (
@@ -27,7 +30,7 @@ func TestE2E_FaultSocketDrops(t *testing.T) {
 		duration = 35 * time.Second
 		every    = 10 * time.Second
 	)
-	h := newFaultHarness(t, 0)
+	h := newFaultHarness(t, 0, faultRate)
 	var sessions []*faultSession
 	for i := range members {
 		sessions = append(sessions, newSession(t, h, member(i), "Europe/Paris"))
@@ -56,7 +59,7 @@ func TestE2E_FaultSocketDrops(t *testing.T) {
 			}
 		})
 	}
-	time.Sleep(2 * time.Second) // the outage: the bot cannot reconnect for 2 s
+	<-h.clock.After(2 * time.Second) // the outage: the bot cannot reconnect for 2 s
 	lifted.Store(time.Now().UnixNano())
 	h.sim.SetFault(nil)
 	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -70,26 +73,25 @@ func TestE2E_FaultSocketDrops(t *testing.T) {
 	}
 
 	// The socket dropped every 10 s while members keep going.
-	start := time.Now()
+	start, wallStart := h.clock.Now(), time.Now()
 	stop := make(chan struct{})
 	drops := 0
 	var wg sync.WaitGroup
 	for _, s := range sessions {
 		wg.Go(func() { s.run(ctx, stop, 500*time.Millisecond, 3) })
 	}
-	dropper, deadline := time.NewTicker(every), time.NewTimer(duration)
-	defer deadline.Stop()
+	dropper, deadline := h.clock.After(every), h.clock.After(duration)
 chaos:
 	for {
 		select {
-		case <-dropper.C:
+		case <-dropper:
 			h.sim.DropConnections()
 			drops++
-		case <-deadline.C:
+			dropper = h.clock.After(every)
+		case <-deadline:
 			break chaos
 		}
 	}
-	dropper.Stop()
 	close(stop)
 	wg.Wait()
 	waitUntil(t, 30*time.Second, h.app.bot.Connected)
@@ -97,8 +99,9 @@ chaos:
 
 	h.stop() // drains the handlers' background writes
 	v := verifySessions(t, openStore(t, h.dbPath), h.sim, sessions)
-	t.Logf("fault=socket-drop-every-%v drops=%d reconnects=%d members=%d commands=%d acked=%d unacked=%d lost=%d duplicates=%d reflections=%d saved-unacked=%d held=3 took=%v",
-		every, drops, reconnects, members, v.sent, v.acked, v.sent-v.acked, v.lost, v.duplicates, v.reflections, v.savedUnacked, time.Since(start).Round(time.Millisecond))
+	t.Logf("fault=socket-drop-every-%v drops=%d reconnects=%d members=%d commands=%d acked=%d unacked=%d lost=%d duplicates=%d reflections=%d saved-unacked=%d held=3 took=%v wall=%v",
+		every, drops, reconnects, members, v.sent, v.acked, v.sent-v.acked, v.lost, v.duplicates, v.reflections, v.savedUnacked,
+		h.clock.Now().Sub(start).Round(time.Millisecond), time.Since(wallStart).Round(time.Millisecond))
 	v.require(t)
 	if reconnects < drops {
 		t.Fatalf("%d reconnects after %d drops", reconnects, drops)

@@ -15,14 +15,51 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// clock is a settable time for the bot under test.
+// clock is the test's time for the app under test, and in the fault tests
+// for the local Slack too (a slacksim.Clock). It reads t plus rate times the
+// wall-clock time since t was set: at rate 0 (a literal clock{t: …}) it moves
+// only when the test sets it; at rate 10 a minute passes in 6 s.
 type clock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu   sync.Mutex
+	t    time.Time
+	set  time.Time // when t was set, on the wall clock
+	rate float64
 }
 
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+// newClock is a clock reading t now and running rate times as fast as the
+// wall clock.
+func newClock(t time.Time, rate float64) *clock {
+	return &clock{t: t, set: time.Now(), rate: rate}
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t.Add(time.Duration(float64(time.Since(c.set)) * c.rate))
+}
+
+// Set makes the clock read t; it keeps running at its rate from there.
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t, c.set = t, time.Now()
+}
+
+// After receives once d of the clock's time has passed: d/rate of the wall
+// clock's, or d of it on a clock that only the test moves.
+func (c *clock) After(d time.Duration) <-chan time.Time {
+	return time.After(c.wall(d))
+}
+
+// wall is how long d of the clock's time lasts on the wall clock.
+func (c *clock) wall(d time.Duration) time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rate <= 0 {
+		return d
+	}
+	return time.Duration(float64(d) / c.rate)
+}
 
 // appHarness is the real app (the same wiring as serve) against a local
 // Slack, with its clock in the test's hands.
@@ -63,11 +100,10 @@ func (h *appHarness) start() {
 	if h.logs != nil {
 		logger = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	a, err := newApp(cfg, logger, nil)
+	a, err := newApp(cfg, logger, nil, h.clock)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	a.bot.Now = h.clock.Now
 	ctx, cancel := context.WithCancel(context.Background())
 	h.app, h.cancel, h.done = a, cancel, make(chan error, 1)
 	before := h.sim.Connects()

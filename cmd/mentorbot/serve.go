@@ -31,7 +31,7 @@ func serve(ctx context.Context, args []string, getenv envFunc, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	a, err := newApp(cfg, newLogger(stderr, slog.LevelInfo), nil)
+	a, err := newApp(cfg, newLogger(stderr, slog.LevelInfo), nil, nil)
 	if err != nil {
 		return err
 	}
@@ -52,8 +52,8 @@ type app struct {
 
 // newApp wires the packages together. It opens the database first, so a
 // second process fails at once with "in use" before touching the network.
-// rnd may be nil.
-func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand) (*app, error) {
+// rnd may be nil; so may clk, for the wall clock.
+func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand, clk appClock) (*app, error) {
 	logger = redactLogs(logger)
 	catalog, err := loadCatalog(cfg.PromptsDir)
 	if err != nil {
@@ -78,11 +78,13 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand) (*app, error) {
 		slack.OptionAppLevelToken(cfg.AppToken),
 		slack.OptionAPIURL(cfg.APIURL),
 		slack.OptionHTTPClient(httpClient),
-		// slack-go retries nothing unless told to: 429s (honouring
-		// Retry-After), 5xx and dropped connections, a few times.
-		slack.OptionRetryConfig(retryConfig()),
+		// slack-go retries nothing unless told to.
+		slack.OptionRetryConfig(retryConfig(clk)),
 	)
 	b := bot.New(db, catalog, rnd)
+	if clk != nil {
+		b.Now = clk.Now
+	}
 	b.Logger = logger
 	b.Command = cfg.Command
 	b.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: replies}
@@ -96,12 +98,6 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand) (*app, error) {
 	limits.metrics, replies.metrics = b.Metrics, b.Metrics
 	return &app{cfg: cfg, logger: logger, db: db, api: api, sm: socketmode.New(api), bot: b,
 		backups: make(chan struct{}, maxBackups)}, nil
-}
-
-func retryConfig() slack.RetryConfig {
-	cfg := slack.DefaultRetryConfig()
-	cfg.Handlers = append(slack.AllBuiltinRetryHandlers(cfg), slack.NewServerErrorRetryHandler(cfg))
-	return cfg
 }
 
 // loadCatalog loads the built-in prompts and the operator's directory, if any.
