@@ -11,9 +11,14 @@ import (
 	"github.com/mentorbot/mentorbot/bot/slacksim"
 )
 
-// slash types a slash command in the member's DM with the bot.
+// slash types a slash command in the member's DM with the bot. Slack
+// itself answers a command no app registered; the app never hears of it.
 func (s *session) slash(ctx context.Context, line string) {
 	name, text, _ := strings.Cut(line, " ")
+	if name != s.cmd {
+		fmt.Fprintf(s.out, "(Slack would show: %s is not a valid command. This app's command is %s.)\n", name, s.cmd)
+		return
+	}
 	_, err := s.sim.SlashCommand(ctx, slacksim.SlashCommand{UserID: s.me.ID, Command: name, Text: strings.TrimSpace(text)})
 	if errors.Is(err, slacksim.ErrNoAck) {
 		fmt.Fprintln(s.out, "(Slack would show: the app did not respond in time)")

@@ -172,7 +172,10 @@ func TestTryMembersAndReplacements(t *testing.T) {
 :frob
 hello there
 :user bob
-:user ana
+click 2
+mentor help
+/mentr help
+:USER ana
 `)
 	inOrder(t, out,
 		"ana> :click 9\nNothing to click: no message shown to you has buttons yet.",
@@ -206,6 +209,9 @@ hello there
 		"sam> :frob\nNo session command :frob.",
 		"sam> hello there\nType a slash command such as /mentor help",
 		`sam> :user bob`+"\n"+`No member "bob"`,
-		"You are ana now",
+		"sam> click 2\nSession commands start with a colon: :click 2.",
+		"sam> mentor help\nSlash commands start with a slash: /mentor help",
+		"sam> /mentr help\n(Slack would show: /mentr is not a valid command.",
+		"sam> :USER ana\nYou are ana now",
 	)
 }

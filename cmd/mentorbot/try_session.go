@@ -173,20 +173,47 @@ func (s *session) handle(ctx context.Context, line string) bool {
 		s.slash(ctx, line)
 		return false
 	case strings.HasPrefix(line, ":"):
-		name, arg, _ := strings.Cut(line[1:], " ")
-		if name == "q" || name == "exit" {
-			name = "quit"
-		}
-		for _, c := range colonCommands {
-			if c.name == name {
-				return c.run(s, ctx, strings.TrimSpace(arg))
-			}
+		name, arg := splitColon(line[1:])
+		if c, ok := colonCommandNamed(name); ok {
+			return c.run(s, ctx, arg)
 		}
 		fmt.Fprintf(s.out, "No session command :%s. :help lists them.\n", name)
 	default:
-		fmt.Fprintf(s.out, "Type a slash command such as %s help, or :help for this session's commands.\n", s.cmd)
+		// A tired hand drops the slash or the colon: say what was meant.
+		first, _ := splitColon(line)
+		if _, ok := colonCommandNamed(first); ok {
+			fmt.Fprintf(s.out, "Session commands start with a colon: :%s. (:help lists them.)\n", line)
+		} else if strings.HasPrefix(line, strings.TrimPrefix(s.cmd, "/")+" ") || line == strings.TrimPrefix(s.cmd, "/") {
+			fmt.Fprintf(s.out, "Slash commands start with a slash: /%s\n", line)
+		} else {
+			fmt.Fprintf(s.out, "Type a slash command such as %s help, or :help for this session's commands.\n", s.cmd)
+		}
 	}
 	return false
+}
+
+// splitColon splits a session command into its lower-cased name and its
+// argument; "click2" is "click" and "2".
+func splitColon(s string) (name, arg string) {
+	name, arg, _ = strings.Cut(s, " ")
+	if i := strings.IndexAny(name, "0123456789"); i > 0 {
+		name, arg = name[:i], name[i:]+" "+arg
+	}
+	return strings.ToLower(name), strings.TrimSpace(arg)
+}
+
+// colonCommandNamed finds a session command by name or alias.
+func colonCommandNamed(name string) (colonCommand, bool) {
+	switch name {
+	case "q", "exit":
+		name = "quit"
+	}
+	for _, c := range colonCommands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return colonCommand{}, false
 }
 
 // stripPrompt drops a member's prompt ("ana> ") from the start of a line,

@@ -154,3 +154,18 @@ func TestTryColorFor(t *testing.T) {
 		t.Error("a buffer is no terminal")
 	}
 }
+
+func TestTrySplitColon(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"click 2":                 {"click", "2"},
+		"click2":                  {"click", "2"},
+		"CLICK  3 ":               {"click", "3"},
+		"advance 7d":              {"advance", "7d"},
+		"write I was #1 in 2024 ": {"write", "I was #1 in 2024"},
+		"help":                    {"help", ""},
+	} {
+		if name, arg := splitColon(in); name != want[0] || arg != want[1] {
+			t.Errorf("splitColon(%q) = %q, %q; want %q, %q", in, name, arg, want[0], want[1])
+		}
+	}
+}
