@@ -98,6 +98,7 @@ type Bot struct {
 	inflight   sync.WaitGroup // handlers and the writes they leave behind
 	pool       workers        // idle workers goWork hands work to
 	history    historyWriter  // picked prompts on their way to the disk
+	replies    *replyLimiter  // replies to response_urls in flight and waiting
 	workerIdle time.Duration  // how long a worker waits for more
 	connected  atomic.Bool
 	connects   atomic.Int64
@@ -128,6 +129,7 @@ func New(st Store, catalog *prompts.Catalog, rnd *rand.Rand) *Bot {
 		rand:            rnd,
 		seen:            newDedupe(15 * time.Minute),
 		workerIdle:      workerIdle,
+		replies:         newReplyLimiter(maxReplies, maxQueuedReplies, replyPostTimeout),
 	}
 	b.table = mustTable(b.routes())
 	return b

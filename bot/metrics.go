@@ -19,6 +19,9 @@ type Metrics interface {
 	Nudge(outcome string)
 	// RateLimited counts a 429 from a Web API method.
 	RateLimited(method string)
+	// ReplyDropped counts a reply to a response_url dropped because too
+	// many were in flight and waiting.
+	ReplyDropped()
 }
 
 // nopMetrics discards everything.
@@ -29,3 +32,4 @@ func (nopMetrics) Ack(time.Duration)                     {}
 func (nopMetrics) Reconnect()                            {}
 func (nopMetrics) Nudge(string)                          {}
 func (nopMetrics) RateLimited(string)                    {}
+func (nopMetrics) ReplyDropped()                         {}

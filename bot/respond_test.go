@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -63,4 +64,113 @@ func TestRespondRetries(t *testing.T) {
 			}
 		})
 	}
+}
+
+// countingMetrics counts dropped replies; the rest is discarded.
+type countingMetrics struct {
+	nopMetrics
+	dropped atomic.Int32
+}
+
+func (m *countingMetrics) ReplyDropped() { m.dropped.Add(1) }
+
+// A response_url that hangs holds at most maxReplies posts; the next
+// replies wait, up to the queue's size, and the rest are dropped at once
+// with a log line and a metric. When the URL answers again, every reply
+// that waited is delivered.
+func TestRespondBounded(t *testing.T) {
+	const inFlight, queued, replies = 4, 8, 50
+	release := make(chan struct{})
+	var arrived, delivered atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived.Add(1)
+		_, _ = io.Copy(io.Discard, r.Body)
+		select {
+		case <-release:
+			delivered.Add(1)
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	logs := &lockedBuffer{}
+	m := &countingMetrics{}
+	b := newTestBot(t)
+	b.HTTPClient = srv.Client()
+	b.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	b.Metrics = m
+	b.replies = newReplyLimiter(inFlight, queued, time.Minute)
+
+	var done sync.WaitGroup
+	for range replies {
+		done.Go(func() { b.respond(context.Background(), srv.URL, message{Text: "hi"}) })
+	}
+	waitFor(t, func() bool {
+		return int(m.dropped.Load()) == replies-inFlight-queued && int(arrived.Load()) == inFlight
+	})
+	if got := b.replies.waiting.Load(); got != queued {
+		t.Fatalf("%d replies waiting, want %d", got, queued)
+	}
+	if n := strings.Count(logs.String(), "reply dropped"); n != replies-inFlight-queued {
+		t.Fatalf("%d log lines for %d dropped replies:\n%s", n, replies-inFlight-queued, logs.String())
+	}
+	if got := arrived.Load(); got != inFlight {
+		t.Fatalf("%d posts reached the hanging URL, want %d", got, inFlight)
+	}
+	release <- struct{}{} // one post returns: one waiting reply takes its slot
+	waitFor(t, func() bool { return arrived.Load() == inFlight+1 })
+	for range inFlight + queued - 1 {
+		release <- struct{}{}
+	}
+	done.Wait()
+	if got := delivered.Load(); got != inFlight+queued {
+		t.Fatalf("%d replies delivered, want the %d that were not dropped", got, inFlight+queued)
+	}
+}
+
+// A post to a response_url that never answers is cut off at the limiter's
+// time limit, its slot freed for the next reply.
+func TestRespondPostTimeout(t *testing.T) {
+	defer func(d time.Duration) { respondBackoff = d }(respondBackoff)
+	respondBackoff = time.Millisecond
+	var posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		posts.Add(1)
+		_, _ = io.Copy(io.Discard, r.Body) // then the server notices the client leave
+		<-r.Context().Done()               // hangs until the bot gives up
+	}))
+	defer srv.Close()
+	logs := &lockedBuffer{}
+	b := newTestBot(t)
+	b.HTTPClient = srv.Client()
+	b.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	b.replies = newReplyLimiter(1, 0, 20*time.Millisecond)
+	b.respond(context.Background(), srv.URL, message{Text: "hi"})
+	if got := posts.Load(); got != respondAttempts {
+		t.Fatalf("%d posts, want %d, each cut off and retried", got, respondAttempts)
+	}
+	if !strings.Contains(logs.String(), "reply to response_url failed") || !strings.Contains(logs.String(), "deadline exceeded") {
+		t.Fatalf("the timeout was not logged:\n%s", logs.String())
+	}
+	if len(b.replies.slots) != 0 {
+		t.Fatal("the slot was not given back")
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe to log into from many goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

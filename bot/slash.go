@@ -129,11 +129,25 @@ func fits(msg message) bool {
 }
 
 // respond posts msg to a response_url, for replies that missed the ack.
+// At most maxReplies posts are in flight; up to maxQueuedReplies more wait
+// for one to finish, and past that a reply is dropped with a log line and a
+// metric: a response_url that hangs must not pile up goroutines and
+// connections by the thousand. Each post has replyPostTimeout, and the reply
+// as a whole, waiting and retries included, respondTimeout.
 func (b *Bot) respond(ctx context.Context, url string, msg message) {
 	if url == "" {
 		b.Logger.Error("reply lost: no response_url")
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, respondTimeout)
+	defer cancel()
+	release, ok := b.replies.acquire(ctx)
+	if !ok {
+		b.Metrics.ReplyDropped()
+		b.Logger.Error("reply dropped: too many replies to response_urls in flight", "in_flight", cap(b.replies.slots), "queued", b.replies.queue)
+		return
+	}
+	defer release()
 	if !fits(msg) {
 		// Even the response_url has limits; keep the words, drop the layout.
 		msg.Blocks = nil
@@ -145,13 +159,11 @@ func (b *Bot) respond(ctx context.Context, url string, msg message) {
 	if len(msg.Blocks) > 0 {
 		wm.Blocks = &slack.Blocks{BlockSet: msg.Blocks}
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
 	// A response_url takes five posts in thirty minutes, so a reply that
 	// failed on the way (a 5xx, a 429, the network) is worth trying again.
 	var err error
 	for attempt := range respondAttempts {
-		if err = slack.PostWebhookCustomHTTPContext(ctx, url, b.HTTPClient, wm); !transient(err) {
+		if err = b.postReply(ctx, url, wm); !transient(err) {
 			break
 		}
 		wait := respondBackoff << attempt
@@ -164,6 +176,59 @@ func (b *Bot) respond(ctx context.Context, url string, msg message) {
 	}
 	if err != nil {
 		b.Logger.Error("reply to response_url failed", "err", redact(err))
+	}
+}
+
+// postReply is one post to a response_url, cut off at replyPostTimeout.
+func (b *Bot) postReply(ctx context.Context, url string, wm *slack.WebhookMessage) error {
+	ctx, cancel := context.WithTimeout(ctx, b.replies.postTimeout)
+	defer cancel()
+	return slack.PostWebhookCustomHTTPContext(ctx, url, b.HTTPClient, wm)
+}
+
+// Bounds on replies to response_urls. 32 posts at once is far more than a
+// team's clicks need (a post takes tens of milliseconds), and 256 waiting
+// cover a burst of a few seconds; a reply that waits longer than
+// respondTimeout is stale anyway.
+const (
+	maxReplies       = 32
+	maxQueuedReplies = 256
+	replyPostTimeout = 10 * time.Second
+	respondTimeout   = 30 * time.Second
+)
+
+// replyLimiter bounds the replies posted at once and those waiting.
+type replyLimiter struct {
+	slots       chan struct{} // one token per post in flight
+	queue       int           // how many may wait for a slot
+	waiting     atomic.Int64
+	postTimeout time.Duration
+}
+
+func newReplyLimiter(inFlight, queued int, postTimeout time.Duration) *replyLimiter {
+	return &replyLimiter{slots: make(chan struct{}, inFlight), queue: queued, postTimeout: postTimeout}
+}
+
+// acquire takes a slot, waiting for one if fewer than queue replies already
+// wait, and until ctx ends at most. It reports false when the reply must be
+// dropped; otherwise release gives the slot back.
+func (l *replyLimiter) acquire(ctx context.Context) (release func(), ok bool) {
+	release = func() { <-l.slots }
+	select {
+	case l.slots <- struct{}{}:
+		return release, true
+	default:
+	}
+	if l.waiting.Add(1) > int64(l.queue) {
+		l.waiting.Add(-1)
+		return nil, false
+	}
+	defer l.waiting.Add(-1)
+	select {
+	case l.slots <- struct{}{}:
+		return release, true
+	case <-ctx.Done():
+		return nil, false
 	}
 }
 

@@ -28,6 +28,7 @@ type promMetrics struct {
 	reconnects          prometheus.Counter
 	nudges              *prometheus.CounterVec
 	rateLimited         *prometheus.CounterVec
+	repliesDropped      prometheus.Counter
 
 	// The series each subcommand and outcome count into, found once:
 	// looking them up by label values hashed and compared the labels on
@@ -84,13 +85,17 @@ func newMetrics(db *store.DB, now func() time.Time) *promMetrics {
 			Name: "mentorbot_ratelimited_total",
 			Help: "HTTP 429 answers from Slack's Web API, by method.",
 		}, []string{"method"}),
+		repliesDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mentorbot_replies_dropped_total",
+			Help: "Replies to response_urls dropped because too many were in flight and waiting.",
+		}),
 	}
 	// Known outcomes start at zero, so rate() and alerts see them before the
 	// first event.
 	for _, o := range []string{"sent", "retried", "skipped", "failed"} {
 		m.nudges.WithLabelValues(o)
 	}
-	reg.MustRegister(m.commands, m.cmdDuration, m.ack, m.reconnects, m.nudges, m.rateLimited,
+	reg.MustRegister(m.commands, m.cmdDuration, m.ack, m.reconnects, m.nudges, m.rateLimited, m.repliesDropped,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "mentorbot_database_bytes",
 			Help: "Size of the database file.",
@@ -139,6 +144,9 @@ func (m *promMetrics) Nudge(outcome string) { m.nudges.WithLabelValues(outcome).
 
 // RateLimited implements bot.Metrics.
 func (m *promMetrics) RateLimited(method string) { m.rateLimited.WithLabelValues(method).Inc() }
+
+// ReplyDropped implements bot.Metrics.
+func (m *promMetrics) ReplyDropped() { m.repliesDropped.Inc() }
 
 // fileSize is a gauge's value: NaN, which Prometheus shows as no number, when
 // the file cannot be read.
