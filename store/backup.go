@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -117,9 +119,12 @@ func CopyTo(path, dst string) (err error) {
 	return nil
 }
 
-// Check runs bbolt's consistency check over the database at path and returns
-// every problem it finds, joined, or nil if there is none. It opens the file
-// read-only and writes nothing.
+// Check checks the database at path page by page and returns nil if it is
+// sound. A damaged file gives an error wrapping ErrCorrupt that names every
+// damaged page, one line each (walkPages), then how to restore. Check opens
+// the file read-only and writes nothing; it reads the pages with bounds
+// checks, never through bbolt, so no damage can crash it. Only a file whose
+// every page passes is then given to bbolt's own consistency check too.
 //
 // Returns ErrInUse if a running bot holds path, and ErrEmpty, ErrTruncated or
 // ErrNotDatabase as Open does.
@@ -129,21 +134,56 @@ func Check(path string) error {
 		return err
 	}
 	defer bdb.Close()
-	var problems []error
+	problems, err := checkPages(path)
+	if err != nil {
+		return fmt.Errorf("check %s: %w", path, err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("check %s: %w, %d %s:\n%s\n%s", path, ErrCorrupt, len(problems), plural(len(problems), "problem"),
+			strings.Join(problems, "\n"), restoreHint)
+	}
+	var found []error
 	err = bdb.View(func(tx *bolt.Tx) error {
 		// Drain the channel: Check's goroutine blocks until every error is read.
 		for p := range tx.Check() {
-			problems = append(problems, p)
+			found = append(found, p)
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("check %s: %w", path, err)
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("check %s: inconsistent:\n%w", path, errors.Join(problems...))
+	if len(found) > 0 {
+		return fmt.Errorf("check %s: %w: bbolt finds it inconsistent:\n%w\n%s", path, ErrCorrupt, errors.Join(found...), restoreHint)
 	}
 	return nil
+}
+
+// plural is word for n of them.
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// checkPages runs walkPages over the file at path, whose header checkFile
+// passed.
+func checkPages(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	m, ok, err := readMeta(f, fi.Size())
+	if err != nil || !ok {
+		return nil, fmt.Errorf("read header: %w", cmp.Or(err, ErrNotDatabase))
+	}
+	return walkPages(f, m)
 }
 
 // openReadOnly opens path for reading with a shared lock, which a running bot's

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -292,8 +293,8 @@ func TestCheck(t *testing.T) {
 		corrupt(t, path)
 		before, _ := os.ReadFile(path)
 		err := store.Check(path)
-		if err == nil || !strings.Contains(err.Error(), "inconsistent") {
-			t.Fatalf("err = %v, want the problems listed", err)
+		if !errors.Is(err, store.ErrCorrupt) || !regexp.MustCompile(`\npages? 3\b`).MatchString(err.Error()) {
+			t.Fatalf("err = %v, want ErrCorrupt naming the first scrambled page", err)
 		}
 		t.Logf("%.300s", err)
 		if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {

@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -120,6 +121,22 @@ func testDamagedRead(t *testing.T, damage func(file []byte, elem int)) {
 	seedJournals(t, path, 300, 2)
 	pages := damageLeavesHolding(t, path, []byte("U0150\x00"), damage)
 	t.Logf("damaged leaf pages %v", pages)
+
+	// Check names each of them, and nothing else.
+	err := Check(path)
+	if !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Check: err = %v, want ErrCorrupt", err)
+	}
+	t.Log(err)
+	lines := regexp.MustCompile(`(?m)^pages? \d+.*$`).FindAllString(err.Error(), -1)
+	if len(lines) != len(pages) {
+		t.Fatalf("Check lists %d problems, want one per damaged page %v", len(lines), pages)
+	}
+	for i, id := range pages {
+		if want := fmt.Sprintf("page %d (bucket ", id); !strings.HasPrefix(lines[i], want) {
+			t.Fatalf("problem %d: %q, want %q…", i, lines[i], want)
+		}
+	}
 
 	db, err := Open(path, Options{})
 	if err != nil {

@@ -47,6 +47,7 @@ const (
 // boltMeta is what checkFile needs of a meta page.
 type boltMeta struct {
 	pageSize   uint64
+	root       uint64 // the page of the root bucket, which holds the others
 	freelist   uint64
 	pgid, txid uint64
 }
@@ -102,15 +103,28 @@ func checkFile(path string, freelist bool) error {
 // read-only, which loads no freelist. pages is what checkFile found the file
 // holds.
 func checkFreelist(f *os.File, path string, m boltMeta, pages uint64) error {
+	why, err := freelistProblem(f, m, pages)
+	switch {
+	case err != nil:
+		return fmt.Errorf("open %s: read freelist: %w", path, err)
+	case why != "":
+		return damaged("open", path, why)
+	}
+	return nil
+}
+
+// freelistProblem says what is wrong with the freelist meta m of f records,
+// "" if nothing is.
+func freelistProblem(f *os.File, m boltMeta, pages uint64) (string, error) {
 	if m.freelist == noFreelist {
-		return nil // bbolt rebuilds it from the tree
+		return "", nil // bbolt rebuilds it from the tree
 	}
 	if m.freelist < 2 || m.freelist >= pages {
-		return damaged("open", path, fmt.Sprintf("its header records page %d as its freelist, outside pages 2 to %d", m.freelist, pages-1))
+		return fmt.Sprintf("its header records page %d as its freelist, outside pages 2 to %d", m.freelist, pages-1), nil
 	}
 	var h [pageHeaderSize + 8]byte
 	if _, err := f.ReadAt(h[:], int64(m.freelist*m.pageSize)); err != nil {
-		return fmt.Errorf("open %s: read freelist: %w", path, err)
+		return "", err
 	}
 	e := binary.NativeEndian
 	id, flags, overflow := e.Uint64(h[0:]), e.Uint16(h[8:]), uint64(e.Uint32(h[12:]))
@@ -121,12 +135,12 @@ func checkFreelist(f *os.File, path string, m boltMeta, pages uint64) error {
 	}
 	switch {
 	case id != m.freelist || flags != freelistFlag:
-		return damaged("open", path, fmt.Sprintf("page %d is not the freelist its header records", m.freelist))
+		return fmt.Sprintf("page %d is not the freelist its header records", m.freelist), nil
 	case overflow >= pages-m.freelist,
 		count > ((overflow+1)*m.pageSize-pageHeaderSize)/8-first:
-		return damaged("open", path, fmt.Sprintf("its freelist on page %d runs past its end", m.freelist))
+		return fmt.Sprintf("its freelist on page %d runs past its end", m.freelist), nil
 	}
-	return nil
+	return "", nil
 }
 
 // damaged is the error for a file whose pages are not what its header says,
@@ -196,7 +210,7 @@ func parseMeta(b []byte) (m boltMeta, ok bool) {
 	if e.Uint32(b[0:]) != boltMagic || e.Uint32(b[4:]) != boltVersion || e.Uint64(b[metaSumOffset:]) != h.Sum64() {
 		return m, false
 	}
-	return boltMeta{pageSize: uint64(e.Uint32(b[8:])), freelist: e.Uint64(b[32:]), pgid: e.Uint64(b[40:]), txid: e.Uint64(b[48:])}, true
+	return boltMeta{pageSize: uint64(e.Uint32(b[8:])), root: e.Uint64(b[16:]), freelist: e.Uint64(b[32:]), pgid: e.Uint64(b[40:]), txid: e.Uint64(b[48:])}, true
 }
 
 // hasMagic reports whether page 0 starts with bbolt's magic number, valid or

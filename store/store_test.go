@@ -32,9 +32,14 @@ func MustOpenDB(tb testing.TB) *store.DB {
 	return db
 }
 
-// MustCheck fails the test if bbolt finds the file inconsistent.
+// MustCheck fails the test if Check or bbolt's own check finds the file
+// damaged or inconsistent: every test's database is a sound file Check must
+// pass.
 func MustCheck(tb testing.TB, path string) {
 	tb.Helper()
+	if err := store.Check(path); err != nil {
+		tb.Fatal(err)
+	}
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
 	if err != nil {
 		tb.Fatal(err)

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +28,7 @@ import (
 func TestE2E_DamagedPage(t *testing.T) {
 	h := newHarness(t)
 	path := h.env["MENTOR_DB_PATH"]
-	others := seedReflections(t, path, 40)
+	others := seedReflections(t, path, 300)
 	h.sim.AddUser(slacksim.User{ID: others[0], Name: "sam", TZ: "UTC"})
 	pages := damageLeaves(t, path, []byte("U1\x00"))
 	t.Logf("damaged leaf pages %v", pages)
@@ -69,10 +72,32 @@ func TestE2E_DamagedPage(t *testing.T) {
 	if err := h.stop(); err != nil {
 		t.Fatalf("run after damaged reads: %v", err)
 	}
+
+	// `mentorbot check`, which crashed too, names the damaged pages in use
+	// (some of those damaged may have been free, which no read reaches) and
+	// exits 1.
+	code, stdout, stderr := runMain(t, nil, "check", path)
+	if code != 1 || stdout != "" || strings.Contains(stderr, "goroutine") {
+		t.Fatalf("mentorbot check = exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+	named := regexp.MustCompile(`(?m)^page (\d+) \(bucket "\w+"\): `).FindAllStringSubmatch(stderr, -1)
+	if len(named) == 0 {
+		t.Fatalf("mentorbot check names no damaged page:\n%s", stderr)
+	}
+	for _, m := range named {
+		if n, _ := strconv.ParseUint(m[1], 10, 64); !slices.Contains(pages, n) {
+			t.Fatalf("mentorbot check names page %s, which is intact:\n%s", m[1], stderr)
+		}
+	}
+	if !strings.Contains(stderr, "restore it from a backup") {
+		t.Fatalf("mentorbot check does not say what to do:\n%s", stderr)
+	}
+	t.Logf("mentorbot check:\n%s", stderr)
 }
 
-// seedReflections writes two reflections for member U1 and for n others
-// (U0100 on) into a new database at path, and returns the others' ids.
+// seedReflections writes two reflections for member U1 and one for each of n
+// others (U0100 on) into a new database at path, and returns the others' ids.
+// Enough members that their index spans several pages.
 func seedReflections(t *testing.T, path string, n int) []string {
 	t.Helper()
 	db, err := store.Open(path, store.Options{})
@@ -86,7 +111,11 @@ func seedReflections(t *testing.T, path string, n int) []string {
 	}
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	for _, id := range ids {
-		for j := range 2 {
+		each := 1
+		if id == "U1" {
+			each = 2
+		}
+		for j := range each {
 			r := store.Reflection{UserID: id, PromptID: fmt.Sprintf("vision-%02d", j), Theme: "vision",
 				Prompt: "What would you build?", Text: strings.Repeat("a quiet thought ", 12), At: at}
 			if _, err := db.AddReflection(r); err != nil {

@@ -67,7 +67,8 @@ Commands:
                          print the catalog
   backup FILE            copy MENTOR_DB_PATH to the new FILE; the bot must be stopped
                          (a running bot serves GET /backup when MENTOR_BACKUP_TOKEN is set)
-  check [FILE]           verify a database file's consistency (default: MENTOR_DB_PATH)
+  check [FILE]           check every page of a database file and name each damaged one;
+                         exit 1 if any (default: MENTOR_DB_PATH)
   health [URL]           exit 0 if the running bot's /healthz answers 200 within 2 s
                          (default: MENTOR_HTTP_ADDR's port on 127.0.0.1)
   help                   this text

@@ -67,7 +67,8 @@ func backupPullCmd(ctx context.Context, args []string, getenv envFunc, stdout io
 	return err
 }
 
-// checkCmd runs bbolt's consistency check over FILE, or MENTOR_DB_PATH.
+// checkCmd checks every page of FILE, or MENTOR_DB_PATH, and returns an
+// error naming each damaged one (store.Check): main prints it and exits 1.
 func checkCmd(args []string, getenv envFunc, stdout io.Writer) error {
 	var path string
 	switch {
