@@ -46,7 +46,7 @@ func FuzzDispatch(f *testing.F) {
 		"status", "pause 2w", "pause -3d", "pause until 2027-02-30", "resume", "skip", "focus impostor daring",
 		"focus all", "unsubscribe", "journal 5", "journal -1", "export", "forget",
 		`broadcast #team "the last mile`, "broadcast <#C0123|team> every mon 10:00 vision", "broadcast cancel b1",
-		"broadcasts", "prompt " + strings.Repeat("x", 3001), "“quoted”", "<!channel> @here",
+		"broadcasts", "prompt " + strings.Repeat("x", 3001), "“quoted”", "<!channel> @here", "promt imp", "daring", "stat", "fo",
 	} {
 		f.Add(seed)
 	}
