@@ -114,4 +114,8 @@
 //   - A response URL answers {"ok":true}; a used-up, expired or unknown one
 //     answers 404 with "used_url", "expired_url" or "no_service".
 //   - Records grow without bound unless Options.History is set.
+//   - Renderer shows emoji as their :names:, a <!date^…> by its fallback
+//     text, a datetimepicker in UTC, a user group by its id unless the
+//     mention carries a handle, and the first of several styles on a rich
+//     text piece; a header is upper-cased, as a terminal has no large type.
 package slacksim
