@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"os"
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Config is every setting, read from the environment. The variable names are
@@ -219,18 +221,90 @@ func tzProblem(v string) string {
 	return ""
 }
 
-// backupTokenProblem accepts no token (no /backup) or one long enough not to
-// be guessed; the message never repeats it.
+// backupTokenProblem accepts no token (no /backup) or one that is neither a
+// placeholder left from an example nor guessable: a bearer of it downloads
+// every member's reflections. The message never repeats the token, nor the
+// part of it that gave it away.
 func backupTokenProblem(v string) string {
+	const generate = "; generate one with: openssl rand -hex 32"
 	switch {
 	case v == "":
 		return ""
 	case strings.ContainsAny(v, " \t\r\n"):
-		return "must not contain spaces"
-	case len(v) < 16:
-		return "is too short; use at least 16 random characters (openssl rand -hex 32)"
+		return "must not contain spaces" + generate
+	case looksLikePlaceholder(v):
+		return "looks like a placeholder from an example, not a secret" + generate
+	case tokenBits(v) < minBackupTokenBits:
+		return fmt.Sprintf("is too weak (about %d bits; at least %d needed)%s", tokenBits(v), minBackupTokenBits, generate)
 	}
 	return ""
+}
+
+// minBackupTokenBits is the least entropy a backup token may have: 128 bits,
+// out of reach of any online guessing.
+const minBackupTokenBits = 128
+
+// placeholderWords betray a value copied from documentation rather than
+// generated. Matched without regard to case.
+var placeholderWords = []string{"replace", "change", "example", "placeholder", "your", "xxxx", "...", "<", ">"}
+
+func looksLikePlaceholder(v string) bool {
+	lv := strings.ToLower(v)
+	for _, w := range placeholderWords {
+		if strings.Contains(lv, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenBits estimates a token's entropy as if each character were drawn
+// uniformly from the smallest usual alphabet that holds them all: hex (4 bits
+// a character, what openssl rand -hex prints), then letters, digits and
+// punctuation by the classes present. A token of few distinct characters
+// ("aaaa…", "abab…") is not random whatever its length, and counts as the
+// alphabet of the characters it actually uses. It is an estimate that catches
+// typed and truncated tokens; it cannot prove a token random.
+func tokenBits(v string) int {
+	var lower, upper, digit, other bool
+	distinct := map[rune]bool{}
+	for _, r := range v {
+		distinct[r] = true
+		switch {
+		case r >= 'a' && r <= 'z':
+			lower = true
+		case r >= 'A' && r <= 'Z':
+			upper = true
+		case r >= '0' && r <= '9':
+			digit = true
+		default:
+			other = true
+		}
+	}
+	alphabet := 0
+	switch {
+	case isHex(v):
+		alphabet = 16
+	default:
+		for _, c := range []struct {
+			present bool
+			size    int
+		}{{lower, 26}, {upper, 26}, {digit, 10}, {other, 32}} {
+			if c.present {
+				alphabet += c.size
+			}
+		}
+	}
+	if len(distinct) < 8 {
+		alphabet = len(distinct)
+	}
+	return int(float64(utf8.RuneCountInString(v)) * math.Log2(float64(max(alphabet, 1))))
+}
+
+func isHex(v string) bool {
+	lowerHex := strings.Trim(v, "0123456789abcdef") == ""
+	upperHex := strings.Trim(v, "0123456789ABCDEF") == ""
+	return lowerHex || upperHex
 }
 
 func graceProblem(d time.Duration) string {

@@ -31,7 +31,7 @@ func TestLoadConfig(t *testing.T) {
 			"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "SLACK_API_URL": "http://127.0.0.1:9/api",
 			"MENTOR_DB_PATH": "/data/m.db", "MENTOR_COMMAND": "/coach", "MENTOR_LEADS": " U1AA, ,W2BB ",
 			"MENTOR_LEAD_GROUP": "S123", "MENTOR_HTTP_ADDR": "127.0.0.1:0", "MENTOR_DEFAULT_TZ": "Europe/Paris",
-			"MENTOR_GRACE": "90m", "MENTOR_BACKUP_TOKEN": strings.Repeat("k", 32),
+			"MENTOR_GRACE": "90m", "MENTOR_BACKUP_TOKEN": "5f2c9e0a7b31d48e6a09c3f1b2d7e845",
 		}
 		c, err := loadConfig(mapEnv(env))
 		if err != nil {
@@ -39,7 +39,7 @@ func TestLoadConfig(t *testing.T) {
 		}
 		want := Config{BotToken: "xoxb-1", AppToken: "xapp-1", APIURL: "http://127.0.0.1:9/api/", DBPath: "/data/m.db",
 			Command: "/coach", Leads: []string{"U1AA", "W2BB"}, LeadGroup: "S123", HTTPAddr: "127.0.0.1:0",
-			DefaultTZ: "Europe/Paris", Grace: 90 * time.Minute, BackupToken: strings.Repeat("k", 32)}
+			DefaultTZ: "Europe/Paris", Grace: 90 * time.Minute, BackupToken: "5f2c9e0a7b31d48e6a09c3f1b2d7e845"}
 		if !reflect.DeepEqual(c, want) {
 			t.Fatalf("config = %+v\nwant %+v", c, want)
 		}
@@ -54,4 +54,43 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A backup token copied from an example, typed by hand or too short is
+// refused at start, by name and without its value; generated ones pass.
+func TestBackupTokenRefused(t *testing.T) {
+	t.Parallel()
+	for _, tok := range []string{
+		"REPLACE-ME-WITH-openssl-rand-hex-32", // the old example Secret's
+		"changeme-changeme-changeme-1234",
+		"Example0123456789abcdefABCDEF0123",
+		"<output of openssl rand -hex 32>",
+		"your-backup-token-goes-here-please",
+		"0123456789abcdef",                           // hex, 64 bits
+		"0123456789abcdef0123456789abcde",            // hex, 124 bits
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", // long, not random
+		"abcabcabcabcabcabcabcabcabcabcabcabcabcabc",
+		"correcthorsebatterystaple", // 25 letters: 117 bits at best
+		"with a space 0123456789abcdef0123456789",
+	} {
+		env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "MENTOR_BACKUP_TOKEN": tok}
+		_, err := loadConfig(mapEnv(env))
+		if err == nil || !strings.HasPrefix(err.Error(), "MENTOR_BACKUP_TOKEN: ") || !strings.Contains(err.Error(), "openssl rand -hex 32") {
+			t.Errorf("%q: err = %v, want MENTOR_BACKUP_TOKEN refused with how to generate one", tok, err)
+			continue
+		}
+		if strings.Contains(err.Error(), tok) {
+			t.Errorf("%q: the error repeats the token: %v", tok, err)
+		}
+	}
+	for _, tok := range []string{
+		"5f2c9e0a7b31d48e6a09c3f1b2d7e845",                                 // openssl rand -hex 16: 128 bits
+		"9C1E7F3A0B5D2E8F4A6C1B3D5E7F9A0B2C4D6E8F0A1B3C5D7E9F1A2B4C6D8E0F", // -hex 32, upper case
+		"q3R7vN1xK8sL2mP9wT4yB6cZ0fH5jD1g",                                 // openssl rand -base64 24
+		"Xk2_9fQ-Lr7uWz4Bn0Ye8Tc1",                                         // url-safe, 24 characters
+	} {
+		if p := backupTokenProblem(tok); p != "" {
+			t.Errorf("%q refused: %s", tok, p)
+		}
+	}
 }
