@@ -49,12 +49,36 @@ func promptsLint(args []string, stdout io.Writer) error {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return fmt.Errorf("%s: not a directory", dir)
 	}
+	// "No problems" about a directory with nothing in it would hide a wrong
+	// path (the parent folder, a typo'd subfolder) from the author.
+	files, err := promptFiles(dir)
+	if err != nil {
+		return err
+	}
+	if files == 0 {
+		return fmt.Errorf("%s: no prompt files (*.md) in it; nothing was checked", dir)
+	}
 	if problems := prompts.LintOverlay(base, dir); len(problems) > 0 {
 		return fmt.Errorf("%d problem(s):\n%w", len(problems), problems)
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.md"))
-	fmt.Fprintf(stdout, "%s: %d file(s), no problems\n", dir, len(files))
+	fmt.Fprintf(stdout, "%s: %d file(s), no problems\n", dir, files)
 	return nil
+}
+
+// promptFiles counts the files in dir the catalog loads: visible *.md files,
+// in any case.
+func promptFiles(dir string) (int, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range entries {
+		if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") && strings.EqualFold(filepath.Ext(e.Name()), ".md") {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // promptsList prints the catalog, as text for people or JSON for tools.

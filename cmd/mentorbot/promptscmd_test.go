@@ -37,6 +37,28 @@ func TestPromptsLint(t *testing.T) {
 			}
 		}
 	})
+
+	// A directory with no prompt file in it (a wrong path, a parent folder)
+	// is an error, not "no problems".
+	t.Run("ErrNoPromptFiles", func(t *testing.T) {
+		dir := t.TempDir()
+		for _, n := range []string{"README.txt", ".hidden.md", "notes.markdown"} {
+			if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Mkdir(filepath.Join(dir, "sub.md"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		err := run(t.Context(), []string{"prompts", "lint", dir}, mapEnv(nil), nil, &out, &out)
+		if err == nil || !strings.Contains(err.Error(), "no prompt files") {
+			t.Fatalf("lint of a directory without prompt files: %v, output %q", err, out.String())
+		}
+		if code, _, stderr := runMain(t, nil, "prompts", "lint", dir); code == 0 || !strings.Contains(stderr, "no prompt files") {
+			t.Fatalf("exit code %d, stderr %q; want non-zero", code, stderr)
+		}
+	})
 }
 
 func TestPromptsList(t *testing.T) {
