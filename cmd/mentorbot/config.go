@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"math"
 	"net"
 	"net/url"
@@ -30,6 +31,42 @@ type Config struct {
 	// BackupToken (MENTOR_BACKUP_TOKEN), when set, turns on GET /backup for
 	// requests bearing it.
 	BackupToken string
+	LogLevel    slog.Level // MENTOR_LOG_LEVEL
+	LogFormat   string     // MENTOR_LOG_FORMAT: json, text or auto
+}
+
+// envVar is one variable of the public interface: its default ("" for none)
+// and what it does.
+type envVar struct{ key, def, help string }
+
+// envVars is every variable the program reads. loadConfig takes its defaults
+// from here, `mentorbot -h` prints it, and a test holds both loadConfig and
+// deploy/mentorbot.env.example to it, so none of the three can drift.
+var envVars = []envVar{
+	{"SLACK_BOT_TOKEN", "", "required: the bot token, xoxb-…"},
+	{"SLACK_APP_TOKEN", "", "required: the app-level token, xapp-…, with connections:write"},
+	{"SLACK_API_URL", "https://slack.com/api/", "Slack's Web API, or a proxy or local stand-in"},
+	{"MENTOR_DB_PATH", defaultDBPath, "the database file (/data/mentorbot.db in the image)"},
+	{"MENTOR_COMMAND", "/mentor", "the slash command's name"},
+	{"MENTOR_LEADS", "", "comma-separated user ids allowed to broadcast"},
+	{"MENTOR_LEAD_GROUP", "", "a user-group id whose members are leads too"},
+	{"MENTOR_HTTP_ADDR", defaultHTTPAddr, "/healthz, /readyz, /metrics and /backup"},
+	{"MENTOR_PROMPTS_DIR", "", "a directory of extra or overriding prompt files"},
+	{"MENTOR_DEFAULT_TZ", "UTC", "the time zone when Slack gives none"},
+	{"MENTOR_GRACE", "6h", "how late a nudge may still be sent after downtime (1m to 168h)"},
+	{"MENTOR_BACKUP_TOKEN", "", "turns on GET /backup; generate it: openssl rand -hex 32"},
+	{"MENTOR_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"MENTOR_LOG_FORMAT", "auto", "json, text, or auto: text on a terminal, JSON otherwise"},
+}
+
+// envDefault is the documented default of key.
+func envDefault(key string) string {
+	for _, v := range envVars {
+		if v.key == key {
+			return v.def
+		}
+	}
+	panic("envDefault: undocumented variable " + key) // a programming error every test hits
 }
 
 var (
@@ -45,9 +82,10 @@ var (
 // "" is a mistake to report, not a request for the default.
 type envFunc func(key string) (value string, ok bool)
 
-// stringVar is one string variable: where it goes and its default.
+// stringVar is one string variable and where it goes; its default is in
+// envVars.
 type stringVar struct {
-	key, def string
+	key      string
 	dst      *string
 	required bool
 }
@@ -60,14 +98,15 @@ func loadConfig(getenv envFunc) (Config, error) {
 	vars := []stringVar{
 		{key: "SLACK_BOT_TOKEN", dst: &c.BotToken, required: true},
 		{key: "SLACK_APP_TOKEN", dst: &c.AppToken, required: true},
-		{key: "SLACK_API_URL", def: "https://slack.com/api/", dst: &c.APIURL},
-		{key: "MENTOR_DB_PATH", def: defaultDBPath, dst: &c.DBPath},
-		{key: "MENTOR_COMMAND", def: "/mentor", dst: &c.Command},
+		{key: "SLACK_API_URL", dst: &c.APIURL},
+		{key: "MENTOR_DB_PATH", dst: &c.DBPath},
+		{key: "MENTOR_COMMAND", dst: &c.Command},
 		{key: "MENTOR_LEAD_GROUP", dst: &c.LeadGroup},
-		{key: "MENTOR_HTTP_ADDR", def: defaultHTTPAddr, dst: &c.HTTPAddr},
+		{key: "MENTOR_HTTP_ADDR", dst: &c.HTTPAddr},
 		{key: "MENTOR_PROMPTS_DIR", dst: &c.PromptsDir},
-		{key: "MENTOR_DEFAULT_TZ", def: "UTC", dst: &c.DefaultTZ},
+		{key: "MENTOR_DEFAULT_TZ", dst: &c.DefaultTZ},
 		{key: "MENTOR_BACKUP_TOKEN", dst: &c.BackupToken},
+		{key: "MENTOR_LOG_FORMAT", dst: &c.LogFormat},
 	}
 	for _, v := range vars {
 		val, ok := getenv(v.key)
@@ -75,22 +114,23 @@ func loadConfig(getenv envFunc) (Config, error) {
 			return c, fmt.Errorf("%s: is not set", v.key)
 		}
 		if !ok {
-			val = v.def
+			val = envDefault(v.key)
 		}
 		*v.dst = val
 	}
 	if leads, _ := getenv("MENTOR_LEADS"); strings.TrimSpace(leads) != "" {
 		c.Leads = strings.Split(leads, ",")
 	}
-	grace, ok := getenv("MENTOR_GRACE")
-	if !ok {
-		grace = "6h"
-	}
-	d, err := time.ParseDuration(grace)
+	d, err := time.ParseDuration(lookupDefault(getenv, "MENTOR_GRACE", envDefault("MENTOR_GRACE")))
 	if err != nil {
 		return c, fmt.Errorf("MENTOR_GRACE: cannot read the value")
 	}
 	c.Grace = d
+	level, err := parseLogLevel(lookupDefault(getenv, "MENTOR_LOG_LEVEL", envDefault("MENTOR_LOG_LEVEL")))
+	if err != nil {
+		return c, fmt.Errorf("MENTOR_LOG_LEVEL: %w", err)
+	}
+	c.LogLevel = level
 	return c, c.validate()
 }
 
@@ -126,6 +166,7 @@ func (c *Config) validate() error {
 		{"MENTOR_DEFAULT_TZ", tzProblem(c.DefaultTZ)},
 		{"MENTOR_GRACE", graceProblem(c.Grace)},
 		{"MENTOR_BACKUP_TOKEN", backupTokenProblem(c.BackupToken)},
+		{"MENTOR_LOG_FORMAT", logFormatProblem(c.LogFormat)},
 	}
 	for _, ch := range checks {
 		if ch.err != "" {
@@ -305,6 +346,25 @@ func isHex(v string) bool {
 	lowerHex := strings.Trim(v, "0123456789abcdef") == ""
 	upperHex := strings.Trim(v, "0123456789ABCDEF") == ""
 	return lowerHex || upperHex
+}
+
+// parseLogLevel reads one of slog's four level names, in any case. slog's own
+// parser also takes offsets ("info+2"), which only its authors would type.
+func parseLogLevel(v string) (slog.Level, error) {
+	for _, l := range []slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError} {
+		if strings.EqualFold(strings.TrimSpace(v), l.String()) {
+			return l, nil
+		}
+	}
+	return 0, fmt.Errorf("must be debug, info, warn or error")
+}
+
+func logFormatProblem(v string) string {
+	switch v {
+	case "json", "text", "auto":
+		return ""
+	}
+	return "must be json, text or auto (text on a terminal, JSON otherwise)"
 }
 
 func graceProblem(d time.Duration) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ func TestLoadConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := Config{BotToken: "xoxb-1", AppToken: "xapp-1", APIURL: "https://slack.com/api/", DBPath: "mentorbot.db",
-			Command: "/mentor", HTTPAddr: ":8080", DefaultTZ: "UTC", Grace: 6 * time.Hour}
+			Command: "/mentor", HTTPAddr: ":8080", DefaultTZ: "UTC", Grace: 6 * time.Hour, LogLevel: slog.LevelInfo, LogFormat: "auto"}
 		if !reflect.DeepEqual(c, want) {
 			t.Fatalf("config = %+v\nwant %+v", c, want)
 		}
@@ -32,6 +33,7 @@ func TestLoadConfig(t *testing.T) {
 			"MENTOR_DB_PATH": "/data/m.db", "MENTOR_COMMAND": "/coach", "MENTOR_LEADS": " U1AA, ,W2BB ",
 			"MENTOR_LEAD_GROUP": "S123", "MENTOR_HTTP_ADDR": "127.0.0.1:0", "MENTOR_DEFAULT_TZ": "Europe/Paris",
 			"MENTOR_GRACE": "90m", "MENTOR_BACKUP_TOKEN": "5f2c9e0a7b31d48e6a09c3f1b2d7e845",
+			"MENTOR_LOG_LEVEL": "DEBUG", "MENTOR_LOG_FORMAT": "json",
 		}
 		c, err := loadConfig(mapEnv(env))
 		if err != nil {
@@ -39,7 +41,8 @@ func TestLoadConfig(t *testing.T) {
 		}
 		want := Config{BotToken: "xoxb-1", AppToken: "xapp-1", APIURL: "http://127.0.0.1:9/api/", DBPath: "/data/m.db",
 			Command: "/coach", Leads: []string{"U1AA", "W2BB"}, LeadGroup: "S123", HTTPAddr: "127.0.0.1:0",
-			DefaultTZ: "Europe/Paris", Grace: 90 * time.Minute, BackupToken: "5f2c9e0a7b31d48e6a09c3f1b2d7e845"}
+			DefaultTZ: "Europe/Paris", Grace: 90 * time.Minute, BackupToken: "5f2c9e0a7b31d48e6a09c3f1b2d7e845",
+			LogLevel: slog.LevelDebug, LogFormat: "json"}
 		if !reflect.DeepEqual(c, want) {
 			t.Fatalf("config = %+v\nwant %+v", c, want)
 		}
@@ -47,11 +50,24 @@ func TestLoadConfig(t *testing.T) {
 
 	t.Run("ErrSetEmpty", func(t *testing.T) {
 		t.Parallel()
-		for _, key := range []string{"MENTOR_DB_PATH", "MENTOR_DEFAULT_TZ", "MENTOR_GRACE", "SLACK_API_URL", "MENTOR_COMMAND"} {
+		for _, key := range []string{"MENTOR_DB_PATH", "MENTOR_DEFAULT_TZ", "MENTOR_GRACE", "SLACK_API_URL", "MENTOR_COMMAND", "MENTOR_LOG_LEVEL", "MENTOR_LOG_FORMAT"} {
 			env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", key: ""}
 			if _, err := loadConfig(mapEnv(env)); err == nil || !strings.HasPrefix(err.Error(), key+": ") {
 				t.Errorf("%s set to \"\": err = %v, want one naming it", key, err)
 			}
+		}
+	})
+
+	t.Run("ErrLogSettings", func(t *testing.T) {
+		t.Parallel()
+		for key, val := range map[string]string{"MENTOR_LOG_LEVEL": "verbose", "MENTOR_LOG_FORMAT": "yaml"} {
+			env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", key: val}
+			if _, err := loadConfig(mapEnv(env)); err == nil || !strings.HasPrefix(err.Error(), key+": ") {
+				t.Errorf("%s=%s: err = %v, want one naming it", key, val, err)
+			}
+		}
+		if _, err := loadConfig(mapEnv(map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "MENTOR_LOG_LEVEL": " Warn "})); err != nil {
+			t.Errorf("MENTOR_LOG_LEVEL=\" Warn \": %v", err)
 		}
 	})
 }

@@ -19,9 +19,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdin, os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "mentorbot:", err)
+		if errors.Is(err, flag.ErrHelp) {
+			return // a flag set printed the help that was asked for
 		}
+		fmt.Fprintln(os.Stderr, "mentorbot:", err)
 		os.Exit(1)
 	}
 }
@@ -33,6 +34,9 @@ func run(ctx context.Context, args []string, getenv envFunc, stdin io.Reader, st
 	sub := "serve"
 	if len(args) > 0 {
 		sub, args = args[0], args[1:]
+	}
+	if len(args) > 0 && isHelpArg(args[0]) || sub == "prompts" && len(args) > 1 && isHelpArg(args[1]) {
+		return subcommandHelp(ctx, sub, stdout, stderr)
 	}
 	switch sub {
 	case "serve":
@@ -47,33 +51,16 @@ func run(ctx context.Context, args []string, getenv envFunc, stdin io.Reader, st
 		return checkCmd(args, getenv, stdout)
 	case "health":
 		return healthCmd(ctx, args, getenv, stdout)
+	case "version", "-version", "--version":
+		return versionCmd(args, stdout)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+		if len(args) == 1 { // mentorbot help SUB
+			return subcommandHelp(ctx, args[0], stdout, stderr)
+		}
+		writeUsage(stdout)
 		return nil
 	default:
-		fmt.Fprint(stderr, usage)
+		writeUsage(stderr)
 		return fmt.Errorf("unknown command %q", sub)
 	}
 }
-
-const usage = `Usage: mentorbot [command]
-
-Commands:
-  serve                  run the bot (the default); configured by environment variables
-  try [-db FILE] [-as NAME]
-                         chat with the bot against a local Slack in this terminal; no tokens needed
-  prompts lint [DIR]     check the built-in prompt catalog, or a directory of prompt files
-  prompts list [--theme T] [--json]
-                         print the catalog
-  backup FILE            copy MENTOR_DB_PATH to the new FILE; the bot must be stopped
-                         (a running bot serves GET /backup when MENTOR_BACKUP_TOKEN is set)
-  check [FILE]           check every page of a database file and name each damaged one;
-                         exit 1 if any (default: MENTOR_DB_PATH)
-  health [URL]           exit 0 if the running bot's /healthz answers 200 within 2 s
-                         (default: MENTOR_HTTP_ADDR's port on 127.0.0.1)
-  help                   this text
-
-Environment (serve): SLACK_BOT_TOKEN, SLACK_APP_TOKEN (required), SLACK_API_URL, MENTOR_DB_PATH,
-MENTOR_COMMAND, MENTOR_LEADS, MENTOR_LEAD_GROUP, MENTOR_HTTP_ADDR, MENTOR_PROMPTS_DIR,
-MENTOR_DEFAULT_TZ, MENTOR_BACKUP_TOKEN. See the README for what each does.
-`

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -31,7 +30,7 @@ func serve(ctx context.Context, args []string, getenv envFunc, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	a, err := newApp(cfg, newLogger(stderr, slog.LevelInfo), nil, nil)
+	a, err := newApp(cfg, newLogger(stderr, cfg.LogLevel, cfg.LogFormat), nil, nil)
 	if err != nil {
 		return err
 	}
@@ -124,15 +123,24 @@ func (a *app) run(ctx context.Context) (err error) {
 			err = cerr
 		}
 	}()
+	bi := readBuildInfo()
+	a.logger.Info("mentorbot starting", "version", bi.Version, "commit", bi.Commit, "built", bi.Date, "go", bi.GoVersion,
+		"db", a.cfg.DBPath, "command", a.cfg.Command, "prompts", a.bot.Catalog.Len())
 	stopHTTP, err := a.startHTTP(ctx) // before checkAuth, so /healthz answers while Slack is retried
 	if err != nil {
 		return err
 	}
 	defer stopHTTP() // before the database closes
 	if err := a.checkAuth(ctx); err != nil {
+		if ctx.Err() != nil {
+			// SIGTERM or Ctrl-C while Slack was still being retried: a
+			// routine stop, which systemd and Kubernetes must not count as
+			// a failure.
+			a.logger.Info("mentorbot stopped before reaching Slack")
+			return nil
+		}
 		return err
 	}
-	a.logger.Info("mentorbot starting", "db", a.cfg.DBPath, "command", a.cfg.Command, "prompts", a.bot.Catalog.Len())
 	stopTick := a.startTick(ctx)
 	defer stopTick()
 	if err := a.bot.Run(ctx, a.sm); err != nil {
@@ -191,16 +199,26 @@ func slackError(err error) string {
 	return ""
 }
 
-// newLogger logs JSON when stderr is not a terminal (a container, systemd),
-// and readable text when a person is watching.
-func newLogger(w io.Writer, level slog.Level) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: level}
-	if f, ok := w.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			return slog.New(slog.NewTextHandler(w, opts))
-		}
+// newLogger logs at level in format: "json", "text", or "auto" (text when w
+// is a terminal, where a person is watching; JSON otherwise: a container,
+// systemd's journal). Durations are written as seconds under a key that says
+// so ("duration_seconds":0.25), wherever in the code they are logged: slog's
+// default, integer nanoseconds under a bare key, read as a unitless number.
+func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: durationSeconds}
+	if format == "text" || (format == "auto" && isTerminal(w)) {
+		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// durationSeconds rewrites a duration attribute as float seconds with the
+// unit in its key.
+func durationSeconds(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() != slog.KindDuration {
+		return a
+	}
+	return slog.Float64(a.Key+"_seconds", a.Value.Duration().Seconds())
 }
 
 // tickSpec drives the scheduler. It is a fixed spec, never built from member

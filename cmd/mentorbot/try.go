@@ -77,7 +77,7 @@ func tryWith(ctx context.Context, o tryOptions, args []string, stdin io.Reader, 
 	opts := sim.Options()
 	cfg := Config{BotToken: opts.BotToken, AppToken: opts.AppToken, APIURL: sim.APIURL(), DBPath: *dbPath, Command: "/mentor",
 		HTTPAddr: "127.0.0.1:0", DefaultTZ: "UTC", Grace: 6 * time.Hour, LeadGroup: tryLeadGroup}
-	a, err := newApp(cfg, newLogger(stderr, level), nil, nil)
+	a, err := newApp(cfg, newLogger(stderr, level, "auto"), nil, nil)
 	if err != nil {
 		return err
 	}
