@@ -126,7 +126,7 @@ func TestE2E_BackupCommand(t *testing.T) {
 	})
 
 	t.Run("Usage", func(t *testing.T) {
-		for _, args := range [][]string{{"backup"}, {"backup", "a", "b"}, {"backup", "-h"}} {
+		for _, args := range [][]string{{"backup"}, {"backup", "a", "b"}, {"backup", "-x"}} {
 			if _, err := runOps(nil, args...); err == nil || !strings.Contains(err.Error(), "usage") {
 				t.Fatalf("%q: err = %v", args, err)
 			}
