@@ -215,3 +215,20 @@ mentor help
 		"sam> :USER ana\nYou are ana now",
 	)
 }
+
+// TestTryFlags: -as starts as another member; an unknown one is refused
+// before anything starts.
+func TestTryFlags(t *testing.T) {
+	t.Parallel()
+	out := runTry(t, time.Time{}, ":lead\n", "-as", "lee")
+	inOrder(t, out, "You are lee.", "lee> :lead\nlee is a lead already.")
+
+	var stdout, stderr bytes.Buffer
+	err := tryWith(context.Background(), tryOptions{}, []string{"-as", "bob"}, strings.NewReader(""), &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), `no member "bob"`) {
+		t.Errorf("try -as bob: %v", err)
+	}
+	if strings.Contains(stdout.String(), "Starting") {
+		t.Errorf("started before refusing the flag:\n%s", stdout.String())
+	}
+}

@@ -31,6 +31,8 @@ type session struct {
 	arrived int
 }
 
+// newTrySession starts a session as first, reading the bot's messages from
+// msgs (a Subscribe channel of sim).
 func newTrySession(sim *slacksim.Server, a *app, clk *sessionClock, out io.Writer, msgs <-chan slacksim.Message, color bool, cmd string, first slacksim.User) *session {
 	s := &session{sim: sim, app: a, clock: clk, out: out, cmd: cmd, render: sim.Renderer(color), msgs: msgs,
 		members: make(map[string]*tryMember, len(simMembers)), keys: map[string]bool{}}
@@ -47,7 +49,8 @@ type colonCommand struct {
 	run              func(s *session, ctx context.Context, arg string) (quit bool)
 }
 
-// colonCommands are listed by :help in this order.
+// colonCommands are listed by :help in this order. They are set in init
+// because :help reads the list, which would make its initialiser a cycle.
 var colonCommands []colonCommand
 
 func init() {
@@ -97,7 +100,9 @@ func (s *session) loop(ctx context.Context, stdin io.Reader) {
 		case <-ctx.Done():
 			return
 		case m, ok := <-s.msgs:
-			if ok && s.route(m) {
+			if !ok {
+				s.msgs = nil // Slack is closing; a nil channel never fires
+			} else if s.route(m) {
 				s.prompt()
 			}
 		case <-poll.C:
@@ -135,7 +140,9 @@ func (s *session) settle() {
 	for time.Now().Before(idle) && time.Now().Before(deadline) {
 		select {
 		case m, ok := <-s.msgs:
-			if ok && s.route(m) {
+			if !ok {
+				s.msgs = nil
+			} else if s.route(m) {
 				idle = time.Now().Add(quiet)
 			}
 		case <-tick.C:
