@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -231,4 +233,50 @@ func TestTryFlags(t *testing.T) {
 	if strings.Contains(stdout.String(), "Starting") {
 		t.Errorf("started before refusing the flag:\n%s", stdout.String())
 	}
+}
+
+// BenchmarkTryStart: how long try takes from its call to the session's
+// first prompt (the local Slack up, the database open, the bot connected),
+// reported as ms-to-prompt; ns/op also counts the shutdown after an empty
+// input.
+//
+//	go test -run '^$' -bench TryStart -benchtime 10x ./cmd/mentorbot
+func BenchmarkTryStart(b *testing.B) {
+	var toPrompt time.Duration
+	off := false
+	for b.Loop() {
+		start := time.Now()
+		pr, pw := io.Pipe()
+		w := &firstWrite{marker: "ana> ", at: make(chan time.Time, 1)}
+		done := make(chan error, 1)
+		go func() {
+			done <- tryWith(context.Background(), tryOptions{color: &off}, []string{"-db", filepath.Join(b.TempDir(), "db")}, pr, w, io.Discard)
+		}()
+		toPrompt += (<-w.at).Sub(start)
+		pw.Close()
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(toPrompt.Milliseconds())/float64(b.N), "ms-to-prompt")
+}
+
+// firstWrite notes when marker is first written.
+type firstWrite struct {
+	mu     sync.Mutex
+	buf    strings.Builder
+	marker string
+	at     chan time.Time
+	seen   bool
+}
+
+func (w *firstWrite) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if !w.seen && strings.Contains(w.buf.String(), w.marker) {
+		w.seen = true
+		w.at <- time.Now()
+	}
+	return len(p), nil
 }
