@@ -90,18 +90,16 @@ type Bot struct {
 	randMu sync.Mutex
 	rand   *rand.Rand
 
-	table      *table   // every interaction (commands.go)
-	cards      sync.Map // *prompts.Prompt → its card, made once (view_prompt.go)
-	asked      sync.Map // askedCard → its blocks, made once (view_prompt.go)
-	locks      userLocks
-	seen       *dedupe
-	inflight   sync.WaitGroup // handlers and the writes they leave behind
-	pool       workers        // idle workers goWork hands work to
-	history    historyWriter  // picked prompts on their way to the disk
-	replies    *replyLimiter  // replies to response_urls in flight and waiting
-	workerIdle time.Duration  // how long a worker waits for more
-	connected  atomic.Bool
-	connects   atomic.Int64
+	table     *table   // every interaction (commands.go)
+	cards     sync.Map // *prompts.Prompt → its card, made once (view_prompt.go)
+	asked     sync.Map // askedCard → its blocks, made once (view_prompt.go)
+	locks     userLocks
+	seen      *dedupe
+	inflight  sync.WaitGroup // handlers and the writes they leave behind
+	history   historyWriter  // picked prompts on their way to the disk
+	replies   *replyLimiter  // replies to response_urls in flight and waiting
+	connected atomic.Bool
+	connects  atomic.Int64
 }
 
 // New returns a Bot with production defaults. rnd drives every random choice
@@ -128,7 +126,6 @@ func New(st Store, catalog *prompts.Catalog, rnd *rand.Rand) *Bot {
 		SendConcurrency: 8,
 		rand:            rnd,
 		seen:            newDedupe(15 * time.Minute),
-		workerIdle:      workerIdle,
 		replies:         newReplyLimiter(maxReplies, maxQueuedReplies, replyPostTimeout),
 	}
 	b.table = mustTable(b.routes())

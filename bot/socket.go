@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -72,100 +70,17 @@ func (b *Bot) drain() {
 	}
 }
 
-// goWork runs fn in the background as in-flight work that shutdown waits for.
-// An idle worker takes it when there is one, and a new goroutine otherwise, so
-// nothing ever queues behind a slow handler. A handler's call chain is deep:
-// on a fresh goroutine its stack grew and was copied three times, a few
-// microseconds of every command that a worker that stays pays once.
+// goWork runs fn on a goroutine of its own as in-flight work that shutdown
+// waits for, so nothing ever queues behind a slow handler. A pool of workers
+// that stay, kept here before, saved each command a fresh goroutine's stack
+// growth; measured alone it bought nothing the benchmark could tell from
+// noise (docs/benchmarks.md), so a go statement does.
 func (b *Bot) goWork(fn func()) {
 	b.inflight.Add(1)
-	if w := b.pool.take(); w != nil {
-		w <- fn
-		return
-	}
-	go b.worker(fn)
-}
-
-// workerIdle is how long a worker waits for more work before it ends.
-const workerIdle = 10 * time.Second
-
-// workers keeps the idle workers, each as the channel it takes work on, the
-// latest idle last: work goes to the worker idle the shortest time, so the
-// others reach their idle limit and end when there is less to do.
-type workers struct {
-	mu      sync.Mutex
-	idle    []chan func()
-	running int
-}
-
-// take removes the latest idle worker, or returns nil.
-func (p *workers) take() chan func() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	n := len(p.idle)
-	if n == 0 {
-		return nil
-	}
-	w := p.idle[n-1]
-	p.idle = p.idle[:n-1]
-	return w
-}
-
-// park records w as idle.
-func (p *workers) park(w chan func()) {
-	p.mu.Lock()
-	p.idle = append(p.idle, w)
-	p.mu.Unlock()
-}
-
-// leave removes w from the idle list as it ends. It reports false when take
-// handed w out meanwhile: then work is on its way to w, and w must run it.
-func (p *workers) leave(w chan func()) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	i := slices.Index(p.idle, w)
-	if i < 0 {
-		return false
-	}
-	p.idle = slices.Delete(p.idle, i, i+1)
-	p.running--
-	return true
-}
-
-// counts returns the workers running and, of them, those idle.
-func (p *workers) counts() (running, idle int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.running, len(p.idle)
-}
-
-// worker runs fn, then whatever goWork hands it, until it has been idle for
-// b.workerIdle.
-func (b *Bot) worker(fn func()) {
-	b.pool.mu.Lock()
-	b.pool.running++
-	b.pool.mu.Unlock()
-	w := make(chan func(), 1) // take's send never blocks
-	idle := time.NewTimer(b.workerIdle)
-	defer idle.Stop()
-	for {
-		b.runWork(fn)
-		idle.Reset(b.workerIdle)
-		b.pool.park(w)
-		select {
-		case fn = <-w:
-		case <-idle.C:
-			if b.pool.leave(w) {
-				return
-			}
-			fn = <-w
-		}
-	}
-}
-
-func (b *Bot) runWork(fn func()) {
-	defer b.inflight.Done()
-	fn()
+	go func() {
+		defer b.inflight.Done()
+		fn()
+	}()
 }
 
 // handleEvent routes one Socket Mode event. It never blocks on a handler:
