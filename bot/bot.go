@@ -90,9 +90,7 @@ type Bot struct {
 	randMu sync.Mutex
 	rand   *rand.Rand
 
-	table     *table   // every interaction (commands.go)
-	cards     sync.Map // *prompts.Prompt → its card, made once (view_prompt.go)
-	asked     sync.Map // askedCard → its blocks, made once (view_prompt.go)
+	table     *table // every interaction (commands.go)
 	locks     userLocks
 	seen      *dedupe
 	inflight  sync.WaitGroup // handlers and the writes they leave behind

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,41 +62,18 @@ func cardBlocks(t *prompts.Theme, p *prompts.Prompt) []slack.Block {
 	return blocks
 }
 
-// card is p's cardBlocks made plain (plainBlocks) once and kept: the catalog
-// does not change while the bot runs, and encoding slack-go's blocks for
-// every command was a tenth of a command's CPU. The slice is clipped, so
-// appending to it always copies.
+// card is p's cardBlocks, built for every message. The blocks used to be
+// made once, converted to types without slack-go's MarshalJSON methods, and
+// kept; measured alone that cache bought 1% of the command benchmark's CPU
+// per command at 64 members and none at 1,000 (docs/benchmarks.md).
 func (b *Bot) card(p *prompts.Prompt) []slack.Block {
-	if c, ok := b.cards.Load(p); ok {
-		return c.([]slack.Block)
-	}
 	t, _ := b.Catalog.Theme(p.Theme)
-	c := slices.Clip(plainBlocks(cardBlocks(t, p)))
-	b.cards.Store(p, c)
-	return c
+	return cardBlocks(t, p)
 }
 
-// askedCard is a prompt asked for, with no scheduled slot: the same blocks
-// every time for the same prompt and theme asked for, so they are made once
-// and kept, buttons included. There are at most as many as prompts times
-// themes.
-type askedCard struct {
-	prompt *prompts.Prompt
-	theme  string
-}
-
-// promptCard is promptBlocks for p, kept when slot is zero.
+// promptCard is a prompt asked for with promptBlocks.
 func (b *Bot) promptCard(p *prompts.Prompt, askedTheme string, slot time.Time) []slack.Block {
-	if !slot.IsZero() {
-		return promptBlocks(b.card(p), p, askedTheme, slot)
-	}
-	key := askedCard{p, askedTheme}
-	if c, ok := b.asked.Load(key); ok {
-		return c.([]slack.Block)
-	}
-	c := slices.Clip(plainBlocks(promptBlocks(b.card(p), p, askedTheme, slot)))
-	b.asked.Store(key, c)
-	return c
+	return promptBlocks(b.card(p), p, askedTheme, slot)
 }
 
 // promptBlocks is a prompt asked for with /mentor prompt: its card, a button

@@ -69,36 +69,6 @@ func TestGolden_PromptCard(t *testing.T) {
 	golden(t, "prompt-card", promptBlocks(b.card(p), p, "impostor", time.Time{}))
 }
 
-// A card rendered ahead of time is the same JSON as the blocks it was
-// rendered from, for every prompt in the catalog, the first time and from
-// the cache; and appending to a cached card never writes into the cache.
-func TestCardRenderedOnce(t *testing.T) {
-	b := New(MustOpenDB(t), builtin(t), nil)
-	for _, th := range b.Catalog.Themes() {
-		for _, p := range th.Prompts {
-			want, err := json.Marshal(cardBlocks(th, p))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for range 2 {
-				got, err := json.Marshal(b.card(p))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if string(got) != string(want) {
-					t.Fatalf("%s: rendered card\n%s\nwant\n%s", p.ID, got, want)
-				}
-			}
-			card := b.card(p)
-			_ = promptBlocks(card, p, anyTheme, time.Time{})
-			_ = nudgeBlocks(card, p, time.Time{}, nil)
-			if again := b.card(p); len(again) != len(card) || cap(again) != len(again) {
-				t.Fatalf("%s: the cached card changed: len %d cap %d, was %d", p.ID, len(again), cap(again), len(card))
-			}
-		}
-	}
-}
-
 func TestGolden_Help(t *testing.T) {
 	b := newTestBot(t)
 	golden(t, "help", helpBlocks("/mentor", b.table.subcommands()))
