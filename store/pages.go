@@ -223,59 +223,79 @@ func (w *pageWalk) elements(v visit, p []byte, flags uint16) ([]visit, string) {
 	var more []visit
 	var prev []byte
 	for i := range count {
-		off := pageHeaderSize + i*elementSize
-		el := p[off : off+elementSize]
-		var pos, ksize, vsize uint64
-		if flags == branchFlag {
-			pos, ksize = uint64(e.Uint32(el)), uint64(e.Uint32(el[4:]))
-		} else {
-			pos, ksize, vsize = uint64(e.Uint32(el[4:])), uint64(e.Uint32(el[8:])), uint64(e.Uint32(el[12:]))
-		}
-		if off+pos+ksize+vsize > uint64(len(p)) {
-			return more, fmt.Sprintf("element %d points past the page's end", i)
-		}
-		key := p[off+pos : off+pos+ksize]
+		key, val, ok := element(p, i, flags)
 		switch {
+		case !ok:
+			return more, fmt.Sprintf("element %d points past the page's end", i)
 		case i > 0 && bytes.Compare(key, prev) <= 0:
 			return more, fmt.Sprintf("element %d's key is out of order", i)
 		case bytes.Compare(key, v.lo) < 0 || v.hi != nil && bytes.Compare(key, v.hi) >= 0:
 			return more, fmt.Sprintf("element %d's key is outside the range its parent gives it", i)
 		}
 		prev = key
-		if flags == branchFlag {
+		el := p[pageHeaderSize+i*elementSize:]
+		switch {
+		case flags == branchFlag:
+			// The next element's key bounds this child; if it is damaged,
+			// the next round reports it.
 			child := visit{id: e.Uint64(el[8:]), parent: v.id, bucket: v.bucket, lo: key, hi: v.hi}
-			if i+1 < count {
-				// The next element's key bounds this child; if it is damaged,
-				// the next round reports it.
-				next := p[off+elementSize:]
-				npos, nk := uint64(e.Uint32(next)), uint64(e.Uint32(next[4:]))
-				if end := off + elementSize + npos + nk; end <= uint64(len(p)) {
-					child.hi = p[off+elementSize+npos : end]
-				}
+			if next, _, ok := element(p, i+1, flags); ok && i+1 < count {
+				child.hi = next
 			}
 			more = append(more, child)
-			continue
-		}
-		if e.Uint32(el)&bucketLeafFlag == 0 {
-			continue
-		}
-		val := p[off+pos+ksize : off+pos+ksize+vsize]
-		name := bucketName(v.bucket, key)
-		switch root := uint64(0); {
-		case len(val) < bucketHeader:
-			return more, fmt.Sprintf("element %d: the header of %s is cut short", i, name)
-		case e.Uint64(val) != root:
-			more = append(more, visit{id: e.Uint64(val), parent: v.id, bucket: name})
-		case len(val) < bucketHeader+pageHeaderSize:
-			return more, fmt.Sprintf("element %d: inline %s is cut short", i, name)
-		default:
-			page := val[bucketHeader:]
-			inline, why := w.elements(visit{id: v.id, parent: v.id, bucket: name}, page, e.Uint16(page[8:]))
+		case e.Uint32(el)&bucketLeafFlag != 0:
+			sub, why := w.bucket(v, key, val)
 			if why != "" {
-				return more, fmt.Sprintf("element %d, inline %s: %s", i, name, why)
+				return more, fmt.Sprintf("element %d: %s", i, why)
 			}
-			more = append(more, inline...)
+			more = append(more, sub...)
 		}
+	}
+	return more, ""
+}
+
+// element returns the key and value of element i of page p, a branch's value
+// empty, and false if they do not lie inside the page.
+//
+//	branch element: pos u32, ksize u32, pgid u64
+//	leaf element:   flags u32, pos u32, ksize u32, vsize u32
+func element(p []byte, i uint64, flags uint16) (key, val []byte, ok bool) {
+	e := binary.NativeEndian
+	off := pageHeaderSize + i*elementSize
+	if off+elementSize > uint64(len(p)) {
+		return nil, nil, false
+	}
+	el := p[off : off+elementSize]
+	var pos, ksize, vsize uint64
+	if flags == branchFlag {
+		pos, ksize = uint64(e.Uint32(el)), uint64(e.Uint32(el[4:]))
+	} else {
+		pos, ksize, vsize = uint64(e.Uint32(el[4:])), uint64(e.Uint32(el[8:])), uint64(e.Uint32(el[12:]))
+	}
+	if off+pos+ksize+vsize > uint64(len(p)) {
+		return nil, nil, false
+	}
+	k := off + pos
+	return p[k : k+ksize], p[k+ksize : k+ksize+vsize], true
+}
+
+// bucket checks the header of the bucket named key in page v, whose value is
+// val, and returns its root page to visit, or the visits of its inline page.
+func (w *pageWalk) bucket(v visit, key, val []byte) ([]visit, string) {
+	e := binary.NativeEndian
+	name := bucketName(v.bucket, key)
+	switch {
+	case len(val) < bucketHeader:
+		return nil, fmt.Sprintf("the header of %s is cut short", name)
+	case e.Uint64(val) != 0:
+		return []visit{{id: e.Uint64(val), parent: v.id, bucket: name}}, ""
+	case len(val) < bucketHeader+pageHeaderSize:
+		return nil, fmt.Sprintf("inline %s is cut short", name)
+	}
+	page := val[bucketHeader:] // a root of 0: the bucket's only page is inline
+	more, why := w.elements(visit{id: v.id, parent: v.id, bucket: name}, page, e.Uint16(page[8:]))
+	if why != "" {
+		return nil, fmt.Sprintf("inline %s: %s", name, why)
 	}
 	return more, ""
 }
