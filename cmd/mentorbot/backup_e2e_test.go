@@ -22,7 +22,7 @@ import (
 // its read transaction stayed open: once a write had to grow the file's
 // memory map, every write blocked, reads queued behind it, members got empty
 // acks and /readyz timed out for as long as the client stalled.
-func TestE2E_BackupStalledClient(t *testing.T) {
+func TestE2E_FaultStalledBackup(t *testing.T) {
 	h := newHarness(t)
 	h.env["MENTOR_BACKUP_TOKEN"] = backupToken
 	path := h.env["MENTOR_DB_PATH"]

@@ -25,7 +25,7 @@ import (
 // Before reads were protected, the bot served the others and died of a
 // segmentation fault on that member's `/mentor journal 1`, and again on
 // their Home tab after a restart (the whole test binary with it).
-func TestE2E_DamagedPage(t *testing.T) {
+func TestE2E_FaultDamagedPage(t *testing.T) {
 	h := newHarness(t)
 	path := h.env["MENTOR_DB_PATH"]
 	others := seedReflections(t, path, 300)

@@ -64,9 +64,10 @@ text or JSON. The file format: docs/prompt-format.md.
 	"check": `Usage: mentorbot check [FILE]
 
 Verifies a database file (default: MENTOR_DB_PATH): its header, then every
-page. Prints "FILE: ok" and exits 0, or lists what is damaged and exits 1. It
-only reads the file; run it on a backup, or on the live file while the bot is
-stopped.
+page. Prints "FILE: ok" and exits 0, or names each damaged page by number
+(and the bucket it belongs to) and exits 1: restore the last backup
+(docs/operations.md). It only reads the file, and no damage can crash it; run
+it on a backup, or on the live file while the bot is stopped.
 `,
 	"backup": `Usage: mentorbot backup FILE
        mentorbot backup -from URL [-keep N] DIR
