@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -26,8 +27,9 @@ func TestCrashMidFanOut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the real binary")
 	}
-	const members = 1000
-	rig := newFanOutRig(t, members)
+	t.Parallel()
+	const members = fanOutMembers
+	rig := newFanOutRig(t)
 	sim, dbPath, start := rig.sim, rig.dbPath, rig.start
 
 	first, _ := start()
@@ -74,23 +76,86 @@ func TestCrashMidFanOut(t *testing.T) {
 
 func member(i int) string { return fmt.Sprintf("U%05d", i) }
 
-// seedDatabase subscribes members with a nudge due at due and one reflection each.
-func seedDatabase(t *testing.T, path string, members int, due time.Time) {
+// fanOutMembers is how many members the crash tests' database holds, each
+// due a nudge and with one reflection.
+const fanOutMembers = 1000
+
+var (
+	seedOnce sync.Once
+	seedFile string
+	seedErr  error
+)
+
+// seededDatabase copies to path a database of fanOutMembers members, each
+// subscribed with a nudge due a minute before the first call (well within
+// the 6 h grace) and one reflection. Each reflection reaches the disk alone,
+// as the bot writes it: a thousand fsyncs, 10 to 20 s on a virtual disk, so
+// the file is written once for every test that needs it.
+func seededDatabase(t *testing.T, path string) {
 	t.Helper()
-	db, err := store.Open(path, store.Options{})
+	seedOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "mentorbot-seed-")
+		if err != nil {
+			seedErr = err
+			return
+		}
+		seedFile = filepath.Join(dir, "seed.db")
+		seedErr = seedDatabase(seedFile, fanOutMembers, time.Now().Add(-time.Minute).Truncate(time.Second))
+	})
+	if seedErr != nil {
+		t.Fatalf("seed: %v", seedErr)
+	}
+	b, err := os.ReadFile(seedFile)
+	if err == nil {
+		err = os.WriteFile(path, b, 0o600)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	for i := range members {
-		u := member(i)
-		if err := db.PutSubscription(store.Subscription{UserID: u, Cadence: "weekly", Day: due.Weekday(), Hour: due.Hour(), Minute: due.Minute(), TZ: "UTC", NextDue: due, Created: due}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.AddReflection(store.Reflection{UserID: u, PromptID: "impostor-quiet-question", Theme: "impostor", Text: "kept", At: due.Add(-7 * 24 * time.Hour)}); err != nil {
-			t.Fatal(err)
-		}
+}
+
+// seedDatabase subscribes members with a nudge due at due and one reflection
+// each, from many goroutines: PutSubscription batches them into a few
+// transactions.
+func seedDatabase(path string, members int, due time.Time) error {
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		return err
 	}
+	var (
+		wg    sync.WaitGroup
+		next  = make(chan int)
+		first atomic.Pointer[error]
+	)
+	for range 64 {
+		wg.Go(func() {
+			for i := range next {
+				if err := seedMember(db, member(i), due); err != nil {
+					first.CompareAndSwap(nil, &err)
+				}
+			}
+		})
+	}
+	for i := range members {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := first.Load(); err != nil {
+		db.Close()
+		return *err
+	}
+	return db.Close()
+}
+
+func seedMember(db *store.DB, u string, due time.Time) error {
+	if err := db.PutSubscription(store.Subscription{UserID: u, Cadence: "weekly", Day: due.Weekday(), Hour: due.Hour(), Minute: due.Minute(), TZ: "UTC", NextDue: due, Created: due}); err != nil {
+		return fmt.Errorf("subscribe %s: %w", u, err)
+	}
+	if _, err := db.AddReflection(store.Reflection{UserID: u, PromptID: "impostor-quiet-question", Theme: "impostor", Text: "kept", At: due.Add(-7 * 24 * time.Hour)}); err != nil {
+		return fmt.Errorf("reflection of %s: %w", u, err)
+	}
+	return nil
 }
 
 // nudged counts the DMs each member received.
@@ -135,8 +200,9 @@ func TestSIGTERMMidFanOut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and signals the real binary")
 	}
-	const members = 600
-	rig := newFanOutRig(t, members)
+	t.Parallel()
+	const members = fanOutMembers
+	rig := newFanOutRig(t)
 	sim, start := rig.sim, func() *exec.Cmd { cmd, _ := rig.start(); return cmd }
 
 	first := start()
@@ -187,28 +253,32 @@ var (
 // mentorbotBinary builds the binary once for all the tests that run it.
 func mentorbotBinary(t testing.TB) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "mentorbot-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		builtBin = filepath.Join(dir, "mentorbot")
-		if out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("%v\n%s", err, out)
-		}
-	})
+	buildOnce.Do(buildBinary)
 	if buildErr != nil {
 		t.Fatalf("build: %v", buildErr)
 	}
 	return builtBin
 }
 
-func newFanOutRig(t *testing.T, members int) *fanOutRig {
+// buildBinary is mentorbotBinary's build, run once.
+func buildBinary() {
+	dir, err := os.MkdirTemp("", "mentorbot-bin-")
+	if err != nil {
+		buildErr = err
+		return
+	}
+	builtBin = filepath.Join(dir, "mentorbot")
+	if out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
+		buildErr = fmt.Errorf("%v\n%s", err, out)
+	}
+}
+
+func newFanOutRig(t *testing.T) *fanOutRig {
 	t.Helper()
+	go buildOnce.Do(buildBinary) // while the database is written; start waits for it
 	sim := slacksim.New(slacksim.Options{})
 	t.Cleanup(sim.Close)
-	for i := range members {
+	for i := range fanOutMembers {
 		sim.AddUser(slacksim.User{ID: member(i), TZ: "UTC"})
 	}
 	sim.SetFault(func(c slacksim.Call, _ int) *slacksim.Fault {
@@ -218,7 +288,7 @@ func newFanOutRig(t *testing.T, members int) *fanOutRig {
 		return nil
 	})
 	dbPath := filepath.Join(t.TempDir(), "mentorbot.db")
-	seedDatabase(t, dbPath, members, time.Now().Add(-time.Minute).Truncate(time.Second))
+	seededDatabase(t, dbPath)
 	env := append(cleanEnv(), "SLACK_BOT_TOKEN="+sim.Options().BotToken, "SLACK_APP_TOKEN="+sim.Options().AppToken,
 		"SLACK_API_URL="+sim.APIURL(), "MENTOR_DB_PATH="+dbPath, "MENTOR_HTTP_ADDR=127.0.0.1:0")
 	return &fanOutRig{t: t, sim: sim, dbPath: dbPath, env: env}
@@ -236,11 +306,17 @@ func (r *fanOutRig) start() (*exec.Cmd, *bytes.Buffer) {
 	return cmd, &logs
 }
 
-// TestMain removes the binary the crash tests built.
+// TestMain removes the binary the crash tests built and the database they
+// copied.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	buildOnce.Do(func() {}) // waits for a build still running
+	seedOnce.Do(func() {})
 	if builtBin != "" {
 		os.RemoveAll(filepath.Dir(builtBin))
+	}
+	if seedFile != "" {
+		os.RemoveAll(filepath.Dir(seedFile))
 	}
 	os.Exit(code)
 }
