@@ -23,6 +23,7 @@ import (
 // memory map, every write blocked, reads queued behind it, members got empty
 // acks and /readyz timed out for as long as the client stalled.
 func TestE2E_FaultStalledBackup(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.env["MENTOR_BACKUP_TOKEN"] = backupToken
 	path := h.env["MENTOR_DB_PATH"]

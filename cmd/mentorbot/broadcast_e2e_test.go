@@ -37,6 +37,7 @@ func (h *appHarness) posts(channel string) []slacksim.Message {
 }
 
 func TestE2E_Broadcast(t *testing.T) {
+	t.Parallel()
 	h := newLeadHarness(t)
 
 	t.Run("NotALead", func(t *testing.T) {
@@ -97,6 +98,7 @@ func TestE2E_Broadcast(t *testing.T) {
 }
 
 func TestE2E_RecurringBroadcast(t *testing.T) {
+	t.Parallel()
 	h := newLeadHarness(t)
 	// Monday 10:00 in Paris is 09:00 UTC in November.
 	got := h.slash("U0LEAD", "broadcast #team every mon 10:00 first-principles")
@@ -153,6 +155,7 @@ func TestE2E_RecurringBroadcast(t *testing.T) {
 }
 
 func TestE2E_BroadcastArchivedChannel(t *testing.T) {
+	t.Parallel()
 	h := newLeadHarness(t)
 	h.sim.AddChannel(slacksim.Channel{ID: "C3OLD", Name: "old", BotIsMember: true})
 	h.slash("U0LEAD", "broadcast <#C3OLD|old> every mon 10:00 empathy")

@@ -26,6 +26,7 @@ import (
 // segmentation fault on that member's `/mentor journal 1`, and again on
 // their Home tab after a restart (the whole test binary with it).
 func TestE2E_FaultDamagedPage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	path := h.env["MENTOR_DB_PATH"]
 	others := seedReflections(t, path, 300)

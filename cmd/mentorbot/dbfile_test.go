@@ -20,6 +20,7 @@ import (
 // backup stop at once with one line that names the file and the way out, and
 // the file is left exactly as it was, bytes and mtime.
 func TestE2E_DamagedDatabaseFile(t *testing.T) {
+	t.Parallel()
 	sim := slacksim.New(slacksim.Options{})
 	t.Cleanup(sim.Close)
 	good := filledDB(t)

@@ -14,6 +14,7 @@ import (
 // no message) leaves the nudge due for the next tick, like a 5xx; only
 // Slack's own permanent error skips the slot.
 func TestE2E_GarbledAnswerIsTransient(t *testing.T) {
+	t.Parallel()
 	h := newAppHarness(t)
 	h.slash("U1", "subscribe weekly fri 16:00")
 	slot := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC) // 16:00 in Paris

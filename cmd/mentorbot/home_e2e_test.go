@@ -54,6 +54,7 @@ func (h *appHarness) openHome(user string) {
 }
 
 func TestE2E_Home(t *testing.T) {
+	t.Parallel()
 	h := newAppHarness(t) // U1 is in Europe/Paris; it is Friday 20 November 2026, 11:00 there
 	ctx := context.Background()
 
@@ -179,6 +180,7 @@ func TestE2E_Home(t *testing.T) {
 }
 
 func TestE2E_HomeLead(t *testing.T) {
+	t.Parallel()
 	h := newLeadHarness(t)
 	h.slash("U0LEAD", "broadcast #team every mon 10:00 vision")
 	waitHome(t, h.sim, "U0LEAD", "YOUR BROADCASTS", "<#C1TEAM>", "`vision`", "Monday 23 November at 10:00 CET")

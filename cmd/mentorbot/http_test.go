@@ -80,6 +80,7 @@ func waitStatus(t *testing.T, url string, want int) string {
 }
 
 func TestE2E_Healthz(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.start()
 	code, body, _ := get(t, h.httpBase()+"/healthz")
@@ -94,6 +95,7 @@ func TestE2E_Healthz(t *testing.T) {
 // /readyz follows the socket: 503 while Slack cannot be reached, 200 again
 // once the bot has reconnected by itself.
 func TestE2E_Readyz(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.start()
 	readyz := h.httpBase() + "/readyz"
@@ -128,6 +130,7 @@ func TestE2E_Readyz(t *testing.T) {
 }
 
 func TestE2E_Metrics(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.start()
 	h.slash("prompt")
@@ -242,6 +245,7 @@ func histogramCount(fams map[string]*dto.MetricFamily, name string) uint64 {
 }
 
 func TestE2E_BackupEndpoint(t *testing.T) {
+	t.Parallel()
 	t.Run("NotConfigured", func(t *testing.T) {
 		h := newHarness(t)
 		h.start()

@@ -308,6 +308,7 @@ func withMetadata(t *testing.T, view json.RawMessage, metadata string) json.RawM
 }
 
 func TestE2E_IdentityForgedReflection(t *testing.T) {
+	t.Parallel()
 	r := newIDRig(t)
 	ctx := context.Background()
 	meta := r.anaReflect.PrivateMetadata
@@ -400,6 +401,7 @@ func TestE2E_IdentityForgedReflection(t *testing.T) {
 // Settings carry nothing but the form's fields: whoever submits whose form,
 // the settings saved are the submitter's.
 func TestE2E_IdentityForgedSettings(t *testing.T) {
+	t.Parallel()
 	r := newIDRig(t)
 	ctx := context.Background()
 	values := map[string]map[string]any{
@@ -436,6 +438,7 @@ func TestE2E_IdentityForgedSettings(t *testing.T) {
 }
 
 func TestE2E_IdentityForgedClicks(t *testing.T) {
+	t.Parallel()
 	r := newIDRig(t)
 	ctx := context.Background()
 	boSlot := strconv.FormatInt(r.boSlot.Unix(), 10)
@@ -600,6 +603,7 @@ func TestE2E_IdentityForgedClicks(t *testing.T) {
 // Values and metadata that do not parse or name nothing: a short answer or
 // none, nothing changes, a log line, and the bot keeps serving.
 func TestE2E_IdentityForgedMalformed(t *testing.T) {
+	t.Parallel()
 	r := newIDRig(t)
 	ctx := context.Background()
 	boSlot := strconv.FormatInt(r.boSlot.Unix(), 10)

@@ -130,6 +130,7 @@ func runErr(t *testing.T, env map[string]string) error {
 }
 
 func TestE2E_Commands(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.start()
 
@@ -176,6 +177,7 @@ func TestE2E_Commands(t *testing.T) {
 // No prompt repeats until the theme is exhausted, and the history that
 // guarantees it survives a restart on the same database.
 func TestE2E_NoRepeatAcrossRestart(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.start()
 	seen := map[string]bool{}
@@ -201,6 +203,7 @@ func TestE2E_NoRepeatAcrossRestart(t *testing.T) {
 }
 
 func TestE2E_Reconnect(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.start()
 	wait := func(n int) {
@@ -228,6 +231,7 @@ func TestE2E_Reconnect(t *testing.T) {
 }
 
 func TestE2E_ConfigErrors(t *testing.T) {
+	t.Parallel()
 	sim := slacksim.New(slacksim.Options{})
 	t.Cleanup(sim.Close)
 	good := func() map[string]string {
@@ -277,6 +281,7 @@ func TestE2E_ConfigErrors(t *testing.T) {
 }
 
 func TestE2E_RejectedTokens(t *testing.T) {
+	t.Parallel()
 	t.Run("BotToken", func(t *testing.T) {
 		h := newHarness(t)
 		h.env["SLACK_BOT_TOKEN"] = "xoxb-revoked"
@@ -296,6 +301,7 @@ func TestE2E_RejectedTokens(t *testing.T) {
 }
 
 func TestE2E_DatabaseInUse(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.start()
 	start := time.Now()
@@ -313,6 +319,7 @@ func TestE2E_DatabaseInUse(t *testing.T) {
 }
 
 func TestE2E_Shutdown(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.start()
 	h.slash("prompt growth")
@@ -325,6 +332,7 @@ func TestE2E_Shutdown(t *testing.T) {
 }
 
 func TestE2E_PromptsDir(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := "---\ntheme: impostor\n---\n\n## impostor-mine\naudience: wizards\nkind: reflection\n\nWhat now?\n"
 	if err := os.WriteFile(filepath.Join(dir, "mine.md"), []byte(bad), 0o644); err != nil {
@@ -356,6 +364,7 @@ func TestMainExitCode(t *testing.T) {
 		main()
 		return
 	}
+	t.Parallel()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestMainExitCode$")
 	cmd.Env = append(os.Environ(), "MENTORBOT_TEST_MAIN=1", "SLACK_BOT_TOKEN=", "SLACK_APP_TOKEN=xapp-x")
 	var stderr bytes.Buffer

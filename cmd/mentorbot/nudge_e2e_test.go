@@ -160,6 +160,7 @@ func (h *appHarness) dms(user string) []slacksim.Message {
 }
 
 func TestE2E_NudgeReflectJournal(t *testing.T) {
+	t.Parallel()
 	h := newAppHarness(t)
 
 	got := h.slash("U1", "subscribe weekly fri 16:00")
@@ -235,6 +236,7 @@ func waitViews(t *testing.T, sim *slacksim.Server, user string, n int) []slacksi
 }
 
 func TestE2E_NudgeFaults(t *testing.T) {
+	t.Parallel()
 	h := newAppHarness(t)
 	h.slash("U1", "subscribe daily 09:00 UTC")
 	slot := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
@@ -296,6 +298,7 @@ func TestE2E_NudgeFaults(t *testing.T) {
 }
 
 func TestE2E_Forget(t *testing.T) {
+	t.Parallel()
 	h := newAppHarness(t)
 	h.slash("U1", "subscribe weekly fri 16:00")
 	h.slash("U1", "prompt")

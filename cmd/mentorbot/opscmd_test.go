@@ -68,6 +68,7 @@ func runOps(env map[string]string, args ...string) (string, error) {
 }
 
 func TestE2E_BackupCommand(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.start()
 	for range 3 {
@@ -135,6 +136,7 @@ func TestE2E_BackupCommand(t *testing.T) {
 }
 
 func TestCheckCommand(t *testing.T) {
+	t.Parallel()
 	path := filledDB(t)
 
 	t.Run("OK", func(t *testing.T) {
@@ -225,6 +227,7 @@ func corruptFile(t *testing.T, path string) {
 }
 
 func TestE2E_HealthCommand(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.start()
 	base := h.httpBase()
@@ -258,6 +261,7 @@ func TestE2E_HealthCommand(t *testing.T) {
 }
 
 func TestHealthURL(t *testing.T) {
+	t.Parallel()
 	for addr, want := range map[string]string{
 		"":               "http://127.0.0.1:8080/healthz",
 		":9090":          "http://127.0.0.1:9090/healthz",
@@ -281,6 +285,7 @@ func TestHealthURL(t *testing.T) {
 }
 
 func TestBackupTokenConfig(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, bad := range []string{"short-SECRET", "has a SECRET space in it"} {
 		h.env["MENTOR_BACKUP_TOKEN"] = bad

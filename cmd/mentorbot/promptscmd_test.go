@@ -10,6 +10,7 @@ import (
 )
 
 func TestPromptsLint(t *testing.T) {
+	t.Parallel()
 	t.Run("Builtin", func(t *testing.T) {
 		var out bytes.Buffer
 		if err := run(t.Context(), []string{"prompts", "lint"}, mapEnv(nil), nil, &out, &out); err != nil {
@@ -62,6 +63,7 @@ func TestPromptsLint(t *testing.T) {
 }
 
 func TestPromptsList(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	if err := run(t.Context(), []string{"prompts", "list", "--theme", "last", "--json"}, mapEnv(nil), nil, &out, &out); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 // Every way a URL reaches a log line (message, string, error, Stringer,
 // group, a logger's fixed attributes) comes out without its secret.
 func TestRedactingHandler(t *testing.T) {
+	t.Parallel()
 	var out strings.Builder
 	l := redactLogs(slog.New(slog.NewTextHandler(&out, nil)))
 	const u = "https://hooks.slack.com/commands/T0/1/SECRET"

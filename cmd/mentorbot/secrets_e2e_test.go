@@ -49,6 +49,7 @@ func metricLabels(t *testing.T, a *app, name, label string) []string {
 // fixed label "response_url", and a post that fails on the network is logged
 // without the URL.
 func TestE2E_ResponseURLSecrets(t *testing.T) {
+	t.Parallel()
 	h, logs := newLoggedHarness(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

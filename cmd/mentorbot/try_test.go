@@ -8,6 +8,7 @@ import (
 )
 
 func TestTryStripComment(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"/mentor themes":                        "/mentor themes",
 		":click 2            # press button 2":  ":click 2            ",
@@ -27,6 +28,7 @@ func TestTryStripComment(t *testing.T) {
 }
 
 func TestTryStripPrompt(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"ana> /mentor themes": " /mentor themes",
 		"  sam> :help":        " :help",
@@ -41,6 +43,7 @@ func TestTryStripPrompt(t *testing.T) {
 }
 
 func TestTrySplitArgs(t *testing.T) {
+	t.Parallel()
 	got := splitArgs(`time=09:30  tz="America/New York" focus=a,b empty=""`)
 	want := []string{"time=09:30", "tz=America/New York", "focus=a,b", "empty="}
 	if !slices.Equal(got, want) {
@@ -49,6 +52,7 @@ func TestTrySplitArgs(t *testing.T) {
 }
 
 func TestTryFieldInput(t *testing.T) {
+	t.Parallel()
 	cadence := formField{block: "cadence", label: "How often", kind: "static_select",
 		options: []formOption{{"weekly", "Every week"}, {"weekdays", "Every weekday"}, {"daily", "Every day"}}}
 	focus := formField{block: "focus", kind: "multi_static_select",
@@ -84,6 +88,7 @@ func TestTryFieldInput(t *testing.T) {
 }
 
 func TestTryFindField(t *testing.T) {
+	t.Parallel()
 	fields := []formField{{block: "time", label: "Time"}, {block: "tz", label: "Time zone"}, {block: "cadence", label: "How often"}}
 	for name, want := range map[string]string{"time": "time", "tim": "time", "TZ": "tz", "time zone": "tz", "how": "cadence", "x": ""} {
 		f, ok := findField(fields, name)
@@ -96,6 +101,7 @@ func TestTryFindField(t *testing.T) {
 // TestTrySessionClock: a message stamped by the real clock is placed at the
 // session time of its moment, even when read after a later :advance.
 func TestTrySessionClock(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	c := newSessionClock(start)
 	if d := c.Now().Sub(start); d < 0 || d > time.Minute {
@@ -116,6 +122,7 @@ func TestTrySessionClock(t *testing.T) {
 }
 
 func TestTryParseAdvance(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]time.Duration{"30m": 30 * time.Minute, "6h": 6 * time.Hour, "1d": 24 * time.Hour, "2w": 14 * 24 * time.Hour} {
 		if got, err := parseAdvance(in); err != nil || got != want {
 			t.Errorf("parseAdvance(%q) = %v, %v; want %v", in, got, err, want)
@@ -131,6 +138,7 @@ func TestTryParseAdvance(t *testing.T) {
 // TestTryColorFor: colour only on a terminal, and never with NO_COLOR set
 // or TERM=dumb.
 func TestTryColorFor(t *testing.T) {
+	t.Parallel()
 	env := func(vars map[string]string) envFunc {
 		return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
 	}
