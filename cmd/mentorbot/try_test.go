@@ -164,6 +164,7 @@ func TestTryColorFor(t *testing.T) {
 }
 
 func TestTrySplitColon(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string][2]string{
 		"click 2":                 {"click", "2"},
 		"click2":                  {"click", "2"},
