@@ -2,6 +2,9 @@ package slacksim_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -115,5 +118,40 @@ func TestFaultDelayRunsOnTheClock(t *testing.T) {
 	}
 	if calls := sim.CallsTo("auth.test"); len(calls) != 1 || !calls[0].At.Equal(start) {
 		t.Fatalf("calls = %+v, want one recorded at the clock's %v", calls, start)
+	}
+}
+
+// PostsPerMinute limits chat.postMessage across channels, on the Server's
+// clock: a second's worth at once, then 429 with the seconds until the next.
+func TestPostsPerMinute(t *testing.T) {
+	clk := newManualClock()
+	sim := newSim(t, func(o *slacksim.Options) { o.Clock = clk; o.PostsPerMinute = 120 })
+	for i := range 2 {
+		sim.AddUser(slacksim.User{ID: fmt.Sprintf("U%d", i)})
+	}
+	// Slack-go would wait out the 429 itself; the raw call shows it.
+	post := func(user string) (int, string) {
+		t.Helper()
+		resp, err := http.PostForm(sim.APIURL()+"chat.postMessage", url.Values{"token": {sim.Options().BotToken}, "channel": {user}, "text": {"hi"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get("Retry-After")
+	}
+	for i, want := range []int{200, 200, 429} {
+		if code, _ := post(fmt.Sprintf("U%d", i%2)); code != want {
+			t.Fatalf("post %d: %d, want %d", i, code, want)
+		}
+	}
+	if code, after := post("U0"); code != 429 || after != "1" {
+		t.Fatalf("post past the rate: %d, Retry-After %q; want 429 and 1", code, after)
+	}
+	clk.Advance(500 * time.Millisecond) // half a second: one post at 2 a second
+	if code, _ := post("U1"); code != 200 {
+		t.Fatalf("post half a second later: %d", code)
+	}
+	if code, _ := post("U1"); code != 429 {
+		t.Fatalf("the next one: %d, want 429", code)
 	}
 }

@@ -37,6 +37,7 @@ type apiState struct {
 	fault    func(Call, int) *Fault
 	failNext map[string][]*queuedFault
 	buckets  map[string]*bucket
+	posts    *bucket // the workspace's, for Options.PostsPerMinute
 	// responseURLs are the response URLs issued, by id.
 	responseURLs fifo[*respURL]
 }
@@ -149,29 +150,48 @@ const (
 	ratePerSec = 1.0
 )
 
-// rateLimited applies Options.RateLimit to chat.postMessage and reports
-// whether it answered 429.
+// rateLimited applies Options.RateLimit and Options.PostsPerMinute to
+// chat.postMessage and reports whether it answered 429.
 func (s *Server) rateLimited(w http.ResponseWriter, call *Call, req *apiRequest) bool {
-	if !s.opts.RateLimit || req.Method != "chat.postMessage" {
+	if req.Method != "chat.postMessage" || !s.opts.RateLimit && s.opts.PostsPerMinute <= 0 {
 		return false
 	}
 	now := s.now()
 	s.mu.Lock()
-	b, ok := s.api.buckets[req.Params["channel"]]
-	if !ok {
-		b = &bucket{tokens: rateBurst, last: now}
-		s.api.buckets[req.Params["channel"]] = b
+	wait, allowed := time.Duration(0), true
+	if perMin := s.opts.PostsPerMinute; perMin > 0 {
+		if s.api.posts == nil {
+			s.api.posts = &bucket{tokens: max(1, float64(perMin)/60), last: now}
+		}
+		wait, allowed = s.api.posts.take(now, max(1, float64(perMin)/60), float64(perMin)/60)
 	}
-	b.tokens = min(rateBurst, b.tokens+now.Sub(b.last).Seconds()*ratePerSec)
-	b.last = now
-	allowed := b.tokens >= 1
-	if allowed {
-		b.tokens--
+	if allowed && s.opts.RateLimit {
+		b, ok := s.api.buckets[req.Params["channel"]]
+		if !ok {
+			b = &bucket{tokens: rateBurst, last: now}
+			s.api.buckets[req.Params["channel"]] = b
+		}
+		wait, allowed = b.take(now, rateBurst, ratePerSec)
+		if !allowed && s.api.posts != nil {
+			s.api.posts.tokens++ // not posted after all
+		}
 	}
 	s.mu.Unlock()
 	if allowed {
 		return false
 	}
-	s.tooManyRequests(w, call, time.Second)
+	s.tooManyRequests(w, call, wait)
 	return true
+}
+
+// take refills b at perSec up to burst since its last use and takes a token,
+// or says how long until one is there.
+func (b *bucket) take(now time.Time, burst, perSec float64) (time.Duration, bool) {
+	b.tokens = min(burst, b.tokens+max(0, now.Sub(b.last).Seconds())*perSec)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0, true
+	}
+	return time.Duration((1 - b.tokens) / perSec * float64(time.Second)), false
 }

@@ -41,6 +41,12 @@ type Options struct {
 	// RateLimit turns on a per-channel limit on chat.postMessage of about one
 	// message a second with short bursts; beyond it the method answers 429.
 	RateLimit bool
+	// PostsPerMinute, when positive, limits chat.postMessage across the
+	// whole workspace, as Slack does past several hundred a minute: posts
+	// beyond it answer 429 with a Retry-After of the seconds until the next
+	// one is allowed. It allows a second's worth at once and refills on
+	// Clock, so a test can run a long fan-out at Slack's pace in seconds.
+	PostsPerMinute int
 	// History, when positive, bounds each record (deliveries, acks, calls,
 	// messages) to about its most recent History entries, and the response
 	// URLs kept to History. 0 keeps everything, as tests want; set it for
