@@ -54,6 +54,10 @@ type Bot struct {
 	// Now returns the current time. Can be mocked for tests.
 	Now func() time.Time
 
+	// After receives once d has passed on the clock Now reads: the waits
+	// Slack's Retry-After asks for. Can be mocked for tests.
+	After func(d time.Duration) <-chan time.Time
+
 	// AckWithin is how long a command may take before the envelope is
 	// acknowledged empty and the answer goes to the response_url instead.
 	// Slack allows 3 seconds.
@@ -95,6 +99,8 @@ type Bot struct {
 	seen      *dedupe
 	inflight  sync.WaitGroup // handlers and the writes they leave behind
 	history   historyWriter  // picked prompts on their way to the disk
+	pace      postPacer      // no post before this, after a 429 (pacing.go)
+	backlog   backlog        // since when ticks have found slots due (pacing.go)
 	replies   *replyLimiter  // replies to response_urls in flight and waiting
 	connected atomic.Bool
 	connects  atomic.Int64
@@ -115,6 +121,7 @@ func New(st Store, catalog *prompts.Catalog, rnd *rand.Rand) *Bot {
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Command:         "/mentor",
 		Now:             time.Now,
+		After:           time.After,
 		AckWithin:       2500 * time.Millisecond,
 		ShutdownTimeout: 10 * time.Second,
 		HTTPClient:      &http.Client{Timeout: 10 * time.Second},

@@ -81,15 +81,16 @@ func (b *Bot) SendDue(ctx context.Context, now time.Time) (SendReport, error) {
 		return SendReport{}, fmt.Errorf("read due index: %w", err)
 	}
 	var (
-		rep  SendReport
-		mu   sync.Mutex
-		wg   sync.WaitGroup
-		jobs = make(chan store.Due)
+		rep   SendReport
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+		jobs  = make(chan store.Due)
+		since = b.backlog.start(now) // for the grace window (pacing.go)
 	)
 	for range max(1, min(b.SendConcurrency, len(due))) {
 		wg.Go(func() {
 			for d := range jobs {
-				outcome := b.deliver(ctx, d, now)
+				outcome := b.deliver(ctx, d, now, since)
 				mu.Lock()
 				rep.count(outcome)
 				mu.Unlock()
@@ -104,6 +105,7 @@ func (b *Bot) SendDue(ctx context.Context, now time.Time) (SendReport, error) {
 	}
 	close(jobs)
 	wg.Wait()
+	b.backlog.end(rep, len(due) == dueBatch)
 	brep, err := b.sendBroadcasts(ctx, now)
 	rep.Sent, rep.Skipped, rep.Retry = rep.Sent+brep.Sent, rep.Skipped+brep.Skipped, rep.Retry+brep.Retry
 	if err != nil {
@@ -117,7 +119,9 @@ func (b *Bot) SendDue(ctx context.Context, now time.Time) (SendReport, error) {
 
 // deliver sends or skips one due slot and says which ("" when there was
 // nothing to do). The member's lock keeps it apart from their own commands.
-func (b *Bot) deliver(ctx context.Context, d store.Due, now time.Time) string {
+// A slot more than Grace older than since, the start of the backlog this
+// tick belongs to, is skipped as late (pacing.go).
+func (b *Bot) deliver(ctx context.Context, d store.Due, now, since time.Time) string {
 	unlock := b.locks.lock(d.UserID)
 	defer unlock()
 	log := b.Logger.With("user", d.UserID, "slot", d.At)
@@ -131,7 +135,7 @@ func (b *Bot) deliver(ctx context.Context, d store.Due, now time.Time) string {
 	}
 	sched := scheduleOf(sub)
 	switch {
-	case now.Sub(sub.NextDue) > b.Grace:
+	case since.Sub(sub.NextDue) > b.Grace:
 		return b.skip(log, sub, "late", now)
 	case sub.PausedUntil.After(sub.NextDue):
 		return b.skip(log, sub, "paused", now)
@@ -144,7 +148,7 @@ func (b *Bot) deliver(ctx context.Context, d store.Due, now time.Time) string {
 	if n.Status != store.NudgeSending {
 		return "" // finished by an earlier tick
 	}
-	channel, ts, err := b.postNudge(ctx, sub.UserID, n.Slot, p)
+	channel, ts, err := b.postPaced(ctx, sub.UserID, n.Slot, p)
 	if err != nil {
 		if transient(err) {
 			b.Metrics.Nudge("retried")

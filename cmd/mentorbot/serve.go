@@ -82,7 +82,7 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand, clk appClock) (*app
 	)
 	b := bot.New(db, catalog, rnd)
 	if clk != nil {
-		b.Now = clk.Now
+		b.Now, b.After = clk.Now, clk.After
 	}
 	b.Logger = logger
 	b.Command = cfg.Command
