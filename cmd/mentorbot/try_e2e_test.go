@@ -164,6 +164,10 @@ func TestTryMembersAndReplacements(t *testing.T) {
 :user ana
 /mentor subscribe weekdays 08:30
 :advance 2d
+/mentor subscribe
+:user sam
+:user ana
+:cancel
 :user sam
 :user sam
 :home
@@ -196,10 +200,16 @@ mentor help
 		"── mentorbot · Wed 2 Dec 08:30\n",
 		"── mentorbot · Thu 3 Dec 08:30\n",
 		"Sent on the way: 4 (2 to you; :user NAME shows the others theirs).",
+		"ana> /mentor subscribe\n",
+		"── a form opened",
 		"You are sam now (America/New_York",
 		"2 new messages while you were away:",
 		"── mentorbot · Tue 1 Dec 09:00\n", // 09:00 in New York is after 08:00 UTC
 		"── mentorbot · Wed 2 Dec 09:00\n",
+		// Back to ana: her form is where she left it.
+		"You are ana now",
+		`Your form "Settings" is still open`,
+		"ana> :cancel\nForm closed; nothing was sent.",
 		"sam> :user sam\nYou are sam already.",
 		// Home, then its third button: the tab shows again, updated.
 		"── your Home tab\n",

@@ -321,5 +321,9 @@ func (s *session) switchUser(_ context.Context, name string) bool {
 	s.me.onHome = false
 	fmt.Fprintf(s.out, "You are %s now (%s, %s).\n", u.Name, u.TZ, s.me.when(s.clock.Now(), false))
 	s.showUnread()
+	if v, ok := s.topForm(); ok && v.ID == s.me.form.id {
+		title, _, _ := formOf(v.JSON)
+		fmt.Fprintf(s.out, "Your form %q is still open: :help lists its fields, :cancel closes it.\n", title)
+	}
 	return false
 }
