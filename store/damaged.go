@@ -15,10 +15,11 @@ import (
 // (a page, key or value that points past the end of the file), and a fault is
 // fatal to a Go program unless debug.SetPanicOnFault made it a panic for the
 // goroutine that faulted. So every transaction this package runs goes through
-// view, update or batch, which run it on a goroutine that panics on a fault
-// and turn such a panic into an error wrapping ErrCorrupt: the request that
-// read the damaged page fails, every other member is served, and the damage
-// is counted (DB.DamagedReads) for /readyz and /metrics. Open does the same
+// view, update or batch (batch.go), which run it, commit included, on a
+// goroutine that panics on a fault and turn such a panic into an error
+// wrapping ErrCorrupt: the request that read the damaged page fails, every
+// other member is served, and the damage is counted (DB.DamagedReads) for
+// /readyz and /metrics. Open does the same
 // while it opens and initialises the file, so that `mentorbot serve` says in
 // one line that the file is damaged rather than crash with a stack trace.
 //
@@ -39,34 +40,14 @@ func (db *DB) update(fn func(*bolt.Tx) error) error {
 	return db.protect(func() error { return db.bolt.Update(fn) })
 }
 
-// batch is bolt's Batch, with damage returned as ErrCorrupt. bbolt runs a
-// batch on a goroutine of its own, so fn is protected there too: its damage
-// becomes an error, which makes bbolt run fn again alone, in Update on the
-// caller's goroutine, where protect reports it. A fault while bbolt's own
-// goroutine commits a batch (rebalancing after a delete reads a sibling
-// page) is outside any function of ours and is still fatal; fn read the
-// pages the commit writes, so the damage it meets first is found in fn.
-func (db *DB) batch(fn func(*bolt.Tx) error) error {
-	return db.protect(func() error {
-		return db.bolt.Batch(func(tx *bolt.Tx) (err error) {
-			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-			defer recoverDamaged("read", db.path, &err)
-			return fn(tx)
-		})
-	})
-}
-
 // protect runs tx, a bbolt transaction, so that damage it meets is returned
 // as an error wrapping ErrCorrupt and counted.
-func (db *DB) protect(tx func() error) (err error) {
-	defer func() {
-		if errors.Is(err, ErrCorrupt) {
-			db.damaged.Add(1)
-		}
-	}()
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer recoverDamaged("read", db.path, &err)
-	return tx()
+func (db *DB) protect(tx func() error) error {
+	err := db.guard(tx)
+	if errors.Is(err, ErrCorrupt) {
+		db.damaged.Add(1)
+	}
+	return err
 }
 
 // DamagedReads returns how many reads and writes since Open failed on a

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -174,5 +175,47 @@ func testDamagedRead(t *testing.T, damage func(file []byte, elem int)) {
 	}
 	if err := db.AppendHistory("U0000", HistoryEntry{PromptID: "vision-01", Theme: "vision", At: time.Now()}); err != nil {
 		t.Fatalf("after the damaged reads: %v", err)
+	}
+}
+
+// A batch shared with the damaged member's append commits everyone else's:
+// the damaged call fails alone.
+func TestDamagedPage_Batch(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mentorbot.db")
+	seedJournals(t, path, 300, 1)
+	// Not pastTheEnd: the others' writes grow the file, and what lay past
+	// its end then reads as zeros rather than faulting.
+	damageLeavesHolding(t, path, []byte("U0150\x00"), scramble)
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	members := []string{"U0150"}
+	for i := range 40 {
+		members = append(members, fmt.Sprintf("U%04d", i))
+	}
+	errs := make([]error, len(members))
+	var wg sync.WaitGroup
+	for i, id := range members {
+		wg.Go(func() {
+			errs[i] = db.AppendHistory(id, HistoryEntry{PromptID: "vision-07", Theme: "vision", At: time.Now()})
+		})
+	}
+	wg.Wait()
+	if !errors.Is(errs[0], ErrCorrupt) {
+		t.Fatalf("the damaged member's append: err = %v, want ErrCorrupt", errs[0])
+	}
+	for i, err := range errs[1:] {
+		if err != nil {
+			t.Fatalf("%s's append in the same batch: %v", members[i+1], err)
+		}
+		h, err := db.History(members[i+1], 1)
+		if err != nil || len(h) != 1 || h[0].PromptID != "vision-07" {
+			t.Fatalf("%s's history: %v, %v", members[i+1], h, err)
+		}
+	}
+	if n := db.DamagedReads(); n != 1 {
+		t.Fatalf("DamagedReads = %d, want 1: the damaged call, once", n)
 	}
 }

@@ -22,9 +22,9 @@
 // at most Options.LockTimeout for it and then returns ErrInUse rather than
 // hanging, so a second replica or a backup run against a live file fails fast.
 //
-// History appends are grouped into one transaction and one fsync: bbolt's
-// Batch for AppendHistory, and AppendHistories for the bot's writer, which
-// gathers the prompts many members were shown. A crash can lose the last few
+// History appends are grouped into one transaction and one fsync: a batch
+// (batch.go, like bbolt's Batch) for AppendHistory, and AppendHistories for
+// the bot's writer, which gathers the prompts many members were shown. A crash can lose the last few
 // history entries (the user might see a prompt again); that is acceptable for
 // history and is never how reflections are written.
 package store

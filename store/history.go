@@ -84,7 +84,7 @@ func readEntries(bkt *bolt.Bucket, owner string, limit int) ([]HistoryEntry, err
 }
 
 // AppendHistory records that a prompt was shown. Concurrent appends are
-// grouped into one transaction (bbolt's Batch), so many members asking at once
+// grouped into one transaction (batch.go), so many members asking at once
 // cost one fsync rather than one each.
 func (db *DB) AppendHistory(userID string, e HistoryEntry) error {
 	enc, err := historyValue(userID, e)

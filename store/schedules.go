@@ -145,7 +145,7 @@ func (db *DB) Subscription(userID string) (Subscription, bool, error) {
 // PutSubscription creates or replaces s.UserID's subscription and moves its
 // due-index entry from the old NextDue to the new one, in one transaction:
 // a crash leaves either the old record and entry or the new ones. Concurrent
-// calls are grouped into one transaction and one fsync (bbolt's Batch), so a
+// calls are grouped into one transaction and one fsync (batch.go), so a
 // tick rescheduling thousands of nudges does not pay an fsync each; every
 // call has still reached the disk when it returns.
 //

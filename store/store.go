@@ -37,6 +37,7 @@ type DB struct {
 	bolt    *bolt.DB
 	path    string
 	damaged atomic.Int64 // transactions that met a damaged page (damaged.go)
+	batches batcher      // the batch being filled (batch.go)
 }
 
 // Open opens or creates the database at path, creates its buckets and records

@@ -135,7 +135,7 @@ func BenchmarkTickNoneDue(b *testing.B) {
 // the bot's alone.
 //
 // What bounds it, on a 2-core VM: at 8, each FinishNudge batch holds at most
-// 8 calls, so every commit waits out bbolt's 10 ms MaxBatchDelay (about 560
+// 8 calls, so every commit waits out the store's 10 ms batch delay (about 560
 // nudges/s, on disk or tmpfs alike); at 32 and up to 256, ClaimNudge's own
 // fsynced transaction per nudge (about 1,200/s).
 func BenchmarkTickFanOut(b *testing.B) {
