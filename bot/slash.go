@@ -113,13 +113,13 @@ func (b *Bot) runHandler(ctx context.Context, c *Command, fn func() (Reply, erro
 // Our own errors are logged with context; the member gets the apology.
 func (b *Bot) replyMessage(c *Command, res result) message {
 	if res.err == nil {
-		return res.reply.message()
+		return fitMessage(res.reply.message())
 	}
 	if ErrorCode(res.err) == EINTERNAL {
 		b.Logger.Error("command failed", "user", c.UserID, "sub", c.Sub, "err", redact(res.err))
 	}
 	text := ErrorMessage(res.err)
-	return message{ResponseType: "ephemeral", Text: text, Blocks: errorBlocks(text)}
+	return fitMessage(message{ResponseType: "ephemeral", Text: text, Blocks: errorBlocks(text)})
 }
 
 // fits reports whether msg is small enough for a response_url.
@@ -151,9 +151,7 @@ func (b *Bot) respond(ctx context.Context, url string, msg message) {
 	if !fits(msg) {
 		// Even the response_url has limits; keep the words, drop the layout.
 		msg.Blocks = nil
-		if len(msg.Text) > 3000 {
-			msg.Text = msg.Text[:3000]
-		}
+		msg.Text, _ = fitText(msg.Text, maxMessageChars, maxResponseBytes/2)
 	}
 	wm := &slack.WebhookMessage{Text: msg.Text, ResponseType: msg.ResponseType, ReplaceOriginal: msg.ReplaceOriginal}
 	if len(msg.Blocks) > 0 {
