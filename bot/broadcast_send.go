@@ -23,17 +23,28 @@ func (b *Bot) sendBroadcasts(ctx context.Context, now time.Time) (SendReport, er
 		if ctx.Err() != nil {
 			break
 		}
-		rep.count(b.deliverBroadcast(ctx, bc, now))
+		outcome := b.deliverBroadcast(ctx, bc, now)
+		if outcome != "" {
+			b.Metrics.Broadcast(outcome)
+		}
+		rep.count(outcome)
 	}
 	return rep, nil
 }
 
+// deliverBroadcast posts or skips one due broadcast slot and says how it
+// went, like deliver: "sent", "skipped" (too late), "retried", "failed", or
+// "" when there was nothing to do.
 func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now time.Time) string {
 	unlock := b.locks.lock("broadcast\x00" + due.ID)
 	defer unlock()
 	log := b.Logger.With("broadcast", due.ID, "channel", due.Channel, "slot", due.NextDue)
 	bc, ok, err := b.Broadcasts.Broadcast(due.ID)
-	if err != nil || !ok || bc.Paused || !bc.NextDue.Equal(due.NextDue) {
+	if err != nil {
+		log.Error("broadcast: read", "err", err)
+		return "failed"
+	}
+	if !ok || bc.Paused || !bc.NextDue.Equal(due.NextDue) {
 		return "" // cancelled, paused or moved since the index was read
 	}
 	slot := bc.NextDue
@@ -56,11 +67,10 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 			log.Info("broadcast posted")
 		}
 	case transient(err):
-		b.Metrics.Nudge("retried")
 		log.Warn("broadcast: Slack unavailable, will retry", "err", err)
 		return "retried"
 	case code == "is_archived" || code == "channel_not_found":
-		bc.Paused, bc.Failing, outcome = true, code, "skipped"
+		bc.Paused, bc.Failing, outcome = true, code, "failed"
 		b.tellLead(ctx, bc)
 	default:
 		// not_in_channel and the like: the schedule stays, marked failing,
@@ -68,7 +78,7 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 		if code == "" {
 			code = "error"
 		}
-		bc.Failing, outcome = code, "skipped"
+		bc.Failing, outcome = code, "failed"
 		log.Warn("broadcast failed", "err", err)
 	}
 	bc.NextDue = nextAfter(sched, slot, now)

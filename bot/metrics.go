@@ -14,9 +14,13 @@ type Metrics interface {
 	Ack(d time.Duration)
 	// Reconnect counts a Socket Mode (re)connection after the first.
 	Reconnect()
-	// Nudge counts scheduled deliveries by outcome: "sent", "retried",
-	// "skipped" or "failed".
+	// Nudge counts scheduled deliveries by outcome: "sent", "retried"
+	// (Slack unavailable; still due), "skipped" (late or paused) or "failed"
+	// (Slack refused it for good, or it could not be read or recorded).
 	Nudge(outcome string)
+	// Broadcast counts recurring broadcast slots by outcome, with the same
+	// meanings; "failed" includes a channel archived or not joined.
+	Broadcast(outcome string)
 	// RateLimited counts a 429 from a Web API method.
 	RateLimited(method string)
 	// ReplyDropped counts a reply to a response_url dropped because too
@@ -31,5 +35,6 @@ func (nopMetrics) Command(string, string, time.Duration) {}
 func (nopMetrics) Ack(time.Duration)                     {}
 func (nopMetrics) Reconnect()                            {}
 func (nopMetrics) Nudge(string)                          {}
+func (nopMetrics) Broadcast(string)                      {}
 func (nopMetrics) RateLimited(string)                    {}
 func (nopMetrics) ReplyDropped()                         {}

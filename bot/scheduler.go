@@ -21,7 +21,7 @@ const thenAndNowAge = 8 * 7 * 24 * time.Hour
 
 // SendReport counts what one SendDue call did.
 type SendReport struct {
-	Sent, Skipped, Retry int
+	Sent, Skipped, Retry, Failed int
 }
 
 // ScheduleStore keeps subscriptions, the index of when each is due, and the
@@ -57,8 +57,8 @@ type ScheduleStore interface {
 	Nudges(userID string, limit int) ([]store.Nudge, error)
 }
 
-// count adds one delivery's outcome ("sent", "skipped" or "retried"; any
-// other counts nowhere).
+// count adds one delivery's outcome ("sent", "skipped", "retried" or
+// "failed"; any other counts nowhere).
 func (r *SendReport) count(outcome string) {
 	switch outcome {
 	case "sent":
@@ -67,6 +67,8 @@ func (r *SendReport) count(outcome string) {
 		r.Skipped++
 	case "retried":
 		r.Retry++
+	case "failed":
+		r.Failed++
 	}
 }
 
@@ -91,6 +93,9 @@ func (b *Bot) SendDue(ctx context.Context, now time.Time) (SendReport, error) {
 		wg.Go(func() {
 			for d := range jobs {
 				outcome := b.deliver(ctx, d, now, since)
+				if outcome != "" {
+					b.Metrics.Nudge(outcome)
+				}
 				mu.Lock()
 				rep.count(outcome)
 				mu.Unlock()
@@ -107,20 +112,23 @@ func (b *Bot) SendDue(ctx context.Context, now time.Time) (SendReport, error) {
 	wg.Wait()
 	b.backlog.end(rep, len(due) == dueBatch)
 	brep, err := b.sendBroadcasts(ctx, now)
-	rep.Sent, rep.Skipped, rep.Retry = rep.Sent+brep.Sent, rep.Skipped+brep.Skipped, rep.Retry+brep.Retry
+	rep.Sent, rep.Skipped, rep.Retry, rep.Failed = rep.Sent+brep.Sent, rep.Skipped+brep.Skipped, rep.Retry+brep.Retry, rep.Failed+brep.Failed
 	if err != nil {
 		return rep, err
 	}
 	if rep != (SendReport{}) {
-		b.Logger.Info("tick", "sent", rep.Sent, "skipped", rep.Skipped, "retry", rep.Retry)
+		b.Logger.Info("tick", "sent", rep.Sent, "skipped", rep.Skipped, "retry", rep.Retry, "failed", rep.Failed)
 	}
 	return rep, nil
 }
 
-// deliver sends or skips one due slot and says which ("" when there was
-// nothing to do). The member's lock keeps it apart from their own commands.
-// A slot more than Grace older than since, the start of the backlog this
-// tick belongs to, is skipped as late (pacing.go).
+// deliver sends or skips one due slot and says how it went: "sent",
+// "skipped" (late or paused), "retried" (Slack unavailable; it stays due),
+// "failed" (Slack refused it for good, or we could not read or record it), or
+// "" when there was nothing to do. SendDue counts each in the metrics. The
+// member's lock keeps it apart from their own commands. A slot more than
+// Grace older than since, the start of the backlog this tick belongs to, is
+// skipped as late (pacing.go).
 func (b *Bot) deliver(ctx context.Context, d store.Due, now, since time.Time) string {
 	unlock := b.locks.lock(d.UserID)
 	defer unlock()
@@ -128,7 +136,7 @@ func (b *Bot) deliver(ctx context.Context, d store.Due, now, since time.Time) st
 	sub, ok, err := b.Schedules.Subscription(d.UserID)
 	if err != nil {
 		log.Error("nudge: read subscription", "err", err)
-		return ""
+		return "failed"
 	}
 	if !ok || !sub.NextDue.Equal(d.At) {
 		return "" // changed since the index was read
@@ -143,7 +151,7 @@ func (b *Bot) deliver(ctx context.Context, d store.Due, now, since time.Time) st
 	n, p, err := b.claim(ctx, sub)
 	if err != nil {
 		log.Error("nudge: claim", "err", err)
-		return ""
+		return "failed"
 	}
 	if n.Status != store.NudgeSending {
 		return "" // finished by an earlier tick
@@ -151,7 +159,6 @@ func (b *Bot) deliver(ctx context.Context, d store.Due, now, since time.Time) st
 	channel, ts, err := b.postPaced(ctx, sub.UserID, n.Slot, p)
 	if err != nil {
 		if transient(err) {
-			b.Metrics.Nudge("retried")
 			log.Warn("nudge: Slack unavailable, will retry", "err", err)
 			return "retried"
 		}
@@ -167,7 +174,6 @@ func (b *Bot) deliver(ctx context.Context, d store.Due, now, since time.Time) st
 		log.Error("nudge: sent but not recorded; it may be sent again", "err", err)
 		return "sent"
 	}
-	b.Metrics.Nudge("sent")
 	log.Info("nudge sent", "prompt", p.ID)
 	return "sent"
 }
@@ -213,7 +219,9 @@ func (b *Bot) postNudge(ctx context.Context, userID string, slot time.Time, p *p
 		slack.MsgOptionBlocks(nudgeBlocks(b.card(p), p, slot, earlier)...))
 }
 
-// skip records a slot as skipped and schedules the next one.
+// skip records a slot as skipped and schedules the next one. Its outcome is
+// "skipped", or "failed" when Slack refused the nudge or the record could not
+// be written.
 func (b *Bot) skip(log *slog.Logger, sub store.Subscription, reason string, now time.Time) string {
 	n := store.Nudge{UserID: sub.UserID, Slot: sub.NextDue, Status: store.NudgeSkipped, Reason: reason, At: now}
 	sched := scheduleOf(sub)
@@ -227,10 +235,12 @@ func (b *Bot) skip(log *slog.Logger, sub store.Subscription, reason string, now 
 	}
 	if err := b.Schedules.FinishNudge(n, sub, nil); err != nil {
 		b.Logger.Error("nudge: record skip", "user", sub.UserID, "err", err)
-		return ""
+		return "failed"
 	}
-	b.Metrics.Nudge("skipped")
 	log.Info("nudge skipped", "reason", reason)
+	if reason == "undeliverable" {
+		return "failed"
+	}
 	return "skipped"
 }
 
