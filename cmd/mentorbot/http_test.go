@@ -136,6 +136,12 @@ func TestE2E_Metrics(t *testing.T) {
 	h.slash("prompt")
 	h.slash("prompt impostor")
 	h.slash("themes")
+	// A command is counted just after its ack, which the member (and
+	// h.slash) already has: wait for the third.
+	waitUntil(t, 10*time.Second, func() bool {
+		_, fams := scrape(t, h)
+		return histogramCount(fams, "mentorbot_command_duration_seconds") == 3
+	})
 
 	code, body, hdr := get(t, h.httpBase()+"/metrics")
 	if code != http.StatusOK {

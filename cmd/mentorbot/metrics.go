@@ -3,6 +3,7 @@ package main
 import (
 	"math"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot"
@@ -26,6 +27,8 @@ type promMetrics struct {
 	ack                 prometheus.Histogram
 	reconnects          prometheus.Counter
 	nudges              *prometheus.CounterVec
+	broadcasts          *prometheus.CounterVec
+	lastTick            atomic.Int64 // unix seconds of the last tick that finished without error
 	rateLimited         *prometheus.CounterVec
 	repliesDropped      prometheus.Counter
 }
@@ -78,10 +81,15 @@ func newMetrics(db *store.DB, now func() time.Time) *promMetrics {
 	}
 	// Known outcomes start at zero, so rate() and alerts see them before the
 	// first event.
+	m.broadcasts = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "mentorbot_broadcasts_total",
+		Help: "Recurring broadcast slots by outcome: sent, retried, skipped (too late) or failed.",
+	}, []string{"outcome"})
 	for _, o := range []string{"sent", "retried", "skipped", "failed"} {
 		m.nudges.WithLabelValues(o)
+		m.broadcasts.WithLabelValues(o)
 	}
-	reg.MustRegister(m.commands, m.cmdDuration, m.ack, m.reconnects, m.nudges, m.rateLimited, m.repliesDropped,
+	reg.MustRegister(m.commands, m.cmdDuration, m.ack, m.reconnects, m.nudges, m.broadcasts, m.rateLimited, m.repliesDropped,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "mentorbot_database_bytes",
 			Help: "Size of the database file.",
@@ -116,6 +124,9 @@ func (m *promMetrics) Reconnect() { m.reconnects.Inc() }
 
 // Nudge implements bot.Metrics.
 func (m *promMetrics) Nudge(outcome string) { m.nudges.WithLabelValues(outcome).Inc() }
+
+// Broadcast implements bot.Metrics.
+func (m *promMetrics) Broadcast(outcome string) { m.broadcasts.WithLabelValues(outcome).Inc() }
 
 // RateLimited implements bot.Metrics.
 func (m *promMetrics) RateLimited(method string) { m.rateLimited.WithLabelValues(method).Inc() }

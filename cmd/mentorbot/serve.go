@@ -45,6 +45,8 @@ type app struct {
 	api    *slack.Client
 	sm     *socketmode.Client
 	bot    *bot.Bot
+	// metrics is b.Metrics, for what only the app knows (the tick).
+	metrics *promMetrics
 	// backups holds a token per /backup download in progress (http.go).
 	backups chan struct{}
 }
@@ -93,9 +95,12 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand, clk appClock) (*app
 	b.Leads.Logger = logger
 	b.DefaultTZ = cfg.DefaultTZ
 	b.Grace = cfg.Grace
-	b.Metrics = newMetrics(db, func() time.Time { return b.Now() })
+	metrics := newMetrics(db, func() time.Time { return b.Now() })
+	metrics.registerHealth(healthSources{db: db, now: func() time.Time { return b.Now() }, connected: b.Connected,
+		grace: cfg.Grace, build: readBuildInfo()})
+	b.Metrics = metrics
 	limits.metrics, replies.metrics = b.Metrics, b.Metrics
-	return &app{cfg: cfg, logger: logger, db: db, api: api, sm: socketmode.New(api), bot: b,
+	return &app{cfg: cfg, logger: logger, db: db, api: api, sm: socketmode.New(api), bot: b, metrics: metrics,
 		backups: make(chan struct{}, maxBackups)}, nil
 }
 
@@ -259,9 +264,12 @@ func (a *app) tick(ctx context.Context) {
 	if ctx.Err() != nil || !a.bot.Connected() {
 		return // nudges wait for Slack; they stay due
 	}
-	if _, err := a.bot.SendDue(ctx, a.bot.Now()); err != nil {
+	now := a.bot.Now()
+	if _, err := a.bot.SendDue(ctx, now); err != nil {
 		a.logger.Error("scheduler tick", "err", err)
+		return
 	}
+	a.metrics.TickDone(now)
 }
 
 // rateLimitCounter reports every 429 Slack answers, by method. label names
