@@ -36,6 +36,10 @@ type BroadcastStore interface {
 	DeleteBroadcast(id string) error
 	// BroadcastsByLead lists a lead's broadcasts, the next due first.
 	BroadcastsByLead(leadID string) ([]store.Broadcast, error)
+	// BroadcastsInChannel lists every lead's broadcasts to a channel, the
+	// next due first. Returns store.ErrInvalidID for an empty or
+	// NUL-holding channel id.
+	BroadcastsInChannel(channelID string) ([]store.Broadcast, error)
 	// BroadcastsDue lists the broadcasts due at or before now, oldest
 	// first, at most limit (all when limit <= 0).
 	BroadcastsDue(now time.Time, limit int) ([]store.Broadcast, error)
@@ -49,9 +53,10 @@ type BroadcastStore interface {
 // broadcastReq is a parsed `broadcast` command.
 type broadcastReq struct {
 	channel ChannelRef
-	every   *Schedule // nil for once, now
-	theme   string    // a theme id, or "" with topic set
-	topic   string    // the lead's own words, cleaned
+	every   *store.Schedule // nil for once, now
+	note    string          // how the zone of every was read, or ""
+	theme   string          // a theme id, or "" with topic set
+	topic   string          // the lead's own words, cleaned
 }
 
 // cmdBroadcast is `broadcast #CHANNEL THEME|"topic"`, `broadcast #CHANNEL
@@ -91,29 +96,30 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 	if len(c.Args) < 2 {
 		return broadcastReq{}, Errorf(EINVALID, "Which channel, and what? %s", usage)
 	}
-	ref, err := ParseChannelRef(c.Args[0])
+	ref, err := ParseChannelRef(c.Name, c.Args[0])
 	if err != nil {
 		return broadcastReq{}, err
 	}
 	if ref.ID == "" {
-		if ref, err = ResolveChannel(ctx, b.Channels, ref); err != nil {
+		if ref, err = ResolveChannel(ctx, b.Channels, c.Name, ref); err != nil {
 			return broadcastReq{}, err
 		}
 	}
 	req := broadcastReq{channel: ref}
 	rest := c.Args[1:]
 	if strings.EqualFold(rest[0], "every") {
-		sched, n, err := b.parseEvery(ctx, c, rest[1:], usage)
+		g := scheduleGrammar{name: c.Name, broadcast: true}
+		sched, n, note, err := parseEvery(g, rest[1:], b.memberZone(ctx, c.UserID))
 		if err != nil {
 			return req, err
 		}
-		req.every, rest = &sched, rest[1+n:]
+		req.every, req.note, rest = &sched, note, rest[1+n:]
 	}
 	switch {
 	case len(rest) == 0:
 		return req, Errorf(EINVALID, "Which theme, or which topic? %s", usage)
 	case len(rest) > 1:
-		return req, Errorf(EINVALID, "Put a topic of your own between quotes, like `\"%s\"`.", clip(strings.Join(rest, " ")))
+		return req, Errorf(EINVALID, "Put a topic of your own between quotes, for example `%s broadcast #team \"%s\"`.", c.Name, clip(strings.Join(rest, " ")))
 	case strings.ContainsAny(rest[0], " \t\n"):
 		req.topic, err = CleanTopic(rest[0])
 		return req, err
@@ -121,7 +127,7 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 	t, err := b.resolveTheme(c.Name, rest[0])
 	if err != nil {
 		if ErrorCode(err) == ENOTFOUND {
-			return req, Errorf(ENOTFOUND, "%s To post your own words, put them between quotes.", ErrorMessage(err))
+			return req, Errorf(ENOTFOUND, "%s To post your own words, put them between quotes, for example `%s broadcast #team \"our own topic\"`.", ErrorMessage(err), c.Name)
 		}
 		return req, err
 	}
@@ -129,18 +135,28 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 	return req, nil
 }
 
-// parseEvery reads `DAY HH:MM [TZ]` and says how many words it used. The
-// zone defaults to the lead's own.
-func (b *Bot) parseEvery(ctx context.Context, c *Command, words []string, usage string) (Schedule, int, error) {
-	if len(words) < 3 {
-		return Schedule{}, 0, Errorf(EINVALID, "Every when? %s", usage)
+// parseEvery reads the schedule after `every`: a day, a time and maybe a
+// zone (tz, the lead's own, by default), in any order, up to the last word,
+// which is the theme or topic. It says how many words it used, and how it
+// read the zone.
+func parseEvery(g scheduleGrammar, words []string, tz string) (store.Schedule, int, string, error) {
+	p := scheduleParser{g: g, s: store.Schedule{Cadence: store.CadenceWeekly, TZ: tz}}
+	i := 0
+	for i < len(words)-1 {
+		n, err := p.take(words[i : len(words)-1])
+		if err != nil {
+			return store.Schedule{}, 0, "", err
+		}
+		if n == 0 {
+			break
+		}
+		i += n
 	}
-	n := 2
-	if len(words) > 3 && looksLikeZone(words[2]) {
-		n = 3
+	if p.day == "" || p.clock == "" {
+		return store.Schedule{}, 0, "", Errorf(EINVALID, "Every when? Give a day and a time, then the theme, for example %s.", g.example("weekly mon 10:00"))
 	}
-	sched, err := ParseSchedule(append([]string{CadenceWeekly}, words[:n]...), b.memberZone(ctx, c.UserID))
-	return sched, n, err
+	sched, note, err := p.finish()
+	return sched, i, note, err
 }
 
 // broadcastNow posts one topic at once.
@@ -152,24 +168,34 @@ func (b *Bot) broadcastNow(ctx context.Context, c *Command, req broadcastReq) (R
 	return textReply(fmt.Sprintf("Posted in %s. Replies will gather in its thread.", req.channel)), nil
 }
 
-// scheduleBroadcast stores a weekly broadcast.
+// scheduleBroadcast stores a weekly broadcast, unless the lead has the
+// same one already: it would post everything twice.
 func (b *Bot) scheduleBroadcast(c *Command, req broadcastReq) (Reply, error) {
-	s := *req.every
-	next, err := s.Next(b.Now())
+	unlock := b.locks.lock("broadcasts\x00" + c.UserID) // two quick identical commands
+	defer unlock()
+	now := b.Now()
+	bc := store.Broadcast{LeadID: c.UserID, Channel: req.channel.ID, ChannelName: req.channel.Name,
+		Theme: req.theme, Topic: req.topic, Created: now}
+	bc.Reschedule(*req.every, now)
+	mine, err := b.Broadcasts.BroadcastsByLead(c.UserID)
 	if err != nil {
-		return Reply{}, fmt.Errorf("schedule %v: %w", s, err)
+		return Reply{}, fmt.Errorf("list broadcasts of %s: %w", c.UserID, err)
 	}
-	bc, err := b.Broadcasts.CreateBroadcast(store.Broadcast{LeadID: c.UserID, Channel: req.channel.ID, ChannelName: req.channel.Name,
-		Theme: req.theme, Topic: req.topic, Day: s.Day, Hour: s.Hour, Minute: s.Minute, TZ: s.TZ, NextDue: next, Created: b.Now()})
-	if err != nil {
+	for _, o := range mine {
+		if o.Channel == bc.Channel && o.Theme == bc.Theme && o.Topic == bc.Topic && o.SameRule(bc.Schedule) {
+			return Reply{}, Errorf(EINVALID, "You have this broadcast already: `%s`, %s in <#%s> %s. `%s broadcast cancel %s` stops it.",
+				o.ID, broadcastWhat(o), o.Channel, broadcastWhen(o.Schedule), c.Name, o.ID)
+		}
+	}
+	if bc, err = b.Broadcasts.CreateBroadcast(bc); err != nil {
 		return Reply{}, fmt.Errorf("create broadcast for %s: %w", c.UserID, err)
 	}
-	what := "your topic"
-	if bc.Theme != "" {
-		what = "a `" + bc.Theme + "` topic"
+	note := ""
+	if req.note != "" {
+		note = " (" + req.note + ".)"
 	}
-	return textReply(fmt.Sprintf("Broadcast `%s`: %s in %s, %s. The first one: %s. If I am not in the channel yet, `/invite @mentorbot` there. `%s broadcasts` lists yours.",
-		bc.ID, what, req.channel, strings.TrimPrefix(s.String(), "weekly "), localTime(next, s.TZ), c.Name)), nil
+	return textReply(fmt.Sprintf("Broadcast `%s`: %s in %s %s.%s The first one: %s. If I am not in the channel yet, `/invite @mentorbot` there. `%s broadcasts` lists yours.",
+		bc.ID, broadcastWhat(bc), req.channel, broadcastWhen(bc.Schedule), note, localTime(bc.NextDue, bc.TZ), c.Name)), nil
 }
 
 func (b *Bot) cmdBroadcasts(ctx context.Context, c *Command) (Reply, error) {
@@ -198,7 +224,63 @@ func (b *Bot) cancelBroadcast(c *Command) (Reply, error) {
 	if err := b.Broadcasts.DeleteBroadcast(id); err != nil {
 		return Reply{}, fmt.Errorf("cancel broadcast %s: %w", id, err)
 	}
-	return textReply(fmt.Sprintf("Cancelled `%s`: no more topics in <#%s>.", id, bc.Channel)), nil
+	left, err := b.Broadcasts.BroadcastsInChannel(bc.Channel)
+	if err != nil {
+		b.Logger.Warn("broadcast cancelled; the channel's others not listed", "broadcast", id, "err", err)
+		return textReply(fmt.Sprintf("Cancelled `%s`: %s in <#%s> stops.", id, broadcastWhat(bc), bc.Channel)), nil
+	}
+	return textReply(fmt.Sprintf("Cancelled `%s`: %s in <#%s> stops. %s", id, broadcastWhat(bc), bc.Channel, stillPosting(c.UserID, bc.Channel, left))), nil
+}
+
+// stillPosting says which recurring broadcasts still post in a channel
+// after one was cancelled, one per line: the lead's own, and other leads'.
+func stillPosting(leadID, channel string, left []store.Broadcast) string {
+	if len(left) == 0 {
+		return fmt.Sprintf("No other broadcast posts in <#%s>.", channel)
+	}
+	lines := []string{fmt.Sprintf("Still posting in <#%s>:", channel)}
+	for i, o := range left {
+		if i == 10 {
+			lines = append(lines, fmt.Sprintf("• and %d more", len(left)-10))
+			break
+		}
+		by := ""
+		if o.LeadID != leadID {
+			by = fmt.Sprintf(", asked for by <@%s>", o.LeadID)
+		}
+		lines = append(lines, fmt.Sprintf("• `%s`: %s %s%s", o.ID, broadcastWhat(o), broadcastWhen(o.Schedule), by))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// broadcastWhat names what a broadcast posts: "a `vision` topic", "an
+// `empathy` topic", or its own topic's first words in quotes.
+func broadcastWhat(bc store.Broadcast) string {
+	if bc.Theme == "" {
+		return "“" + firstWords(bc.Topic, 6) + "”"
+	}
+	article := "a"
+	if strings.ContainsRune("aeiou", rune(bc.Theme[0])) {
+		article = "an"
+	}
+	return article + " `" + bc.Theme + "` topic"
+}
+
+// broadcastWhen is a weekly schedule as a listing says it: "every Monday
+// at 10:00 (Europe/Paris)".
+func broadcastWhen(s store.Schedule) string {
+	return fmt.Sprintf("every %s at %02d:%02d (%s)", s.Day, s.Hour, s.Minute, s.TZ)
+}
+
+// firstWords is text's first n words, with an ellipsis if there were more,
+// and at most 60 characters.
+func firstWords(text string, n int) string {
+	words := strings.Fields(text)
+	short := strings.Join(words[:min(n, len(words))], " ")
+	if len(words) > n {
+		short += "…"
+	}
+	return shorten(short, 60)
 }
 
 // postBroadcast posts one topic and records it in the channel's history.

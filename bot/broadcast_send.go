@@ -48,7 +48,6 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 		return "" // cancelled, paused or moved since the index was read
 	}
 	slot := bc.NextDue
-	sched := Schedule{Cadence: CadenceWeekly, Day: bc.Day, Hour: bc.Hour, Minute: bc.Minute, TZ: bc.TZ}
 	outcome := "sent"
 	switch {
 	case !bc.LastSlot.Before(slot):
@@ -81,7 +80,7 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 		bc.Failing, outcome = code, "failed"
 		log.Warn("broadcast failed", "err", err)
 	}
-	bc.NextDue = nextAfter(sched, slot, now)
+	bc.Advance(slot, now)
 	if err := b.Broadcasts.PutBroadcast(bc); err != nil {
 		log.Error("broadcast: record outcome", "err", err)
 	}

@@ -32,7 +32,8 @@ func (r ChannelRef) String() string {
 // maxChannelName is Slack's limit on a channel name, in characters.
 const maxChannelName = 80
 
-const exBroadcast = "`broadcast #team-backend vision`"
+// exBroadcast is an example of a broadcast, starting with the slash command.
+func exBroadcast(name string) string { return "`" + name + " broadcast #team-backend vision`" }
 
 var (
 	// escapedChannelRE is Slack's escape for a channel mention. Recent clients
@@ -48,11 +49,12 @@ var (
 // G0123ABC, or a name with or without its # (letters, digits, - and _, at
 // most 80 characters). Names are lower-cased, as Slack shows them.
 //
-// Returns an EINVALID *Error, with an example, for anything else.
-func ParseChannelRef(arg string) (ChannelRef, error) {
+// Returns an EINVALID *Error, with an example of the slash command name, for
+// anything else.
+func ParseChannelRef(name, arg string) (ChannelRef, error) {
 	arg = strings.TrimSpace(arg)
 	if arg == "" {
-		return ChannelRef{}, Errorf(EINVALID, "Which channel? Type # and pick it, for example %s.", exBroadcast)
+		return ChannelRef{}, Errorf(EINVALID, "Which channel? Type # and pick it, for example %s.", exBroadcast(name))
 	}
 	if m := escapedChannelRE.FindStringSubmatch(arg); m != nil {
 		return ChannelRef{ID: m[1], Name: m[2]}, nil
@@ -60,11 +62,11 @@ func ParseChannelRef(arg string) (ChannelRef, error) {
 	if channelIDRE.MatchString(arg) {
 		return ChannelRef{ID: arg}, nil
 	}
-	name := strings.ToLower(strings.TrimPrefix(arg, "#"))
-	if !validChannelName(name) {
-		return ChannelRef{}, Errorf(EINVALID, "`%s` is not a channel I know how to read. Type # and pick it, for example %s.", clip(arg), exBroadcast)
+	channel := strings.ToLower(strings.TrimPrefix(arg, "#"))
+	if !validChannelName(channel) {
+		return ChannelRef{}, Errorf(EINVALID, "`%s` is not a channel I know how to read. Type # and pick it, for example %s.", clip(arg), exBroadcast(name))
 	}
-	return ChannelRef{Name: name}, nil
+	return ChannelRef{Name: channel}, nil
 }
 
 // validChannelName reports whether name could be a Slack channel name. Slack
@@ -105,14 +107,15 @@ const (
 // channels, 200 per call, following the cursor. A rate-limited page is
 // retried after Slack's Retry-After, as long as ctx allows.
 //
-// Returns an ENOTFOUND *Error when no such channel exists, and the Slack or
-// context error, wrapped, when the listing fails.
-func ResolveChannel(ctx context.Context, f ChannelFinder, ref ChannelRef) (ChannelRef, error) {
+// Returns an ENOTFOUND *Error, with an example of the slash command name,
+// when no such channel exists, and the Slack or context error, wrapped, when
+// the listing fails.
+func ResolveChannel(ctx context.Context, f ChannelFinder, name string, ref ChannelRef) (ChannelRef, error) {
 	if ref.ID != "" {
 		return ref, nil
 	}
 	if ref.Name == "" {
-		return ChannelRef{}, Errorf(EINVALID, "Which channel? Type # and pick it, for example %s.", exBroadcast)
+		return ChannelRef{}, Errorf(EINVALID, "Which channel? Type # and pick it, for example %s.", exBroadcast(name))
 	}
 	cursor := ""
 	for range maxChannelPages {
@@ -133,7 +136,7 @@ func ResolveChannel(ctx context.Context, f ChannelFinder, ref ChannelRef) (Chann
 		}
 		cursor = next
 	}
-	return ChannelRef{}, Errorf(ENOTFOUND, "I can't find #%s. Use the channel picker: type # and choose it.", clip(ref.Name))
+	return ChannelRef{}, Errorf(ENOTFOUND, "I can't find #%s. Use the channel picker: type # and choose it, for example %s.", clip(ref.Name), exBroadcast(name))
 }
 
 // listChannelsPage fetches one page, waiting out rate limits.

@@ -140,7 +140,7 @@ func (b *Bot) routes() []route {
 		{kind: kindSlash, id: "prompt", args: "[THEME]", summary: "a prompt to reflect on now; THEME is an id or its first letters", handle: b.cmdPrompt},
 		{kind: kindSlash, id: "themes", summary: "every theme, with how many prompts it has", handle: b.cmdThemes},
 		{kind: kindSlash, id: "role", args: "[ic|staff|manager|lead|none]", summary: "prefer prompts written for your role", home: true, handle: b.cmdRole},
-		{kind: kindSlash, id: "subscribe", args: "[weekly|daily|weekdays] [DAY] [HH:MM] [TZ]", summary: "a prompt in a DM at your local time; default weekly fri 16:00", home: true, handle: b.cmdSubscribe},
+		{kind: kindSlash, id: "subscribe", args: "[weekly|daily|weekdays] [DAY] [HH:MM] [TZ]", summary: "a prompt in a DM at your local time (default weekly fri 16:00); later, changes only what you name", home: true, handle: b.cmdSubscribe},
 		{kind: kindSlash, id: "status", summary: "your schedule, next prompt, pause, themes, role and streak", handle: b.cmdStatus},
 		{kind: kindSlash, id: "pause", args: "DURATION | until YYYY-MM-DD", summary: "a break from scheduled prompts, e.g. `pause 2w`", home: true, handle: b.cmdPause},
 		{kind: kindSlash, id: "resume", summary: "end a pause", home: true, handle: b.cmdResume},
@@ -156,7 +156,7 @@ func (b *Bot) routes() []route {
 
 		{kind: kindButton, id: actionAnotherPrompt, summary: "another prompt in place of the card", carries: carriesPrompt, handle: b.anotherPrompt},
 		{kind: kindButton, id: actionReflect, summary: "open the reflection form for the card's prompt", carries: carriesPrompt, handle: b.openReflect},
-		{kind: kindButton, id: actionSkipNext, summary: "skip the next scheduled prompt", carries: carriesSlot, home: true, handle: b.skipButton},
+		{kind: kindButton, id: actionSkipNext, summary: "skip the scheduled prompt the button names, once", carries: carriesSlot, home: true, handle: b.skipButton},
 		{kind: kindButton, id: actionPauseTwoWeeks, summary: "pause scheduled prompts for two weeks", carries: carriesSlot, home: true, handle: b.pauseTwoWeeks},
 		{kind: kindButton, id: actionForgetConfirm, summary: "delete all the member's data", carries: carriesOffer, home: true, handle: b.forget},
 		{kind: kindButton, id: actionForgetCancel, summary: "keep the data after all", carries: carriesOffer, handle: b.keepData},

@@ -187,7 +187,7 @@ func TestDispatch_Prompt(t *testing.T) {
 	t.Run("ErrAmbiguousTheme", func(t *testing.T) {
 		b := newTestBot(t)
 		_, err := dispatch(t, b, "prompt d")
-		if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "`daring` and `delegation`") {
+		if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "`daring` or `delegation`") {
 			t.Fatalf("err = %v", err)
 		}
 	})

@@ -75,7 +75,7 @@ func FuzzParsePause(f *testing.F) {
 	}
 	now := time.Date(2026, 11, 20, 16, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, arg string) {
-		until, err := ParsePause(strings.Fields(arg), now, time.UTC)
+		until, err := ParsePause("/mentor", strings.Fields(arg), now, time.UTC)
 		if err == nil && !until.After(now) {
 			t.Fatalf("ParsePause(%q) = %v, not after now", arg, until)
 		}
@@ -91,7 +91,7 @@ func FuzzParseChannelRef(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, arg string) {
-		ref, err := ParseChannelRef(arg)
+		ref, err := ParseChannelRef("/mentor", arg)
 		if err == nil && ref.ID == "" && ref.Name == "" {
 			t.Fatalf("ParseChannelRef(%q) = empty ref without error", arg)
 		}

@@ -156,13 +156,13 @@ func (b *Bot) resolveTheme(name, arg string) (*prompts.Theme, error) {
 	var te *prompts.ThemeError
 	switch {
 	case errors.As(err, &te) && errors.Is(err, prompts.ErrAmbiguousTheme):
-		return nil, Errorf(EINVALID, "`%s` could be %s. Type a few more letters.", clip(arg), codeList(te.Candidates))
+		return nil, Errorf(EINVALID, "`%s` could be %s. Type a few more letters.", clip(arg), orList(te.Candidates))
 	case errors.Is(err, prompts.ErrUnknownTheme):
 		ids := make([]string, 0, len(b.Catalog.Themes()))
 		for _, t := range b.Catalog.Themes() {
 			ids = append(ids, t.ID)
 		}
-		return nil, Errorf(ENOTFOUND, "I don't know the theme `%s`. Try one of %s (`%s themes` describes them).", clip(arg), codeList(ids), name)
+		return nil, Errorf(ENOTFOUND, "I don't know the theme `%s`. Try one of %s (`%s themes` describes them).", clip(arg), orList(ids), name)
 	default:
 		return nil, err
 	}

@@ -233,7 +233,7 @@ func TestForget(t *testing.T) {
 		if err := b.Schedules.FinishNudge(store.Nudge{UserID: u, Slot: slot, Status: store.NudgeSkipped, Reason: "skip", At: slot}, mustSub(t, b, u), nil); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := b.Broadcasts.CreateBroadcast(store.Broadcast{LeadID: u, Channel: "C1", Theme: "daring", NextDue: b.Now().Add(time.Hour)}); err != nil {
+		if _, err := b.Broadcasts.CreateBroadcast(store.Broadcast{LeadID: u, Channel: "C1", Theme: "daring", Schedule: store.Schedule{NextDue: b.Now().Add(time.Hour)}}); err != nil {
 			t.Fatal(err)
 		}
 		if k := keptOf(t, b, u); k != everything {

@@ -94,8 +94,8 @@ func sampleHome() home {
 			{Theme: "impostor", Prompt: "Impostor question?", Text: "Less than last month.", At: at.Add(-7 * 24 * time.Hour)},
 		},
 		Lead: true,
-		Broadcasts: []store.Broadcast{{ID: "b1", LeadID: "U1", Channel: "C1", Theme: "vision", Day: time.Monday, Hour: 10,
-			TZ: "Europe/Paris", NextDue: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}},
+		Broadcasts: []store.Broadcast{{ID: "b1", LeadID: "U1", Channel: "C1", Theme: "vision", Schedule: store.Schedule{
+			Cadence: store.CadenceWeekly, Day: time.Monday, Hour: 10, TZ: "Europe/Paris", NextDue: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}}},
 	}
 }
 
@@ -104,7 +104,7 @@ func TestGolden_Home(t *testing.T) {
 }
 
 func TestGolden_SettingsModal(t *testing.T) {
-	s := settings{Cadence: CadenceWeekly, Day: time.Friday, Hour: 16, TZ: "Europe/Paris", Role: "staff", Focus: []string{"daring"}}
+	s := settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris"), Role: "staff", Focus: []string{"daring"}}
 	golden(t, "settings-modal", settingsModal("/mentor", s, MustLoadCatalog(t).Themes()).Blocks.BlockSet)
 }
 
@@ -167,8 +167,7 @@ func TestHomeBlocks_Limits(t *testing.T) {
 	}
 	h.Broadcasts = nil
 	for i := range 500 {
-		h.Broadcasts = append(h.Broadcasts, store.Broadcast{ID: fmt.Sprintf("b%d", i), Channel: "C1", Theme: "vision",
-			TZ: "UTC", Failing: strings.Repeat("x", 300)})
+		h.Broadcasts = append(h.Broadcasts, store.Broadcast{ID: fmt.Sprintf("b%d", i), Channel: "C1", Theme: "vision", Failing: strings.Repeat("x", 300), Schedule: store.Schedule{TZ: "UTC"}})
 	}
 	blocks := homeBlocks(h)
 	if len(blocks) > 100 {
@@ -253,14 +252,23 @@ func TestParseSettings(t *testing.T) {
 
 	t.Run("OK", func(t *testing.T) {
 		s, errs := parseSettings(settingsValues("weekly", "tue", "09:30", " Asia/Tokyo ", "manager", "daring", "impostor", "daring"), catalog)
-		want := settings{Cadence: CadenceWeekly, Day: time.Tuesday, Hour: 9, Minute: 30, TZ: "Asia/Tokyo", Role: "manager", Focus: []string{"daring", "impostor"}}
+		want := settings{Schedule: rule(store.CadenceWeekly, time.Tuesday, 9, 30, "Asia/Tokyo"), Role: "manager", Focus: []string{"daring", "impostor"}}
 		if len(errs) != 0 || fmt.Sprint(s) != fmt.Sprint(want) {
 			t.Fatalf("parseSettings = %+v, %v; want %+v", s, errs, want)
 		}
 	})
+	// The form reads a zone as subscribe does.
+	t.Run("ZoneAsTyped", func(t *testing.T) {
+		for typed, want := range map[string]string{"new york": "America/New_York", "europe/paris": "Europe/Paris", "+05:30": "UTC+05:30", "gmt": "UTC"} {
+			s, errs := parseSettings(settingsValues("weekly", "fri", "16:00", typed, "ic"), catalog)
+			if len(errs) != 0 || s.TZ != want {
+				t.Errorf("zone %q: %q, errors %v; want %q", typed, s.TZ, errs, want)
+			}
+		}
+	})
 	t.Run("DailyIgnoresDay", func(t *testing.T) {
 		s, errs := parseSettings(settingsValues("daily", "", "07:00", "utc", "none"), catalog)
-		if len(errs) != 0 || s.Cadence != CadenceDaily || s.TZ != "UTC" || s.Role != "" || s.Focus != nil {
+		if len(errs) != 0 || s.Cadence != store.CadenceDaily || s.TZ != "UTC" || s.Role != "" || s.Focus != nil {
 			t.Fatalf("parseSettings = %+v, %v", s, errs)
 		}
 	})
@@ -271,7 +279,7 @@ func TestParseSettings(t *testing.T) {
 		says   string
 	}{
 		"ErrUnknownZone":   {settingsValues("weekly", "fri", "16:00", "Mars/Olympus", "ic"), blockZone, `"Mars/Olympus" is not a time zone I know`},
-		"ErrAbbreviation":  {settingsValues("weekly", "fri", "16:00", "EST", "ic"), blockZone, "not a Region/City name"},
+		"ErrAbbreviation":  {settingsValues("weekly", "fri", "16:00", "EST", "ic"), blockZone, `"EST" could be America/New_York, America/Toronto or America/Cancun`},
 		"ErrPathZone":      {settingsValues("weekly", "fri", "16:00", "../../etc/passwd", "ic"), blockZone, "not a time zone I know"},
 		"ErrNoZone":        {settingsValues("weekly", "fri", "16:00", "  ", "ic"), blockZone, "Enter your time zone"},
 		"ErrWeeklyNoDay":   {settingsValues("weekly", "", "16:00", "UTC", "ic"), blockDay, "Choose the day"},
@@ -366,7 +374,7 @@ func TestSettingsModal_Prefilled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := settings{Cadence: CadenceWeekly, Day: time.Friday, Hour: 16, TZ: "Europe/Paris"}
+		want := settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris")}
 		if fmt.Sprint(s) != fmt.Sprint(want) {
 			t.Fatalf("defaults %+v, want %+v", s, want)
 		}

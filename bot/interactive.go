@@ -250,14 +250,17 @@ func (b *Bot) checkRef(userID, channel, value string, slotted bool) (string, err
 }
 
 // readPromptRef is parsePromptRef that also says whether v is well formed:
-// three fields, a prompt id and a slot of zero or more seconds.
+// three fields, a prompt id and a slot of zero or more seconds, and maybe a
+// fourth, the slot a skip button skips.
 func readPromptRef(v string) (promptRef, bool) {
 	parts := strings.Split(v, "|")
-	if len(parts) != 3 || parts[0] == "" {
+	if (len(parts) != 3 && len(parts) != 4) || parts[0] == "" {
 		return promptRef{}, false
 	}
-	if sec, err := strconv.ParseInt(parts[2], 10, 64); err != nil || sec < 0 {
-		return promptRef{}, false
+	for _, sec := range parts[2:] {
+		if n, err := strconv.ParseInt(sec, 10, 64); err != nil || n < 0 {
+			return promptRef{}, false
+		}
 	}
 	return parsePromptRef(v), true
 }

@@ -61,7 +61,7 @@ func TestNudgeOutcomesCounted(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			b, sim, m := newOutcomeBot(t)
-			sub := store.Subscription{UserID: "U1", Cadence: CadenceWeekly, Day: time.Friday, Hour: 15, TZ: "UTC", NextDue: slot}
+			sub := store.Subscription{UserID: "U1", Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Friday, Hour: 15, TZ: "UTC", NextDue: slot}}
 			if tc.pause {
 				sub.PausedUntil = slot.Add(24 * time.Hour)
 			}
@@ -105,8 +105,7 @@ func TestBroadcastOutcomesCounted(t *testing.T) {
 			b, sim, m := newOutcomeBot(t)
 			sim.AddUser(slacksim.User{ID: "U2", TZ: "UTC"})
 			sim.AddChannel(tc.channel)
-			bc := store.Broadcast{LeadID: "U2", Channel: "C1", Topic: "What slowed us down this week?",
-				Day: time.Monday, Hour: 10, TZ: "UTC", NextDue: slot}
+			bc := store.Broadcast{LeadID: "U2", Channel: "C1", Topic: "What slowed us down this week?", Schedule: store.Schedule{Day: time.Monday, Hour: 10, TZ: "UTC", NextDue: slot}}
 			if _, err := b.Broadcasts.CreateBroadcast(bc); err != nil {
 				t.Fatal(err)
 			}

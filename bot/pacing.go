@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mentorbot/mentorbot/prompts"
+	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 )
 
@@ -53,7 +54,7 @@ func (p *postPacer) holding(now time.Time) time.Duration {
 // postPaced posts a nudge, waiting out Slack's rate limit on the bot's
 // clock as often as Slack asks. It returns any other error, and the rate
 // limit's when ctx ends during a wait.
-func (b *Bot) postPaced(ctx context.Context, userID string, slot time.Time, p *prompts.Prompt) (string, string, error) {
+func (b *Bot) postPaced(ctx context.Context, sub store.Subscription, slot time.Time, p *prompts.Prompt) (string, string, error) {
 	var limitErr error
 	for {
 		if d := b.pace.holding(b.Now()); d > 0 {
@@ -66,7 +67,7 @@ func (b *Bot) postPaced(ctx context.Context, userID string, slot time.Time, p *p
 				return "", "", limitErr
 			}
 		}
-		channel, ts, err := b.postNudge(ctx, userID, slot, p)
+		channel, ts, err := b.postNudge(ctx, sub, slot, p)
 		rl, limited := errors.AsType[*slack.RateLimitedError](err)
 		if !limited || ctx.Err() != nil {
 			return channel, ts, err

@@ -53,7 +53,7 @@ func pacedBot(t *testing.T, clk *stepClock, n, postsPerMinute int, slot time.Tim
 		id := fmt.Sprintf("U%d", i)
 		sim.AddUser(slacksim.User{ID: id, TZ: "UTC"})
 		due := slot.Add(time.Duration(i) * time.Minute)
-		if err := b.Schedules.PutSubscription(store.Subscription{UserID: id, Cadence: CadenceWeekly, Day: due.Weekday(), Hour: due.Hour(), Minute: due.Minute(), TZ: "UTC", NextDue: due}); err != nil {
+		if err := b.Schedules.PutSubscription(store.Subscription{UserID: id, Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: due.Weekday(), Hour: due.Hour(), Minute: due.Minute(), TZ: "UTC", NextDue: due}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -39,6 +39,12 @@ type ScheduleStore interface {
 	// DeleteSubscription removes a subscription and its index entry.
 	// Deleting one that does not exist is not an error.
 	DeleteSubscription(userID string) error
+	// EndSubscription removes a subscription and its index entry, and
+	// records when the member unsubscribed, in one transaction.
+	EndSubscription(userID string, at time.Time) error
+	// Unsubscribed returns when the member last unsubscribed, and false if
+	// they never did or subscribed again since.
+	Unsubscribed(userID string) (time.Time, bool, error)
 	// DueBefore lists the subscriptions due at or before now, oldest first,
 	// at most limit (all when limit <= 0). An entry stays due until
 	// PutSubscription or FinishNudge moves it.
@@ -141,7 +147,6 @@ func (b *Bot) deliver(ctx context.Context, d store.Due, now, since time.Time) st
 	if !ok || !sub.NextDue.Equal(d.At) {
 		return "" // changed since the index was read
 	}
-	sched := scheduleOf(sub)
 	switch {
 	case since.Sub(sub.NextDue) > b.Grace:
 		return b.skip(log, sub, "late", now)
@@ -154,9 +159,17 @@ func (b *Bot) deliver(ctx context.Context, d store.Due, now, since time.Time) st
 		return "failed"
 	}
 	if n.Status != store.NudgeSending {
-		return "" // finished by an earlier tick
+		// The slot has its outcome already, yet it is still the next one: a
+		// schedule changed back onto a slot skipped earlier, say. Move on,
+		// rather than find it due again on every tick.
+		log.Warn("nudge: slot already finished; moving to the next", "status", n.Status)
+		sub.Advance(n.Slot, now)
+		if err := b.Schedules.PutSubscription(sub); err != nil {
+			log.Error("nudge: reschedule", "err", err)
+		}
+		return ""
 	}
-	channel, ts, err := b.postPaced(ctx, sub.UserID, n.Slot, p)
+	channel, ts, err := b.postPaced(ctx, sub, n.Slot, p)
 	if err != nil {
 		if transient(err) {
 			log.Warn("nudge: Slack unavailable, will retry", "err", err)
@@ -169,7 +182,7 @@ func (b *Bot) deliver(ctx context.Context, d store.Due, now, since time.Time) st
 	}
 	n.Status, n.Channel, n.TS, n.At = store.NudgeSent, channel, ts, now
 	hist := &store.HistoryEntry{PromptID: p.ID, Theme: p.Theme, At: now, NewCycle: n.NewCycle}
-	sub.NextDue = nextAfter(sched, sub.NextDue, now)
+	sub.Advance(sub.NextDue, now)
 	if err := b.Schedules.FinishNudge(n, sub, hist); err != nil {
 		log.Error("nudge: sent but not recorded; it may be sent again", "err", err)
 		return "sent"
@@ -204,7 +217,8 @@ func (b *Bot) pickNudgePrompt(sub store.Subscription) (prompts.Pick, error) {
 }
 
 // postNudge sends the nudge DM; posting to a user id opens the app's DM.
-func (b *Bot) postNudge(ctx context.Context, userID string, slot time.Time, p *prompts.Prompt) (string, string, error) {
+func (b *Bot) postNudge(ctx context.Context, sub store.Subscription, slot time.Time, p *prompts.Prompt) (string, string, error) {
+	userID := sub.UserID
 	var earlier *store.Reflection
 	if r, ok, err := b.Journal.LastReflectionOn(userID, p.ID); err == nil && ok && slot.Sub(r.At) > thenAndNowAge {
 		earlier = &r
@@ -216,23 +230,20 @@ func (b *Bot) postNudge(ctx context.Context, userID string, slot time.Time, p *p
 	defer cancel()
 	return b.post(ctx, userID,
 		slack.MsgOptionText(nudgeFallback(t, p), false),
-		slack.MsgOptionBlocks(nudgeBlocks(b.card(p), p, slot, earlier)...))
+		slack.MsgOptionBlocks(nudgeBlocks(b.card(p), p, slot, sub.Schedule, earlier)...))
 }
 
-// skip records a slot as skipped and schedules the next one. Its outcome is
-// "skipped", or "failed" when Slack refused the nudge or the record could not
-// be written.
+// skip records a slot as skipped and schedules the next one: the one after
+// the slot, or after now for a slot sent late or undeliverable. Its outcome
+// is "skipped", or "failed" when Slack refused the nudge or the record could
+// not be written.
 func (b *Bot) skip(log *slog.Logger, sub store.Subscription, reason string, now time.Time) string {
 	n := store.Nudge{UserID: sub.UserID, Slot: sub.NextDue, Status: store.NudgeSkipped, Reason: reason, At: now}
-	sched := scheduleOf(sub)
 	after := sub.NextDue
-	if reason == "paused" {
-		after = sub.PausedUntil.Add(-time.Second)
-	}
-	sub.NextDue = nextAfter(sched, after, now)
 	if reason == "late" || reason == "undeliverable" {
-		sub.NextDue = nextAfter(sched, now, now)
+		after = now
 	}
+	sub.Advance(after, now)
 	if err := b.Schedules.FinishNudge(n, sub, nil); err != nil {
 		b.Logger.Error("nudge: record skip", "user", sub.UserID, "err", err)
 		return "failed"
@@ -242,21 +253,6 @@ func (b *Bot) skip(log *slog.Logger, sub store.Subscription, reason string, now 
 		return "failed"
 	}
 	return "skipped"
-}
-
-// nextAfter is the schedule's next slot after after; a schedule that cannot
-// be computed (its zone vanished from the tz database) is retried in an hour
-// rather than lost.
-func nextAfter(s Schedule, after, now time.Time) time.Time {
-	next, err := s.Next(after)
-	if err != nil {
-		return now.Add(time.Hour)
-	}
-	return next
-}
-
-func scheduleOf(sub store.Subscription) Schedule {
-	return Schedule{Cadence: sub.Cadence, Day: sub.Day, Hour: sub.Hour, Minute: sub.Minute, TZ: sub.TZ}
 }
 
 func toShown(hist []store.HistoryEntry) []prompts.Shown {

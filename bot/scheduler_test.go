@@ -43,7 +43,7 @@ func TestSendDue_ThenAndNow(t *testing.T) {
 			if _, err := b.Journal.AddReflection(store.Reflection{UserID: "U1", PromptID: "daring-two", Theme: "daring", Text: "I asked for permission, as always.", At: slot.Add(-tt.answered)}); err != nil {
 				t.Fatal(err)
 			}
-			sub := store.Subscription{UserID: "U1", Cadence: CadenceWeekly, Day: time.Friday, Hour: 15, TZ: "UTC", Focus: []string{"daring"}, NextDue: slot}
+			sub := store.Subscription{UserID: "U1", Focus: []string{"daring"}, Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Friday, Hour: 15, TZ: "UTC", NextDue: slot}}
 			if err := b.Schedules.PutSubscription(sub); err != nil {
 				t.Fatal(err)
 			}

@@ -27,9 +27,9 @@ func (b *Bot) currentSettings(ctx context.Context, userID string) (settings, err
 		return settings{}, fmt.Errorf("read subscription of %s: %w", userID, err)
 	}
 	if !ok {
-		return settings{Cadence: CadenceWeekly, Day: time.Friday, Hour: 16, TZ: b.memberZone(ctx, userID), Role: u.Role}, nil
+		return settings{Schedule: defaultSchedule(b.memberZone(ctx, userID)), Role: u.Role}, nil
 	}
-	return settings{Cadence: sub.Cadence, Day: sub.Day, Hour: sub.Hour, Minute: sub.Minute, TZ: sub.TZ, Role: u.Role, Focus: sub.Focus}, nil
+	return settings{Schedule: sub.Schedule, Role: u.Role, Focus: sub.Focus}, nil
 }
 
 // openSettings opens the settings modal. Slack's trigger_id is valid for 3
@@ -74,8 +74,8 @@ func (b *Bot) submitSettings(c *Command, values formValues) (*viewResponse, erro
 	if err != nil {
 		return nil, err
 	}
-	saved := settingsSaved{Name: c.Name, Schedule: scheduleOf(sub).String(), Next: localTime(sub.NextDue, sub.TZ), Focus: sub.Focus, Role: s.Role}
-	if sub.PausedUntil.After(b.Now()) {
+	saved := settingsSaved{Name: c.Name, Schedule: sub.Describe(), Next: localTime(sub.NextDue, sub.TZ), Focus: sub.Focus, Role: s.Role}
+	if sub.Paused(b.Now()) {
 		saved.PausedUntil = localTime(sub.PausedUntil, sub.TZ)
 	}
 	return &viewResponse{Action: "update", View: savedSettingsModal(saved)}, nil
@@ -88,7 +88,8 @@ func settingsError(msg string) *viewResponse {
 }
 
 // saveSettings creates or changes the member's subscription and sets their
-// role. A pause is kept: the next prompt is the first one after it.
+// role. A pause is kept, and skips that are still slots: the next prompt is
+// the first one after the pause not skipped.
 func (b *Bot) saveSettings(userID string, s settings) (store.Subscription, error) {
 	unlock := b.locks.lock(userID)
 	defer unlock()
@@ -100,14 +101,8 @@ func (b *Bot) saveSettings(userID string, s settings) (store.Subscription, error
 	if !had {
 		sub = store.Subscription{UserID: userID, Created: now}
 	}
-	sub.Cadence, sub.Day, sub.Hour, sub.Minute, sub.TZ, sub.Focus = s.Cadence, s.Day, s.Hour, s.Minute, s.TZ, s.Focus
-	from := now
-	if sub.PausedUntil.After(now) {
-		from = sub.PausedUntil.Add(-time.Second)
-	}
-	if sub.NextDue, err = s.schedule().Next(from); err != nil {
-		return sub, fmt.Errorf("settings of %s: %w", userID, err)
-	}
+	sub.Focus = s.Focus
+	sub.Reschedule(s.Schedule, now)
 	if err := b.Schedules.PutSubscription(sub); err != nil {
 		return sub, fmt.Errorf("write subscription of %s: %w", userID, err)
 	}
@@ -126,14 +121,14 @@ var hhmmRE = regexp.MustCompile(`^([01]\d|2[0-3]):([0-5]\d)$`)
 // shows the day menu whatever the cadence.
 func parseSettings(values map[string]map[string]slack.BlockAction, catalog *prompts.Catalog) (settings, map[string]string) {
 	get := func(block string) slack.BlockAction { return values[block][block] }
-	s := settings{Cadence: get(blockCadence).SelectedOption.Value, Day: time.Friday}
+	s := settings{Schedule: store.Schedule{Cadence: get(blockCadence).SelectedOption.Value, Day: time.Friday}}
 	errs := map[string]string{}
-	if s.Cadence != CadenceWeekly && s.Cadence != CadenceDaily && s.Cadence != CadenceWeekdays {
+	if s.Cadence != store.CadenceWeekly && s.Cadence != store.CadenceDaily && s.Cadence != store.CadenceWeekdays {
 		errs[blockCadence] = "Choose how often: every week, every weekday or every day."
 	}
 	if d, ok := parseDay(get(blockDay).SelectedOption.Value); ok {
 		s.Day = d
-	} else if s.Cadence == CadenceWeekly {
+	} else if s.Cadence == store.CadenceWeekly {
 		errs[blockDay] = "Choose the day of your weekly prompt."
 	}
 	if m := hhmmRE.FindStringSubmatch(get(blockTime).SelectedTime); m != nil {
@@ -162,22 +157,20 @@ func parseSettings(values map[string]map[string]slack.BlockAction, catalog *prom
 }
 
 // formZone checks the time zone typed in the form, and returns it as stored
-// or the error to show under the field. Like `subscribe`, it takes a
-// Region/City name or UTC, never an abbreviation such as EST, which gets
-// summer time wrong.
+// or the error to show under the field. It reads what `subscribe` reads
+// (readZone): a Region/City name in any case, UTC, an offset or a city; an
+// abbreviation that means several zones is answered with them.
 func formZone(v string) (string, string) {
 	v = strings.TrimSpace(v)
-	switch {
-	case v == "":
+	if v == "" {
 		return "", "Enter your time zone, such as Europe/Paris."
-	case strings.EqualFold(v, "utc"):
-		return "UTC", ""
 	}
-	if _, err := loadZone(v); err != nil {
-		return "", fmt.Sprintf("%q is not a time zone I know. Use a Region/City name, such as Europe/Paris or America/New_York.", clip(v))
+	z := readZone(v)
+	switch {
+	case z.Name != "":
+		return z.Name, ""
+	case len(z.Candidates) > 0:
+		return "", fmt.Sprintf("%q could be %s: enter one of them.", clip(v), strings.ReplaceAll(orList(z.Candidates), "`", ""))
 	}
-	if !strings.Contains(v, "/") {
-		return "", fmt.Sprintf("%q is not a Region/City name. Use one such as America/New_York: abbreviations get summer time wrong.", clip(v))
-	}
-	return v, ""
+	return "", fmt.Sprintf("%q is not a time zone I know. Use a Region/City name such as Europe/Paris, a city such as Tokyo, or an offset such as UTC+2.", clip(v))
 }

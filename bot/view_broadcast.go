@@ -51,12 +51,7 @@ func broadcastsBlocks(name string, bs []store.Broadcast) []slack.Block {
 	}
 	var lines []string
 	for _, bc := range bs {
-		what := "your topic"
-		if bc.Theme != "" {
-			what = "`" + bc.Theme + "`"
-		}
-		sched := Schedule{Cadence: CadenceWeekly, Day: bc.Day, Hour: bc.Hour, Minute: bc.Minute, TZ: bc.TZ}
-		line := fmt.Sprintf("`%s` · <#%s> · %s · %s · next %s", bc.ID, bc.Channel, what, strings.TrimPrefix(sched.String(), "weekly "), localTime(bc.NextDue, bc.TZ))
+		line := fmt.Sprintf("`%s` · <#%s> · %s · %s · next %s", bc.ID, bc.Channel, broadcastWhat(bc), broadcastWhen(bc.Schedule), localTime(bc.NextDue, bc.TZ))
 		switch {
 		case bc.Paused:
 			line += fmt.Sprintf("\n      *paused:* %s", failure(bc.Failing))

@@ -46,8 +46,12 @@ func homeBlocks(h home) []slack.Block {
 // command hints (the buttons below do that job).
 func homeSettingsBlocks(st status) []slack.Block {
 	if !st.Subscribed {
+		text := "You are not subscribed to reflection prompts. *Settings* sets up one in a DM at your own local time: every week, every weekday or every day."
+		if st.Unsubscribed != "" {
+			text = "You unsubscribed on " + st.Unsubscribed + ". *Settings* starts your prompts again, in a DM at your own local time: every week, every weekday or every day."
+		}
 		return []slack.Block{
-			section("You are not subscribed to reflection prompts. *Settings* sets up one in a DM at your own local time: every week, every weekday or every day."),
+			section(text),
 			contextLine("Role: " + roleText(st.Role)),
 		}
 	}

@@ -55,7 +55,7 @@ const (
 
 // localDate shows the day an instant falls on in the member's zone.
 func localDate(t time.Time, tz string) string {
-	loc, err := loadZone(tz)
+	loc, err := store.LoadZone(tz)
 	if err != nil {
 		loc = time.UTC
 	}

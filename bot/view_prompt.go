@@ -13,33 +13,52 @@ import (
 
 // promptRef is what a card's buttons carry: which prompt, for which
 // scheduled slot (zero for a prompt asked for), and for Another prompt, the
-// theme asked for. Never who: identity always comes from Slack's payload.
+// theme asked for; a nudge's skip button also carries the slot it skips.
+// Never who: identity always comes from Slack's payload.
 type promptRef struct {
 	PromptID string
 	Theme    string
 	Slot     time.Time
+	// Skip is the slot the skip button skips, the one after Slot; zero on
+	// every other button, and on cards sent before buttons named it.
+	Skip time.Time
 }
 
 func (r promptRef) value() string {
-	slot := int64(0)
-	if !r.Slot.IsZero() {
-		slot = r.Slot.Unix()
+	v := fmt.Sprintf("%s|%s|%d", r.PromptID, r.Theme, unixOrZero(r.Slot))
+	if !r.Skip.IsZero() {
+		v += "|" + strconv.FormatInt(r.Skip.Unix(), 10)
 	}
-	return fmt.Sprintf("%s|%s|%d", r.PromptID, r.Theme, slot)
+	return v
+}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
 }
 
 // parsePromptRef reads a button value or modal metadata. Anything malformed
 // reads as a zero ref, which handlers treat as "no such prompt".
 func parsePromptRef(v string) promptRef {
 	parts := strings.Split(v, "|")
-	if len(parts) != 3 {
+	if len(parts) != 3 && len(parts) != 4 {
 		return promptRef{}
 	}
-	r := promptRef{PromptID: parts[0], Theme: parts[1]}
-	if sec, err := strconv.ParseInt(parts[2], 10, 64); err == nil && sec > 0 {
-		r.Slot = time.Unix(sec, 0).UTC()
+	r := promptRef{PromptID: parts[0], Theme: parts[1], Slot: timeOf(parts[2])}
+	if len(parts) == 4 {
+		r.Skip = timeOf(parts[3])
 	}
 	return r
+}
+
+// timeOf reads unix seconds; anything else, or 0, is the zero time.
+func timeOf(s string) time.Time {
+	if sec, err := strconv.ParseInt(s, 10, 64); err == nil && sec > 0 {
+		return time.Unix(sec, 0).UTC()
+	}
+	return time.Time{}
 }
 
 // cardBlocks renders a prompt: its theme, the question, the optional
@@ -89,9 +108,14 @@ func promptBlocks(card []slack.Block, p *prompts.Prompt, askedTheme string, slot
 
 // nudgeBlocks is the scheduled DM: the prompt's card, the member's earlier
 // answer to the same prompt when there is one ("then and now"), and the
-// buttons.
-func nudgeBlocks(card []slack.Block, p *prompts.Prompt, slot time.Time, earlier *store.Reflection) []slack.Block {
-	blocks := []slack.Block{section("Your reflection prompt for this week. Take ten quiet minutes when you can.")}
+// buttons. sched is the member's schedule, for the words of its period and
+// the slot the skip button names: the one after this card's.
+func nudgeBlocks(card []slack.Block, p *prompts.Prompt, slot time.Time, sched store.Schedule, earlier *store.Reflection) []slack.Block {
+	period := "this week"
+	if sched.Cadence == store.CadenceDaily || sched.Cadence == store.CadenceWeekdays {
+		period = "today"
+	}
+	blocks := []slack.Block{section("Your reflection prompt for " + period + ". Take ten quiet minutes when you can.")}
 	blocks = append(blocks, card...)
 	if earlier != nil {
 		blocks = append(blocks, slack.NewDividerBlock(),
@@ -101,12 +125,27 @@ func nudgeBlocks(card []slack.Block, p *prompts.Prompt, slot time.Time, earlier 
 	ref := promptRef{PromptID: p.ID, Theme: p.Theme, Slot: slot}
 	reflect := slack.NewButtonBlockElement(actionReflect, ref.value(), plain("Reflect"))
 	reflect.Style = slack.StylePrimary
-	return append(blocks, slack.NewActionBlock("nudge.actions",
-		reflect,
-		slack.NewButtonBlockElement(actionAnotherPrompt, ref.value(), plain("Another prompt")),
-		slack.NewButtonBlockElement(actionSkipNext, ref.value(), plain("Skip next week")),
-		slack.NewButtonBlockElement(actionPauseTwoWeeks, ref.value(), plain("Pause two weeks")),
-	))
+	buttons := []slack.BlockElement{reflect, slack.NewButtonBlockElement(actionAnotherPrompt, ref.value(), plain("Another prompt"))}
+	if next, err := sched.SlotAfter(slot); err == nil {
+		skip := ref
+		skip.Skip = next
+		buttons = append(buttons, slack.NewButtonBlockElement(actionSkipNext, skip.value(), plain(skipLabel(sched, next))))
+	}
+	buttons = append(buttons, slack.NewButtonBlockElement(actionPauseTwoWeeks, ref.value(), plain("Pause two weeks")))
+	return append(blocks, slack.NewActionBlock("nudge.actions", buttons...))
+}
+
+// skipLabel is the skip button's words: the period by cadence, and the
+// slot's date, so a click days later still says what it skips.
+func skipLabel(sched store.Schedule, next time.Time) string {
+	what := "Skip next week"
+	switch sched.Cadence {
+	case store.CadenceDaily:
+		what = "Skip tomorrow"
+	case store.CadenceWeekdays:
+		what = "Skip the next one"
+	}
+	return what + " (" + slotDate(next, sched.TZ) + ")"
 }
 
 // nudgeFallback is the notification text: what shows in a DM preview.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mentorbot/mentorbot/prompts"
+	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 )
 
@@ -26,19 +27,13 @@ const roleNone = "none"
 // maxSelectOptions is how many options Slack allows in a select menu.
 const maxSelectOptions = 100
 
-// settings is what the settings modal shows and what a submission holds.
+// settings is what the settings modal shows and what a submission holds:
+// a schedule's rule (its state stays with the subscription), a role and
+// themes.
 type settings struct {
-	Cadence      string       // CadenceWeekly, CadenceDaily or CadenceWeekdays
-	Day          time.Weekday // for a weekly schedule
-	Hour, Minute int
-	TZ           string
-	Role         string   // "" for none
-	Focus        []string // theme ids; empty means every theme
-}
-
-// schedule is the schedule part of s.
-func (s settings) schedule() Schedule {
-	return Schedule{Cadence: s.Cadence, Day: s.Day, Hour: s.Hour, Minute: s.Minute, TZ: s.TZ}
+	store.Schedule
+	Role  string   // "" for none
+	Focus []string // theme ids; empty means every theme
 }
 
 func option(value, text string) *slack.OptionBlockObject {
@@ -46,7 +41,7 @@ func option(value, text string) *slack.OptionBlockObject {
 }
 
 var (
-	cadenceOptions = [][2]string{{CadenceWeekly, "Every week"}, {CadenceWeekdays, "Every weekday (Monday to Friday)"}, {CadenceDaily, "Every day"}}
+	cadenceOptions = [][2]string{{store.CadenceWeekly, "Every week"}, {store.CadenceWeekdays, "Every weekday (Monday to Friday)"}, {store.CadenceDaily, "Every day"}}
 	roleOptions    = [][2]string{{"ic", "Individual contributor"}, {"staff", "Staff or principal engineer"}, {"manager", "Engineering manager"}, {"lead", "Team lead"}, {roleNone, "None: prompts written for everyone"}}
 )
 

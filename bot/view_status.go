@@ -9,20 +9,28 @@ import (
 
 // status is what /mentor status shows, as plain data.
 type status struct {
-	Name        string // the slash command
-	Subscribed  bool
-	Schedule    string
-	Next        string
-	PausedUntil string
-	Focus       []string
-	Role        string
-	Streak      int
+	Name       string // the slash command
+	Subscribed bool
+	// Unsubscribed is the date a member not subscribed unsubscribed, or ""
+	// if they never subscribed.
+	Unsubscribed string
+	Schedule     string
+	Next         string
+	PausedUntil  string
+	Skipped      string // the dates of skipped slots, or ""
+	Focus        []string
+	Role         string
+	Streak       int
 }
 
 func statusBlocks(st status) []slack.Block {
 	if !st.Subscribed {
+		text := fmt.Sprintf("You are not subscribed. `%s subscribe` sends you a reflection prompt every Friday at 16:00 your time; `%s help` shows the other schedules.", st.Name, st.Name)
+		if st.Unsubscribed != "" {
+			text = fmt.Sprintf("You unsubscribed on %s: no scheduled prompts. `%s subscribe` starts them again, every Friday at 16:00 your time, or `%s subscribe daily 09:00` for another schedule.", st.Unsubscribed, st.Name, st.Name)
+		}
 		return []slack.Block{
-			section(fmt.Sprintf("You are not subscribed. `%s subscribe` sends you a reflection prompt every Friday at 16:00 your time; `%s help` shows the other schedules.", st.Name, st.Name)),
+			section(text),
 			contextLine("Role: " + roleText(st.Role)),
 		}
 	}
@@ -42,6 +50,9 @@ func statusLines(st status) string {
 	lines := []string{"*Schedule:* " + st.Schedule, "*Next prompt:* " + st.Next}
 	if st.PausedUntil != "" {
 		lines = append(lines, "*Paused until:* "+st.PausedUntil)
+	}
+	if st.Skipped != "" {
+		lines = append(lines, "*Skipped:* "+st.Skipped)
 	}
 	lines = append(lines,
 		"*Themes:* "+focus,

@@ -5,7 +5,8 @@ package store
 //
 // # Layout
 //
-//	broadcasts  broadcast id ("b7") -> Broadcast; the bucket's sequence numbers the ids
+//	broadcasts  broadcast id ("b7") -> Broadcast, its Schedule nested under "s" (schedule.go);
+//	            the bucket's sequence numbers the ids
 //	bdue        8-byte big-endian NextDue (unix seconds, sign bit flipped), id -> empty
 //	bleads      lead id, 0x00, broadcast id -> empty
 //	chistory    channel id, 0x00, 8-byte big-endian sequence -> HistoryEntry
@@ -52,30 +53,26 @@ var ErrBroadcastNotFound = errors.New("broadcast not found")
 
 // The codec, in encode.go's conventions: JSON, short names, unix seconds.
 // Unknown names are ignored, so a record holding a field no longer kept still
-// decodes: "o" (a one-off flag nothing ever set) is one.
+// decodes: "o" (a one-off flag nothing ever set) is one. Records written
+// before schema 2 kept the schedule's fields at the top level (migrate.go).
 
 type broadcastRecord struct {
-	LeadID      string `json:"l"`
-	Channel     string `json:"c"`
-	ChannelName string `json:"cn,omitempty"`
-	Theme       string `json:"t,omitempty"`
-	Topic       string `json:"x,omitempty"`
-	Day         int    `json:"d,omitempty"`
-	Hour        int    `json:"h,omitempty"`
-	Minute      int    `json:"m,omitempty"`
-	TZ          string `json:"z,omitempty"`
-	NextDue     int64  `json:"n,omitempty"`
-	LastSlot    int64  `json:"ls,omitempty"`
-	Failing     string `json:"f,omitempty"`
-	Paused      bool   `json:"p,omitempty"`
-	Created     int64  `json:"at,omitempty"`
+	LeadID      string         `json:"l"`
+	Channel     string         `json:"c"`
+	ChannelName string         `json:"cn,omitempty"`
+	Theme       string         `json:"t,omitempty"`
+	Topic       string         `json:"x,omitempty"`
+	Schedule    scheduleRecord `json:"s"`
+	LastSlot    int64          `json:"ls,omitempty"`
+	Failing     string         `json:"f,omitempty"`
+	Paused      bool           `json:"p,omitempty"`
+	Created     int64          `json:"at,omitempty"`
 }
 
 func encodeBroadcast(b Broadcast) ([]byte, error) {
 	return json.Marshal(broadcastRecord{
 		LeadID: b.LeadID, Channel: b.Channel, ChannelName: b.ChannelName, Theme: b.Theme, Topic: b.Topic,
-		Day: int(b.Day), Hour: b.Hour, Minute: b.Minute, TZ: b.TZ,
-		NextDue: unixOrZero(b.NextDue), LastSlot: unixOrZero(b.LastSlot), Failing: b.Failing,
+		Schedule: scheduleToRecord(b.Schedule), LastSlot: unixOrZero(b.LastSlot), Failing: b.Failing,
 		Paused: b.Paused, Created: unixOrZero(b.Created),
 	})
 }
@@ -87,34 +84,32 @@ func decodeBroadcast(id string, v []byte) (Broadcast, error) {
 	}
 	return Broadcast{
 		ID: id, LeadID: r.LeadID, Channel: r.Channel, ChannelName: r.ChannelName, Theme: r.Theme, Topic: r.Topic,
-		Day: time.Weekday(r.Day), Hour: r.Hour, Minute: r.Minute, TZ: r.TZ,
-		NextDue: timeOrZero(r.NextDue), LastSlot: timeOrZero(r.LastSlot), Failing: r.Failing,
+		Schedule: r.Schedule.schedule(), LastSlot: timeOrZero(r.LastSlot), Failing: r.Failing,
 		Paused: r.Paused, Created: timeOrZero(r.Created),
 	}, nil
 }
 
-// Broadcast is a lead's discussion topic for a channel, posted weekly at a
-// local wall-clock time. The schedule is plain fields (the bot
-// package interprets them); the store keeps them and indexes NextDue.
+// Broadcast is a lead's discussion topic for a channel, posted on a Schedule
+// (weekly, as `broadcast … every DAY HH:MM` sets it). The Schedule's
+// NextDue is indexed: the zero time means none is scheduled, and the
+// broadcast is kept but never returned by BroadcastsDue.
 type Broadcast struct {
-	ID           string       // "b" and a number, assigned by CreateBroadcast; short enough to type
-	LeadID       string       // who asked for it
-	Channel      string       // channel id
-	ChannelName  string       // for listing without a call to Slack; may be stale
-	Theme        string       // theme id, or "" for a custom topic
-	Topic        string       // the custom topic's text, or ""
-	Day          time.Weekday // the weekly schedule: the day,
-	Hour, Minute int          // the local wall-clock time
-	TZ           string       // and its IANA zone
-	// NextDue is the next slot to post. The zero time means none: the
-	// broadcast is kept but never returned by BroadcastsDue.
-	NextDue time.Time
+	ID          string // "b" and a number, assigned by CreateBroadcast; short enough to type
+	LeadID      string // who asked for it
+	Channel     string // channel id
+	ChannelName string // for listing without a call to Slack; may be stale
+	Theme       string // theme id, or "" for a custom topic
+	Topic       string // the custom topic's text, or ""
+	Schedule
 	// LastSlot is the last slot posted. PutBroadcast never moves it
 	// backwards, so a slot is posted at most once.
 	LastSlot time.Time
 	Failing  string // "" or a short reason for the listing, e.g. "not_in_channel"
-	Paused   bool   // the channel is archived or gone; no due entry while set
-	Created  time.Time
+	// Paused says the channel is archived or gone: no due entry while set.
+	// It is the broadcast's own state, not the Schedule's PausedUntil, which
+	// ends at a date.
+	Paused  bool
+	Created time.Time
 }
 
 // due reports whether the broadcast belongs in the due index.
@@ -242,6 +237,36 @@ func (db *DB) BroadcastsByLead(leadID string) ([]Broadcast, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("broadcasts of %s: %w", leadID, err)
+	}
+	slices.SortFunc(out, compareBroadcasts)
+	return out, nil
+}
+
+// BroadcastsInChannel returns every lead's broadcasts to a channel, in
+// BroadcastsByLead's order. It reads every broadcast record: a workspace
+// has a few hundred at most, and only cancelling one asks.
+//
+// Returns ErrInvalidID if channelID is empty or contains a NUL byte.
+func (db *DB) BroadcastsInChannel(channelID string) ([]Broadcast, error) {
+	if err := checkID(channelID); err != nil {
+		return nil, err
+	}
+	var out []Broadcast
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		bkt := tx.Bucket(bucketBroadcasts)
+		if bkt == nil {
+			return nil
+		}
+		return bkt.ForEach(func(k, v []byte) error {
+			b, err := decodeBroadcast(string(k), v)
+			if err == nil && b.Channel == channelID {
+				out = append(out, b)
+			}
+			return err
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("broadcasts in %s: %w", channelID, err)
 	}
 	slices.SortFunc(out, compareBroadcasts)
 	return out, nil

@@ -18,10 +18,7 @@ var bcNow = time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
 
 // weeklyBroadcast is a recurring vision broadcast due at due.
 func weeklyBroadcast(lead, channel string, due time.Time) store.Broadcast {
-	return store.Broadcast{
-		LeadID: lead, Channel: channel, ChannelName: "team-" + channel, Theme: "vision",
-		Day: time.Friday, Hour: 16, TZ: "Europe/Paris", NextDue: due, Created: bcNow,
-	}
+	return store.Broadcast{LeadID: lead, Channel: channel, ChannelName: "team-" + channel, Theme: "vision", Created: bcNow, Schedule: store.Schedule{Day: time.Friday, Hour: 16, TZ: "Europe/Paris", NextDue: due}}
 }
 
 func mustCreateBroadcast(tb testing.TB, db *store.DB, b store.Broadcast) store.Broadcast {

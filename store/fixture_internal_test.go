@@ -152,8 +152,7 @@ func writeFixture(tb testing.TB, path string, n int, now time.Time) {
 		// The next nudge is in the coming week, the first 52 weeks before it.
 		next := fixtureNext(now, i, n)
 		first := next.Add(-52 * fixtureWeek).In(zones[i%len(zones)])
-		subs[i] = Subscription{UserID: fixtureUser(i), Cadence: "weekly", Day: first.Weekday(), Hour: first.Hour(),
-			Minute: first.Minute(), TZ: first.Location().String(), NextDue: first.UTC(), Created: first.Add(-fixtureWeek).UTC()}
+		subs[i] = Subscription{UserID: fixtureUser(i), Created: first.Add(-fixtureWeek).UTC(), Schedule: Schedule{Cadence: "weekly", Day: first.Weekday(), Hour: first.Hour(), Minute: first.Minute(), TZ: first.Location().String(), NextDue: first.UTC()}}
 	}
 	const perTx = 1000
 	inChunks := func(fn func(tx *bolt.Tx, s *Subscription) error) {

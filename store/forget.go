@@ -11,7 +11,7 @@ import (
 var perUserBuckets = [][]byte{bucketHistory, bucketJournal, bucketJIndex, bucketJPrompt, bucketNudges}
 
 // Forget deletes every record of the member in one transaction: settings,
-// subscription and its due-index entry, history, nudges and reflections.
+// subscription, its due-index entry and any unsubscribe record, history, nudges and reflections.
 // Forgetting a member the store never saw is not an error.
 func (db *DB) Forget(userID string) error {
 	if err := checkID(userID); err != nil {
@@ -26,6 +26,11 @@ func (db *DB) Forget(userID string) error {
 				return err
 			}
 			if err := subs.Delete([]byte(userID)); err != nil {
+				return err
+			}
+		}
+		if unsubs := tx.Bucket(bucketUnsubs); unsubs != nil {
+			if err := unsubs.Delete([]byte(userID)); err != nil {
 				return err
 			}
 		}

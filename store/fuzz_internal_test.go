@@ -16,7 +16,7 @@ func FuzzDecode(f *testing.F) {
 			return encodeHistory(HistoryEntry{PromptID: "p", Theme: "t", At: at, NewCycle: true})
 		},
 		func() ([]byte, error) {
-			return encodeSubscription(Subscription{Cadence: "weekly", Day: 5, Hour: 16, TZ: "Europe/Paris", NextDue: at, Focus: []string{"vision"}})
+			return encodeSubscription(Subscription{Focus: []string{"vision"}, Schedule: Schedule{Cadence: "weekly", Day: 5, Hour: 16, TZ: "Europe/Paris", NextDue: at}})
 		},
 		func() ([]byte, error) {
 			return encodeReflection(Reflection{PromptID: "p", Theme: "t", Prompt: "Q?", Text: "A.", At: at, Slot: at}, "")
@@ -28,8 +28,7 @@ func FuzzDecode(f *testing.F) {
 			return encodeNudge(Nudge{Status: NudgeSent, PromptID: "p", Channel: "D1", TS: "1.2", At: at, Reflected: true})
 		},
 		func() ([]byte, error) {
-			return encodeBroadcast(Broadcast{LeadID: "U1", Channel: "C1", ChannelName: "team", Theme: "vision", Day: time.Friday,
-				Hour: 16, TZ: "Europe/Paris", NextDue: at, LastSlot: at.AddDate(0, 0, -7), Failing: "not_in_channel", Created: at})
+			return encodeBroadcast(Broadcast{LeadID: "U1", Channel: "C1", ChannelName: "team", Theme: "vision", LastSlot: at.AddDate(0, 0, -7), Failing: "not_in_channel", Created: at, Schedule: Schedule{Day: time.Friday, Hour: 16, TZ: "Europe/Paris", NextDue: at}})
 		},
 	}
 	for _, seed := range seeds {

@@ -47,7 +47,7 @@ func TestJournal(t *testing.T) {
 			t.Fatalf("claim = %+v, %v", n, err)
 		}
 		n.Status = store.NudgeSent
-		if err := db.FinishNudge(n, store.Subscription{UserID: "U1", Cadence: "weekly", TZ: "UTC", NextDue: friday.Add(7 * 24 * time.Hour)}, &store.HistoryEntry{PromptID: "p1", Theme: "vision", At: friday}); err != nil {
+		if err := db.FinishNudge(n, store.Subscription{UserID: "U1", Schedule: store.Schedule{Cadence: "weekly", TZ: "UTC", NextDue: friday.Add(7 * 24 * time.Hour)}}, &store.HistoryEntry{PromptID: "p1", Theme: "vision", At: friday}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.AddReflection(store.Reflection{UserID: "U1", PromptID: "p1", Text: "yes", Slot: friday}); err != nil {
@@ -75,7 +75,7 @@ func TestJournal(t *testing.T) {
 			t.Fatalf("a second claim must return the first: %+v", again)
 		}
 		again.Status = store.NudgeSent
-		if err := db.FinishNudge(again, store.Subscription{UserID: "U1", TZ: "UTC"}, nil); err != nil {
+		if err := db.FinishNudge(again, store.Subscription{UserID: "U1", Schedule: store.Schedule{TZ: "UTC"}}, nil); err != nil {
 			t.Fatal(err)
 		}
 		third, _ := db.ClaimNudge(store.Nudge{UserID: "U1", Slot: friday, PromptID: "p3"})
@@ -98,10 +98,10 @@ func TestForget(t *testing.T) {
 		db.UpdateUser(u, func(x *store.User) error { x.Role = "staff"; return nil })
 		db.AppendHistory(u, store.HistoryEntry{PromptID: "p", Theme: "t", At: friday})
 		db.AddReflection(store.Reflection{UserID: u, PromptID: "p", Text: "secret of " + u, At: friday})
-		db.PutSubscription(store.Subscription{UserID: u, Cadence: "weekly", TZ: "UTC", NextDue: friday})
+		db.PutSubscription(store.Subscription{UserID: u, Schedule: store.Schedule{Cadence: "weekly", TZ: "UTC", NextDue: friday}})
 		n, _ := db.ClaimNudge(store.Nudge{UserID: u, Slot: friday.Add(-time.Hour), PromptID: "p"})
 		n.Status = store.NudgeSent
-		db.FinishNudge(n, store.Subscription{UserID: u, Cadence: "weekly", TZ: "UTC", NextDue: friday}, nil)
+		db.FinishNudge(n, store.Subscription{UserID: u, Schedule: store.Schedule{Cadence: "weekly", TZ: "UTC", NextDue: friday}}, nil)
 	}
 	if err := db.Forget("U1"); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	bolt "go.etcd.io/bbolt"
@@ -49,6 +51,74 @@ var migrations = []func(*bolt.Tx) error{
 		}
 		return nil
 	},
+	3: nestSchedules,
+}
+
+// nestSchedules is step 3: a subscription's and a broadcast's schedule
+// fields move from the top level of their records into one nested "s"
+// object, the encoding of the Schedule both now embed; a broadcast, weekly
+// until now without saying so, gets cadence "weekly". It edits the JSON
+// by key, not through today's codecs, so a later change to those cannot
+// change what this step does. A record already nested is left alone.
+func nestSchedules(tx *bolt.Tx) error {
+	// In schemas 1 and 2, a subscription's schedule was c, d, h, m, z, p, n; a
+	// broadcast's d, h, m, z, n (its c was the channel and p its paused flag).
+	if err := nestEach(tx.Bucket(bucketSubs), []string{"c", "d", "h", "m", "z", "p", "n"}, ""); err != nil {
+		return fmt.Errorf("subscriptions: %w", err)
+	}
+	if err := nestEach(tx.Bucket(bucketBroadcasts), []string{"d", "h", "m", "z", "n"}, "weekly"); err != nil {
+		return fmt.Errorf("broadcasts: %w", err)
+	}
+	return nil
+}
+
+// nestEach moves keys of every record of bkt (nil is empty) into "s",
+// setting "c" there to cadence unless cadence is "".
+func nestEach(bkt *bolt.Bucket, keys []string, cadence string) error {
+	if bkt == nil {
+		return nil
+	}
+	type kv struct{ k, v []byte }
+	var out []kv
+	err := bkt.ForEach(func(k, v []byte) error {
+		var rec map[string]json.RawMessage
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("record %q: %w", k, err)
+		}
+		if _, done := rec["s"]; done {
+			return nil
+		}
+		sched := map[string]json.RawMessage{}
+		for _, key := range keys {
+			if x, ok := rec[key]; ok {
+				sched[key] = x
+				delete(rec, key)
+			}
+		}
+		if cadence != "" {
+			sched["c"], _ = json.Marshal(cadence)
+		}
+		var err error
+		if rec["s"], err = json.Marshal(sched); err != nil {
+			return err
+		}
+		enc, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		out = append(out, kv{slices.Clone(k), enc})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// bbolt forbids writing to a bucket while ForEach walks it.
+	for _, r := range out {
+		if err := bkt.Put(r.k, r.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // migrate runs every step after from up to SchemaVersion and records the new

@@ -4,8 +4,9 @@ package store
 //
 // # Layout
 //
-//	subs  user id -> Subscription
-//	due   8-byte big-endian NextDue (unix seconds, sign bit flipped), user id -> empty
+//	subs    user id -> Subscription, its Schedule nested under "s" (schedule.go)
+//	due     8-byte big-endian NextDue (unix seconds, sign bit flipped), user id -> empty
+//	unsubs  user id -> unix seconds of their last unsubscribe
 //
 // The due index sorts by time, so the subscriptions due by now are the keys
 // from the first one up to the first that is later: a tick costs the number of
@@ -23,38 +24,32 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
 var (
-	bucketSubs = []byte("subs")
-	bucketDue  = []byte("due")
+	bucketSubs   = []byte("subs")
+	bucketDue    = []byte("due")
+	bucketUnsubs = []byte("unsubs")
 )
 
 // The subscription codec lives here rather than in encode.go only because
 // this file arrived separately; it follows encode.go's conventions (JSON, short
-// field names, unix seconds) and belongs there when the two are merged.
+// field names, unix seconds) and belongs there when the two are merged. Its
+// schedule is encoded by scheduleRecord, as a broadcast's is; records written
+// before schema 2 kept the schedule's fields at the top level (migrate.go).
 
 type subscriptionRecord struct {
-	Cadence     string   `json:"c"`
-	Day         int      `json:"d,omitempty"`
-	Hour        int      `json:"h"`
-	Minute      int      `json:"m"`
-	TZ          string   `json:"z"`
-	Focus       []string `json:"f,omitempty"`
-	PausedUntil int64    `json:"p,omitempty"`
-	NextDue     int64    `json:"n,omitempty"`
-	Created     int64    `json:"at,omitempty"`
+	Schedule scheduleRecord `json:"s"`
+	Focus    []string       `json:"f,omitempty"`
+	Created  int64          `json:"at,omitempty"`
 }
 
 func encodeSubscription(s Subscription) ([]byte, error) {
-	return json.Marshal(subscriptionRecord{
-		Cadence: s.Cadence, Day: int(s.Day), Hour: s.Hour, Minute: s.Minute, TZ: s.TZ,
-		Focus: s.Focus, PausedUntil: unixOrZero(s.PausedUntil),
-		NextDue: unixOrZero(s.NextDue), Created: unixOrZero(s.Created),
-	})
+	return json.Marshal(subscriptionRecord{Schedule: scheduleToRecord(s.Schedule), Focus: s.Focus, Created: unixOrZero(s.Created)})
 }
 
 func decodeSubscription(userID string, b []byte) (Subscription, error) {
@@ -62,11 +57,7 @@ func decodeSubscription(userID string, b []byte) (Subscription, error) {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return Subscription{}, fmt.Errorf("decode subscription %s: %w", userID, err)
 	}
-	return Subscription{
-		UserID: userID, Cadence: r.Cadence, Day: time.Weekday(r.Day), Hour: r.Hour, Minute: r.Minute, TZ: r.TZ,
-		Focus: r.Focus, PausedUntil: timeOrZero(r.PausedUntil),
-		NextDue: timeOrZero(r.NextDue), Created: timeOrZero(r.Created),
-	}, nil
+	return Subscription{UserID: userID, Schedule: r.Schedule.schedule(), Focus: r.Focus, Created: timeOrZero(r.Created)}, nil
 }
 
 // unixOrZero encodes the zero time as 0, so unset times take no room; the
@@ -94,23 +85,15 @@ func dueKey(at time.Time, userID string) []byte {
 
 func dueKeyTime(k []byte) int64 { return int64(binary.BigEndian.Uint64(k) ^ (1 << 63)) }
 
-// Subscription is a member's nudge schedule and its state. The schedule is
-// plain fields (the bot package interprets them); the store only keeps them
-// and indexes NextDue.
+// Subscription is a member's nudge schedule and its state. The Schedule's
+// NextDue is indexed: the zero time means no nudge is scheduled, and the
+// subscription is kept without an index entry, so DueBefore never returns it.
 type Subscription struct {
-	UserID       string
-	Cadence      string       // "weekly", "daily" or "weekdays"
-	Day          time.Weekday // for weekly
-	Hour, Minute int          // local wall clock
-	TZ           string       // IANA name
-	Focus        []string     // theme ids; empty means all themes
-	PausedUntil  time.Time    // zero when not paused
-	// NextDue is the next instant a nudge is due. The zero time means none is
-	// scheduled: the subscription is kept but has no index entry, so
-	// DueBefore never returns it.
-	NextDue time.Time
-	// Created is when the member first subscribed. Skips and the streak are
-	// not kept here: they are derived from the member's nudge records.
+	UserID string
+	Schedule
+	Focus []string // theme ids; empty means all themes
+	// Created is when the member first subscribed. The streak is not kept
+	// here: it is derived from the member's nudge records.
 	Created time.Time
 }
 
@@ -182,6 +165,11 @@ func putSubscription(tx *bolt.Tx, userID string, enc []byte) error {
 	if err := subs.Put([]byte(userID), enc); err != nil {
 		return err
 	}
+	if unsubs := tx.Bucket(bucketUnsubs); unsubs != nil {
+		if err := unsubs.Delete([]byte(userID)); err != nil {
+			return err
+		}
+	}
 	// Decode what was written rather than trust the caller's time: the index
 	// key must be the second the record holds.
 	s, err := decodeSubscription(userID, enc)
@@ -230,6 +218,66 @@ func (db *DB) DeleteSubscription(userID string) error {
 		return fmt.Errorf("delete subscription %s: %w", userID, err)
 	}
 	return nil
+}
+
+// EndSubscription removes the member's subscription and its index entry, as
+// DeleteSubscription does, and records at as when they unsubscribed, in one
+// transaction, so that status can tell "unsubscribed" from "never
+// subscribed". The record goes when they subscribe again or are forgotten.
+//
+// Returns ErrInvalidID if userID is empty or contains a NUL byte.
+func (db *DB) EndSubscription(userID string, at time.Time) error {
+	if err := checkID(userID); err != nil {
+		return err
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		if subs, due := tx.Bucket(bucketSubs), tx.Bucket(bucketDue); subs != nil && due != nil {
+			if err := unindex(subs, due, userID); err != nil {
+				return err
+			}
+			if err := subs.Delete([]byte(userID)); err != nil {
+				return err
+			}
+		}
+		unsubs, err := tx.CreateBucketIfNotExists(bucketUnsubs)
+		if err != nil {
+			return err
+		}
+		return unsubs.Put([]byte(userID), strconv.AppendInt(nil, at.Unix(), 10))
+	})
+	if err != nil {
+		return fmt.Errorf("end subscription %s: %w", userID, err)
+	}
+	return nil
+}
+
+// Unsubscribed returns when the member last unsubscribed, and false if they
+// never did or subscribed again since.
+//
+// Returns ErrInvalidID if userID is empty or contains a NUL byte.
+func (db *DB) Unsubscribed(userID string) (time.Time, bool, error) {
+	if err := checkID(userID); err != nil {
+		return time.Time{}, false, err
+	}
+	var at time.Time
+	var ok bool
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		bkt := tx.Bucket(bucketUnsubs)
+		if bkt == nil {
+			return nil
+		}
+		v := bkt.Get([]byte(userID))
+		if v == nil {
+			return nil
+		}
+		sec, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil {
+			return fmt.Errorf("decode unsubscribe of %s: %w", userID, err)
+		}
+		at, ok = time.Unix(sec, 0).UTC(), true
+		return nil
+	})
+	return at, ok, err
 }
 
 // Due is one entry of the due index: a member whose nudge is due At.

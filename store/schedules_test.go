@@ -104,18 +104,14 @@ func mustPut(tb testing.TB, db *DB, s Subscription) {
 var friday = time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC) // 16:00 in Paris
 
 func weekly(userID string, due time.Time) Subscription {
-	return Subscription{UserID: userID, Cadence: "weekly", Day: time.Friday, Hour: 16, TZ: "Europe/Paris", NextDue: due, Created: friday.AddDate(0, -1, 0)}
+	return Subscription{UserID: userID, Created: friday.AddDate(0, -1, 0), Schedule: Schedule{Cadence: "weekly", Day: time.Friday, Hour: 16, TZ: "Europe/Paris", NextDue: due}}
 }
 
 func TestSubscription(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		db := mustOpenSchedDB(t)
 		paris, _ := time.LoadLocation("Europe/Paris")
-		want := Subscription{
-			UserID: "U1", Cadence: "weekdays", Day: time.Sunday, Hour: 9, Minute: 30, TZ: "Europe/Paris",
-			Focus: []string{"impostor", "last-mile"}, PausedUntil: time.Date(2026, 12, 1, 0, 0, 0, 0, paris),
-			NextDue: friday.Add(500 * time.Millisecond), Created: friday.AddDate(0, -2, 0),
-		}
+		want := Subscription{UserID: "U1", Focus: []string{"impostor", "last-mile"}, Created: friday.AddDate(0, -2, 0), Schedule: Schedule{Cadence: "weekdays", Day: time.Sunday, Hour: 9, Minute: 30, TZ: "Europe/Paris", PausedUntil: time.Date(2026, 12, 1, 0, 0, 0, 0, paris), NextDue: friday.Add(500 * time.Millisecond)}}
 		mustPut(t, db, want)
 		got, ok, err := db.Subscription("U1")
 		if err != nil || !ok {

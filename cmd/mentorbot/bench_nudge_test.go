@@ -80,8 +80,7 @@ func newBenchApp(tb testing.TB, dbPath string) (*app, *slacksim.Server) {
 // weeklyAt is a weekly subscription in zone loc whose next nudge is at.
 func weeklyAt(userID string, loc *time.Location, at time.Time) store.Subscription {
 	l := at.In(loc)
-	return store.Subscription{UserID: userID, Cadence: bot.CadenceWeekly, Day: l.Weekday(), Hour: l.Hour(),
-		Minute: l.Minute(), TZ: loc.String(), NextDue: at, Created: at.Add(-4 * benchWeek)}
+	return store.Subscription{UserID: userID, Created: at.Add(-4 * benchWeek), Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: l.Weekday(), Hour: l.Hour(), Minute: l.Minute(), TZ: loc.String(), NextDue: at}}
 }
 
 // putSubscriptions writes subs with PutSubscription from workers goroutines
@@ -340,8 +339,7 @@ func writeWeek(sub *store.Subscription, w int, p *prompts.Prompt, db *store.DB) 
 	}
 	n.Status, n.Channel, n.TS, n.At = store.NudgeSent, "D"+sub.UserID, fmt.Sprintf("%d.%06d", slot.Unix(), w), slot
 	next := *sub
-	sched := bot.Schedule{Cadence: sub.Cadence, Day: sub.Day, Hour: sub.Hour, Minute: sub.Minute, TZ: sub.TZ}
-	if next.NextDue, err = sched.Next(slot); err != nil {
+	if next.NextDue, err = sub.SlotAfter(slot); err != nil {
 		return err
 	}
 	hist := &store.HistoryEntry{PromptID: p.ID, Theme: p.Theme, At: slot}

@@ -149,7 +149,7 @@ func seedDatabase(path string, members int, due time.Time) error {
 }
 
 func seedMember(db *store.DB, u string, due time.Time) error {
-	if err := db.PutSubscription(store.Subscription{UserID: u, Cadence: "weekly", Day: due.Weekday(), Hour: due.Hour(), Minute: due.Minute(), TZ: "UTC", NextDue: due, Created: due}); err != nil {
+	if err := db.PutSubscription(store.Subscription{UserID: u, Created: due, Schedule: store.Schedule{Cadence: "weekly", Day: due.Weekday(), Hour: due.Hour(), Minute: due.Minute(), TZ: "UTC", NextDue: due}}); err != nil {
 		return fmt.Errorf("subscribe %s: %w", u, err)
 	}
 	if _, err := db.AddReflection(store.Reflection{UserID: u, PromptID: "impostor-quiet-question", Theme: "impostor", Text: "kept", At: due.Add(-7 * 24 * time.Hour)}); err != nil {

@@ -29,7 +29,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mentorbot/mentorbot/bot"
 	"github.com/mentorbot/mentorbot/bot/slacksim"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -83,8 +82,7 @@ func subscribeMembers(t *testing.T, db *store.DB, n int, due time.Time) {
 	for range 64 {
 		wg.Go(func() {
 			for i := range next {
-				sub := store.Subscription{UserID: member(i), Cadence: bot.CadenceWeekly, Day: due.Weekday(), Hour: due.Hour(),
-					Minute: due.Minute(), TZ: "UTC", NextDue: due, Created: due.Add(-7 * 24 * time.Hour)}
+				sub := store.Subscription{UserID: member(i), Created: due.Add(-7 * 24 * time.Hour), Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: due.Weekday(), Hour: due.Hour(), Minute: due.Minute(), TZ: "UTC", NextDue: due}}
 				if err := db.PutSubscription(sub); err != nil {
 					err = fmt.Errorf("subscribe %s: %w", sub.UserID, err)
 					first.CompareAndSwap(nil, &err)

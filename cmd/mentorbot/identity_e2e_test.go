@@ -442,31 +442,33 @@ func TestE2E_IdentityForgedClicks(t *testing.T) {
 	r := newIDRig(t)
 	ctx := context.Background()
 	boSlot := strconv.FormatInt(r.boSlot.Unix(), 10)
-	nudgeValue := func(m slacksim.Message) string {
-		_, buttons := slacksim.Render(m.Text, m.Blocks)
+	// anaValue is the value of one of the buttons of Ana's nudge.
+	anaValue := func(action string) string {
+		_, buttons := slacksim.Render(r.anaNudge.Text, r.anaNudge.Blocks)
 		for _, b := range buttons {
-			if b.ActionID == "nudge.skip" {
+			if b.ActionID == action {
 				return b.Value
 			}
 		}
-		t.Fatal("no Skip button")
+		t.Fatalf("no %s button", action)
 		return ""
 	}
-	anaValue := nudgeValue(r.anaNudge)
 
 	// Every button of Ana's nudge, clicked by Bo as it is.
 	for _, action := range []string{"reflect.open", "prompt.another", "nudge.skip", "nudge.pause"} {
 		t.Run("Nudge/"+action, func(t *testing.T) {
-			r.expectRefused(t, action, "action="+action, anaValue, func() (*slacksim.Ack, error) {
+			r.expectRefused(t, action, "action="+action, anaValue(action), func() (*slacksim.Ack, error) {
 				return r.sim.Click(ctx, bo, r.anaNudge, action)
 			})
 		})
 	}
 	// The same buttons naming Bo's own slot: his slot, but not the message
-	// he was sent it in.
-	onBosSlot := strings.TrimSuffix(anaValue, strconv.FormatInt(r.anaSlot.Unix(), 10)) + boSlot
+	// he was sent it in. The slot is a value's third field.
 	for _, action := range []string{"reflect.open", "prompt.another", "nudge.skip", "nudge.pause"} {
 		t.Run("NudgeOnBosSlot/"+action, func(t *testing.T) {
+			fields := strings.Split(anaValue(action), "|")
+			fields[2] = boSlot
+			onBosSlot := strings.Join(fields, "|")
 			r.expectRefused(t, action, "action="+action, onBosSlot, func() (*slacksim.Ack, error) {
 				return r.sim.ForgeClick(ctx, bo, r.anaNudge, action, onBosSlot)
 			})

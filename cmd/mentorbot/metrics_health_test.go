@@ -130,7 +130,7 @@ func TestOldestDue(t *testing.T) {
 		t.Fatalf("nothing due: %v", got)
 	}
 	for i, late := range []time.Duration{2 * time.Hour, 30 * time.Minute, -time.Hour} {
-		sub := store.Subscription{UserID: "U" + string(rune('A'+i)), Cadence: "weekly", Day: time.Tuesday, Hour: 8, TZ: "UTC", NextDue: now.Add(-late)}
+		sub := store.Subscription{UserID: "U" + string(rune('A'+i)), Schedule: store.Schedule{Cadence: "weekly", Day: time.Tuesday, Hour: 8, TZ: "UTC", NextDue: now.Add(-late)}}
 		if err := db.PutSubscription(sub); err != nil {
 			t.Fatal(err)
 		}
