@@ -1,7 +1,15 @@
 // Package store keeps every piece of mentorbot's state in one bbolt file:
-// users and their settings, the prompts each user has been shown, and the
-// schema version. Later issues add schedules, the due index, the journal and
-// broadcasts beside these.
+// users and their settings, the prompts each user has been shown,
+// subscriptions and their due index (schedules.go), nudge records
+// (nudges.go), the journal (journal.go), broadcasts (broadcasts.go) and the
+// schema version (migrate.go). Each file's comment shows its buckets.
+//
+// A schedule is one value, Schedule (schedule.go), with its rules as methods:
+// the next slot, daylight-saving safe; skipping a slot, idempotently; pause
+// and resume, keeping skips. Subscriptions and broadcasts embed it and their
+// records encode it in one way. It lives here rather than in the bot, which
+// parses and words it, because the bot imports the store and not the
+// reverse: nothing converts a schedule from one shape to another.
 //
 // Store types are plain structs. They are encoded in one place (encode.go) and
 // decoded inside the transaction that read them, because bbolt's byte slices
