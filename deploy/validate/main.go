@@ -7,7 +7,9 @@
 // know), and then checks what the API server would not: that selectors
 // select something, that probes and monitors name ports that exist, that
 // every container is locked down and bounded, and that a CronJob's schedule
-// parses. It also checks the example Secret and the image build context.
+// parses. It also checks the example Secret, the image build context, the
+// Dockerfile's pinned bases and labels, the compose file and the release
+// configuration.
 //
 // It is its own module so that the Kubernetes libraries stay out of
 // mentorbot's dependency graph. Run from the repository root:
@@ -58,5 +60,8 @@ func validate(root string) error {
 	}
 	errs = append(errs, checkSecretExample(filepath.Join(root, "deploy/kubernetes/secret.example.yaml"))...)
 	errs = append(errs, checkDockerignore(root)...)
+	errs = append(errs, checkDockerfile(filepath.Join(root, "Dockerfile"))...)
+	errs = append(errs, checkCompose(root)...)
+	errs = append(errs, checkGoreleaser(root)...)
 	return errors.Join(errs...)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,4 +148,57 @@ func readBase(t *testing.T) map[string]string {
 		files[e.Name()] = string(b)
 	}
 	return files
+}
+
+// A base image by tag alone, or missing labels, fails.
+func TestDockerfileRefuses(t *testing.T) {
+	b, err := os.ReadFile("../../Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct{ old, new, want string }{
+		"UnpinnedArg":  {"ARG GO_IMAGE=golang:1.26@sha256:", "ARG GO_IMAGE=golang:1.26 #", "not pinned by digest"},
+		"UnpinnedFrom": {"FROM ${RUNTIME_IMAGE}", "FROM gcr.io/distroless/static-debian12:nonroot", "not pinned by digest"},
+		"NoLicence":    {"org.opencontainers.image.licenses=", "org.opencontainers.image.licence=", "licenses label"},
+		"NoCrossBuild": {"--platform=$BUILDPLATFORM ", "", "cross-compile"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if !strings.Contains(string(b), tc.old) {
+				t.Fatalf("the Dockerfile no longer contains %q: update the test", tc.old)
+			}
+			p := filepath.Join(t.TempDir(), "Dockerfile")
+			if err := os.WriteFile(p, []byte(strings.Replace(string(b), tc.old, tc.new, 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			errs := checkDockerfile(p)
+			if len(errs) == 0 || !strings.Contains(errors.Join(errs...).Error(), tc.want) {
+				t.Fatalf("checkDockerfile: %v, want %q", errs, tc.want)
+			}
+		})
+	}
+}
+
+// Compose without log rotation, or publishing the port beyond loopback, fails.
+func TestComposeRefuses(t *testing.T) {
+	b, err := os.ReadFile("../docker-compose.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct{ old, new, want string }{
+		"NoRotation": {`max-size: "10m"`, `compress: "true"`, "not rotated"},
+		"PublicPort": {`"127.0.0.1:8080:8080"`, `"8080:8080"`, "beyond loopback"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			os.MkdirAll(filepath.Join(root, "deploy"), 0o755)
+			os.WriteFile(filepath.Join(root, "deploy/mentorbot.env.example"), nil, 0o644)
+			if err := os.WriteFile(filepath.Join(root, "deploy/docker-compose.yml"), []byte(strings.Replace(string(b), tc.old, tc.new, 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			errs := checkCompose(root)
+			if len(errs) == 0 || !strings.Contains(errors.Join(errs...).Error(), tc.want) {
+				t.Fatalf("checkCompose: %v, want %q", errs, tc.want)
+			}
+		})
+	}
 }
