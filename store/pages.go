@@ -317,7 +317,9 @@ func bucketName(parent string, key []byte) string {
 // name them, in runs, for a file whose freelist cannot say which pages are
 // free: a free page keeps the header it had in use, so what is neither is
 // damaged (a damaged branch or root hides what lies under it). A page's
-// overflow pages are passed over, as their bytes are its data.
+// overflow pages are passed over, as their bytes are its data. Without the
+// freelist this can also name a free page that held the end of an old large
+// value; the file is damaged either way, and the restore is the same.
 func (w *pageWalk) strays() error {
 	var h [pageHeaderSize]byte
 	e := binary.NativeEndian

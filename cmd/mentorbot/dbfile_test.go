@@ -98,8 +98,10 @@ func TestE2E_DamagedDatabaseFile(t *testing.T) {
 
 			t.Run("Check", func(t *testing.T) {
 				if tt.pages {
-					problems := "mentorbot: check " + path + ": inconsistent:\n"
-					if code, stdout, stderr := runMain(t, nil, "check", path); code != 1 || stdout != "" || !strings.HasPrefix(stderr, problems) {
+					// Every damaged page, by number, and the way out.
+					problems := "mentorbot: check " + path + ": database file is damaged, "
+					if code, stdout, stderr := runMain(t, nil, "check", path); code != 1 || stdout != "" || !strings.HasPrefix(stderr, problems) ||
+						!strings.Contains(stderr, "\npage ") || !strings.HasSuffix(stderr, "restore it from a backup (see docs/operations.md)\n") {
 						t.Fatalf("mentorbot check: exit %d, stdout %q, stderr %q; want exit 1 and %q…", code, stdout, stderr, problems)
 					}
 					return

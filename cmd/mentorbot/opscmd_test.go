@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -153,7 +154,8 @@ func TestCheckCommand(t *testing.T) {
 		restoreFile(t, path, bad)
 		corruptFile(t, bad)
 		code, _, stderr := runMain(t, nil, "check", bad)
-		if code == 0 || !strings.Contains(stderr, "mentorbot: check "+bad+": inconsistent") {
+		if code != 1 || !strings.HasPrefix(stderr, "mentorbot: check "+bad+": database file is damaged, ") ||
+			!regexp.MustCompile(`\npages? \d+`).MatchString(stderr) {
 			t.Fatalf("exit %d, stderr %q", code, stderr)
 		}
 	})
