@@ -56,6 +56,9 @@ type Command struct {
 	Value string
 	// Message is the message a shortcut was used on; nil otherwise.
 	Message *slack.Message
+	// Form names a submitted form's view as Slack does, id and hash: the
+	// same submission sent twice (the first ack lost) has the same Form.
+	Form string
 }
 
 // handlerFunc answers a command with a reply, or an error that the adapter

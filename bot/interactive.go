@@ -88,6 +88,9 @@ func (b *Bot) serveForm(ctx context.Context, ack Acker, req socketmode.Request, 
 		return
 	}
 	c.Sub = r.logName()
+	if cb.View.ID != "" {
+		c.Form = cb.View.ID + "/" + cb.View.Hash
+	}
 	var values formValues
 	if cb.View.State != nil {
 		values = cb.View.State.Values
@@ -167,18 +170,41 @@ func (b *Bot) submitReflection(c *Command, values formValues) (*viewResponse, er
 	}
 	unlock := b.locks.lock(c.UserID)
 	defer unlock()
-	r, err := b.reflectionFor(c.UserID, parsePromptRef(c.Value), text)
+	ref := parsePromptRef(c.Value)
+	r, saved, err := b.savedBefore(c, ref.PromptID)
 	if err != nil {
 		return nil, err
 	}
-	if r, err = b.Journal.AddReflection(r); err != nil {
-		return nil, err
+	if !saved {
+		if r, err = b.reflectionFor(c.UserID, ref, text); err != nil {
+			return nil, err
+		}
+		r.View = c.Form
+		if r, err = b.Journal.AddReflection(r); err != nil {
+			return nil, err
+		}
 	}
 	ns, err := b.Schedules.Nudges(c.UserID, 200)
 	if err != nil {
 		b.Logger.Warn("reflection saved; streak unknown", "user", c.UserID, "err", err)
 	}
 	return &viewResponse{Action: "update", View: savedModal(c.Name, streak(ns), !r.Slot.IsZero())}, nil
+}
+
+// savedBefore finds the reflection this very form submission already
+// saved: Slack sends a submission again when its ack was lost or late, and
+// the member presses Submit again when "Saved" does not come. Either way the
+// modal is the same view with the same hash, and the answer is "Saved"
+// again, not a second entry. The words of the first submission are kept.
+func (b *Bot) savedBefore(c *Command, promptID string) (store.Reflection, bool, error) {
+	if c.Form == "" {
+		return store.Reflection{}, false, nil
+	}
+	r, ok, err := b.Journal.LastReflectionOn(c.UserID, promptID)
+	if err != nil {
+		return r, false, fmt.Errorf("read last reflection of %s on %s: %w", c.UserID, promptID, err)
+	}
+	return r, ok && r.View == c.Form, nil
 }
 
 func fieldError(msg string) *viewResponse {

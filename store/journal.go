@@ -59,6 +59,10 @@ type Reflection struct {
 	At       time.Time
 	// Slot is the scheduled nudge this answers, zero for a prompt asked for.
 	Slot time.Time
+	// View names the form submission that wrote it (Slack's view id and
+	// hash), so the same submission sent again is recognised; "" for
+	// reflections written before it was kept.
+	View string
 }
 
 // reflectionRecord is a reflection as stored. In jlog it names its author
@@ -73,12 +77,13 @@ type reflectionRecord struct {
 	Text     string `json:"x"`
 	At       int64  `json:"at"`
 	Slot     int64  `json:"s,omitempty"`
+	View     string `json:"v,omitempty"`
 }
 
 // encodeReflection encodes r for jlog, its prompt's text named by textHash,
 // or inline when textHash is "".
 func encodeReflection(r Reflection, textHash string) ([]byte, error) {
-	rec := reflectionRecord{UserID: r.UserID, PromptID: r.PromptID, Theme: r.Theme, TextHash: textHash, Text: r.Text, At: r.At.Unix(), Slot: unixOrZero(r.Slot)}
+	rec := reflectionRecord{UserID: r.UserID, PromptID: r.PromptID, Theme: r.Theme, TextHash: textHash, Text: r.Text, At: r.At.Unix(), Slot: unixOrZero(r.Slot), View: r.View}
 	if textHash == "" {
 		rec.Prompt = r.Prompt
 	}
@@ -107,7 +112,7 @@ func decodeReflection(ptext *bolt.Bucket, userID string, seq uint64, b []byte) (
 		rec.Prompt = string(text)
 	}
 	return Reflection{Seq: seq, UserID: userID, PromptID: rec.PromptID, Theme: rec.Theme, Prompt: rec.Prompt,
-		Text: rec.Text, At: time.Unix(rec.At, 0).UTC(), Slot: timeOrZero(rec.Slot)}, nil
+		Text: rec.Text, At: time.Unix(rec.At, 0).UTC(), Slot: timeOrZero(rec.Slot), View: rec.View}, nil
 }
 
 // textHash names a prompt's text in ptext: 8 hex digits of its FNV-1a hash.

@@ -127,3 +127,24 @@ func TestForget(t *testing.T) {
 		t.Fatalf("forgetting a stranger: %v", err)
 	}
 }
+
+// A reflection keeps the form submission that wrote it; one written before
+// that was kept reads back with none.
+func TestReflectionView(t *testing.T) {
+	db := MustOpenDB(t)
+	old, err := db.AddReflection(store.Reflection{UserID: "U1", PromptID: "vision-a", Theme: "vision", Prompt: "Q?", Text: "before", At: friday})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddReflection(store.Reflection{UserID: "U1", PromptID: "vision-a", Theme: "vision", Prompt: "Q?", Text: "after", At: friday.Add(time.Hour), View: "V1/h1"}); err != nil {
+		t.Fatal(err)
+	}
+	r, ok, err := db.LastReflectionOn("U1", "vision-a")
+	if err != nil || !ok || r.View != "V1/h1" || r.Text != "after" {
+		t.Fatalf("LastReflectionOn = %+v, %v, %v", r, ok, err)
+	}
+	rs, err := db.Reflections("U1", 0)
+	if err != nil || len(rs) != 2 || rs[1].Seq != old.Seq || rs[1].View != "" {
+		t.Fatalf("Reflections = %+v, %v", rs, err)
+	}
+}
