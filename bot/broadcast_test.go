@@ -32,6 +32,10 @@ func TestBroadcastSchedule(t *testing.T) {
 		contains(t, mustDispatch(t, b, "broadcast C0TEAM1 every wed 10:00 daring"), "a `daring` topic")
 	})
 	// A city of two words, between the time and the theme.
+	t.Run("AsSaid", func(t *testing.T) {
+		b := newLeadBot(t)
+		contains(t, mustDispatch(t, b, "broadcast C0TEAM1 every monday at 10 am delegation"), "every Monday at 10:00 (UTC)")
+	})
 	t.Run("CityZone", func(t *testing.T) {
 		b := newLeadBot(t)
 		contains(t, mustDispatch(t, b, "broadcast C0TEAM1 every fri 9am new york daring"), "every Friday at 09:00 (America/New_York)", "`new york` read as America/New_York")

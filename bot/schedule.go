@@ -39,6 +39,10 @@ var cadences = map[string]string{
 	"weekly": store.CadenceWeekly, "daily": store.CadenceDaily, "weekdays": store.CadenceWeekdays, "weekday": store.CadenceWeekdays,
 }
 
+// fillers are words people put between the parts of a schedule ("every
+// monday at 9am in tokyo"); they mean nothing more.
+var fillers = map[string]bool{"at": true, "on": true, "every": true, "in": true}
+
 var weekdays = map[string]time.Weekday{
 	"sun": time.Sunday, "sunday": time.Sunday, "mon": time.Monday, "monday": time.Monday,
 	"tue": time.Tuesday, "tues": time.Tuesday, "tuesday": time.Tuesday,
@@ -97,6 +101,15 @@ type scheduleParser struct {
 func (p *scheduleParser) take(args []string) (int, error) {
 	w := args[0]
 	lw := strings.ToLower(w)
+	if fillers[lw] {
+		return 1, nil // "every monday at 9am"
+	}
+	if len(args) > 1 && (strings.EqualFold(args[1], "am") || strings.EqualFold(args[1], "pm")) {
+		if _, _, ok := parseClock(lw + strings.ToLower(args[1])); ok { // "4 pm"
+			n, err := p.take(append([]string{w + args[1]}, args[2:]...))
+			return n + 1, err
+		}
+	}
 	if c, ok := cadences[lw]; ok {
 		return 1, p.setCadence(w, c)
 	}

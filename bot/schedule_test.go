@@ -86,6 +86,10 @@ func TestParseSchedule(t *testing.T) {
 		{"CityAccent", "são paulo", "UTC", rule(store.CadenceWeekly, time.Friday, 16, 0, "America/Sao_Paulo")},
 		{"CityLink", "buenos aires", "UTC", rule(store.CadenceWeekly, time.Friday, 16, 0, "America/Argentina/Buenos_Aires")},
 		{"AbbreviationOneZone", "JST", "UTC", rule(store.CadenceWeekly, time.Friday, 16, 0, "Asia/Tokyo")},
+		// As people say it.
+		{"Fillers", "every monday at 9am in tokyo", "UTC", rule(store.CadenceWeekly, time.Monday, 9, 0, "Asia/Tokyo")},
+		{"SpacedPM", "fri 4 pm", "Europe/Paris", def},
+		{"SpacedAM", "9 AM daily", "UTC", rule(store.CadenceDaily, time.Friday, 9, 0, "UTC")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
