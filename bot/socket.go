@@ -108,7 +108,20 @@ func (b *Bot) handleEvent(ctx context.Context, ack Acker, evt socketmode.Event) 
 	case socketmode.EventTypeInvalidAuth:
 		b.connected.Store(false)
 		b.Logger.Error("Slack rejected the app token")
-	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+	case socketmode.EventTypeErrorBadMessage:
+		if e, ok := evt.Data.(*socketmode.ErrorBadMessage); ok {
+			b.goWork(func() { b.serveBadMessage(ctx, ack, e) })
+		}
+	case socketmode.EventTypeErrorWriteFailed:
+		// Never the data itself: it holds the reply, a member's journal perhaps.
+		if e, ok := evt.Data.(*socketmode.ErrorWriteFailed); ok {
+			id := ""
+			if e.Response != nil {
+				id = e.Response.EnvelopeID
+			}
+			b.Logger.Warn("socket mode: an ack could not be written", "envelope", id, "err", e.Cause)
+		}
+	case socketmode.EventTypeIncomingError:
 		b.Logger.Warn("socket mode trouble", "type", evt.Type, "data", fmt.Sprint(evt.Data))
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slack.SlashCommand)
