@@ -35,4 +35,13 @@
 // the bot's writer, which gathers the prompts many members were shown. A crash can lose the last few
 // history entries (the user might see a prompt again); that is acceptable for
 // history and is never how reflections are written.
+//
+// bbolt trusts its pages: a damaged one makes it panic or fault. Every
+// transaction here runs so that such damage fails the one call that met it
+// with ErrCorrupt, counted by DB.DamagedReads, and never the process
+// (damaged.go); batches are run by this package for that reason (batch.go).
+// Check reads the pages itself, with bounds checks, and names each damaged
+// one (pages.go). Snapshot copies the database to a file at disk speed, so
+// that a slow reader of a backup never holds a read transaction open: that
+// would block the write that grows the file, and every transaction behind it.
 package store
