@@ -334,7 +334,7 @@ func (db *DB) ChannelHistory(channelID string, limit int) ([]HistoryEntry, error
 	var h []HistoryEntry
 	err := db.view(func(tx *bolt.Tx) error {
 		var err error
-		h, err = readEntries(tx.Bucket(bucketCHistory), channelID, limit)
+		h, err = readEntries(tx.Bucket(bucketCHistory), channelID, limit, &db.ids)
 		return err
 	})
 	if err != nil {

@@ -86,9 +86,9 @@ func isPlain(s string) bool {
 	return true
 }
 
-// decodeHistory reads a history record.
-func decodeHistory(b []byte) (HistoryEntry, error) {
-	r, ok := decodeHistoryFast(b)
+// decodeHistory reads a history record, its ids from ids (which may be nil).
+func decodeHistory(b []byte, ids *idTable) (HistoryEntry, error) {
+	r, ok := decodeHistoryFast(b, ids)
 	if !ok {
 		// A record of its own, so r does not escape to the heap on the
 		// fast path.
@@ -113,7 +113,7 @@ func decodeHistory(b []byte) (HistoryEntry, error) {
 // encoding/json, BenchmarkCommands used 53% more CPU per command at 64
 // members (300 µs against 196, medians of 10 alternating runs) and 8% more
 // at 1,000, where histories are shorter (docs/benchmarks.md).
-func decodeHistoryFast(b []byte) (historyRecord, bool) {
+func decodeHistoryFast(b []byte, ids *idTable) (historyRecord, bool) {
 	var r historyRecord
 	rest, ok := bytes.CutPrefix(b, []byte(`{"p":"`))
 	if !ok {
@@ -123,14 +123,14 @@ func decodeHistoryFast(b []byte) (historyRecord, bool) {
 	if id, rest, ok = plainString(rest); !ok {
 		return r, false
 	}
-	r.PromptID = string(id)
+	r.PromptID = ids.id(id)
 	if rest, ok = bytes.CutPrefix(rest, []byte(`,"t":"`)); !ok {
 		return r, false
 	}
 	if id, rest, ok = plainString(rest); !ok {
 		return r, false
 	}
-	r.Theme = string(id)
+	r.Theme = ids.id(id)
 	if rest, ok = bytes.CutPrefix(rest, []byte(`,"at":`)); !ok {
 		return r, false
 	}

@@ -2,10 +2,16 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"sync"
 	"testing"
 	"time"
+	"unsafe"
 )
+
+// fuzzIDs is an id table shared by every fuzz input, as by every read.
+var fuzzIDs idTable
 
 // FuzzHistoryFastPath checks decodeHistoryFast against encoding/json: what
 // the fast path accepts, encoding/json decodes to the same record.
@@ -30,7 +36,10 @@ func FuzzHistoryFastPath(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fast, ok := decodeHistoryFast(b)
+		fast, ok := decodeHistoryFast(b, nil)
+		if shared, sok := decodeHistoryFast(b, &fuzzIDs); sok != ok || shared != fast {
+			t.Fatalf("%q: with the id table %+v %v, not %+v %v", b, shared, sok, fast, ok)
+		}
 		if !ok {
 			return
 		}
@@ -55,7 +64,7 @@ func TestHistoryFastPathTaken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, ok := decodeHistoryFast(b)
+		r, ok := decodeHistoryFast(b, nil)
 		if !ok {
 			t.Fatalf("%s: not decoded by the fast path", b)
 		}
@@ -84,4 +93,40 @@ func FuzzHistoryEncode(f *testing.F) {
 			t.Fatalf("encodeHistory wrote %s, encoding/json %s", got, want)
 		}
 	})
+}
+
+// Ids are shared across reads of one table, and the table stops growing at
+// its bound while still handing out the right strings; a nil table copies.
+func TestIDTable(t *testing.T) {
+	var ids idTable
+	a, b := ids.id([]byte("impostor-a")), ids.id([]byte("impostor-a"))
+	if a != "impostor-a" || unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Fatalf("id gave %q at %p and %q at %p, want one shared string", a, unsafe.StringData(a), b, unsafe.StringData(b))
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range maxIDs {
+				id := fmt.Sprintf("fill-%d", (i*4+g)%(maxIDs+500))
+				if got := ids.id([]byte(id)); got != id {
+					t.Errorf("id(%q) = %q", id, got)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(*ids.ids.Load()); n != maxIDs {
+		t.Errorf("%d ids kept, want the bound %d", n, maxIDs)
+	}
+	if got := ids.id([]byte("after-full")); got != "after-full" {
+		t.Errorf("id past the bound = %q", got)
+	}
+	if _, ok := (*ids.ids.Load())["after-full"]; ok {
+		t.Error("an id was kept past the bound")
+	}
+	var none *idTable
+	if got := none.id([]byte("x")); got != "x" {
+		t.Errorf("nil table gave %q", got)
+	}
 }

@@ -59,7 +59,7 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("%q: fast path read role %q, encoding/json %q (%v)", b, role, r.Role, err)
 			}
 		}
-		if h, err := decodeHistory(b); err == nil {
+		if h, err := decodeHistory(b, nil); err == nil {
 			if _, err := encodeHistory(h); err != nil {
 				t.Fatal(err)
 			}

@@ -27,15 +27,15 @@ func (db *DB) History(userID string, limit int) ([]HistoryEntry, error) {
 	var out []HistoryEntry
 	err := db.view(func(tx *bolt.Tx) error {
 		var err error
-		out, err = readHistory(tx, userID, limit)
+		out, err = readHistory(tx, userID, limit, &db.ids)
 		return err
 	})
 	return out, err
 }
 
 // readHistory reads the member's newest entries (readEntries).
-func readHistory(tx *bolt.Tx, userID string, limit int) ([]HistoryEntry, error) {
-	h, err := readEntries(tx.Bucket(bucketHistory), userID, limit)
+func readHistory(tx *bolt.Tx, userID string, limit int, ids *idTable) ([]HistoryEntry, error) {
+	h, err := readEntries(tx.Bucket(bucketHistory), userID, limit, ids)
 	if err != nil {
 		return nil, fmt.Errorf("user %s: %w", userID, err)
 	}
@@ -48,7 +48,7 @@ func readHistory(tx *bolt.Tx, userID string, limit int) ([]HistoryEntry, error) 
 // only, then forward again decoding each into its place in a slice of
 // exactly that size: reading the newest entries costs the number read. A
 // nil bkt has none.
-func readEntries(bkt *bolt.Bucket, owner string, limit int) ([]HistoryEntry, error) {
+func readEntries(bkt *bolt.Bucket, owner string, limit int, ids *idTable) ([]HistoryEntry, error) {
 	if bkt == nil {
 		return nil, nil
 	}
@@ -73,7 +73,7 @@ func readEntries(bkt *bolt.Bucket, owner string, limit int) ([]HistoryEntry, err
 	}
 	out := make([]HistoryEntry, n)
 	for i := range out {
-		e, err := decodeHistory(v)
+		e, err := decodeHistory(v, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -189,7 +189,7 @@ func (db *DB) UserHistory(userID string, limit int) (User, []HistoryEntry, error
 			}
 		}
 		var err error
-		hist, err = readHistory(tx, userID, limit)
+		hist, err = readHistory(tx, userID, limit, &db.ids)
 		return err
 	})
 	if err != nil {

@@ -39,7 +39,7 @@ func TestReadEntries_MatchesScan(t *testing.T) {
 			var all []HistoryEntry
 			_ = bkt.ForEach(func(k, v []byte) error {
 				if len(k) == len(owner)+9 && string(k[:len(owner)+1]) == owner+"\x00" {
-					e, err := decodeHistory(v)
+					e, err := decodeHistory(v, nil)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -52,7 +52,7 @@ func TestReadEntries_MatchesScan(t *testing.T) {
 				if limit > 0 && len(all) > limit {
 					want = all[len(all)-limit:]
 				}
-				got, err := readEntries(bkt, owner, limit)
+				got, err := readEntries(bkt, owner, limit, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -38,6 +38,7 @@ type DB struct {
 	path    string
 	damaged atomic.Int64 // transactions that met a damaged page (damaged.go)
 	batches batcher      // the batch being filled (batch.go)
+	ids     idTable      // the ids history entries name (ids.go)
 }
 
 // Open opens or creates the database at path, creates its buckets and records
