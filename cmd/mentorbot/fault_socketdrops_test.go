@@ -85,6 +85,14 @@ chaos:
 	for {
 		select {
 		case <-dropper:
+			// Each drop hits a live socket: on a starved machine the
+			// last reconnect may not be done when the clock says 10 s.
+			wait, cancel := context.WithTimeout(ctx, 30*time.Second)
+			err := h.sim.WaitConnected(wait, before+1+drops)
+			cancel()
+			if err != nil {
+				t.Fatalf("no reconnect after drop %d: %v", drops, err)
+			}
 			h.sim.DropConnections()
 			drops++
 			dropper = h.clock.After(every)
