@@ -305,18 +305,3 @@ func (r *fanOutRig) start() (*exec.Cmd, *bytes.Buffer) {
 	}
 	return cmd, &logs
 }
-
-// TestMain removes the binary the crash tests built and the database they
-// copied.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	buildOnce.Do(func() {}) // waits for a build still running
-	seedOnce.Do(func() {})
-	if builtBin != "" {
-		os.RemoveAll(filepath.Dir(builtBin))
-	}
-	if seedFile != "" {
-		os.RemoveAll(filepath.Dir(seedFile))
-	}
-	os.Exit(code)
-}
