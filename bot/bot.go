@@ -25,6 +25,7 @@ type Store interface {
 	ScheduleStore
 	JournalStore
 	BroadcastStore
+	WinStore
 }
 
 // historyWindow is how many of a member's newest history entries the picker
@@ -43,6 +44,8 @@ type Bot struct {
 	Journal JournalStore
 	// Broadcasts holds leads' recurring broadcasts and channels' topics.
 	Broadcasts BroadcastStore
+	// Wins holds members' evidence files.
+	Wins WinStore
 
 	Catalog *prompts.Catalog
 	Logger  *slog.Logger
@@ -117,6 +120,7 @@ func New(st Store, catalog *prompts.Catalog, rnd *rand.Rand) *Bot {
 		Schedules:       st,
 		Journal:         st,
 		Broadcasts:      st,
+		Wins:            st,
 		Catalog:         catalog,
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Command:         "/mentor",

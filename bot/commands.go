@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -21,23 +22,27 @@ import (
 
 // Action ids of buttons.
 const (
-	actionAnotherPrompt = "prompt.another" // prompt cards and nudges
-	actionReflect       = "reflect.open"   // prompt cards and nudges
-	actionSkipNext      = "nudge.skip"     // nudges
-	actionPauseTwoWeeks = "nudge.pause"    // nudges
-	actionForgetConfirm = "forget.confirm" // the forget confirmation
-	actionForgetCancel  = "forget.cancel"  // the forget confirmation
-	actionHomePrompt    = "home.prompt"    // the Home tab
-	actionHomeSettings  = "home.settings"  // the Home tab
-	actionHomePause     = "home.pause"     // the Home tab
-	actionHomeResume    = "home.resume"    // the Home tab
-	actionHomeExport    = "home.export"    // the Home tab
+	actionAnotherPrompt    = "prompt.another"     // prompt cards and nudges
+	actionReflect          = "reflect.open"       // prompt cards and nudges
+	actionSkipNext         = "nudge.skip"         // nudges
+	actionPauseTwoWeeks    = "nudge.pause"        // nudges
+	actionForgetConfirm    = "forget.confirm"     // the forget confirmation
+	actionForgetCancel     = "forget.cancel"      // the forget confirmation
+	actionHomePrompt       = "home.prompt"        // the Home tab
+	actionHomeSettings     = "home.settings"      // the Home tab
+	actionHomePause        = "home.pause"         // the Home tab
+	actionHomeResume       = "home.resume"        // the Home tab
+	actionHomeExport       = "home.export"        // the Home tab
+	actionWinDelete        = "win.delete"         // the list of wins
+	actionWinDeleteConfirm = "win.delete.confirm" // the question deleteWin asks
+	actionWinDeleteKeep    = "win.delete.keep"    // the question deleteWin asks
 )
 
 // Callback ids of forms (modals) and message shortcuts.
 const (
 	callbackReflect  = "reflect"  // the reflection form a Reflect button opens
 	callbackSettings = "settings" // the schedule form of the Home tab and `subscribe`
+	callbackSaveWin  = "save_win" // the "Save as a win" message shortcut (deploy/slack-app-manifest.yaml)
 )
 
 // Command is one interaction as the handlers see it: a slash command, a
@@ -59,6 +64,9 @@ type Command struct {
 	// Form names a submitted form's view as Slack does, id and hash: the
 	// same submission sent twice (the first ack lost) has the same Form.
 	Form string
+	// Text is what followed the subcommand, as typed, for a route that
+	// takes free text (a win, thanks): quotes in it are just quotes.
+	Text string
 }
 
 // handlerFunc answers a command with a reply, or an error that the adapter
@@ -109,6 +117,9 @@ const (
 	// carriesOffer: forgetValue(id, member), a confirmation offered to the
 	// member who clicks it and to nobody else.
 	carriesOffer
+	// carriesWin: winValue, naming one of the member's own wins by its
+	// sequence; a win of anyone else's is not found under the member.
+	carriesWin
 	carriesKinds // how many there are; not a kind of payload
 )
 
@@ -121,9 +132,12 @@ type route struct {
 	summary string  // what it does, in a few words
 	carries carries // what its payload holds, and so its ownership check
 	home    bool    // a success changes what the member's Home tab shows
-	handle  handlerFunc
-	submit  formFunc                       // forms only
-	fail    func(msg string) *viewResponse // forms only: our error, shown in the form
+	// text: a subcommand that takes free text, in Command.Text, and whose
+	// Args are split at spaces only: an unpaired quote is part of the text.
+	text   bool
+	handle handlerFunc
+	submit formFunc                       // forms only
+	fail   func(msg string) *viewResponse // forms only: our error, shown in the form
 }
 
 // logName is what logs and metrics call the route.
@@ -151,6 +165,9 @@ func (b *Bot) routes() []route {
 		{kind: kindSlash, id: "focus", args: "THEME… | all", summary: "scheduled prompts from these themes only", home: true, handle: b.cmdFocus},
 		{kind: kindSlash, id: "unsubscribe", summary: "no more scheduled prompts", home: true, handle: b.cmdUnsubscribe},
 		{kind: kindSlash, id: "journal", args: "[N]", summary: "your last N reflections, only for you", handle: b.cmdJournal},
+		{kind: kindSlash, id: "win", args: "TEXT", summary: "keep something you did well in your private evidence file", home: true, text: true, handle: b.cmdWin},
+		{kind: kindSlash, id: "wins", args: "[N]", summary: "your last N wins, with a Delete button each", handle: b.cmdWins},
+		{kind: kindSlash, id: "thanks", args: "@MEMBER TEXT", summary: "thank someone: a DM to them, kept in their wins", text: true, handle: b.cmdThanks},
 		{kind: kindSlash, id: "export", summary: "all your data, as a file in a DM", handle: b.cmdExport},
 		{kind: kindSlash, id: "forget", summary: "delete all your data, after a confirmation", handle: b.cmdForget},
 		{kind: kindSlash, id: "broadcast", args: "#CHANNEL [every DAY HH:MM [TZ]] THEME|\"topic\"", summary: "leads: a discussion topic in a channel, now or weekly", home: true, handle: b.cmdBroadcast},
@@ -168,12 +185,15 @@ func (b *Bot) routes() []route {
 		{kind: kindButton, id: actionHomePause, summary: "pause scheduled prompts for two weeks", handle: b.pauseTwoWeeks},
 		{kind: kindButton, id: actionHomeResume, summary: "end a pause", handle: b.cmdResume},
 		{kind: kindButton, id: actionHomeExport, summary: "all the member's data, as a file in a DM", handle: b.cmdExport},
+		{kind: kindButton, id: actionWinDelete, summary: "ask before deleting one of the member's wins", carries: carriesWin, handle: b.askDeleteWin},
+		{kind: kindButton, id: actionWinDeleteConfirm, summary: "delete one of the member's wins", carries: carriesWin, home: true, handle: b.deleteWin},
+		{kind: kindButton, id: actionWinDeleteKeep, summary: "keep the win after all, and list the wins again", handle: b.keepWin},
 
 		{kind: kindForm, id: callbackReflect, name: "reflect.save", summary: "save a reflection to the journal", carries: carriesPrompt, home: true, submit: b.submitReflection, fail: fieldError},
 		{kind: kindForm, id: callbackSettings, name: "settings.save", summary: "save the schedule, focus and role", home: true, submit: b.submitSettings, fail: settingsError},
 
-		// Message shortcuts (kindShortcut) go here; their handler reads
-		// Command.Message.
+		// Message shortcuts: their handler reads Command.Message.
+		{kind: kindShortcut, id: callbackSaveWin, name: "win.save", summary: "save a message to the member's wins", home: true, handle: b.saveWin},
 	}
 }
 
@@ -224,6 +244,8 @@ func (r *route) valid() error {
 		return errors.New("carries a payload no check knows")
 	case r.name == "unknown":
 		return errors.New(`"unknown" is the log name of what no route matched`)
+	case r.text && r.kind != kindSlash:
+		return errors.New("only a subcommand takes free text")
 	case r.kind == kindSlash && r.carries != carriesNothing:
 		return errors.New("a subcommand carries only the words typed")
 	case r.kind == kindShortcut && r.carries != carriesNothing:
@@ -274,6 +296,10 @@ func (t *table) refreshesHome(name string) bool {
 // subcommand gets the help; an unknown one, the closest subcommand and its
 // usage (unknownReply).
 func (b *Bot) Dispatch(ctx context.Context, c *Command, text string) (Reply, error) {
+	if r, rest, ok := b.freeText(text); ok {
+		c.Sub, c.Args, c.Text = r.id, strings.Fields(rest), rest
+		return r.handle(ctx, c)
+	}
 	words, err := tokenize(text)
 	if err != nil {
 		return Reply{}, err
@@ -289,6 +315,24 @@ func (b *Bot) Dispatch(ctx context.Context, c *Command, text string) (Reply, err
 	// Logs and metrics label by subcommand; keep member text out of them.
 	c.Sub = "unknown"
 	return reply, nil
+}
+
+// freeText finds the route of a subcommand that takes free text, and the
+// text after it, trimmed; tokenize would read its quotes as a topic's.
+func (b *Bot) freeText(text string) (*route, string, bool) {
+	if utf8.RuneCountInString(text) > MaxCommandLen {
+		return nil, "", false // tokenize says it is too long
+	}
+	text = strings.TrimSpace(text)
+	sub, rest := text, ""
+	if i := strings.IndexFunc(text, unicode.IsSpace); i >= 0 {
+		sub, rest = text[:i], text[i:]
+	}
+	r, ok := b.table.lookup(kindSlash, strings.ToLower(sub))
+	if !ok || !r.text {
+		return nil, "", false
+	}
+	return r, strings.TrimSpace(rest), true
 }
 
 // unknown answers a subcommand nobody has with the one the member most

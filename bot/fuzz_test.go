@@ -35,6 +35,9 @@ func (offlineSlack) OpenConversationContext(context.Context, *slack.OpenConversa
 func (offlineSlack) UploadFileContext(context.Context, slack.UploadFileParameters) (*slack.FileSummary, error) {
 	return nil, errOffline
 }
+func (offlineSlack) GetPermalinkContext(context.Context, *slack.PermalinkParameters) (string, error) {
+	return "", errOffline
+}
 
 // FuzzDispatch sends arbitrary text to every subcommand: the bot never
 // panics, and a member sees either a reply or a short message, never an

@@ -76,7 +76,7 @@ func (b *Bot) cmdExport(ctx context.Context, c *Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("upload export for %s: %w", c.UserID, err)
 	}
-	return textReply("I sent you a Markdown file in our DM with your settings, your schedule, the prompts you were shown and your reflections."), nil
+	return textReply("I sent you a Markdown file in our DM with your settings, your schedule, the prompts you were shown, your reflections and your wins."), nil
 }
 
 // exportMarkdown gathers every record of the member into one document.
@@ -99,6 +99,10 @@ func (b *Bot) exportMarkdown(userID string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
 	}
+	wins, _, err := b.Wins.Wins(userID, 0)
+	if err != nil {
+		return "", fmt.Errorf("export %s: %w", userID, err)
+	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "# mentorbot: everything kept about %s\n\nExported %s.\n\n## Settings\n\n", userID, b.Now().UTC().Format(time.RFC3339))
 	fmt.Fprintf(&sb, "- Role: %s\n", orNone(u.Role))
@@ -118,11 +122,31 @@ func (b *Bot) exportMarkdown(userID string) (string, error) {
 		r := refl[i]
 		fmt.Fprintf(&sb, "\n### %s · %s\n\n> %s\n\n%s\n", r.At.UTC().Format("2006-01-02 15:04 MST"), r.Theme, strings.ReplaceAll(r.Prompt, "\n", "\n> "), r.Text)
 	}
+	writeWins(&sb, wins)
 	fmt.Fprintf(&sb, "\n## Prompts shown (%d)\n\n", len(hist))
 	for _, h := range hist {
 		fmt.Fprintf(&sb, "- %s %s (%s)\n", h.At.UTC().Format("2006-01-02"), h.PromptID, h.Theme)
 	}
 	return sb.String(), nil
+}
+
+// writeWins adds the member's wins to an export, oldest first.
+func writeWins(sb *strings.Builder, ws []store.Win) {
+	fmt.Fprintf(sb, "\n## Wins (%d)\n", len(ws))
+	for i := len(ws) - 1; i >= 0; i-- {
+		w := ws[i]
+		fmt.Fprintf(sb, "\n### %s", w.At.UTC().Format("2006-01-02 15:04 MST"))
+		switch {
+		case w.From != "":
+			fmt.Fprintf(sb, " · thanks from %s", w.From)
+		case w.Author != "":
+			fmt.Fprintf(sb, " · a message of %s in %s", w.Author, w.Channel)
+		}
+		fmt.Fprintf(sb, "\n\n%s\n", w.Text)
+		if w.Permalink != "" {
+			fmt.Fprintf(sb, "\n%s\n", w.Permalink)
+		}
+	}
 }
 
 func orNone(s string) string {
@@ -133,7 +157,7 @@ func orNone(s string) string {
 }
 
 func (b *Bot) cmdForget(_ context.Context, c *Command) (Reply, error) {
-	text := "This deletes everything I keep about you: your reflections, your schedule, the prompts you were shown and your settings. It cannot be undone. `" + c.Name + " export` first if you want a copy."
+	text := "This deletes everything I keep about you: your reflections, your wins, your schedule, the prompts you were shown and your settings. It cannot be undone. `" + c.Name + " export` first if you want a copy."
 	confirm := slack.NewButtonBlockElement(actionForgetConfirm, forgetValue(actionForgetConfirm, c.UserID), plain("Delete everything"))
 	confirm.Style = slack.StyleDanger
 	confirm.Confirm = slack.NewConfirmationBlockObject(plain("Delete everything?"), plain("Your journal and settings will be gone for good."), plain("Delete"), plain("Keep"))

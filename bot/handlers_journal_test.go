@@ -136,6 +136,11 @@ func TestExport(t *testing.T) {
 		}
 		addReflections(t, b, "U1", 2)
 		addReflections(t, b, "U2", 1)
+		for _, w := range []store.Win{{UserID: "U1", Text: "First win of U1"}, {UserID: "U1", From: "U3", Text: "Thanks from U3"}, {UserID: "U2", Text: "not U1's"}} {
+			if _, err := b.Wins.AddWin(w); err != nil {
+				t.Fatal(err)
+			}
+		}
 		r, err := dispatch(t, b, "export")
 		if err != nil || !strings.Contains(r.Text, "I sent you a Markdown file in our DM") {
 			t.Fatalf("reply %q, %v", r.Text, err)
@@ -148,13 +153,17 @@ func TestExport(t *testing.T) {
 			t.Fatalf("upload %+v", up)
 		}
 		for _, want := range []string{"everything kept about U1", "- Role: staff", "- Schedule: ", "Tuesday", "- Themes: daring",
-			"## Reflections (2)", "U1 entry 1.", "U1 entry 2.", "## Prompts shown (1)", "(impostor)"} {
+			"## Reflections (2)", "U1 entry 1.", "U1 entry 2.", "## Prompts shown (1)", "(impostor)",
+			"## Wins (2)", "First win of U1", "thanks from U3\n\nThanks from U3"} {
 			if !strings.Contains(up.Content, want) {
 				t.Errorf("export lacks %q:\n%s", want, up.Content)
 			}
 		}
 		if strings.Index(up.Content, "U1 entry 1.") > strings.Index(up.Content, "U1 entry 2.") {
 			t.Errorf("reflections not oldest first:\n%s", up.Content)
+		}
+		if strings.Index(up.Content, "First win of U1") > strings.Index(up.Content, "Thanks from U3") {
+			t.Errorf("wins not oldest first:\n%s", up.Content)
 		}
 		if strings.Contains(up.Content, "U2") {
 			t.Errorf("someone else's data exported:\n%s", up.Content)
@@ -201,7 +210,7 @@ func clickForget(t *testing.T, b *Bot, sink *responseSink, env, action, offeredT
 }
 
 // kept counts what the store holds of a member, to see what forget leaves.
-type kept struct{ role, subscribed, history, reflections, nudges, broadcasts bool }
+type kept struct{ role, subscribed, history, reflections, nudges, broadcasts, wins bool }
 
 func keptOf(t *testing.T, b *Bot, userID string) kept {
 	t.Helper()
@@ -211,18 +220,19 @@ func keptOf(t *testing.T, b *Bot, userID string) kept {
 	rs, err4 := b.Journal.Reflections(userID, 0)
 	ns, err5 := b.Schedules.Nudges(userID, 0)
 	bs, err6 := b.Broadcasts.BroadcastsByLead(userID)
-	if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
+	_, wins, err7 := b.Wins.Wins(userID, 0)
+	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7); err != nil {
 		t.Fatal(err)
 	}
-	return kept{u.Role != "", sub, len(h) > 0, len(rs) > 0, len(ns) > 0, len(bs) > 0}
+	return kept{u.Role != "", sub, len(h) > 0, len(rs) > 0, len(ns) > 0, len(bs) > 0, wins > 0}
 }
 
 func TestForget(t *testing.T) {
 	b, sink := newTestBot(t), newResponseSink(t)
-	everything := kept{true, true, true, true, true, true}
+	everything := kept{true, true, true, true, true, true, true}
 	for _, u := range []string{"U1", "U2"} {
 		c := &Command{UserID: u, ChannelID: "D1", Name: "/mentor"}
-		for _, text := range []string{"role lead", "subscribe daily 08:00 UTC", "prompt"} {
+		for _, text := range []string{"role lead", "subscribe daily 08:00 UTC", "prompt", "win Kept my calm"} {
 			if _, err := b.Dispatch(context.Background(), c, text); err != nil {
 				t.Fatalf("%s %s: %v", u, text, err)
 			}

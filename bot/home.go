@@ -94,6 +94,9 @@ func (b *Bot) homeFor(ctx context.Context, userID string) (home, error) {
 	if h.Reflections, err = b.Journal.Reflections(userID, homeReflections); err != nil {
 		return home{}, fmt.Errorf("read journal of %s: %w", userID, err)
 	}
+	if h.Wins, h.WinCount, err = b.Wins.Wins(userID, homeWins); err != nil {
+		return home{}, err
+	}
 	if b.Leads == nil {
 		return h, nil
 	}

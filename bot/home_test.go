@@ -62,6 +62,10 @@ func (s *homeSlack) UploadFileContext(context.Context, slack.UploadFileParameter
 	return nil, errors.New("no files here")
 }
 
+func (s *homeSlack) GetPermalinkContext(_ context.Context, p *slack.PermalinkParameters) (string, error) {
+	return "https://example.slack.com/archives/" + p.Channel + "/p" + strings.ReplaceAll(p.Ts, ".", ""), nil
+}
+
 // viewText is every string in blocks, for assertions on content.
 func viewText(t *testing.T, blocks []slack.Block) string {
 	t.Helper()
@@ -93,7 +97,13 @@ func sampleHome() home {
 			{Theme: "daring", Prompt: "First daring question?", Text: "I asked <!channel> & nobody answered.", At: at},
 			{Theme: "impostor", Prompt: "Impostor question?", Text: "Less than last month.", At: at.Add(-7 * 24 * time.Hour)},
 		},
-		Lead: true,
+		Wins: []store.Win{
+			{Seq: 3, Text: "Shipped the migration *without* a pager call", At: at},
+			{Seq: 2, From: "U2", Text: "Thanks for the patient review", At: at.Add(-24 * time.Hour)},
+			{Seq: 1, Author: "U3", Channel: "C1", Permalink: "https://example.slack.com/archives/C1/p1", Text: "Nice catch on the outage", At: at.Add(-48 * time.Hour)},
+		},
+		WinCount: 4,
+		Lead:     true,
 		Broadcasts: []store.Broadcast{{ID: "b1", LeadID: "U1", Channel: "C1", Theme: "vision", Schedule: store.Schedule{
 			Cadence: store.CadenceWeekly, Day: time.Monday, Hour: 10, TZ: "Europe/Paris", NextDue: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}}},
 	}
@@ -114,7 +124,8 @@ func TestHomeBlocks(t *testing.T) {
 		text := viewText(t, homeBlocks(h))
 		for _, want := range []string{"weekly on Friday at 16:00 (Europe/Paris)", "Friday 20 November at 16:00 CET",
 			"`impostor`", "`daring`", "`staff`", "3 prompts in a row", "First daring question?",
-			"I asked &lt;!channel&gt; &amp; nobody answered.", "Fri 13 Nov 2026", "Your broadcasts", "`b1`", "<#C1>"} {
+			"I asked &lt;!channel&gt; &amp; nobody answered.", "Fri 13 Nov 2026", "*Your wins* (4 wins)",
+			"thanks from <@U2>", "<@U3> in <#C1>", "Your broadcasts", "`b1`", "<#C1>"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("Home lacks %q:\n%s", want, text)
 			}

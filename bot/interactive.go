@@ -235,6 +235,13 @@ func (b *Bot) checkPayload(c *Command, r *route, value string) error {
 		if value != forgetValue(r.id, c.UserID) {
 			reason = "offered to someone else"
 		}
+	case carriesWin:
+		var formed bool
+		if reason, formed, err = b.checkWin(c.UserID, value); err == nil && formed && reason != "" {
+			// A second click on Delete looks the same as a forged one.
+			b.Logger.Warn("interactive payload refused", "user", c.UserID, r.kind.String(), r.id, "value", logValue(value), "reason", reason)
+			return Errorf(ENOTFOUND, winGone, c.Name)
+		}
 	default:
 		reason = "no check for this payload" // newTable refuses such a route
 	}

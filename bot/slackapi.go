@@ -20,6 +20,7 @@ type Slack interface {
 	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
 	OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error)
 	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
+	GetPermalinkContext(ctx context.Context, params *slack.PermalinkParameters) (string, error)
 }
 
 // transient reports whether a failed Web API call may succeed later. Only
@@ -60,7 +61,7 @@ var errNoTS = errors.New("chat.postMessage: the answer named no message")
 // URL (a response_url, a file upload URL) carries a secret in its path.
 var webAPIMethods = map[string]bool{
 	"apps.connections.open": true, "auth.test": true,
-	"chat.postMessage": true, "conversations.list": true, "conversations.members": true,
+	"chat.getPermalink": true, "chat.postMessage": true, "conversations.list": true, "conversations.members": true,
 	"conversations.open": true, "files.completeUploadExternal": true,
 	"files.getUploadURLExternal": true, "usergroups.users.list": true,
 	"users.info": true, "views.open": true, "views.publish": true,

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 )
@@ -110,6 +111,15 @@ func TestTable_EveryPayloadIsChecked(t *testing.T) {
 	b.Schedules = newManyNudges(b.Schedules, newest, 3)
 	var logs syncLogs
 	b.Logger = newTextLogger(&logs)
+	mine, err := b.Wins.AddWin(store.Win{UserID: "U1", Text: "mine"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := b.Wins.AddWin(store.Win{UserID: "U2", Text: "theirs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	payloads[carriesWin] = payloadCase{winValue(mine.Seq, 10), winValue(theirs.Seq, 10)} // U1's win; U2's
 
 	var mu sync.Mutex
 	seen := map[string]string{} // route id → the Value its handler saw

@@ -60,6 +60,12 @@ func CleanTopic(text string) (string, error) {
 	if n := utf8.RuneCountInString(text); n > MaxTopicLen {
 		return "", Errorf(EINVALID, "That topic is %d characters long; topics are at most %d. Keep the question and link to a doc for the rest.", n, MaxTopicLen)
 	}
+	return neutralise(text), nil
+}
+
+// neutralise returns text with every mass mention made harmless, as
+// CleanTopic describes, and everything else as it was.
+func neutralise(text string) string {
 	var sb strings.Builder
 	sb.Grow(len(text) + 16)
 	last := 0
@@ -69,7 +75,7 @@ func CleanTopic(text string) (string, error) {
 		last = loc[1]
 	}
 	neutralisePlain(&sb, text[last:])
-	return sb.String(), nil
+	return sb.String()
 }
 
 // neutraliseEscape turns one <…> escape into plain "@keyword" text if it is a

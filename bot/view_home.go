@@ -20,13 +20,16 @@ type home struct {
 	status                         // schedule, pause, focus, role, streak
 	Notice      string             // the outcome of the button just clicked, or ""
 	Reflections []store.Reflection // newest first, at most homeReflections
+	Wins        []store.Win        // newest first, at most homeWins
+	WinCount    int                // how many wins the member has
 	TZ          string             // the zone reflection dates are shown in
 	Lead        bool               // a lead sees their broadcasts
 	Broadcasts  []store.Broadcast  // the lead's recurring broadcasts
 }
 
 // homeBlocks renders the Home tab: the member's settings with the buttons to
-// change them, their last reflections and, for a lead, their broadcasts.
+// change them, their last reflections, their wins and, for a lead, their
+// broadcasts.
 func homeBlocks(h home) []slack.Block {
 	blocks := []slack.Block{slack.NewHeaderBlock(plain("Your reflection practice"))}
 	if h.Notice != "" {
@@ -35,6 +38,8 @@ func homeBlocks(h home) []slack.Block {
 	blocks = append(blocks, homeSettingsBlocks(h.status)...)
 	blocks = append(blocks, homeButtons(h.Subscribed, h.PausedUntil != ""), slack.NewDividerBlock())
 	blocks = append(blocks, homeJournalBlocks(h.Name, h.Reflections, h.TZ)...)
+	blocks = append(blocks, slack.NewDividerBlock())
+	blocks = append(blocks, homeWinsBlocks(h.Name, h.Wins, h.WinCount, h.TZ)...)
 	if h.Lead {
 		blocks = append(blocks, slack.NewDividerBlock())
 		blocks = append(blocks, homeBroadcastBlocks(h.Name, h.Broadcasts)...)

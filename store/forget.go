@@ -8,10 +8,11 @@ import (
 )
 
 // perUserBuckets hold keys that start with the user id and a 0x00.
-var perUserBuckets = [][]byte{bucketHistory, bucketJournal, bucketJIndex, bucketJPrompt, bucketNudges}
+var perUserBuckets = [][]byte{bucketHistory, bucketJournal, bucketJIndex, bucketJPrompt, bucketNudges, bucketWins, bucketWinShown}
 
 // Forget deletes every record of the member in one transaction: settings,
-// subscription, its due-index entry and any unsubscribe record, history, nudges and reflections.
+// subscription, its due-index entry and any unsubscribe record, history,
+// nudges, reflections and wins.
 // Forgetting a member the store never saw is not an error.
 func (db *DB) Forget(userID string) error {
 	if err := checkID(userID); err != nil {

@@ -54,9 +54,9 @@ func randAlnum(n int) string {
 
 // messageJSON is the "message" object chat.postMessage and chat.update return.
 func (s *Server) messageJSON(m Message) map[string]any {
-	out := map[string]any{
-		"type": "message", "user": m.User, "text": m.Text, "ts": m.TS,
-		"bot_id": s.opts.BotID, "app_id": s.opts.AppID, "team": s.opts.TeamID,
+	out := map[string]any{"type": "message", "user": m.User, "text": m.Text, "ts": m.TS, "team": s.opts.TeamID}
+	if m.User == s.opts.BotUserID {
+		out["bot_id"], out["app_id"] = s.opts.BotID, s.opts.AppID
 	}
 	if m.Blocks != nil {
 		out["blocks"] = m.Blocks

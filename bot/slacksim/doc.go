@@ -43,7 +43,8 @@
 // exchanged_trigger_id, push_limit_reached, hash_conflict, not_found,
 // invalid_types, invalid_limit, invalid_cursor,
 // method_not_supported_for_channel_type. The methods are auth.test,
-// chat.postMessage, chat.postEphemeral, chat.update, conversations.open,
+// chat.postMessage, chat.postEphemeral, chat.update, chat.getPermalink,
+// conversations.open,
 // conversations.info, conversations.list, conversations.join, users.info,
 // usergroups.users.list, views.open, views.push, views.update, views.publish
 // and the upload v2 trio (files.getUploadURLExternal, the upload itself,
@@ -69,7 +70,8 @@
 // (Messages, WaitMessage, Subscribe). trigger_ids are valid for 3s and one
 // use. Modal stacks and Home tabs are kept per user (OpenViews, HomeView);
 // Click, ClickHome, ClickView, SubmitView, CloseView and MessageShortcut
-// act as the user would, SubmitView applies the ack's response_action, and CloseView sends
+// act as the user would (Post adds a member's own message, with files from
+// AddFile, for a shortcut to act on), SubmitView applies the ack's response_action, and CloseView sends
 // view_closed when the modal asked for notify_on_close. SeenBy says which
 // member sees a message. Render turns Block Kit into terminal text with
 // numbered buttons, as the app sent it; a Renderer (Server.Renderer) shows

@@ -22,8 +22,8 @@ type Message struct {
 	Ephemeral bool
 	VisibleTo string
 	// Source is how the message came: "chat.postMessage", "chat.postEphemeral",
-	// "chat.update", "response_url", "ack" (a slash command's ack payload) or
-	// "files".
+	// "chat.update", "response_url", "ack" (a slash command's ack payload),
+	// "files", or "member" (a member's own message, Post).
 	Source string
 	// Deleted marks a delete_original through a response URL.
 	Deleted bool

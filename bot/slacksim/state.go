@@ -13,6 +13,10 @@ type User struct {
 	// TZ is an IANA zone name, e.g. "Europe/Berlin"; users.info derives
 	// tz_label and tz_offset from it. Empty means Slack knows no zone.
 	TZ string
+	// Bot marks another app's bot user; the server's own bot is one anyway.
+	Bot bool
+	// Deleted marks a member who left the workspace.
+	Deleted bool
 }
 
 // Channel is a public or private conversation ("C…" or "G…").
@@ -177,9 +181,9 @@ func (s *Server) usersInfo(r *apiRequest) (map[string]any, string) {
 }
 
 func (s *Server) userJSON(u User) map[string]any {
-	isBot := u.ID == s.opts.BotUserID
+	isBot := u.ID == s.opts.BotUserID || u.Bot
 	m := map[string]any{
-		"id": u.ID, "team_id": s.opts.TeamID, "name": u.Name, "deleted": false,
+		"id": u.ID, "team_id": s.opts.TeamID, "name": u.Name, "deleted": u.Deleted,
 		"real_name": u.RealName, "is_bot": isBot, "is_app_user": false, "updated": s.ws.created,
 		"profile": map[string]any{
 			"real_name": u.RealName, "real_name_normalized": u.RealName,

@@ -52,6 +52,7 @@ func (s *Server) routes() map[string]method {
 		"chat.postMessage":             bot(s.chatPostMessage),
 		"chat.postEphemeral":           bot(s.chatPostEphemeral),
 		"chat.update":                  bot(s.chatUpdate),
+		"chat.getPermalink":            bot(s.chatGetPermalink),
 		"conversations.open":           bot(s.conversationsOpen),
 		"conversations.info":           bot(s.conversationsInfo),
 		"conversations.join":           bot(s.conversationsJoin),

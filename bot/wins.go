@@ -1,0 +1,325 @@
+package bot
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
+)
+
+// Wins: a member's private evidence file. A member keeps a win with `win`,
+// saves a message with the save_win shortcut, or is given one with
+// `thanks`; only they can list, export or delete it. Prompt cards of the
+// impostor theme show one of them (view_prompt.go).
+
+const (
+	winsDefault = 10
+	winsMax     = 50
+)
+
+// WinStore keeps members' wins. *store.DB implements it.
+//
+// Every method returns store.ErrInvalidID when a member id is empty or
+// holds a NUL byte.
+type WinStore interface {
+	// AddWin writes a win durably and returns it with its sequence.
+	AddWin(w store.Win) (store.Win, error)
+	// Wins lists the member's newest limit wins (all when limit <= 0),
+	// newest first, and says how many they have in all.
+	Wins(userID string, limit int) ([]store.Win, int, error)
+	// Win finds the member's win by its sequence, and whether they have it.
+	Win(userID string, seq uint64) (store.Win, bool, error)
+	// DeleteWin deletes the member's win; store.ErrWinNotFound when they
+	// have none of that sequence (deleted already, or someone else's).
+	DeleteWin(userID string, seq uint64) error
+	// NextWinToShow picks the member's win to show under a prompt card, a
+	// different one each call while they have several; false for none.
+	NextWinToShow(userID string) (store.Win, bool, error)
+}
+
+// cmdWin keeps a win the member typed.
+func (b *Bot) cmdWin(_ context.Context, c *Command) (Reply, error) {
+	text, err := winText(c.Name, c.Text)
+	if err != nil {
+		return Reply{}, err
+	}
+	if _, err := b.Wins.AddWin(store.Win{UserID: c.UserID, Text: text, At: b.Now()}); err != nil {
+		return Reply{}, err
+	}
+	_, total, err := b.Wins.Wins(c.UserID, 1)
+	if err != nil {
+		return Reply{}, err
+	}
+	return textReply(fmt.Sprintf("Kept. You have %s in your evidence file; `%s wins` lists them, only for you.", plural(total, "win"), c.Name)), nil
+}
+
+// winText checks the text of a win or a thanks: some words, at most
+// store.MaxWinLen characters, mass mentions made harmless.
+func winText(name, text string) (string, error) {
+	text = strings.TrimSpace(text)
+	switch n := utf8.RuneCountInString(text); {
+	case n == 0:
+		return "", Errorf(EINVALID, "A win is a sentence about something you did well, kept for the days doubt shows up: `%s win Untangled the release checklist so QA could start on time`.", name)
+	case n > store.MaxWinLen:
+		return "", Errorf(EINVALID, "That is %d characters; a win keeps at most %d. Keep the gist; a link can hold the rest.", n, store.MaxWinLen)
+	}
+	return neutralise(text), nil
+}
+
+// cmdWins lists the member's newest wins, each with a Delete button.
+func (b *Bot) cmdWins(_ context.Context, c *Command) (Reply, error) {
+	n := winsDefault
+	if len(c.Args) > 0 {
+		v, err := strconv.Atoi(c.Args[0])
+		if err != nil || v < 1 || len(c.Args) > 1 {
+			return Reply{}, Errorf(EINVALID, "`wins` takes how many to show, 1 to %d: `%s wins 20`. To keep a new one: `%s win TEXT`.", winsMax, c.Name, c.Name)
+		}
+		n = min(v, winsMax)
+	}
+	return b.winsReply(c, n, "")
+}
+
+// winsReply lists the member's newest n wins under notice ("" for none).
+func (b *Bot) winsReply(c *Command, n int, notice string) (Reply, error) {
+	ws, total, err := b.Wins.Wins(c.UserID, n)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: "Your wins", Blocks: winsBlocks(c.Name, ws, total, b.memberTZ(c.UserID), notice)}, nil
+}
+
+// memberTZ is the zone the member's dates are shown in: their schedule's,
+// or the workspace default.
+func (b *Bot) memberTZ(userID string) string {
+	if sub, ok, err := b.Schedules.Subscription(userID); err == nil && ok {
+		return sub.TZ
+	}
+	return b.DefaultTZ
+}
+
+// winValue is what a win's Delete button carries: the win's sequence, and
+// how many wins the list showed, to show as many again after the delete.
+// Whose win it is comes from Slack's user, never from the value.
+func winValue(seq uint64, shown int) string {
+	return fmt.Sprintf("%d:%d", seq, shown)
+}
+
+// readWinValue reads winValue strictly.
+func readWinValue(v string) (seq uint64, shown int, ok bool) {
+	s, n, found := strings.Cut(v, ":")
+	seq, err1 := strconv.ParseUint(s, 10, 64)
+	shown, err2 := strconv.Atoi(n)
+	if !found || err1 != nil || err2 != nil || seq == 0 || shown < 1 || shown > winsMax {
+		return 0, 0, false
+	}
+	return seq, shown, true
+}
+
+// checkWin says why a Delete button's value is not one of the member's wins
+// ("" when it is), and whether the value was well formed at all.
+func (b *Bot) checkWin(userID, value string) (reason string, formed bool, err error) {
+	seq, _, ok := readWinValue(value)
+	if !ok {
+		return "malformed value", false, nil
+	}
+	_, ok, err = b.Wins.Win(userID, seq)
+	switch {
+	case err != nil:
+		return "", true, err
+	case !ok:
+		return "not one of the member's wins, or deleted already", true, nil
+	}
+	return "", true, nil
+}
+
+// askDeleteWin asks, in place of the list, whether to delete the win its
+// route checked is the member's.
+func (b *Bot) askDeleteWin(_ context.Context, c *Command) (Reply, error) {
+	seq, shown, _ := readWinValue(c.Value)
+	w, ok, err := b.Wins.Win(c.UserID, seq)
+	switch {
+	case err != nil:
+		return Reply{}, err
+	case !ok:
+		return Reply{}, Errorf(ENOTFOUND, winGone, c.Name)
+	}
+	return Reply{Text: "Delete this win?", Blocks: deleteWinBlocks(w, b.memberTZ(c.UserID), shown), ReplaceOriginal: true}, nil
+}
+
+// keepWin answers Keep it with the list again.
+func (b *Bot) keepWin(_ context.Context, c *Command) (Reply, error) {
+	r, err := b.winsReply(c, winsDefault, "Nothing was deleted.")
+	r.ReplaceOriginal = true
+	return r, err
+}
+
+// deleteWin deletes the win its route checked is the member's, and shows
+// the list again in place of the question.
+func (b *Bot) deleteWin(_ context.Context, c *Command) (Reply, error) {
+	seq, shown, _ := readWinValue(c.Value)
+	err := b.Wins.DeleteWin(c.UserID, seq)
+	if errors.Is(err, store.ErrWinNotFound) {
+		return Reply{}, Errorf(ENOTFOUND, winGone, c.Name)
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	r, err := b.winsReply(c, shown, "Deleted that win.")
+	r.ReplaceOriginal = true
+	return r, err
+}
+
+// winGone answers a Delete of a win the member does not have: a second click
+// on the same button, or a button naming someone else's win.
+const winGone = "That win is not in your list any more (deleted already?), so nothing changed. `%s wins` shows what is there."
+
+// saveWin is the save_win message shortcut: the message's text, author,
+// channel and link go into the clicker's wins.
+func (b *Bot) saveWin(ctx context.Context, c *Command) (Reply, error) {
+	m := c.Message
+	w := store.Win{UserID: c.UserID, At: b.Now(), Author: m.User, Channel: c.ChannelID,
+		Text: neutralise(shorten(strings.TrimSpace(m.Text), store.MaxWinLen))}
+	if w.Text == "" {
+		w.Text = fileNote(m.Files)
+	}
+	link, err := b.permalink(ctx, c.ChannelID, m.Timestamp)
+	if err != nil {
+		b.Logger.Warn("win saved without its link", "user", c.UserID, "channel", c.ChannelID, "err", redact(err))
+	}
+	w.Permalink = link
+	if old, found, err := b.winOfMessage(w); err != nil {
+		return Reply{}, err
+	} else if found {
+		return textReply(fmt.Sprintf("That message is in your wins already, since %s. `%s wins` lists them.", localDate(old.At, b.memberTZ(c.UserID)), c.Name)), nil
+	}
+	if _, err := b.Wins.AddWin(w); err != nil {
+		return Reply{}, err
+	}
+	_, total, err := b.Wins.Wins(c.UserID, 1)
+	if err != nil {
+		return Reply{}, err
+	}
+	text := fmt.Sprintf("Saved to your wins, where only you can see it. You have %s now: `%s wins`.", plural(total, "win"), c.Name)
+	if link == "" {
+		text += " I could not get the message's link just now, so I kept its words."
+	}
+	return textReply(text), nil
+}
+
+// fileNote is the text a win saved from a message without words keeps.
+func fileNote(files []slack.File) string {
+	var names []string
+	for _, f := range files {
+		if n := cmp.Or(f.Title, f.Name); n != "" {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return "A message without text (a file or an image): its link shows it."
+	}
+	return neutralise(shorten("A message without text; its files: "+strings.Join(names, ", "), store.MaxWinLen))
+}
+
+// winOfMessage finds a win the member saved from the same message: a second
+// click on the shortcut keeps one.
+func (b *Bot) winOfMessage(w store.Win) (store.Win, bool, error) {
+	ws, _, err := b.Wins.Wins(w.UserID, 0)
+	if err != nil {
+		return store.Win{}, false, err
+	}
+	for _, old := range ws {
+		same := old.Permalink != "" && old.Permalink == w.Permalink
+		if same || (old.Channel == w.Channel && old.Author == w.Author && old.Author != "" && old.Text == w.Text) {
+			return old, true, nil
+		}
+	}
+	return store.Win{}, false, nil
+}
+
+// permalink asks Slack for a message's link.
+func (b *Bot) permalink(ctx context.Context, channel, ts string) (string, error) {
+	if channel == "" || ts == "" {
+		return "", errors.New("chat.getPermalink: no channel or ts in the shortcut's payload")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	return b.Slack.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+}
+
+// mentionRE is a user mention as Slack escapes it: <@U0123> or <@U0123|ada>.
+var mentionRE = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
+
+// cmdThanks sends a member thanks in a DM and keeps it in their wins.
+func (b *Bot) cmdThanks(ctx context.Context, c *Command) (Reply, error) {
+	to, rest, err := thanksTarget(c.Name, c.UserID, c.Text)
+	if err != nil {
+		return Reply{}, err
+	}
+	if strings.TrimSpace(rest) == "" {
+		return Reply{}, Errorf(EINVALID, "Say what for, so they know: `%s thanks <@%s> for the careful review`.", c.Name, to)
+	}
+	text, err := winText(c.Name, rest)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := b.thankable(ctx, c.Name, to); err != nil {
+		return Reply{}, err
+	}
+	if _, err := b.Wins.AddWin(store.Win{UserID: to, From: c.UserID, Text: text, At: b.Now()}); err != nil {
+		return Reply{}, err
+	}
+	dm := fmt.Sprintf("<@%s> thanked you: %s", c.UserID, text)
+	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	_, _, err = b.Slack.PostMessageContext(pctx, to, slack.MsgOptionText(dm, false), slack.MsgOptionBlocks(
+		section(dm), contextLine(fmt.Sprintf("Kept in your wins, where only you can see it: `%s wins`.", c.Name))))
+	if err != nil {
+		b.Logger.Warn("thanks kept; DM not sent", "user", c.UserID, "to", to, "err", redact(err))
+		return textReply(fmt.Sprintf("Your thanks is kept in <@%s>'s wins, but I could not DM them just now; they will find it with `%s wins`.", to, c.Name)), nil
+	}
+	return textReply(fmt.Sprintf("Sent. <@%s> has your thanks in a DM, and it is kept in their wins.", to)), nil
+}
+
+// thanksTarget reads whom a thanks is for, the first word, and the rest.
+func thanksTarget(name, from, text string) (string, string, error) {
+	text = strings.TrimSpace(text)
+	m := mentionRE.FindStringSubmatch(text)
+	switch {
+	case text == "":
+		return "", "", Errorf(EINVALID, "Whom would you like to thank? `%s thanks @ada for the careful review`.", name)
+	case m == nil && strings.HasPrefix(text, "<!"):
+		return "", "", Errorf(EINVALID, "Thanks go to one person at a time: `%s thanks @ada for the careful review`.", name)
+	case m == nil:
+		return "", "", Errorf(EINVALID, "Start with the person, picked from the list Slack shows as you type @: `%s thanks @ada for the careful review`.", name)
+	case m[1] == from:
+		return "", "", Errorf(EINVALID, "Thanking yourself is allowed, and it has its own command: `%s win TEXT` keeps it.", name)
+	}
+	return m[1], text[len(m[0]):], nil
+}
+
+// thankable refuses thanks to a bot or to someone who left: neither keeps wins.
+func (b *Bot) thankable(ctx context.Context, name, userID string) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	u, err := b.Slack.GetUserInfoContext(ctx, userID)
+	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok && se.Err == "user_not_found" {
+		return Errorf(ENOTFOUND, "I cannot find that person in this workspace. Pick them from the list Slack shows as you type @.")
+	}
+	switch {
+	case err != nil:
+		return fmt.Errorf("users.info %s: %w", userID, err)
+	case u.IsBot || u.ID == "USLACKBOT":
+		return Errorf(EINVALID, "Bots keep no wins; thank the person behind it instead.")
+	case u.Deleted:
+		return Errorf(EINVALID, "They have left the workspace, so I cannot pass your thanks on. `%s win TEXT` keeps what they helped you do.", name)
+	}
+	return nil
+}
