@@ -11,11 +11,6 @@ import (
 const (
 	// homeWins is how many of the member's newest wins Home shows.
 	homeWins = 3
-	// winsBudget is how many characters of wins one list shows at most; a
-	// list still too large for a reply shows less of each (winsBlocks).
-	winsBudget = 10000
-	// maxMessageBlocks is how many blocks Slack takes in one message.
-	maxMessageBlocks = 50
 )
 
 // winsEmpty says what wins are for, the first time there are none.
@@ -25,22 +20,11 @@ func winsEmpty(name string) string {
 
 // winsBlocks lists wins newest first, each dated, with who thanked for it or
 // where it was saved from, and a Delete button that asks before it deletes.
-// notice ("" for none) goes on top. Fifty wins of 1,000 characters would
-// not fit in one reply, so the wins share a budget of characters, and the
-// budget shrinks until the reply fits a response_url.
+// notice ("" for none) goes on top. The wins share the reply's bytes
+// equally, as the journal's entries do (view_journal.go): fifty wins of
+// 1,000 characters would not fit in one reply, so each shows its start,
+// cut with "…", and a list that long leaves out the links to saved messages.
 func winsBlocks(name string, ws []store.Win, total int, tz, notice string) []slack.Block {
-	per := min(store.MaxWinLen, winsBudget/max(len(ws), 1))
-	for {
-		blocks := winsListBlocks(name, ws, total, tz, notice, per)
-		if per <= 50 || fits(message{Text: "Your wins", Blocks: blocks}) {
-			return blocks
-		}
-		per = per * 2 / 3
-	}
-}
-
-// winsListBlocks is winsBlocks with each win's text cut to per characters.
-func winsListBlocks(name string, ws []store.Win, total int, tz, notice string, per int) []slack.Block {
 	var head []string
 	if notice != "" {
 		head = append(head, notice)
@@ -49,18 +33,28 @@ func winsListBlocks(name string, ws []store.Win, total int, tz, notice string, p
 		return []slack.Block{section(strings.Join(append(head, winsEmpty(name)), "\n"))}
 	}
 	head = append(head, fmt.Sprintf("*Your wins* (%s)", plural(total, "win")))
+	share := (replyBudget-winsOverhead)/len(ws) - winOverhead
+	blocks := []slack.Block{section(strings.Join(head, "\n"))}
+	anyCut := false
+	for _, w := range ws {
+		meta := winMeta(w, tz, true)
+		if share-encodedLen(meta) < minWinBytes {
+			meta = winMeta(w, tz, false)
+		}
+		text, cut := fitText(w.Text, store.MaxWinLen, max(share-encodedLen(meta), minWinBytes))
+		anyCut = anyCut || cut
+		del := slack.NewButtonBlockElement(actionWinDelete, winValue(w.Seq, len(ws)), plain("Delete"))
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(meta+"\n"+text), nil, slack.NewAccessory(del)))
+	}
 	footer := "Only you can see these."
 	if total > len(ws) {
-		footer = fmt.Sprintf("Only you can see these. The %d newest of %d: `%s wins %d` shows up to %d, `%s export` has every one.", len(ws), total, name, winsMax, winsMax, name)
+		footer += fmt.Sprintf(" The %d newest of %d: `%s wins %d` shows up to %d.", len(ws), total, name, winsMax, winsMax)
 	}
-	blocks := []slack.Block{section(strings.Join(head, "\n"))}
-	for _, w := range ws {
-		// Slack's confirm dialog on each button would take 200 bytes a win.
-		del := slack.NewButtonBlockElement(actionWinDelete, winValue(w.Seq, len(ws)), plain("Delete"))
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(winLine(w, tz, per)), nil, slack.NewAccessory(del)))
+	if anyCut || total > len(ws) {
+		footer += fmt.Sprintf(" `%s export` has every word of every win.", name)
 	}
 	blocks = append(blocks, contextLine(footer))
-	if len(blocks) > maxMessageBlocks {
+	if len(blocks) > maxBlocks {
 		// Fifty wins and the two lines around them: the head and the
 		// footer share the first and last win's block instead.
 		first, last := blocks[1].(*slack.SectionBlock), blocks[len(blocks)-2].(*slack.SectionBlock)
@@ -71,8 +65,18 @@ func winsListBlocks(name string, ws []store.Win, total int, tz, notice string, p
 	return blocks
 }
 
-// winLine is one win: its date and origin, then its text, cut to n characters.
-func winLine(w store.Win, tz string, n int) string {
+// What a list of wins spends around their words, at most: the head, the
+// footer and the reply's own fields; and each win's section and button.
+// A win always keeps minWinBytes of its text.
+const (
+	winsOverhead = 700
+	winOverhead  = 200
+	minWinBytes  = 40
+)
+
+// winMeta is a win's date and origin, as one italic line; withLink adds
+// the link to a saved message.
+func winMeta(w store.Win, tz string, withLink bool) string {
 	meta := localDate(w.At, tz)
 	switch {
 	case w.From != "":
@@ -80,10 +84,16 @@ func winLine(w store.Win, tz string, n int) string {
 	case w.Author != "" && w.Channel != "":
 		meta += fmt.Sprintf("  ·  <@%s> in <#%s>", w.Author, w.Channel)
 	}
-	if w.Permalink != "" {
+	if withLink && w.Permalink != "" {
 		meta += fmt.Sprintf("  ·  <%s|message>", w.Permalink)
 	}
-	return "_" + meta + "_\n" + shorten(w.Text, n)
+	return "_" + meta + "_"
+}
+
+// winLine is one win: its date and origin, then its text, cut to n characters.
+func winLine(w store.Win, tz string, n int) string {
+	text, _ := fitText(w.Text, n, 4*n)
+	return winMeta(w, tz, true) + "\n" + text
 }
 
 // deleteWinBlocks asks before a win is deleted, in place of the list.

@@ -195,6 +195,9 @@ func (b *Bot) saveWin(ctx context.Context, c *Command) (Reply, error) {
 		b.Logger.Warn("win saved without its link", "user", c.UserID, "channel", c.ChannelID, "err", redact(err))
 	}
 	w.Permalink = link
+	// Two quick clicks on the shortcut arrive at once: one of them saves.
+	unlock := b.locks.lock(c.UserID)
+	defer unlock()
 	if old, found, err := b.winOfMessage(w); err != nil {
 		return Reply{}, err
 	} else if found {

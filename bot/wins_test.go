@@ -126,7 +126,10 @@ func TestCmdWins(t *testing.T) {
 		t.Fatalf("empty list: %v\n%s", err, blocksText(t, r))
 	}
 	for i := range 60 {
-		if _, err := b.Wins.AddWin(store.Win{UserID: "U1", Text: fmt.Sprintf("win %02d %s", i, strings.Repeat("x", 990)), At: b.Now()}); err != nil {
+		// The worst case: long words that escape, a link, an author.
+		w := store.Win{UserID: "U1", Text: fmt.Sprintf("win %02d %s", i, strings.Repeat("日&", 495)), At: b.Now(),
+			Author: "U0123456789", Channel: "C0123456789", Permalink: "https://example-workspace.slack.com/archives/C0123456789/p1700000000000100"}
+		if _, err := b.Wins.AddWin(w); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -142,10 +145,13 @@ func TestCmdWins(t *testing.T) {
 		if got := strings.Count(string(raw), `"action_id":"`+actionWinDelete+`"`); got != tc.shown {
 			t.Errorf("wins%s: %d Delete buttons, want %d", tc.args, got, tc.shown)
 		}
-		if len(r.Blocks) > maxMessageBlocks || !fits(r.message()) {
-			t.Errorf("wins%s: %d blocks, fits %v: over Slack's limits", tc.args, len(r.Blocks), fits(r.message()))
+		if n := encodedSize(r.Blocks); len(r.Blocks) > maxBlocks || n > replyBudget {
+			t.Errorf("wins%s: %d blocks, %d bytes: over Slack's limits", tc.args, len(r.Blocks), n)
 		}
-		if text := blocksText(t, r); !strings.Contains(text, "win 59") || !strings.Contains(text, "(60 wins)") || !strings.Contains(text, "The ") {
+		if _, cut := fitBlocks(r.Blocks, replyBudget); cut {
+			t.Errorf("wins%s: the reply's budget cut the list; it should fit as built", tc.args)
+		}
+		if text := blocksText(t, r); !strings.Contains(text, "win 59") || !strings.Contains(text, "(60 wins)") || !strings.Contains(text, "export` has every word") {
 			t.Errorf("wins%s lacks the newest, the count or the footer:\n%.300s", tc.args, text)
 		}
 	}
