@@ -129,7 +129,7 @@ func (b *Bot) choosePrompt(userID string, opts prompts.PickOptions, themes []str
 	if err != nil {
 		return prompts.Pick{}, fmt.Errorf("read user %s and history: %w", userID, err)
 	}
-	hist = mergeHistory(hist, pending)
+	unsaved := unsavedHistory(hist, pending)
 	opts.Role = u.Role
 	var live []string
 	for _, id := range themes {
@@ -142,7 +142,7 @@ func (b *Bot) choosePrompt(userID string, opts prompts.PickOptions, themes []str
 		if len(live) > 0 {
 			opts.Theme = live[r.IntN(len(live))]
 		}
-		pick, err = b.Catalog.Pick(toShown(hist), opts, r)
+		pick, err = b.Catalog.Pick(toShown(hist, unsaved...), opts, r)
 	})
 	return pick, err
 }

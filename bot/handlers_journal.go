@@ -94,7 +94,7 @@ func (b *Bot) exportMarkdown(userID string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
 	}
-	hist = mergeHistory(hist, pending)
+	hist = append(hist, unsavedHistory(hist, pending)...)
 	refl, err := b.Journal.Reflections(userID, 0)
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)

@@ -3,7 +3,6 @@ package bot
 import (
 	"fmt"
 	"runtime/debug"
-	"slices"
 	"sync"
 	"time"
 
@@ -64,7 +63,7 @@ func (b *Bot) queueHistory(userID string, e store.HistoryEntry) {
 // pendingHistory returns a copy of the member's entries not yet known to be
 // on disk, oldest first. Read it before the store: an entry the writer
 // commits and drops in between is then in the store's answer, never in
-// neither (mergeHistory removes the ones in both).
+// neither (unsavedHistory tells the ones in both).
 func (b *Bot) pendingHistory(userID string) []store.HistoryEntry {
 	w := &b.history
 	w.mu.Lock()
@@ -91,29 +90,24 @@ func (b *Bot) waitHistory(userID string) {
 	}
 }
 
-// mergeHistory appends to the history read from the store the pending entries
-// it does not hold yet. An entry committed between reading the pending list
-// and reading the store is in both; it is recognised in the store's entries
-// no older than the first pending one by its prompt, second and cycle mark.
-// Two entries alike in all three are the same prompt shown twice in one
-// second, which tell the picker the same as one.
-func mergeHistory(hist, pending []store.HistoryEntry) []store.HistoryEntry {
+// unsavedHistory returns the pending entries that hist, read from the
+// store, does not hold yet. An entry committed between reading the pending
+// list and reading the store is in both; it is recognised among the store's
+// entries no older than the first pending one by its prompt, second and
+// cycle mark. Two entries alike in all three are the same prompt shown twice
+// in one second, which tell the picker the same as one.
+func unsavedHistory(hist, pending []store.HistoryEntry) []store.HistoryEntry {
 	if len(pending) == 0 {
-		return hist
-	}
-	type key struct {
-		id       string
-		at       int64
-		newCycle bool
+		return nil
 	}
 	since := pending[0].At.Unix()
-	stored := map[key]bool{}
-	for i := len(hist) - 1; i >= 0 && hist[i].At.Unix() >= since; i-- {
-		stored[key{hist[i].PromptID, hist[i].At.Unix(), hist[i].NewCycle}] = true
-	}
-	out := slices.Clip(hist)
+	var out []store.HistoryEntry
 	for _, e := range pending {
-		if !stored[key{e.PromptID, e.At.Unix(), e.NewCycle}] {
+		saved := false
+		for i := len(hist) - 1; i >= 0 && hist[i].At.Unix() >= since && !saved; i-- {
+			saved = hist[i].PromptID == e.PromptID && hist[i].At.Unix() == e.At.Unix() && hist[i].NewCycle == e.NewCycle
+		}
+		if !saved {
 			out = append(out, e)
 		}
 	}

@@ -208,7 +208,7 @@ func TestHistoryWriter(t *testing.T) {
 	}
 }
 
-func TestMergeHistory(t *testing.T) {
+func TestUnsavedHistory(t *testing.T) {
 	at := func(sec int) time.Time { return time.Unix(int64(1_800_000_000+sec), 0).UTC() }
 	e := func(id string, sec int) store.HistoryEntry {
 		return store.HistoryEntry{PromptID: id, Theme: "t", At: at(sec)}
@@ -240,7 +240,7 @@ func TestMergeHistory(t *testing.T) {
 		{"SamePromptEarlier", []store.HistoryEntry{e("c", 1)}, []store.HistoryEntry{late}, "c c"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := ids(mergeHistory(tc.hist, tc.pending)); got != tc.want {
+			if got := ids(append(tc.hist, unsavedHistory(tc.hist, tc.pending)...)); got != tc.want {
 				t.Errorf("merged %q, want %q", got, tc.want)
 			}
 		})
