@@ -153,9 +153,12 @@ func parseEvery(g scheduleGrammar, words []string, tz string) (store.Schedule, i
 		i += n
 	}
 	if p.day == "" || p.clock == "" {
-		if n, err := p.take(words[i:]); err == nil && n > 0 && i+n == len(words) && p.day != "" && p.clock != "" {
-			// The last word completed the schedule: the theme is missing.
-			return store.Schedule{}, 0, "", Errorf(EINVALID, "Which theme, or which topic? Put it after the time, for example %s.", g.example("weekly mon 10:00"))
+		// The last word, kept for the theme, may complete the schedule: then
+		// what is missing is the theme.
+		if i < len(words) {
+			if n, err := p.take(words[i:]); err == nil && n > 0 && i+n == len(words) && p.day != "" && p.clock != "" {
+				return store.Schedule{}, 0, "", Errorf(EINVALID, "Which theme, or which topic? Put it after the time, for example %s.", g.example("weekly mon 10:00"))
+			}
 		}
 		return store.Schedule{}, 0, "", Errorf(EINVALID, "Every when? Give a day and a time, then the theme, for example %s.", g.example("weekly mon 10:00"))
 	}

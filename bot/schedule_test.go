@@ -368,3 +368,27 @@ func FuzzParseSchedule(f *testing.F) {
 
 // weeklyParis is a subscriber's schedule: Fridays at 16:00 in Paris.
 var weeklyParis = rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris")
+
+// FuzzParseEvery: the words after `broadcast #CHANNEL every` never panic,
+// and are either a weekly schedule that leaves at least the last word for
+// the theme, or one member-safe line with a broadcast example.
+func FuzzParseEvery(f *testing.F) {
+	for _, seed := range []string{"", "mon", "mon 10:00", "mon 10:00 vision", "every monday at 10 am delegation",
+		"fri 9am new york daring", "mon 10:00 CST vision", "daily 10:00 vision", "10:00", "at", "mon tue 10:00 x"} {
+		f.Add(seed)
+	}
+	g := scheduleGrammar{name: "/mentor", broadcast: true}
+	f.Fuzz(func(t *testing.T, text string) {
+		words := strings.Fields(text)
+		s, n, _, err := parseEvery(g, words, "UTC")
+		if err != nil {
+			if ErrorCode(err) != EINVALID || strings.Contains(ErrorMessage(err), "\n") || !strings.Contains(ErrorMessage(err), "`/mentor broadcast ") {
+				t.Fatalf("parseEvery(%q): bad error %v", text, err)
+			}
+			return
+		}
+		if n >= len(words) || s.Cadence != store.CadenceWeekly {
+			t.Fatalf("parseEvery(%q) = %s using %d of %d words", text, s.Describe(), n, len(words))
+		}
+	})
+}
