@@ -99,7 +99,18 @@ func (b *Bot) promptReply(ctx context.Context, c *Command, theme string, slot ti
 		return Reply{}, err
 	}
 	p := pick.Prompt
-	return Reply{Text: p.Text, Blocks: b.promptCard(p, theme, slot)}, nil
+	card := b.card(p)
+	if !inChannel(c.ChannelID) {
+		card = append(card, b.evidence(c.UserID, p)...)
+	}
+	return Reply{Text: p.Text, Blocks: promptBlocks(card, p, theme, slot)}, nil
+}
+
+// inChannel reports whether a conversation is a channel, public or private,
+// rather than a DM (or the Home tab, which has none): a member's wins are
+// never shown there, even in a reply only they see.
+func inChannel(id string) bool {
+	return strings.HasPrefix(id, "C") || strings.HasPrefix(id, "G")
 }
 
 // pickFor chooses a prompt the member has not seen in the current cycle and

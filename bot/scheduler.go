@@ -230,7 +230,7 @@ func (b *Bot) postNudge(ctx context.Context, sub store.Subscription, slot time.T
 	defer cancel()
 	return b.post(ctx, userID,
 		slack.MsgOptionText(nudgeFallback(t, p), false),
-		slack.MsgOptionBlocks(nudgeBlocks(b.card(p), p, slot, sub.Schedule, earlier)...))
+		slack.MsgOptionBlocks(nudgeBlocks(append(b.card(p), b.evidence(userID, p)...), p, slot, sub.Schedule, earlier)...))
 }
 
 // skip records a slot as skipped and schedules the next one: the one after

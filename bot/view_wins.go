@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
@@ -107,6 +108,16 @@ func deleteWinBlocks(w store.Win, tz string, shown int) []slack.Block {
 	}
 }
 
+// evidenceBlocks shows a win under an impostor prompt's card.
+func evidenceBlocks(w store.Win, tz string) []slack.Block {
+	kept := "Evidence you kept on " + localDay(w.At, tz)
+	if w.From != "" {
+		kept += fmt.Sprintf(", thanks from <@%s>", w.From)
+	}
+	text, _ := fitText(w.Text, store.MaxWinLen, 4*store.MaxWinLen)
+	return []slack.Block{slack.NewDividerBlock(), section("*" + kept + ":*\n" + quoteLines(text))}
+}
+
 // homeWinsBlocks shows how many wins the member has and the newest three.
 func homeWinsBlocks(name string, ws []store.Win, total int, tz string) []slack.Block {
 	if total == 0 {
@@ -117,4 +128,14 @@ func homeWinsBlocks(name string, ws []store.Win, total int, tz string) []slack.B
 		blocks = append(blocks, section(winLine(w, tz, 300)))
 	}
 	return append(blocks, contextLine(fmt.Sprintf("Only you can see these. `%s wins` lists them with a Delete button each.", name)))
+}
+
+// localDay is the day an instant falls on in the member's zone, as a person
+// says it: "3 March".
+func localDay(t time.Time, tz string) string {
+	loc, err := store.LoadZone(tz)
+	if err != nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2 January")
 }

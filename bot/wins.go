@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 )
@@ -60,6 +61,27 @@ func (b *Bot) cmdWin(_ context.Context, c *Command) (Reply, error) {
 	}
 	return textReply(fmt.Sprintf("Kept. You have %s in your evidence file; `%s wins` lists them, only for you.", plural(total, "win"), c.Name)), nil
 }
+
+// evidence is a win of the member's to show under a card of the impostor
+// theme, a different one each time, or nothing: another theme, no wins, or
+// a failure to read them (logged; the card goes out without).
+func (b *Bot) evidence(userID string, p *prompts.Prompt) []slack.Block {
+	if p.Theme != impostorTheme {
+		return nil
+	}
+	w, ok, err := b.Wins.NextWinToShow(userID)
+	if err != nil {
+		b.Logger.Warn("impostor card without evidence", "user", userID, "err", err)
+	}
+	if !ok {
+		return nil
+	}
+	return evidenceBlocks(w, b.memberTZ(userID))
+}
+
+// impostorTheme is the theme whose cards show the member's wins: doubt is
+// answered best with their own evidence.
+const impostorTheme = "impostor"
 
 // winText checks the text of a win or a thanks: some words, at most
 // store.MaxWinLen characters, mass mentions made harmless.
