@@ -37,6 +37,9 @@ const (
 // newest keep copies. A download cut short or a copy that fails the check is
 // removed and reported, and no older copy is deleted.
 func pullBackup(ctx context.Context, client *http.Client, from, token, dir string, keep int, now time.Time) (string, error) {
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("backup: %s: not a directory; create it first", dir)
+	}
 	url := strings.TrimSuffix(from, "/") + "/backup"
 	ctx, cancel := context.WithTimeout(ctx, backupPullTimeout)
 	defer cancel()

@@ -151,6 +151,9 @@ func TestBackupPullCommand(t *testing.T) {
 			t.Errorf("%q: err = %v, want a usage error", args, err)
 		}
 	}
+	if _, err := runOps(env, "backup", "-from", srv.URL, filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Fatalf("into a missing directory: %v", err)
+	}
 	if _, err := runOps(map[string]string{"MENTOR_BACKUP_TOKEN": ""}, "backup", "-from", srv.URL, dir); err == nil || !strings.HasPrefix(err.Error(), "MENTOR_BACKUP_TOKEN") {
 		t.Fatalf("without a token: %v", err)
 	}

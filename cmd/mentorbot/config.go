@@ -131,6 +131,7 @@ func loadConfig(getenv envFunc) (Config, error) {
 		return c, fmt.Errorf("MENTOR_LOG_LEVEL: %w", err)
 	}
 	c.LogLevel = level
+	c.LogFormat = strings.ToLower(strings.TrimSpace(c.LogFormat)) // "JSON " is json
 	return c, c.validate()
 }
 
@@ -360,7 +361,7 @@ func parseLogLevel(v string) (slog.Level, error) {
 }
 
 func logFormatProblem(v string) string {
-	switch v {
+	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "json", "text", "auto":
 		return ""
 	}

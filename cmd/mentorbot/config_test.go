@@ -66,8 +66,9 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("%s=%s: err = %v, want one naming it", key, val, err)
 			}
 		}
-		if _, err := loadConfig(mapEnv(map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "MENTOR_LOG_LEVEL": " Warn "})); err != nil {
-			t.Errorf("MENTOR_LOG_LEVEL=\" Warn \": %v", err)
+		c, err := loadConfig(mapEnv(map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "MENTOR_LOG_LEVEL": " Warn ", "MENTOR_LOG_FORMAT": "JSON "}))
+		if err != nil || c.LogLevel != slog.LevelWarn || c.LogFormat != "json" {
+			t.Errorf("MENTOR_LOG_LEVEL=\" Warn \", MENTOR_LOG_FORMAT=\"JSON \": %+v, %v", c, err)
 		}
 	})
 }

@@ -12,9 +12,10 @@ import (
 // -h lists every variable loadConfig reads, each with its default.
 func TestHelpListsEveryVariable(t *testing.T) {
 	t.Parallel()
-	for _, arg := range []string{"-h", "--help", "help"} {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}, {"help", "help"}, {"-h", "--help"}} {
+		arg := strings.Join(args, " ")
 		var out, errOut bytes.Buffer
-		if err := run(t.Context(), []string{arg}, mapEnv(nil), nil, &out, &errOut); err != nil {
+		if err := run(t.Context(), args, mapEnv(nil), nil, &out, &errOut); err != nil {
 			t.Fatalf("%s: %v", arg, err)
 		}
 		for _, v := range envVars {

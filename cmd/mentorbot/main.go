@@ -35,7 +35,7 @@ func run(ctx context.Context, args []string, getenv envFunc, stdin io.Reader, st
 	if len(args) > 0 {
 		sub, args = args[0], args[1:]
 	}
-	if len(args) > 0 && isHelpArg(args[0]) || sub == "prompts" && len(args) > 1 && isHelpArg(args[1]) {
+	if !isHelpArg(sub) && (len(args) > 0 && isHelpArg(args[0]) || sub == "prompts" && len(args) > 1 && isHelpArg(args[1])) {
 		return subcommandHelp(ctx, sub, stdout, stderr)
 	}
 	switch sub {
@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, getenv envFunc, stdin io.Reader, st
 	case "version", "-version", "--version":
 		return versionCmd(args, stdout)
 	case "help", "-h", "-help", "--help":
-		if len(args) == 1 { // mentorbot help SUB
+		if len(args) == 1 && !isHelpArg(args[0]) { // mentorbot help SUB
 			return subcommandHelp(ctx, args[0], stdout, stderr)
 		}
 		writeUsage(stdout)
