@@ -78,6 +78,10 @@ type Bot struct {
 	// Channels finds a channel's id from its name (conversations.list).
 	Channels ChannelFinder
 
+	// ChannelMembers tells whether a lead is in the channel they broadcast
+	// to (conversations.members); nil means it is not checked.
+	ChannelMembers MemberLister
+
 	// DefaultTZ is the time zone of a member Slack reports none for.
 	DefaultTZ string
 

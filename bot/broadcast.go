@@ -61,15 +61,21 @@ type broadcastReq struct {
 
 // cmdBroadcast is `broadcast #CHANNEL THEME|"topic"`, `broadcast #CHANNEL
 // every DAY HH:MM [TZ] THEME|"topic"` and `broadcast cancel ID`.
+//
+// Cancelling needs no lead status: authors may always cancel their own,
+// a lead who was demoted since included.
 func (b *Bot) cmdBroadcast(ctx context.Context, c *Command) (Reply, error) {
-	if err := b.mustBeLead(ctx, c); err != nil {
-		return Reply{}, err
-	}
 	if len(c.Args) > 0 && strings.EqualFold(c.Args[0], "cancel") {
 		return b.cancelBroadcast(c)
 	}
+	if err := b.mustBeLead(ctx, c); err != nil {
+		return Reply{}, err
+	}
 	req, err := b.parseBroadcast(ctx, c)
 	if err != nil {
+		return Reply{}, err
+	}
+	if err := b.mustBeInChannel(ctx, c, req.channel); err != nil {
 		return Reply{}, err
 	}
 	if req.every != nil {
@@ -205,13 +211,18 @@ func (b *Bot) scheduleBroadcast(c *Command, req broadcastReq) (Reply, error) {
 		bc.ID, broadcastWhat(bc), req.channel, broadcastWhen(bc.Schedule), note, localTime(bc.NextDue, bc.TZ), c.Name)), nil
 }
 
+// cmdBroadcasts lists the member's broadcasts. A member who is not a lead
+// (any more) still sees their own, to cancel them; one with none hears how
+// one becomes a lead.
 func (b *Bot) cmdBroadcasts(ctx context.Context, c *Command) (Reply, error) {
-	if err := b.mustBeLead(ctx, c); err != nil {
-		return Reply{}, err
-	}
 	bs, err := b.Broadcasts.BroadcastsByLead(c.UserID)
 	if err != nil {
 		return Reply{}, fmt.Errorf("list broadcasts of %s: %w", c.UserID, err)
+	}
+	if len(bs) == 0 {
+		if err := b.mustBeLead(ctx, c); err != nil {
+			return Reply{}, err
+		}
 	}
 	return Reply{Text: "Your broadcasts", Blocks: broadcastsBlocks(c.Name, bs)}, nil
 }

@@ -49,6 +49,7 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 	}
 	slot := bc.NextDue
 	outcome := "sent"
+	reason := "" // why the author may no longer post it
 	switch {
 	case !bc.LastSlot.Before(slot):
 		outcome = "" // posted before a crash; only the next slot was missing
@@ -57,9 +58,17 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 		log.Info("broadcast skipped: too late", "late", now.Sub(slot))
 		slot = now
 	default:
-		err = b.postBroadcast(ctx, bc)
+		// Checked at every post: a lead demoted, or gone from the channel,
+		// since they scheduled it must not go on posting in their name.
+		if reason, err = b.authorMayPost(ctx, bc); reason == "" && err == nil {
+			err = b.postBroadcast(ctx, bc)
+		}
 	}
 	switch code := slackError(err); {
+	case reason != "":
+		bc.Paused, bc.Failing, outcome = true, reason, "failed"
+		log.Info("broadcast paused: its author may no longer post it", "lead", bc.LeadID, "reason", reason)
+		b.tellLead(ctx, bc)
 	case err == nil:
 		if outcome == "sent" {
 			bc.LastSlot, bc.Failing = slot, ""

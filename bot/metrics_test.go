@@ -37,6 +37,7 @@ func newOutcomeBot(t *testing.T) (*Bot, *slacksim.Server, *outcomeMetrics) {
 	var sim *slacksim.Server
 	b.Slack, sim = simSlack(t)
 	b.Grace = 6 * time.Hour
+	b.Leads = NewLeadDirectory([]string{"U2"}, "", nil) // the broadcasts' author
 	m := &outcomeMetrics{nudges: map[string]int{}, broadcasts: map[string]int{}}
 	b.Metrics = m
 	return b, sim, m
@@ -93,19 +94,24 @@ func TestBroadcastOutcomesCounted(t *testing.T) {
 		at      time.Time
 		channel slacksim.Channel
 		fault   *slacksim.Fault
+		lead    string // the author, U2 (a lead) when ""
 		want    string
 	}{
-		"Sent":            {at: slot, channel: slacksim.Channel{ID: "C1", Name: "team", BotIsMember: true}, want: "sent"},
-		"RetriedOn429":    {at: slot, channel: slacksim.Channel{ID: "C1", Name: "team", BotIsMember: true}, fault: &slacksim.Fault{Status: 429, RetryAfter: time.Second}, want: "retried"},
-		"SkippedLate":     {at: slot.Add(7 * time.Hour), channel: slacksim.Channel{ID: "C1", Name: "team", BotIsMember: true}, want: "skipped"},
-		"FailedNotMember": {at: slot, channel: slacksim.Channel{ID: "C1", Name: "team"}, want: "failed"},
-		"FailedArchived":  {at: slot, channel: slacksim.Channel{ID: "C1", Name: "team", BotIsMember: true, Archived: true}, want: "failed"},
+		"Sent":                {at: slot, channel: slacksim.Channel{ID: "C1", Name: "team", BotIsMember: true}, want: "sent"},
+		"RetriedOn429":        {at: slot, channel: slacksim.Channel{ID: "C1", Name: "team", BotIsMember: true}, fault: &slacksim.Fault{Status: 429, RetryAfter: time.Second}, want: "retried"},
+		"SkippedLate":         {at: slot.Add(7 * time.Hour), channel: slacksim.Channel{ID: "C1", Name: "team", BotIsMember: true}, want: "skipped"},
+		"FailedNotMember":     {at: slot, channel: slacksim.Channel{ID: "C1", Name: "team"}, want: "failed"},
+		"FailedArchived":      {at: slot, channel: slacksim.Channel{ID: "C1", Name: "team", BotIsMember: true, Archived: true}, want: "failed"},
+		"FailedAuthorDemoted": {at: slot, lead: "U3", channel: slacksim.Channel{ID: "C1", Name: "team", BotIsMember: true}, want: "failed"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			b, sim, m := newOutcomeBot(t)
 			sim.AddUser(slacksim.User{ID: "U2", TZ: "UTC"})
 			sim.AddChannel(tc.channel)
-			bc := store.Broadcast{LeadID: "U2", Channel: "C1", Topic: "What slowed us down this week?", Schedule: store.Schedule{Day: time.Monday, Hour: 10, TZ: "UTC", NextDue: slot}}
+			if tc.lead == "" {
+				tc.lead = "U2"
+			}
+			bc := store.Broadcast{LeadID: tc.lead, Channel: "C1", Topic: "What slowed us down this week?", Schedule: store.Schedule{Day: time.Monday, Hour: 10, TZ: "UTC", NextDue: slot}}
 			if _, err := b.Broadcasts.CreateBroadcast(bc); err != nil {
 				t.Fatal(err)
 			}

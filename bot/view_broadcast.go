@@ -76,6 +76,10 @@ func failure(reason string) string {
 		return "the channel is archived"
 	case "channel_not_found":
 		return "the channel is gone, or private without me in it"
+	case failNotLead:
+		return "you are no longer a lead here, and broadcasts are for leads"
+	case failLeftChannel:
+		return "you are no longer in the channel"
 	}
 	return "Slack refused the last post (" + reason + ")"
 }

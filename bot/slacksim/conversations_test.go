@@ -3,6 +3,7 @@ package slacksim_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -208,5 +209,45 @@ func TestConversationsJoin(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// conversations.members pages like Slack: by limit, with a cursor, the bot
+// counted once it joined; a private channel without the bot is not found.
+func TestConversationsMembers(t *testing.T) {
+	s := slacksim.New(slacksim.Options{})
+	defer s.Close()
+	s.AddChannel(slacksim.Channel{ID: "C1", Name: "team", Members: []string{"U3", "U1", "U2"}, BotIsMember: true})
+	s.AddChannel(slacksim.Channel{ID: "G1", Name: "secret", Members: []string{"U1"}})
+	api := webClient(s)
+	var got []string
+	params := slack.GetUsersInConversationParameters{ChannelID: "C1", Limit: 2}
+	pages := 0
+	for {
+		ids, next, err := api.GetUsersInConversationContext(ctxT(t, 5*time.Second), &params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		got = append(got, ids...)
+		if next == "" {
+			break
+		}
+		params.Cursor = next
+	}
+	want := []string{s.Options().BotUserID, "U1", "U2", "U3"}
+	slices.Sort(want)
+	if !slices.Equal(got, want) || pages != 2 {
+		t.Fatalf("members %v in %d pages, want %v in 2", got, pages, want)
+	}
+	for _, tc := range []struct{ channel, cursor, want string }{
+		{"G1", "", "channel_not_found"},
+		{"C9", "", "channel_not_found"},
+		{"C1", "garbage", "invalid_cursor"},
+	} {
+		_, _, err := api.GetUsersInConversationContext(ctxT(t, 5*time.Second), &slack.GetUsersInConversationParameters{ChannelID: tc.channel, Cursor: tc.cursor})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want %s", tc, err, tc.want)
+		}
 	}
 }

@@ -44,8 +44,8 @@
 // invalid_types, invalid_limit, invalid_cursor,
 // method_not_supported_for_channel_type. The methods are auth.test,
 // chat.postMessage, chat.postEphemeral, chat.update, chat.getPermalink,
-// conversations.open,
-// conversations.info, conversations.list, conversations.join, users.info,
+// conversations.open, conversations.info, conversations.list,
+// conversations.join, conversations.members, users.info,
 // usergroups.users.list, views.open, views.push, views.update, views.publish
 // and the upload v2 trio (files.getUploadURLExternal, the upload itself,
 // files.completeUploadExternal).
@@ -58,6 +58,9 @@
 // it has joined). conversations.join adds the bot to a public channel,
 // which conversations.info, conversations.list and chat.postMessage then
 // see; a second join succeeds with the already_in_channel warning.
+// conversations.members lists a public channel's member ids, or a private
+// one's the bot is in (channel_not_found otherwise), by id, with the same
+// limit and cursor paging.
 // Every call is recorded without its token (Calls); SetFault and FailNext
 // inject 429s with Retry-After, 5xx, ok:false errors and delays. Faults run
 // on Options.Clock: a test that gives the bot the same Clock makes an outage

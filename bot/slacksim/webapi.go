@@ -57,6 +57,7 @@ func (s *Server) routes() map[string]method {
 		"conversations.info":           bot(s.conversationsInfo),
 		"conversations.join":           bot(s.conversationsJoin),
 		"conversations.list":           bot(s.conversationsList),
+		"conversations.members":        bot(s.conversationsMembers),
 		"users.info":                   bot(s.usersInfo),
 		"usergroups.users.list":        bot(s.userGroupsUsersList),
 		"views.open":                   bot(s.viewsOpen),

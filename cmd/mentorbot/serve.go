@@ -91,6 +91,7 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand, clk appClock) (*app
 	b.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: replies}
 	b.Slack = api
 	b.Channels = api
+	b.ChannelMembers = api
 	b.Leads = bot.NewLeadDirectory(cfg.Leads, cfg.LeadGroup, api)
 	b.Leads.Logger = logger
 	b.DefaultTZ = cfg.DefaultTZ
