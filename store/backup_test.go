@@ -97,6 +97,7 @@ func snapshot(tb testing.TB, db *store.DB) []byte {
 }
 
 func TestSnapshot(t *testing.T) {
+	t.Parallel()
 	t.Run("OK", func(t *testing.T) {
 		db := MustOpenDB(t)
 		fill(t, db, 20, 30)
@@ -207,6 +208,7 @@ func closedDB(tb testing.TB, users int) string {
 }
 
 func TestCopyTo(t *testing.T) {
+	t.Parallel()
 	t.Run("OK", func(t *testing.T) {
 		path := closedDB(t, 10)
 		dst := filepath.Join(t.TempDir(), "copy.db")
@@ -282,6 +284,7 @@ func corrupt(tb testing.TB, path string) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	t.Run("OK", func(t *testing.T) {
 		if err := store.Check(closedDB(t, 10)); err != nil {
 			t.Fatal(err)

@@ -57,6 +57,7 @@ func TestBuildYearFixture(t *testing.T) {
 // A small fixture is checked like any store state, so the builder the
 // benchmark depends on stays right.
 func TestBuildYearFixture_Small(t *testing.T) {
+	t.Parallel()
 	path := t.TempDir() + "/year.db"
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	writeFixture(t, path, 40, now)

@@ -122,6 +122,7 @@ func mustRefuse(t *testing.T, path string, want error) {
 // alone would map it and fault on the first page past its end, or make an
 // empty one a new database.
 func TestOpenTruncated(t *testing.T) {
+	t.Parallel()
 	src := closedDB(t, 50)
 	page, hwm := highWater(t, src)
 	if hwm < 10*page {
@@ -311,6 +312,7 @@ func forgeHeader(pageSize uint32, pgid uint64) []byte {
 // left as it was. bbolt alone panics on it: loading the freelist inside
 // bolt.Open, or reading a bucket page in Open's first transaction.
 func TestOpenDamagedPages(t *testing.T) {
+	t.Parallel()
 	src := closedDB(t, 50)
 	page, hwm := highWater(t, src)
 	free := freelistPage(t, src)

@@ -122,6 +122,7 @@ func TestOpen(t *testing.T) {
 }
 
 func TestHistory(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 20, 16, 0, 0, 0, time.UTC)
 
 	t.Run("OK", func(t *testing.T) {
