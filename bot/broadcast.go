@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,6 +58,7 @@ type broadcastReq struct {
 	note    string          // how the zone of every was read, or ""
 	theme   string          // a theme id, or "" with topic set
 	topic   string          // the lead's own words, cleaned
+	role    string          // from role:ROLE; "" for prompts suitable for everyone
 }
 
 // cmdBroadcast is `broadcast #CHANNEL THEME|"topic"`, `broadcast #CHANNEL
@@ -112,7 +114,13 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 		}
 	}
 	req := broadcastReq{channel: ref}
-	rest := c.Args[1:]
+	rest, err := takeRole(c.Args[1:], &req.role)
+	if err != nil {
+		return req, err
+	}
+	if len(rest) == 0 {
+		return req, Errorf(EINVALID, "Which theme, or which topic? %s", usage)
+	}
 	if strings.EqualFold(rest[0], "every") {
 		g := scheduleGrammar{name: c.Name, broadcast: true}
 		sched, n, note, err := parseEvery(g, rest[1:], b.memberZone(ctx, c.UserID))
@@ -127,6 +135,9 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 	case len(rest) > 1:
 		return req, Errorf(EINVALID, "Put a topic of your own between quotes, for example `%s broadcast #team \"%s\"`.", c.Name, clip(strings.Join(rest, " ")))
 	case strings.ContainsAny(rest[0], " \t\n"):
+		if req.role != "" {
+			return req, Errorf(EINVALID, "`role:` chooses among a theme's prompts; a topic of your own is posted as you wrote it. Leave out `role:%s`.", req.role)
+		}
 		req.topic, err = CleanTopic(rest[0])
 		return req, err
 	}
@@ -138,7 +149,59 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 		return req, err
 	}
 	req.theme = t.ID
-	return req, nil
+	return req, teamPool(t, req.role)
+}
+
+// takeRole removes a `role:ROLE` word from args into role. A broadcast
+// without one draws only from prompts suitable for everyone.
+func takeRole(args []string, role *string) ([]string, error) {
+	var rest []string
+	for _, a := range args {
+		name, val, ok := strings.Cut(a, ":")
+		if !ok || !strings.EqualFold(name, "role") || *role != "" {
+			rest = append(rest, a)
+			continue
+		}
+		val = strings.ToLower(strings.TrimSpace(val))
+		if !slices.Contains(prompts.Roles, val) {
+			return nil, Errorf(EINVALID, "Roles are %s: for example `role:manager`.", codeList(prompts.Roles))
+		}
+		*role = val
+	}
+	return rest, nil
+}
+
+// teamPool refuses a broadcast whose theme has no team prompt for the role
+// (or for everyone), rather than accept it and post nothing: a channel is
+// never sent a private prompt instead.
+func teamPool(t *prompts.Theme, role string) error {
+	opt := broadcastPick(t.ID, role)
+	for _, p := range t.Prompts {
+		if opt.InPool(p) {
+			return nil
+		}
+	}
+	if role != "" {
+		return Errorf(EINVALID, "The `%s` theme has no team topic written for %s. Leave out `role:%s` for topics suitable for everyone.", t.ID, roleNoun(role), role)
+	}
+	return Errorf(EINVALID, "The `%s` theme has no team topic suitable for everyone. Give a role, like `role:manager`, or a topic of your own between quotes.", t.ID)
+}
+
+// broadcastPick is what a broadcast draws from: team prompts only, for the
+// role the lead gave or else for everyone.
+func broadcastPick(theme, role string) prompts.PickOptions {
+	return prompts.PickOptions{Theme: theme, Audience: prompts.AudienceTeam, Role: role, RoleOnly: true}
+}
+
+// roleNoun names a role in a sentence.
+func roleNoun(role string) string {
+	switch role {
+	case "ic":
+		return "individual contributors"
+	case "staff":
+		return "staff engineers"
+	}
+	return role + "s"
 }
 
 // parseEvery reads the schedule after `every`: a day, a time and maybe a
@@ -174,7 +237,7 @@ func parseEvery(g scheduleGrammar, words []string, tz string) (store.Schedule, i
 
 // broadcastNow posts one topic at once.
 func (b *Bot) broadcastNow(ctx context.Context, c *Command, req broadcastReq) (Reply, error) {
-	bc := store.Broadcast{LeadID: c.UserID, Channel: req.channel.ID, ChannelName: req.channel.Name, Theme: req.theme, Topic: req.topic}
+	bc := store.Broadcast{LeadID: c.UserID, Channel: req.channel.ID, ChannelName: req.channel.Name, Theme: req.theme, Role: req.role, Topic: req.topic}
 	if err := b.postBroadcast(ctx, bc); err != nil {
 		return Reply{}, b.broadcastError(err, req.channel, c.Name)
 	}
@@ -188,14 +251,14 @@ func (b *Bot) scheduleBroadcast(c *Command, req broadcastReq) (Reply, error) {
 	defer unlock()
 	now := b.Now()
 	bc := store.Broadcast{LeadID: c.UserID, Channel: req.channel.ID, ChannelName: req.channel.Name,
-		Theme: req.theme, Topic: req.topic, Created: now}
+		Theme: req.theme, Role: req.role, Topic: req.topic, Created: now}
 	bc.Reschedule(*req.every, now)
 	mine, err := b.Broadcasts.BroadcastsByLead(c.UserID)
 	if err != nil {
 		return Reply{}, fmt.Errorf("list broadcasts of %s: %w", c.UserID, err)
 	}
 	for _, o := range mine {
-		if o.Channel == bc.Channel && o.Theme == bc.Theme && o.Topic == bc.Topic && o.SameRule(bc.Schedule) {
+		if o.Channel == bc.Channel && o.Theme == bc.Theme && o.Role == bc.Role && o.Topic == bc.Topic && o.SameRule(bc.Schedule) {
 			return Reply{}, Errorf(EINVALID, "You have this broadcast already: `%s`, %s in <#%s> %s. `%s broadcast cancel %s` stops it.",
 				o.ID, broadcastWhat(o), o.Channel, broadcastWhen(o.Schedule), c.Name, o.ID)
 		}
@@ -281,7 +344,11 @@ func broadcastWhat(bc store.Broadcast) string {
 	if strings.ContainsRune("aeiou", rune(bc.Theme[0])) {
 		article = "an"
 	}
-	return article + " `" + bc.Theme + "` topic"
+	what := article + " `" + bc.Theme + "` topic"
+	if bc.Role != "" {
+		what += " for " + roleNoun(bc.Role)
+	}
+	return what
 }
 
 // broadcastWhen is a weekly schedule as a listing says it: "every Monday
@@ -310,12 +377,10 @@ func (b *Bot) postBroadcast(ctx context.Context, bc store.Broadcast) error {
 		if err != nil {
 			return fmt.Errorf("read channel history %s: %w", bc.Channel, err)
 		}
-		opts := prompts.PickOptions{Theme: bc.Theme, Kind: prompts.KindDiscussion}
+		// Never a private prompt: when an operator has since withdrawn the
+		// theme's team prompts, the post fails and the lead's listing says so.
+		opts := broadcastPick(bc.Theme, bc.Role)
 		b.withRand(func(r *rand.Rand) { pick, err = b.Catalog.Pick(toShown(hist), opts, r) })
-		if errors.Is(err, prompts.ErrNoPrompts) {
-			opts.Kind = ""
-			b.withRand(func(r *rand.Rand) { pick, err = b.Catalog.Pick(toShown(hist), opts, r) })
-		}
 		if err != nil {
 			return err
 		}

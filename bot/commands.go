@@ -155,7 +155,7 @@ func (r *route) logName() string {
 func (b *Bot) routes() []route {
 	return []route{
 		{kind: kindSlash, id: "prompt", args: "[THEME]", summary: "a prompt to reflect on now; THEME is an id or its first letters", handle: b.cmdPrompt},
-		{kind: kindSlash, id: "themes", summary: "every theme, with how many prompts it has", handle: b.cmdThemes},
+		{kind: kindSlash, id: "themes", summary: "every theme, with how many private prompts and team topics it has", handle: b.cmdThemes},
 		{kind: kindSlash, id: "role", args: "[ic|staff|manager|lead|none]", summary: "prefer prompts written for your role", home: true, handle: b.cmdRole},
 		{kind: kindSlash, id: "subscribe", args: "[weekly|daily|weekdays] [DAY] [HH:MM] [TZ]", summary: "a prompt in a DM at your local time (default weekly fri 16:00); later, changes only what you name", home: true, handle: b.cmdSubscribe},
 		{kind: kindSlash, id: "status", summary: "your schedule, next prompt, pause, themes, role and streak", handle: b.cmdStatus},
@@ -170,7 +170,7 @@ func (b *Bot) routes() []route {
 		{kind: kindSlash, id: "thanks", args: "@MEMBER TEXT", summary: "thank someone: a DM to them, kept in their wins", text: true, handle: b.cmdThanks},
 		{kind: kindSlash, id: "export", summary: "all your data, as a file in a DM", handle: b.cmdExport},
 		{kind: kindSlash, id: "forget", summary: "delete all your data, after a confirmation", handle: b.cmdForget},
-		{kind: kindSlash, id: "broadcast", args: "#CHANNEL [every DAY HH:MM [TZ]] THEME|\"topic\"", summary: "leads: a discussion topic in a channel, now or weekly", home: true, handle: b.cmdBroadcast},
+		{kind: kindSlash, id: "broadcast", args: "#CHANNEL [every DAY HH:MM [TZ]] THEME [role:ROLE]|\"topic\"", summary: "leads: a discussion topic in a channel, now or weekly", home: true, handle: b.cmdBroadcast},
 		{kind: kindSlash, id: "broadcasts", summary: "leads: your weekly broadcasts; `broadcast cancel ID` stops one", handle: b.cmdBroadcasts},
 		{kind: kindSlash, id: "help", summary: "this help", handle: b.cmdHelp},
 

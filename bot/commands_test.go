@@ -96,7 +96,7 @@ func TestDispatch_Themes(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := blocksText(t, r)
-	for _, want := range []string{"`impostor`  *Impostor syndrome* (3 prompts)", "`daring`  *Daring* (2 prompts)", "`delegation`  *Delegation* (1 prompt)", "Letting experts choose the path."} {
+	for _, want := range []string{"`impostor`  *Impostor syndrome* (3 private prompts, 1 team topic)", "`daring`  *Daring* (2 private prompts, 1 team topic)", "`delegation`  *Delegation* (1 team topic)", "Letting experts choose the path."} {
 		if !strings.Contains(got, want) {
 			t.Fatalf("themes lacks %q:\n%s", want, got)
 		}

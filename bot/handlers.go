@@ -85,14 +85,14 @@ func (b *Bot) anotherPrompt(ctx context.Context, c *Command) (Reply, error) {
 // promptReply picks a reflection prompt for the member and renders it. slot
 // is the scheduled nudge a reflection on it answers, zero for none.
 func (b *Bot) promptReply(ctx context.Context, c *Command, theme string, slot time.Time) (Reply, error) {
-	opts := prompts.PickOptions{Kind: prompts.KindReflection}
+	opts := prompts.PickOptions{Audience: prompts.AudiencePrivate}
 	if theme != anyTheme {
 		opts.Theme = theme
 	}
 	pick, err := b.pickFor(c.UserID, opts)
-	if errors.Is(err, prompts.ErrNoPrompts) && opts.Kind != "" {
-		// A theme an operator added with discussion topics only.
-		opts.Kind = ""
+	if errors.Is(err, prompts.ErrNoPrompts) && opts.Audience != "" {
+		// A theme an operator added with team prompts only.
+		opts.Audience = ""
 		pick, err = b.pickFor(c.UserID, opts)
 	}
 	if err != nil {

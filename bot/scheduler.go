@@ -213,7 +213,7 @@ func (b *Bot) claim(ctx context.Context, sub store.Subscription) (store.Nudge, *
 // pickNudgePrompt chooses a reflection prompt among the member's focus
 // themes (all themes when they have none), preferring their role.
 func (b *Bot) pickNudgePrompt(sub store.Subscription) (prompts.Pick, error) {
-	return b.choosePrompt(sub.UserID, prompts.PickOptions{Kind: prompts.KindReflection}, sub.Focus)
+	return b.choosePrompt(sub.UserID, prompts.PickOptions{Audience: prompts.AudiencePrivate}, sub.Focus)
 }
 
 // postNudge sends the nudge DM; posting to a user id opens the app's DM.

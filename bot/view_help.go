@@ -64,7 +64,7 @@ func themesBlocks(name string, themes []*prompts.Theme) []slack.Block {
 	blocks := []slack.Block{slack.NewHeaderBlock(plain("Themes"))}
 	var sb strings.Builder
 	for _, t := range themes {
-		line := fmt.Sprintf("`%s`  *%s* (%s)\n%s\n", t.ID, escape(t.Title), plural(len(t.Prompts), "prompt"), escape(t.Summary))
+		line := fmt.Sprintf("`%s`  *%s* (%s)\n%s\n", t.ID, escape(t.Title), themeCounts(t), escape(t.Summary))
 		if sb.Len()+len(line) > sectionLimit {
 			blocks = append(blocks, section(strings.TrimRight(sb.String(), "\n")))
 			sb.Reset()
@@ -74,7 +74,20 @@ func themesBlocks(name string, themes []*prompts.Theme) []slack.Block {
 	if sb.Len() > 0 {
 		blocks = append(blocks, section(strings.TrimRight(sb.String(), "\n")))
 	}
-	return append(blocks, contextLine(fmt.Sprintf("`%s prompt THEME` for one of them; the first letters are enough, as in `%s prompt imp`.", name, name)))
+	return append(blocks, contextLine(fmt.Sprintf("`%s prompt THEME` for one of them; the first letters are enough, as in `%s prompt imp`. Private prompts are yours alone; team topics are what a lead's broadcast posts in a channel.", name, name)))
+}
+
+// themeCounts says how many prompts a member cycles through in the theme
+// and how many a broadcast draws from, since the two never mix.
+func themeCounts(t *prompts.Theme) string {
+	priv, team := t.Count(prompts.AudiencePrivate), t.Count(prompts.AudienceTeam)
+	switch {
+	case team == 0:
+		return plural(priv, "private prompt")
+	case priv == 0:
+		return plural(team, "team topic")
+	}
+	return plural(priv, "private prompt") + ", " + plural(team, "team topic")
 }
 
 func plural(n int, word string) string {

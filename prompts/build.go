@@ -33,7 +33,8 @@ type themeHead struct {
 // build reads every *.md file in dir of fsys and checks them against base,
 // which is nil for a catalog of its own. name turns a file name into the name
 // problems and prompts carry. The error is for a directory that cannot be
-// read; anything wrong inside the files is in the Problems.
+// read; anything wrong inside the files is in the Problems. The catalog is
+// nil when some problem is not a warning.
 func build(base *Catalog, fsys fs.FS, dir string, name func(string) string) (*Catalog, Problems, error) {
 	files, probs, err := readFiles(fsys, dir, name)
 	if err != nil {
@@ -48,13 +49,15 @@ func build(base *Catalog, fsys fs.FS, dir string, name func(string) string) (*Ca
 	}
 	b.checkThemes(files)
 	b.checkPrompts(files)
-	if len(b.probs) > 0 {
-		slices.SortStableFunc(b.probs, func(x, y Problem) int {
-			return cmp.Or(strings.Compare(x.File, y.File), cmp.Compare(x.Line, y.Line))
-		})
+	slices.SortStableFunc(b.probs, func(x, y Problem) int {
+		return cmp.Or(strings.Compare(x.File, y.File), cmp.Compare(x.Line, y.Line))
+	})
+	if len(b.probs.Errors()) > 0 {
 		return nil, b.probs, nil
 	}
-	return b.assemble(files), nil, nil
+	c := b.assemble(files)
+	c.warnings = append(slices.Clone(c.warnings), b.probs...)
+	return c, b.probs, nil
 }
 
 // readFiles parses every *.md file in dir, in name order. Dot files are

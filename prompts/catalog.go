@@ -30,6 +30,9 @@ type Catalog struct {
 	// retired holds the ids an overlay withdrew, so a later overlay may
 	// retire or redefine them without being told they do not exist.
 	retired map[string]bool
+	// warnings are what the files loaded with but should change, such as
+	// the first edition's fields; serve logs them.
+	warnings Problems
 }
 
 // promptRef locates a live prompt, so the picker maps a history entry to a
@@ -60,7 +63,7 @@ func Load(fsys fs.FS, dir string) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load prompts from %s: %w", dir, err)
 	}
-	if len(probs) > 0 {
+	if c == nil {
 		return nil, probs
 	}
 	return c, nil
@@ -80,7 +83,7 @@ func (c *Catalog) WithOverlay(dir string) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load prompts from %s: %w", dir, err)
 	}
-	if len(probs) > 0 {
+	if nc == nil {
 		return nil, probs
 	}
 	return nc, nil
@@ -132,6 +135,13 @@ func (c *Catalog) Prompt(id string) (*Prompt, bool) {
 	return r.p, ok
 }
 
+// Warnings returns what the files loaded with but their authors should
+// change, such as the first edition's "kind:" field, each at its file and
+// line; nil when there is nothing.
+func (c *Catalog) Warnings() Problems {
+	return slices.Clone(c.warnings)
+}
+
 // Len returns the number of live prompts.
 func (c *Catalog) Len() int {
 	return len(c.prompts)
@@ -179,6 +189,7 @@ func (c *Catalog) clone() *Catalog {
 	maps.Copy(nc.byID, c.byID)
 	maps.Copy(nc.prompts, c.prompts)
 	maps.Copy(nc.retired, c.retired)
+	nc.warnings = c.warnings
 	for _, t := range c.themes {
 		nt := *t
 		nt.Prompts = slices.Clone(t.Prompts)

@@ -61,8 +61,19 @@ func TestBuiltin(t *testing.T) {
 			continue
 		case th.Title == "" || th.Summary == "":
 			t.Errorf("theme %q: title %q, summary %q; want both", id, th.Title, th.Summary)
-		case len(th.Prompts) < 15:
-			t.Errorf("theme %q has %d prompts, want at least 15", id, len(th.Prompts))
+		case th.Count(prompts.AudiencePrivate) < 12 || th.Count(prompts.AudienceTeam) < 6:
+			t.Errorf("theme %q has %d private and %d team prompts, want at least 12 and 6", id,
+				th.Count(prompts.AudiencePrivate), th.Count(prompts.AudienceTeam))
+		}
+		// A broadcast without role: draws only from these.
+		everyone := 0
+		for _, p := range th.Prompts {
+			if p.Is(prompts.AudienceTeam) && p.ForEveryone() {
+				everyone++
+			}
+		}
+		if everyone < 4 {
+			t.Errorf("theme %q has %d team prompts for everyone, want at least 4", id, everyone)
 		}
 		for _, p := range th.Prompts {
 			if p.Source == "" {
@@ -73,8 +84,15 @@ func TestBuiltin(t *testing.T) {
 	if got := themeIDs(c)[:min(len(prompts.ThemeIDs), c.Len())]; !slices.Equal(got, prompts.ThemeIDs) {
 		t.Errorf("theme order %v, want %v", got, prompts.ThemeIDs)
 	}
-	if c.Len() < 180 {
-		t.Errorf("%d prompts, want at least 180", c.Len())
+	if w := c.Warnings(); w != nil {
+		t.Errorf("built-in catalog has warnings:\n%v", w)
+	}
+	// The issue named these as exposing one person in a channel.
+	for _, id := range []string{"impostor-comparison", "impostor-too-big-too-soon", "impostor-worst-case",
+		"impostor-least-technical", "growth-implicit-roles", "growth-the-bet", "communication-their-words"} {
+		if p, ok := c.Prompt(id); ok && p.Audience != prompts.AudiencePrivate {
+			t.Errorf("%s:%d: %s is %s, want private", p.File, p.Line, id, p.Audience)
+		}
 	}
 }
 
@@ -87,8 +105,8 @@ func TestLoad(t *testing.T) {
 		if got, want := promptIDs(t, c, "impostor"), []string{"impostor-a", "impostor-b", "impostor-c", "impostor-d", "impostor-e"}; !slices.Equal(got, want) {
 			t.Errorf("impostor prompts %v, want %v", got, want)
 		}
-		if c.Len() != 8 {
-			t.Errorf("Len %d, want 8", c.Len())
+		if c.Len() != 9 {
+			t.Errorf("Len %d, want 9", c.Len())
 		}
 		th, _ := c.Theme("impostor")
 		if th.Title != "Impostor syndrome" || th.Summary != "Doubting you belong in the room, and doing the work anyway." {
@@ -106,12 +124,13 @@ func TestLoad(t *testing.T) {
 			Theme: "impostor",
 			Text: "Think of the last time you kept a question to yourself because asking it might show what you don't know yet." +
 				"\n\nWhat did staying quiet cost you?\n- the answer\n- the time",
-			Audiences: []string{"ic"},
-			Kinds:     []string{"reflection"},
-			Try:       "Ask one question in public.",
-			Source:    "Test essay: the first idea.",
-			File:      "ok/impostor.md",
-			Line:      7,
+			Audience: prompts.AudiencePrivate,
+			Roles:    []string{"ic"},
+			Form:     prompts.FormQuestion,
+			Try:      "Ask one question in public.",
+			Source:   "Test essay: the first idea.",
+			File:     "ok/impostor.md",
+			Line:     7,
 		}
 		if !equalPrompt(*p, want) {
 			t.Errorf("got  %#v\nwant %#v", *p, want)
@@ -127,8 +146,8 @@ func TestLoad(t *testing.T) {
 		if p.Text != "What would you try if it could not fail?" {
 			t.Errorf("text %q", p.Text)
 		}
-		if !slices.Equal(p.Audiences, []string{"ic", "staff"}) || !slices.Equal(p.Kinds, []string{"reflection"}) {
-			t.Errorf("audiences %q, kinds %q; want lowercased, deduplicated", p.Audiences, p.Kinds)
+		if !slices.Equal(p.Roles, []string{"ic", "staff"}) || p.Audience != prompts.AudiencePrivate {
+			t.Errorf("roles %q, audience %q; want lowercased, deduplicated", p.Roles, p.Audience)
 		}
 		if p.Source != "Test essay: daring." || p.Line != 7 {
 			t.Errorf("source %q, line %d", p.Source, p.Line)
@@ -155,7 +174,8 @@ func TestLoad(t *testing.T) {
 func equalPrompt(a, b prompts.Prompt) bool {
 	return a.ID == b.ID && a.Theme == b.Theme && a.Text == b.Text && a.Try == b.Try &&
 		a.Source == b.Source && a.File == b.File && a.Line == b.Line &&
-		slices.Equal(a.Audiences, b.Audiences) && slices.Equal(a.Kinds, b.Kinds)
+		a.Audience == b.Audience && slices.Equal(a.Roles, b.Roles) && a.Form == b.Form &&
+		a.Scale == b.Scale && a.Followup == b.Followup
 }
 
 // want is an expected problem: its position, and a part of its message.
@@ -179,7 +199,7 @@ func checkProblems(t *testing.T, dir string, got prompts.Problems, wants []want)
 	}
 	for i, w := range wants {
 		at := filepath.ToSlash(strings.TrimPrefix(got[i].String(), dir+"/"))
-		if !strings.HasPrefix(at, w.at+": ") || !strings.Contains(got[i].Msg, w.msg) {
+		if !strings.HasPrefix(at, w.at+": ") || !strings.Contains(got[i].String(), w.msg) {
 			t.Errorf("problem %d is %q, want %s: ...%s...", i, got[i], w.at, w.msg)
 		}
 	}
@@ -218,13 +238,49 @@ func TestLint(t *testing.T) {
 		// so only the first is reported.
 		{"ErrTextTooLong", []want{{"text-too-long/x.md:7", "text is 3001 characters"}}},
 		{"ErrTryTooLong", []want{{"try-too-long/x.md:7", "try is 3001 characters"}}},
-		{"ErrUnknownAudience", []want{{"unknown-audience/x.md:8", `unknown audience "cto" (want ic, staff, manager, lead)`}}},
-		{"ErrUnknownKind", []want{{"unknown-kind/x.md:9", `unknown kind "rant"`}}},
+		{"ErrUnknownAudience", []want{
+			{"unknown-audience/x.md:8", `unknown audience "public" (want private or team; roles go in "roles: ic, staff")`},
+			{"unknown-audience/x.md:9", `unknown role "cto" (want ic, staff, manager, lead)`},
+		}},
+		{"ErrUnknownKind", []want{
+			{"unknown-kind/x.md:7", `prompt "impostor-a" has no audience`},
+			{"unknown-kind/x.md:8", `warning: audience lists roles (first-edition format): move them to "roles: ic"`},
+			{"unknown-kind/x.md:9", `unknown kind "rant"`},
+		}},
 		{"ErrMissingAudience", []want{
-			{"missing-audience/x.md:7", `prompt "impostor-a" has no audience`},
+			{"missing-audience/x.md:7", `prompt "impostor-a" has no audience (want private or team)`},
 			{"missing-audience/x.md:12", `prompt "impostor-b" has no audience`},
 		}},
-		{"ErrMissingKind", []want{{"missing-kind/x.md:7", `prompt "impostor-a" has no kind`}}},
+		{"ErrFirstEditionNoKind", []want{
+			{"missing-kind/x.md:7", `prompt "impostor-a" has no audience`},
+			{"missing-kind/x.md:8", `warning: audience lists roles`},
+		}},
+		{"FirstEdition", []want{
+			{"first-edition/x.md:8", `warning: audience lists roles (first-edition format): move them to "roles: ic, staff" and write "audience: private" or "audience: team"`},
+			{"first-edition/x.md:9", `warning: kind is replaced by audience (first-edition format): write "audience: private"`},
+			{"first-edition/x.md:14", `warning: team prompt "impostor-b" says "you" in its text`},
+			{"first-edition/x.md:14", `warning: team prompt "impostor-b" does not speak to a group`},
+			{"first-edition/x.md:15", `warning: audience lists roles`},
+			{"first-edition/x.md:16", `warning: kind is replaced by audience (first-edition format): write "audience: team"`},
+			{"first-edition/x.md:22", `kind is the first-edition form of audience: remove it`},
+			{"first-edition/x.md:26", `prompt "impostor-d" has no audience`},
+			{"first-edition/x.md:27", `audience lists roles and roles is given too`},
+		}},
+		{"ErrTeamWording", []want{
+			{"team-wording/x.md:7", `team prompt "impostor-a" says "you" in its text: a channel reads it as aimed at one person`},
+			{"team-wording/x.md:7", `team prompt "impostor-a" does not speak to a group: say "we", "our" or "us"`},
+			{"team-wording/x.md:13", `team prompt "impostor-b" says "your" in its followup`},
+			{"team-wording/x.md:13", `team prompt "impostor-b" does not speak to a group`},
+		}},
+		{"ErrForms", []want{
+			{"forms/x.md:7", `prompt "impostor-a" followup is not a question: end it with "?"`},
+			{"forms/x.md:7", `prompt "impostor-a" is a sentence to finish: end its text with "…"`},
+			{"forms/x.md:14", `prompt "impostor-b" is a scale and has no "scale: WHAT 1 MEANS | WHAT 5 MEANS" field`},
+			{"forms/x.md:22", `scale is only for "form: scale"`},
+			{"forms/x.md:28", `unknown form "poem" (want question, finish, scale, scenario)`},
+			{"forms/x.md:32", `prompt "impostor-e" is a scenario: end it with the question it asks`},
+			{"forms/x.md:41", `scale wants what 1 and 5 mean, separated by "|"`},
+		}},
 		{"ErrMissingTitle", []want{{"missing-title/x.md:2", `new theme "impostor" has no title`}}},
 		{"ErrMissingSummary", []want{{"missing-summary/x.md:2", `new theme "impostor" has no summary`}}},
 		{"ErrMissingTitleAndSummary", []want{{"missing-title-and-summary/x.md:2", "has no title and no summary"}}},
@@ -315,7 +371,7 @@ func TestCatalog_ResolveTheme(t *testing.T) {
 // character other than a tab is a problem at that line, for Lint and Load
 // alike. Tabs, CRLF line ends and a leading byte-order mark are fine.
 func TestLint_Characters(t *testing.T) {
-	const head = "---\ntheme: apple\ntitle: Apples\nsummary: A theme.\n---\n\n## apple-a\naudience: ic\nkind: reflection\n\n"
+	const head = "---\ntheme: apple\ntitle: Apples\nsummary: A theme.\n---\n\n## apple-a\naudience: private\nroles: ic\n\n"
 	for _, tt := range []struct {
 		name string
 		file string
@@ -328,7 +384,7 @@ func TestLint_Characters(t *testing.T) {
 			{"x.md:11", "not valid UTF-8"},
 			{"x.md:11", "contains a control character U+0000"},
 		}},
-		{"ErrEscapeInTry", strings.Replace(head, "kind: reflection\n", "kind: reflection\ntry: \x1b[1mbold\x1b[0m\n", 1) + "What?\n",
+		{"ErrEscapeInTry", strings.Replace(head, "roles: ic\n", "roles: ic\ntry: \x1b[1mbold\x1b[0m\n", 1) + "What?\n",
 			[]want{{"x.md:10", "contains a control character U+001B"}}},
 		{"ErrDEL", head + "What?\x7f\n", []want{{"x.md:11", "contains a control character U+007F"}}},
 		{"ErrC1", head + "What?\u0085\n", []want{{"x.md:11", "contains a control character U+0085"}}},

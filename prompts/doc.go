@@ -31,14 +31,20 @@
 //	---
 //
 //	## impostor-quiet-question
-//	audience: ic, staff, manager, lead
-//	kind: reflection
-//	source: VP essay: the impostor feeling comes back.
+//	audience: private
+//	roles: ic, staff
+//	source: VP essay (Padok): the impostor feeling comes back.
 //
 //	Think of the last time you kept a question to yourself...
 //
 // Lines within a paragraph are joined with a space, because Slack shows each
 // newline as a line break. docs/prompt-format.md is the full reference.
+//
+// Every prompt has one audience: private (a member reflects alone) or team
+// (worded for a group, what broadcasts post). The first edition's fields,
+// "audience: ROLES" and "kind:", still load, with warnings (Catalog.Warnings)
+// saying what to write instead; Problem.Warning marks them, and only other
+// problems stop a load.
 //
 // # Picking without repeats
 //
@@ -46,7 +52,11 @@
 // history. Within a theme, no prompt is shown twice until every prompt of the
 // pool has been shown; then a new cycle starts, marked in history, and it
 // does not open with the prompt that closed the last one. Prompts for the
-// member's role come first. The choice is random but reproducible from the
+// member's role come first. Pick.Restarted says when a cycle starts again
+// because the member has seen every prompt, so the bot can tell them once.
+// PickOptions.Audience keeps a member's private pool and a channel's team
+// pool apart; RoleOnly narrows a broadcast to a role, or to prompts for
+// everyone. The choice is random but reproducible from the
 // *rand.Rand passed in, and costs the entries since the theme's cycle began,
 // not the whole history.
 //
@@ -56,8 +66,8 @@
 // only the newest N entries may cut a cycle short, and the prompts before the
 // cut count as unseen again.
 //
-// Cycles are per theme, not per kind. A discussion pick that starts a new
-// cycle also ends the theme's reflection cycle if both share one history, so
+// Cycles are per theme, not per audience. A team pick that starts a new
+// cycle also ends the theme's private cycle if both share one history, so
 // keep a member's history and a channel's history apart, as the bot does.
 //
 // Ids are forever. History names prompts by id: a renamed prompt is a new

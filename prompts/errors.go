@@ -44,21 +44,40 @@ type Problem struct {
 	File string // as given to Load or WithOverlay, joined with the file name
 	Line int    // 1-based; 0 when the problem is about the file or directory as a whole
 	Msg  string
+	// Warning marks what the bot accepts but the author should change, such
+	// as the first edition's fields. Only other problems stop a load.
+	Warning bool
 }
 
 // String formats the problem as "file:line: msg", the form editors and CI
 // logs turn into links.
 func (p Problem) String() string {
-	if p.Line <= 0 {
-		return p.File + ": " + p.Msg
+	msg := p.Msg
+	if p.Warning {
+		msg = "warning: " + msg
 	}
-	return p.File + ":" + strconv.Itoa(p.Line) + ": " + p.Msg
+	if p.Line <= 0 {
+		return p.File + ": " + msg
+	}
+	return p.File + ":" + strconv.Itoa(p.Line) + ": " + msg
 }
 
 // Problems is every problem found in a set of prompt files, in file and line
 // order. Load, Builtin and WithOverlay return it as their error when the
 // files are invalid; use errors.As to get the list.
 type Problems []Problem
+
+// Errors returns the problems that are not warnings: those that stop a
+// load.
+func (ps Problems) Errors() Problems {
+	var out Problems
+	for _, p := range ps {
+		if !p.Warning {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // Error lists the problems one per line.
 func (ps Problems) Error() string {

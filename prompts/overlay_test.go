@@ -24,18 +24,22 @@ func TestCatalog_WithOverlay(t *testing.T) {
 		if got, want := promptIDs(t, c, "impostor"), []string{"impostor-a", "impostor-b", "impostor-d", "impostor-local"}; !slices.Equal(got, want) {
 			t.Errorf("impostor %v, want %v", got, want)
 		}
-		if got, want := promptIDs(t, c, "daring"), []string{"daring-a", "daring-b", "impostor-c"}; !slices.Equal(got, want) {
+		if got, want := promptIDs(t, c, "daring"), []string{"daring-a", "daring-b", "daring-c", "impostor-c"}; !slices.Equal(got, want) {
 			t.Errorf("daring %v, want %v", got, want)
 		}
-		if c.Len() != 9 {
-			t.Errorf("Len %d, want 9", c.Len())
+		if c.Len() != 10 {
+			t.Errorf("Len %d, want 10", c.Len())
 		}
 		b, _ := c.Prompt("impostor-b")
 		if b.Text != "Replaced: who asked for help?" || b.File != filepath.Join("testdata/overlay/ok", "impostor-local.md") || b.Line != 5 {
 			t.Errorf("impostor-b = %q at %s:%d", b.Text, b.File, b.Line)
 		}
-		if p, _ := c.Prompt("impostor-c"); p.Theme != "daring" {
-			t.Errorf("moved prompt has theme %q", p.Theme)
+		// daring.md is in the first edition's format, which still loads.
+		if p, _ := c.Prompt("impostor-c"); p.Theme != "daring" || p.Audience != prompts.AudienceTeam || !slices.Equal(p.Roles, []string{"ic", "staff"}) {
+			t.Errorf("moved prompt has theme %q, audience %q, roles %q; want daring, team, [ic staff]", p.Theme, p.Audience, p.Roles)
+		}
+		if w := c.Warnings(); len(w) != 3 || len(w.Errors()) != 0 {
+			t.Errorf("warnings %v, want the 3 about daring.md", w)
 		}
 		if _, ok := c.Prompt("impostor-e"); ok {
 			t.Error("retired prompt found")
@@ -59,10 +63,10 @@ func TestCatalog_WithOverlay(t *testing.T) {
 		if b, _ := base.Prompt("impostor-b"); b.Text != "Who on your team asked for help this week?" {
 			t.Errorf("base impostor-b text %q", b.Text)
 		}
-		if d, _ := base.Theme("daring"); d.Title != "Daring" || len(d.Prompts) != 2 {
+		if d, _ := base.Theme("daring"); d.Title != "Daring" || len(d.Prompts) != 3 {
 			t.Errorf("base daring %+v", d)
 		}
-		if len(base.Themes()) != 3 || base.Len() != 8 {
+		if len(base.Themes()) != 3 || base.Len() != 9 || base.Warnings() != nil {
 			t.Errorf("base has %d themes, %d prompts", len(base.Themes()), base.Len())
 		}
 	})
@@ -83,7 +87,7 @@ func TestCatalog_WithOverlay(t *testing.T) {
 	t.Run("ZeroCatalog", func(t *testing.T) {
 		var zero prompts.Catalog
 		c, err := zero.WithOverlay("testdata/ok")
-		if err != nil || c.Len() != 8 {
+		if err != nil || c.Len() != 9 {
 			t.Errorf("got %v, %v; want the overlay as a catalog of its own", c, err)
 		}
 	})
@@ -122,7 +126,6 @@ func TestLintOverlay(t *testing.T) {
 		{"ErrReplaceIncomplete", []want{
 			{"replace-incomplete/x.md:5", "has no text"},
 			{"replace-incomplete/x.md:5", "has no audience"},
-			{"replace-incomplete/x.md:5", "has no kind"},
 		}},
 	}
 	for _, tt := range tests {
@@ -132,9 +135,14 @@ func TestLintOverlay(t *testing.T) {
 		})
 	}
 	t.Run("OK", func(t *testing.T) {
-		if got := prompts.LintOverlay(base, "testdata/overlay/ok"); got != nil {
-			t.Errorf("got %v, want nil", got)
-		}
+		// An operator's first-edition file loads, with warnings saying what
+		// to write instead.
+		got := prompts.LintOverlay(base, "testdata/overlay/ok")
+		checkProblems(t, "testdata/overlay/ok", got, []want{
+			{"daring.md:6", `warning: team prompt "impostor-c" does not speak to a group`},
+			{"daring.md:7", `warning: audience lists roles (first-edition format): move them to "roles: ic, staff"`},
+			{"daring.md:8", `warning: kind is replaced by audience (first-edition format): write "audience: team"`},
+		})
 	})
 	t.Run("NilBase", func(t *testing.T) {
 		got := prompts.LintOverlay(nil, "testdata/overlay/lint/retire-unknown")

@@ -40,9 +40,14 @@ type section struct {
 	p       Prompt
 	retired bool
 	seen    map[string]bool // field keys given, to report a repeated one
-	// bad holds the list fields with an unknown value, already reported, so
+	// bad holds the fields with an unknown value, already reported, so
 	// that they are not reported again as missing.
 	bad map[string]bool
+	// The first edition's fields, kept working so that operators' files
+	// still load: "audience: ic, staff" listed roles, and "kind:" said
+	// reflection or discussion. Lines are 0 when not given.
+	oldAudienceLine, kindLine, rolesLine, scaleLine, formLine int
+	kinds                                                     []string
 }
 
 // parser walks the lines of one file, collecting problems as it goes.
@@ -99,6 +104,11 @@ func isControl(r rune) bool { return r != '\t' && unicode.IsControl(r) }
 
 func (p *parser) problem(line int, format string, args ...any) {
 	p.probs = append(p.probs, Problem{File: p.name, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// warn records something the bot accepts but the author should change.
+func (p *parser) warn(line int, format string, args ...any) {
+	p.probs = append(p.probs, Problem{File: p.name, Line: line, Msg: fmt.Sprintf(format, args...), Warning: true})
 }
 
 // frontMatter reads the block between the two "---" lines. It reports false
@@ -242,13 +252,35 @@ func (p *parser) fields(s *section) {
 func (p *parser) field(s *section, key, val string) {
 	switch key {
 	case "audience":
-		s.p.Audiences = p.list(s, key, val, audienceOrder[:])
+		p.audience(s, val)
+	case "roles":
+		s.rolesLine = p.i + 1
+		s.p.Roles = p.list(s, key, val, roleOrder[:])
 	case "kind":
-		s.p.Kinds = p.list(s, key, val, kindOrder[:])
+		s.kindLine = p.i + 1
+		s.kinds = p.list(s, key, val, kindOrder[:])
+	case "form":
+		s.formLine = p.i + 1
+		if v := strings.ToLower(val); slices.Contains(formOrder[:], v) {
+			s.p.Form = v
+		} else {
+			p.problem(p.i+1, "unknown form %q (want %s)", val, strings.Join(formOrder[:], ", "))
+			s.bad[key] = true
+		}
+	case "scale":
+		s.scaleLine = p.i + 1
+		lo, hi, ok := strings.Cut(val, "|")
+		s.p.Scale = [2]string{strings.TrimSpace(lo), strings.TrimSpace(hi)}
+		if !ok || s.p.Scale[0] == "" || s.p.Scale[1] == "" || strings.Contains(hi, "|") {
+			p.problem(p.i+1, `scale wants what 1 and 5 mean, separated by "|": "scale: not at all | completely"`)
+			s.bad[key] = true
+		}
 	case "source":
 		s.p.Source = val
 	case "try":
 		s.p.Try = val
+	case "followup":
+		s.p.Followup = val
 	case "retired":
 		switch strings.ToLower(val) {
 		case "true":
@@ -258,8 +290,30 @@ func (p *parser) field(s *section, key, val string) {
 			p.problem(p.i+1, `retired must be "true" or "false", got %q`, val)
 		}
 	default:
-		p.problem(p.i+1, "unknown field %q (want audience, kind, source, try, retired; a blank line separates the fields from the text)", key)
+		p.problem(p.i+1, "unknown field %q (want audience, roles, form, scale, source, try, followup, retired; a blank line separates the fields from the text)", key)
 	}
+}
+
+// audience reads "audience: private" or "audience: team", or the first
+// edition's list of roles, which checkSection turns into roles.
+func (p *parser) audience(s *section, val string) {
+	v := strings.ToLower(val)
+	if slices.Contains(audienceOrder[:], v) {
+		s.p.Audience = v
+		return
+	}
+	var roles []string
+	for _, r := range strings.Split(v, ",") {
+		r = strings.TrimSpace(r)
+		if !slices.Contains(roleOrder[:], r) {
+			p.problem(p.i+1, "unknown audience %q (want private or team; roles go in \"roles: ic, staff\")", val)
+			s.bad["audience"] = true
+			return
+		}
+		roles = append(roles, r)
+	}
+	s.oldAudienceLine = p.i + 1
+	s.p.Roles = roles
 }
 
 // list parses a comma-separated list, lowercased and without duplicates,
@@ -271,7 +325,7 @@ func (p *parser) list(s *section, key, val string, allowed []string) []string {
 		switch {
 		case v == "" || slices.Contains(out, v):
 		case !slices.Contains(allowed, v):
-			p.problem(p.i+1, "unknown %s %q (want %s)", key, v, strings.Join(allowed, ", "))
+			p.problem(p.i+1, "unknown %s %q (want %s)", strings.TrimSuffix(key, "s"), v, strings.Join(allowed, ", "))
 			s.bad[key] = true
 		default:
 			out = append(out, v)
@@ -295,15 +349,65 @@ func (p *parser) checkSection(s *section) {
 	if n := utf8.RuneCountInString(s.p.Text); n > maxTextLen {
 		p.problem(line, "prompt %q text is %d characters, over Slack's limit of %d", id, n, maxTextLen)
 	}
-	if n := utf8.RuneCountInString(s.p.Try); n > maxTextLen {
-		p.problem(line, "prompt %q try is %d characters, over Slack's limit of %d", id, n, maxTextLen)
+	for _, f := range [...]struct{ name, val string }{{"try", s.p.Try}, {"followup", s.p.Followup}} {
+		if n := utf8.RuneCountInString(f.val); n > maxTextLen {
+			p.problem(line, "prompt %q %s is %d characters, over Slack's limit of %d", id, f.name, n, maxTextLen)
+		}
 	}
-	if len(s.p.Audiences) == 0 && !s.bad["audience"] {
-		p.problem(line, "prompt %q has no audience (want some of %s)", id, strings.Join(audienceOrder[:], ", "))
+	old := p.firstEdition(s)
+	if s.p.Audience == "" && !s.bad["audience"] {
+		p.problem(line, "prompt %q has no audience (want private or team)", id)
 	}
-	if len(s.p.Kinds) == 0 && !s.bad["kind"] {
-		p.problem(line, "prompt %q has no kind (want some of %s)", id, strings.Join(kindOrder[:], ", "))
+	s.p.Roles = ordered(s.p.Roles)
+	p.checkWording(s, old)
+	p.checkForm(s)
+}
+
+// firstEdition turns the first edition's "audience: ROLES" and "kind:"
+// lines into roles and an audience, with a warning saying what to write
+// instead, so that an operator's old files still load. A prompt of kind
+// discussion alone becomes a team prompt; any other becomes private, which
+// never exposes anyone in a channel. It reports whether the prompt used the
+// old fields.
+func (p *parser) firstEdition(s *section) bool {
+	if s.oldAudienceLine > 0 {
+		if s.rolesLine > 0 {
+			p.problem(s.oldAudienceLine, `audience lists roles and roles is given too: write "audience: private" or "audience: team"`)
+		} else {
+			p.warn(s.oldAudienceLine, `audience lists roles (first-edition format): move them to "roles: %s" and write "audience: private" or "audience: team"`, strings.Join(s.p.Roles, ", "))
+		}
 	}
+	if s.kindLine == 0 {
+		return s.oldAudienceLine > 0
+	}
+	if s.p.Audience != "" || s.bad["audience"] {
+		p.problem(s.kindLine, `kind is the first-edition form of audience: remove it`)
+		return true
+	}
+	if s.bad["kind"] {
+		return true
+	}
+	s.p.Audience = AudiencePrivate
+	if len(s.kinds) == 1 && s.kinds[0] == kindDiscussion {
+		s.p.Audience = AudienceTeam
+	}
+	p.warn(s.kindLine, `kind is replaced by audience (first-edition format): write "audience: %s"`, s.p.Audience)
+	return true
+}
+
+// ordered returns roles in Roles order, or nil when they name every role:
+// such a prompt is for everyone.
+func ordered(roles []string) []string {
+	if len(roles) == 0 || len(roles) == len(roleOrder) {
+		return nil
+	}
+	var out []string
+	for _, r := range roleOrder {
+		if slices.Contains(roles, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // joinText turns the text lines of a section into Slack mrkdwn. Authors wrap

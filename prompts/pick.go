@@ -1,8 +1,10 @@
 package prompts
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 )
 
 // Shown is one entry of a member's (or a channel's) history: a prompt that
@@ -19,15 +21,34 @@ type Shown struct {
 type PickOptions struct {
 	// Theme is the exact id of the theme to pick from (use ResolveTheme on a
 	// member's argument first). Empty means any theme: a theme is chosen
-	// uniformly among those with a prompt of Kind, then a prompt in it.
+	// uniformly among those with a prompt in the pool, then a prompt in it.
 	Theme string
-	// Role, if set, is preferred: among the unseen prompts, those whose
-	// audience includes Role are chosen first, then the others, before any
-	// repeat.
+	// Audience, if set, restricts the pool to prompts of that audience:
+	// AudiencePrivate for a member, AudienceTeam for a channel.
+	Audience string
+	// Role, if set, is preferred: among the unseen prompts, those For(Role)
+	// are chosen first, then the others, before any repeat.
 	Role string
-	// Kind, if set, restricts the pool to prompts of that kind:
-	// KindReflection for personal prompts, KindDiscussion for broadcasts.
-	Kind string
+	// RoleOnly restricts the pool to prompts For(Role) instead of
+	// preferring them; with Role empty, to prompts ForEveryone. A lead's
+	// broadcast uses it, so a channel of engineers never gets a question
+	// written for managers.
+	RoleOnly bool
+}
+
+// InPool reports whether p belongs to the pool opt describes: the prompts
+// Pick chooses among, before history is considered.
+func (opt PickOptions) InPool(p *Prompt) bool {
+	if !p.Is(opt.Audience) {
+		return false
+	}
+	switch {
+	case !opt.RoleOnly:
+		return true
+	case opt.Role == "":
+		return p.ForEveryone()
+	}
+	return p.For(opt.Role)
 }
 
 // Pick is the prompt chosen and whether it starts a new cycle through its
@@ -38,16 +59,20 @@ type Pick struct {
 	// when every prompt of the pool has been shown and the theme starts over.
 	// Record it in Shown.NewCycle.
 	NewCycle bool
+	// Restarted is true when NewCycle is because every prompt of the pool
+	// has been shown: the member has seen them all and should be told once
+	// that they come round again.
+	Restarted bool
 }
 
 // Pick chooses a prompt that history has not shown in the theme's current
 // cycle, so a member sees every prompt of a theme once before any repeats.
 //
-// The pool is the theme's live prompts of opt.Kind. The current cycle of the
+// The pool is the theme's live prompts that opt admits (InPool). The current cycle of the
 // theme is the entries of history for that theme since, and including, the
 // newest one with NewCycle set, or all of them if none is set. The unseen
 // prompts are the pool minus the current cycle's ids; ids no longer in the
-// pool (retired, moved, or of another kind) are ignored. When none is unseen
+// pool (retired, moved, of another audience or role) are ignored. When none is unseen
 // a new cycle starts: the whole pool is unseen again, except that the prompt
 // shown last in the theme is not chosen first again when the pool has more
 // than one prompt, so the new cycle also starts in a new order. Among the
@@ -74,13 +99,13 @@ func (c *Catalog) Pick(history []Shown, opt PickOptions, rnd *rand.Rand) (Pick, 
 		seen = make([]uint64, n)
 	}
 	last, shown := c.cycle(history, ti, seen)
-	unseen, pool := count(t, opt.Kind, seen)
+	unseen, pool := count(t, opt, seen)
 	if pool == 0 {
-		return Pick{}, fmt.Errorf("pick from theme %s, kind %q: %w", t.ID, opt.Kind, ErrNoPrompts)
+		return Pick{}, fmt.Errorf("pick from theme %s, %s: %w", t.ID, opt, ErrNoPrompts)
 	}
-	newCycle := !shown
+	newCycle, restarted := !shown, false
 	if unseen == 0 {
-		newCycle = true
+		newCycle, restarted = true, true
 		clear(seen)
 		if pool > 1 {
 			if r, ok := c.prompts[last]; ok && r.theme == ti {
@@ -88,11 +113,11 @@ func (c *Catalog) Pick(history []Shown, opt PickOptions, rnd *rand.Rand) (Pick, 
 			}
 		}
 	}
-	return Pick{Prompt: choose(t, opt, seen, rnd), NewCycle: newCycle}, nil
+	return Pick{Prompt: choose(t, opt, seen, rnd), NewCycle: newCycle, Restarted: restarted}, nil
 }
 
 // pickTheme returns the index of the theme opt names or, for any theme, of
-// one chosen uniformly among those with a prompt of opt.Kind.
+// one chosen uniformly among those with a prompt in opt's pool.
 func (c *Catalog) pickTheme(opt PickOptions, rnd *rand.Rand) (int, error) {
 	if opt.Theme != "" {
 		i, ok := c.byID[opt.Theme]
@@ -103,16 +128,16 @@ func (c *Catalog) pickTheme(opt PickOptions, rnd *rand.Rand) (int, error) {
 	}
 	n := 0
 	for _, t := range c.themes {
-		if hasKind(t, opt.Kind) {
+		if inPool(t, opt) {
 			n++
 		}
 	}
 	if n == 0 {
-		return 0, fmt.Errorf("pick from any theme, kind %q: %w", opt.Kind, ErrNoPrompts)
+		return 0, fmt.Errorf("pick from any theme, %s: %w", opt, ErrNoPrompts)
 	}
 	k := intN(rnd, n)
 	for i, t := range c.themes {
-		if hasKind(t, opt.Kind) {
+		if inPool(t, opt) {
 			if k == 0 {
 				return i, nil
 			}
@@ -145,11 +170,11 @@ func (c *Catalog) cycle(history []Shown, ti int, seen []uint64) (last string, sh
 	return last, shown
 }
 
-// count returns how many prompts of kind in t are unseen, and how many there
-// are in all.
-func count(t *Theme, kind string, seen []uint64) (unseen, pool int) {
+// count returns how many prompts of opt's pool in t are unseen, and how
+// many there are in all.
+func count(t *Theme, opt PickOptions, seen []uint64) (unseen, pool int) {
 	for j, p := range t.Prompts {
-		if p.Is(kind) {
+		if opt.InPool(p) {
 			pool++
 			if !isSet(seen, j) {
 				unseen++
@@ -159,12 +184,12 @@ func count(t *Theme, kind string, seen []uint64) (unseen, pool int) {
 	return unseen, pool
 }
 
-// choose picks uniformly among the unseen prompts of opt.Kind in t, among
+// choose picks uniformly among the unseen prompts of opt's pool in t, among
 // those For(opt.Role) if there are any. There must be at least one unseen.
 func choose(t *Theme, opt PickOptions, seen []uint64, rnd *rand.Rand) *Prompt {
 	var all, forRole int
 	for j, p := range t.Prompts {
-		if p.Is(opt.Kind) && !isSet(seen, j) {
+		if opt.InPool(p) && !isSet(seen, j) {
 			all++
 			if p.For(opt.Role) {
 				forRole++
@@ -177,7 +202,7 @@ func choose(t *Theme, opt PickOptions, seen []uint64, rnd *rand.Rand) *Prompt {
 	}
 	k := intN(rnd, n)
 	for j, p := range t.Prompts {
-		if !p.Is(opt.Kind) || isSet(seen, j) || (byRole && !p.For(opt.Role)) {
+		if !opt.InPool(p) || isSet(seen, j) || (byRole && !p.For(opt.Role)) {
 			continue
 		}
 		if k == 0 {
@@ -188,14 +213,22 @@ func choose(t *Theme, opt PickOptions, seen []uint64, rnd *rand.Rand) *Prompt {
 	panic("unreachable")
 }
 
-// hasKind reports whether t has a live prompt of kind.
-func hasKind(t *Theme, kind string) bool {
-	for _, p := range t.Prompts {
-		if p.Is(kind) {
-			return true
-		}
+// inPool reports whether t has a live prompt in opt's pool.
+func inPool(t *Theme, opt PickOptions) bool {
+	return slices.ContainsFunc(t.Prompts, opt.InPool)
+}
+
+// String describes the pool for error messages: "audience team, role
+// manager only".
+func (opt PickOptions) String() string {
+	s := "audience " + cmp.Or(opt.Audience, "any")
+	switch {
+	case opt.RoleOnly && opt.Role == "":
+		s += ", prompts for everyone"
+	case opt.RoleOnly:
+		s += ", role " + opt.Role + " only"
 	}
-	return false
+	return s
 }
 
 func intN(rnd *rand.Rand, n int) int {

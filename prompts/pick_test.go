@@ -3,6 +3,7 @@ package prompts_test
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -69,10 +70,10 @@ func TestCatalog_Pick(t *testing.T) {
 		}
 	})
 	t.Run("RolePreference", func(t *testing.T) {
-		// Reflection prompts of impostor: a (ic), b (manager, lead), d (all), e (lead).
+		// Private prompts of impostor: a (ic), b (manager, lead), d (all), e (lead).
 		for seed := range uint64(50) {
 			u := newUser(c, seed)
-			opt := prompts.PickOptions{Theme: "impostor", Role: "lead", Kind: prompts.KindReflection}
+			opt := prompts.PickOptions{Theme: "impostor", Role: "lead", Audience: prompts.AudiencePrivate}
 			var got []string
 			for range 3 {
 				got = append(got, u.pick(t, opt).Prompt.ID)
@@ -89,38 +90,74 @@ func TestCatalog_Pick(t *testing.T) {
 			}
 		}
 	})
-	t.Run("KindFilter", func(t *testing.T) {
+	t.Run("AudienceFilter", func(t *testing.T) {
 		u := newUser(c, 1)
 		u.history = []prompts.Shown{{ID: "impostor-a", Theme: "impostor", NewCycle: true}, {ID: "impostor-d", Theme: "impostor"}}
-		opt := prompts.PickOptions{Theme: "impostor", Kind: prompts.KindDiscussion}
-		var got []string
-		for range 2 {
+		opt := prompts.PickOptions{Theme: "impostor", Audience: prompts.AudienceTeam}
+		p := u.pick(t, opt)
+		if p.Prompt.ID != "impostor-c" || p.NewCycle || p.Restarted {
+			t.Errorf("team pick %s, NewCycle %v, Restarted %v; want impostor-c in the same cycle: private prompts in history must not exhaust the team pool",
+				p.Prompt.ID, p.NewCycle, p.Restarted)
+		}
+		if p := u.pick(t, opt); p.Prompt.ID != "impostor-c" || !p.NewCycle || !p.Restarted {
+			t.Errorf("second pick %s, NewCycle %v, Restarted %v; want impostor-c again, restarted", p.Prompt.ID, p.NewCycle, p.Restarted)
+		}
+	})
+	t.Run("Restarted", func(t *testing.T) {
+		u := newUser(c, 7)
+		opt := prompts.PickOptions{Theme: "impostor", Audience: prompts.AudiencePrivate}
+		var restarts []int
+		for i := range 9 {
 			p := u.pick(t, opt)
-			if p.NewCycle {
-				t.Errorf("%s starts a new cycle: reflection prompts in history must not exhaust the discussion pool", p.Prompt.ID)
+			if p.Restarted {
+				restarts = append(restarts, i)
 			}
-			got = append(got, p.Prompt.ID)
+			if p.Restarted && !p.NewCycle {
+				t.Fatalf("pick %d restarted without a new cycle", i)
+			}
 		}
-		slices.Sort(got)
-		if want := []string{"impostor-b", "impostor-c"}; !slices.Equal(got, want) {
-			t.Errorf("discussion picks %v, want %v", got, want)
+		// Four private prompts: the first pick starts the first cycle
+		// without restarting it; picks 4 and 8 restart.
+		if want := []int{4, 8}; !slices.Equal(restarts, want) {
+			t.Errorf("restarted at picks %v, want %v", restarts, want)
 		}
-		if p := u.pick(t, opt); !p.NewCycle || !p.Prompt.Is(prompts.KindDiscussion) {
-			t.Errorf("third pick %s, NewCycle %v", p.Prompt.ID, p.NewCycle)
+	})
+	t.Run("RoleOnly", func(t *testing.T) {
+		for _, tt := range []struct {
+			role string
+			want []string
+		}{
+			{"", []string{"daring-c"}}, // for everyone only
+			{"lead", []string{"daring-b", "daring-c"}},
+			{"ic", []string{"daring-c"}},
+		} {
+			u := newUser(c, 3)
+			opt := prompts.PickOptions{Theme: "daring", Audience: prompts.AudienceTeam, Role: tt.role, RoleOnly: true}
+			got := map[string]bool{}
+			for range 20 {
+				got[u.pick(t, opt).Prompt.ID] = true
+			}
+			if ids := slices.Sorted(maps.Keys(got)); !slices.Equal(ids, tt.want) {
+				t.Errorf("role %q: picked %v, want %v", tt.role, ids, tt.want)
+			}
+		}
+		opt := prompts.PickOptions{Theme: "impostor", Audience: prompts.AudienceTeam, RoleOnly: true}
+		if _, err := c.Pick(nil, opt, nil); !errors.Is(err, prompts.ErrNoPrompts) {
+			t.Errorf("impostor has no team prompt for everyone: err %v, want ErrNoPrompts", err)
 		}
 	})
 	t.Run("AnyTheme", func(t *testing.T) {
 		u := newUser(c, 1)
 		count := map[string]int{}
 		for range 3000 {
-			p := u.pick(t, prompts.PickOptions{Kind: prompts.KindDiscussion})
+			p := u.pick(t, prompts.PickOptions{Audience: prompts.AudienceTeam})
 			count[p.Prompt.Theme]++
-			if !p.Prompt.Is(prompts.KindDiscussion) {
-				t.Fatalf("picked %s, not a discussion prompt", p.Prompt.ID)
+			if !p.Prompt.Is(prompts.AudienceTeam) {
+				t.Fatalf("picked %s, not a team prompt", p.Prompt.ID)
 			}
 		}
-		// apple has no discussion prompt; impostor and daring are equally likely
-		// although impostor has twice as many.
+		// apple has no team prompt; impostor and daring are equally likely
+		// although daring has twice as many.
 		if count["apple"] != 0 || count["daring"] < 1350 || count["daring"] > 1650 {
 			t.Errorf("themes picked %v, want about 1500 each of impostor and daring", count)
 		}
@@ -179,7 +216,7 @@ func TestCatalog_Pick(t *testing.T) {
 		var b strings.Builder
 		b.WriteString("---\ntheme: big\ntitle: Big\nsummary: Many prompts.\n---\n\n")
 		for i := range 300 {
-			fmt.Fprintf(&b, "## big-%d\naudience: ic\nkind: reflection\n\nQuestion %d?\n\n", i, i)
+			fmt.Fprintf(&b, "## big-%d\naudience: private\nroles: ic\n\nQuestion %d?\n\n", i, i)
 		}
 		big, err := prompts.Load(fstest.MapFS{"big.md": {Data: []byte(b.String())}}, ".")
 		if err != nil {
@@ -205,8 +242,8 @@ func TestCatalog_Pick(t *testing.T) {
 	})
 	t.Run("ErrNoPrompts", func(t *testing.T) {
 		for _, opt := range []prompts.PickOptions{
-			{Theme: "apple", Kind: prompts.KindDiscussion},
-			{Kind: "no-such-kind"},
+			{Theme: "apple", Audience: prompts.AudienceTeam},
+			{Audience: "no-such-audience"},
 		} {
 			if _, err := c.Pick(nil, opt, nil); !errors.Is(err, prompts.ErrNoPrompts) {
 				t.Errorf("Pick(%+v) err %v, want ErrNoPrompts", opt, err)
@@ -217,7 +254,7 @@ func TestCatalog_Pick(t *testing.T) {
 		c, history := benchSetup(t)
 		rnd := rand.New(rand.NewPCG(1, 2))
 		n := testing.AllocsPerRun(100, func() {
-			if _, err := c.Pick(history, prompts.PickOptions{Role: "ic", Kind: prompts.KindReflection}, rnd); err != nil {
+			if _, err := c.Pick(history, prompts.PickOptions{Role: "ic", Audience: prompts.AudiencePrivate}, rnd); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -253,18 +290,18 @@ func checkCycles(t *testing.T, c *prompts.Catalog, history []prompts.Shown) {
 }
 
 // benchCatalog is a catalog shaped like the built-in one: the 12 themes of
-// 16 prompts each, with mixed audiences and kinds.
+// 16 prompts each, with mixed roles and audiences.
 func benchCatalog(tb testing.TB) *prompts.Catalog {
 	tb.Helper()
 	fsys := fstest.MapFS{}
-	audiences := []string{"ic", "ic, staff", "manager, lead", "ic, staff, manager, lead"}
-	kinds := []string{"reflection", "reflection, discussion", "discussion", "reflection"}
+	roles := []string{"ic", "ic, staff", "manager, lead", "ic, staff, manager, lead"}
+	audiences := []string{"private", "private", "team", "private"}
 	for _, th := range prompts.ThemeIDs {
 		var b strings.Builder
 		fmt.Fprintf(&b, "---\ntheme: %s\ntitle: %s\nsummary: About %s.\n---\n\n", th, th, th)
 		for i := range 16 {
-			fmt.Fprintf(&b, "## %s-%d\naudience: %s\nkind: %s\nsource: Bench.\n\nQuestion %d about %s?\n\n",
-				th, i, audiences[i%len(audiences)], kinds[i/4%len(kinds)], i, th)
+			fmt.Fprintf(&b, "## %s-%d\naudience: %s\nroles: %s\nsource: Bench.\n\nQuestion %d: what do we make of %s?\n\n",
+				th, i, audiences[i/4%len(audiences)], roles[i%len(roles)], i, th)
 		}
 		fsys["catalog/"+th+".md"] = &fstest.MapFile{Data: []byte(b.String())}
 	}
@@ -283,10 +320,10 @@ func benchSetup(tb testing.TB) (*prompts.Catalog, []prompts.Shown) {
 	c := benchCatalog(tb)
 	u := newUser(c, 42)
 	for i := range 10_000 {
-		opt := prompts.PickOptions{Role: "ic", Kind: prompts.KindReflection}
+		opt := prompts.PickOptions{Role: "ic", Audience: prompts.AudiencePrivate}
 		if i%5 == 0 {
 			opt.Theme = prompts.ThemeIDs[i%len(prompts.ThemeIDs)]
-			opt.Kind = ""
+			opt.Audience = ""
 		}
 		u.pick(tb, opt)
 	}
@@ -299,7 +336,7 @@ func BenchmarkPick(b *testing.B) {
 		name string
 		opt  prompts.PickOptions
 	}{
-		{"AnyTheme", prompts.PickOptions{Role: "ic", Kind: prompts.KindReflection}},
+		{"AnyTheme", prompts.PickOptions{Role: "ic", Audience: prompts.AudiencePrivate}},
 		{"Theme", prompts.PickOptions{Theme: "vision", Role: "manager"}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {

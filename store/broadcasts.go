@@ -61,6 +61,7 @@ type broadcastRecord struct {
 	Channel     string         `json:"c"`
 	ChannelName string         `json:"cn,omitempty"`
 	Theme       string         `json:"t,omitempty"`
+	Role        string         `json:"r,omitempty"`
 	Topic       string         `json:"x,omitempty"`
 	Schedule    scheduleRecord `json:"s"`
 	LastSlot    int64          `json:"ls,omitempty"`
@@ -71,7 +72,7 @@ type broadcastRecord struct {
 
 func encodeBroadcast(b Broadcast) ([]byte, error) {
 	return json.Marshal(broadcastRecord{
-		LeadID: b.LeadID, Channel: b.Channel, ChannelName: b.ChannelName, Theme: b.Theme, Topic: b.Topic,
+		LeadID: b.LeadID, Channel: b.Channel, ChannelName: b.ChannelName, Theme: b.Theme, Role: b.Role, Topic: b.Topic,
 		Schedule: scheduleToRecord(b.Schedule), LastSlot: unixOrZero(b.LastSlot), Failing: b.Failing,
 		Paused: b.Paused, Created: unixOrZero(b.Created),
 	})
@@ -83,7 +84,7 @@ func decodeBroadcast(id string, v []byte) (Broadcast, error) {
 		return Broadcast{}, fmt.Errorf("decode broadcast %s: %w", id, err)
 	}
 	return Broadcast{
-		ID: id, LeadID: r.LeadID, Channel: r.Channel, ChannelName: r.ChannelName, Theme: r.Theme, Topic: r.Topic,
+		ID: id, LeadID: r.LeadID, Channel: r.Channel, ChannelName: r.ChannelName, Theme: r.Theme, Role: r.Role, Topic: r.Topic,
 		Schedule: r.Schedule.schedule(), LastSlot: timeOrZero(r.LastSlot), Failing: r.Failing,
 		Paused: r.Paused, Created: timeOrZero(r.Created),
 	}, nil
@@ -99,6 +100,7 @@ type Broadcast struct {
 	Channel     string // channel id
 	ChannelName string // for listing without a call to Slack; may be stale
 	Theme       string // theme id, or "" for a custom topic
+	Role        string // the role its theme's topics are written for; "" for everyone
 	Topic       string // the custom topic's text, or ""
 	Schedule
 	// LastSlot is the last slot posted. PutBroadcast never moves it

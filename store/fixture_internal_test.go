@@ -122,7 +122,7 @@ func writeFixture(tb testing.TB, path string, n int, now time.Time) {
 	var ps []*prompts.Prompt
 	for _, t := range catalog.Themes() {
 		for _, p := range t.Prompts {
-			if p.Is(prompts.KindReflection) {
+			if p.Is(prompts.AudiencePrivate) {
 				ps = append(ps, p)
 			}
 		}

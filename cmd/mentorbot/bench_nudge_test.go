@@ -277,7 +277,7 @@ func reflectivePrompts(tb testing.TB) []*prompts.Prompt {
 	var ps []*prompts.Prompt
 	for _, t := range catalog.Themes() {
 		for _, p := range t.Prompts {
-			if p.Is(prompts.KindReflection) {
+			if p.Is(prompts.AudiencePrivate) {
 				ps = append(ps, p)
 			}
 		}

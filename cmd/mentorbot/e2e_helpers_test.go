@@ -43,7 +43,7 @@ func themeSize(t *testing.T, id string) int {
 	}
 	n := 0
 	for _, p := range th.Prompts {
-		if p.Is(prompts.KindReflection) {
+		if p.Is(prompts.AudiencePrivate) {
 			n++
 		}
 	}

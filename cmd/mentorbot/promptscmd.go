@@ -39,6 +39,9 @@ func promptsLint(args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("built-in catalog:\n%w", err)
 		}
+		if w := base.Warnings(); len(w) > 0 {
+			return fmt.Errorf("built-in catalog:\n%w", w)
+		}
 		fmt.Fprintf(stdout, "built-in catalog: %d themes, %d prompts, no problems\n", len(base.Themes()), base.Len())
 		return nil
 	}
@@ -58,8 +61,15 @@ func promptsLint(args []string, stdout io.Writer) error {
 	if files == 0 {
 		return fmt.Errorf("%s: no prompt files (*.md) in it; nothing was checked", dir)
 	}
-	if problems := prompts.LintOverlay(base, dir); len(problems) > 0 {
+	problems := prompts.LintOverlay(base, dir)
+	if errs := problems.Errors(); len(errs) > 0 {
 		return fmt.Errorf("%d problem(s):\n%w", len(problems), problems)
+	}
+	// Warnings do not fail the check: the bot loads these files as they
+	// are, and the author can fix them at leisure.
+	if len(problems) > 0 {
+		fmt.Fprintf(stdout, "%s\n%s: %d file(s), %d warning(s), no other problems\n", problems, dir, files, len(problems))
+		return nil
 	}
 	fmt.Fprintf(stdout, "%s: %d file(s), no problems\n", dir, files)
 	return nil
@@ -107,11 +117,15 @@ func promptsList(args []string, getenv envFunc, stdout, stderr io.Writer) error 
 		return writeJSON(stdout, themes)
 	}
 	for _, t := range themes {
-		fmt.Fprintf(stdout, "# %s — %s (%d)\n%s\n\n", t.ID, t.Title, len(t.Prompts), t.Summary)
+		fmt.Fprintf(stdout, "# %s — %s (%d private, %d team)\n%s\n\n", t.ID, t.Title,
+			t.Count(prompts.AudiencePrivate), t.Count(prompts.AudienceTeam), t.Summary)
 		for _, p := range t.Prompts {
-			fmt.Fprintf(stdout, "%s  (%s · %s)\n  %s\n", p.ID, strings.Join(p.Audiences, ", "), strings.Join(p.Kinds, ", "), p.Text)
+			fmt.Fprintf(stdout, "%s  (%s · %s · %s)\n  %s\n", p.ID, p.Audience, rolesText(p), p.Form, p.Text)
 			if p.Try != "" {
 				fmt.Fprintf(stdout, "  Try: %s\n", p.Try)
+			}
+			if p.Followup != "" {
+				fmt.Fprintf(stdout, "  Follow-up: %s\n", p.Followup)
 			}
 			fmt.Fprintln(stdout)
 		}
@@ -119,14 +133,26 @@ func promptsList(args []string, getenv envFunc, stdout, stderr io.Writer) error 
 	return nil
 }
 
+// rolesText is a prompt's roles for the listing: "everyone" when it names
+// none.
+func rolesText(p *prompts.Prompt) string {
+	if len(p.Roles) == 0 {
+		return "everyone"
+	}
+	return strings.Join(p.Roles, ", ")
+}
+
 type jsonPrompt struct {
-	ID        string   `json:"id"`
-	Theme     string   `json:"theme"`
-	Text      string   `json:"text"`
-	Audiences []string `json:"audience"`
-	Kinds     []string `json:"kind"`
-	Try       string   `json:"try,omitempty"`
-	Source    string   `json:"source,omitempty"`
+	ID       string     `json:"id"`
+	Theme    string     `json:"theme"`
+	Text     string     `json:"text"`
+	Audience string     `json:"audience"`
+	Roles    []string   `json:"roles,omitempty"` // none: for everyone
+	Form     string     `json:"form"`
+	Scale    *[2]string `json:"scale,omitempty"`
+	Try      string     `json:"try,omitempty"`
+	Followup string     `json:"followup,omitempty"`
+	Source   string     `json:"source,omitempty"`
 }
 
 type jsonTheme struct {
@@ -141,7 +167,12 @@ func writeJSON(w io.Writer, themes []*prompts.Theme) error {
 	for _, t := range themes {
 		jt := jsonTheme{ID: t.ID, Title: t.Title, Summary: t.Summary, Prompts: []jsonPrompt{}}
 		for _, p := range t.Prompts {
-			jt.Prompts = append(jt.Prompts, jsonPrompt{p.ID, p.Theme, p.Text, p.Audiences, p.Kinds, p.Try, p.Source})
+			jp := jsonPrompt{ID: p.ID, Theme: p.Theme, Text: p.Text, Audience: p.Audience, Roles: p.Roles,
+				Form: p.Form, Try: p.Try, Followup: p.Followup, Source: p.Source}
+			if p.Form == prompts.FormScale {
+				jp.Scale = &p.Scale
+			}
+			jt.Prompts = append(jt.Prompts, jp)
 		}
 		out = append(out, jt)
 	}

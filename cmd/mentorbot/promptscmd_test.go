@@ -39,6 +39,26 @@ func TestPromptsLint(t *testing.T) {
 		}
 	})
 
+	// An operator's file in the first edition's format passes, with a
+	// warning at each line to change.
+	t.Run("FirstEditionWarns", func(t *testing.T) {
+		dir := t.TempDir()
+		old := "---\ntheme: daring\n---\n\n## daring-mine\naudience: staff, lead\nkind: reflection\n\nWhat now?\n"
+		if err := os.WriteFile(filepath.Join(dir, "mine.md"), []byte(old), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := run(t.Context(), []string{"prompts", "lint", dir}, mapEnv(nil), nil, &out, &out); err != nil {
+			t.Fatalf("lint failed a first-edition file: %v", err)
+		}
+		for _, want := range []string{`mine.md:6: warning: audience lists roles (first-edition format): move them to "roles: staff, lead"`,
+			`mine.md:7: warning: kind is replaced by audience (first-edition format): write "audience: private"`, "2 warning(s)"} {
+			if !strings.Contains(out.String(), want) {
+				t.Fatalf("output lacks %q:\n%s", want, out.String())
+			}
+		}
+	})
+
 	// A directory with no prompt file in it (a wrong path, a parent folder)
 	// is an error, not "no problems".
 	t.Run("ErrNoPromptFiles", func(t *testing.T) {
@@ -76,7 +96,7 @@ func TestPromptsList(t *testing.T) {
 		t.Fatalf("list --theme last = %+v", themes)
 	}
 	for _, p := range themes[0].Prompts {
-		if p.Text == "" || p.Source == "" || len(p.Kinds) == 0 || len(p.Audiences) == 0 {
+		if p.Text == "" || p.Source == "" || p.Audience == "" {
 			t.Fatalf("incomplete prompt %+v", p)
 		}
 	}

@@ -60,6 +60,12 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand, clk appClock) (*app
 	if err != nil {
 		return nil, err
 	}
+	// A prompt file in the first edition's format still loads; say once
+	// where, so the operator can update it.
+	if w := catalog.Warnings(); len(w) > 0 {
+		logger.Warn("MENTOR_PROMPTS_DIR has prompt files to update; `mentorbot prompts lint DIR` lists every line",
+			"warnings", len(w), "first", w[0].String())
+	}
 	db, err := store.Open(cfg.DBPath, store.Options{})
 	if err != nil {
 		return nil, err

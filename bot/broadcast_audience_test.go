@@ -1,0 +1,130 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/mentorbot/mentorbot/bot/slacksim"
+	"github.com/mentorbot/mentorbot/prompts"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// A broadcast posts team prompts only, for the role the lead gave or else
+// for everyone, and never a private prompt, however many times it posts.
+func TestPostBroadcast_TeamPromptsOnly(t *testing.T) {
+	c, err := prompts.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ theme, role string }{
+		{"impostor", ""}, {"vision", "manager"}, {"growth", "ic"}, {"delegation", "lead"},
+	} {
+		t.Run(tt.theme+"/"+tt.role, func(t *testing.T) {
+			b := newTestBot(t)
+			b.Catalog = c
+			var sim *slacksim.Server
+			b.Slack, sim = simSlack(t)
+			sim.AddChannel(slacksim.Channel{ID: "C1", Name: "team", BotIsMember: true})
+			th, _ := c.Theme(tt.theme)
+			// Twice the theme's size, so cycles restart too.
+			for range 2 * len(th.Prompts) {
+				if err := b.postBroadcast(context.Background(), store.Broadcast{LeadID: "U0", Channel: "C1", Theme: tt.theme, Role: tt.role}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			msgs := sim.MessagesIn("C1")
+			if len(msgs) != 2*len(th.Prompts) {
+				t.Fatalf("%d posts, want %d", len(msgs), 2*len(th.Prompts))
+			}
+			seen := map[string]bool{}
+			for _, m := range msgs {
+				p := promptIn(th, m.Text)
+				switch {
+				case p == nil:
+					t.Fatalf("post %q is no prompt of %s", m.Text, tt.theme)
+				case p.Audience != prompts.AudienceTeam:
+					t.Fatalf("%s, a %s prompt, reached a channel", p.ID, p.Audience)
+				case tt.role == "" && !p.ForEveryone():
+					t.Fatalf("%s, written for %v, posted without a role", p.ID, p.Roles)
+				case !p.For(tt.role):
+					t.Fatalf("%s, written for %v, posted for role %s", p.ID, p.Roles, tt.role)
+				}
+				seen[p.ID] = true
+			}
+			want := 0
+			for _, p := range th.Prompts {
+				if broadcastPick(tt.theme, tt.role).InPool(p) {
+					want++
+				}
+			}
+			if len(seen) != want {
+				t.Errorf("%d distinct topics posted, want all %d of the pool", len(seen), want)
+			}
+		})
+	}
+}
+
+// promptIn finds the prompt of th whose text a broadcast's fallback text
+// ends with.
+func promptIn(th *prompts.Theme, text string) *prompts.Prompt {
+	for _, p := range th.Prompts {
+		if strings.HasSuffix(text, ": "+p.Text) {
+			return p
+		}
+	}
+	return nil
+}
+
+func TestTakeRole(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		role string
+		rest []string
+	}{
+		{[]string{"vision"}, "", []string{"vision"}},
+		{[]string{"vision", "role:manager"}, "manager", []string{"vision"}},
+		{[]string{"ROLE:Staff", "every", "mon", "10:00", "vision"}, "staff", []string{"every", "mon", "10:00", "vision"}},
+		{[]string{"vision", "role:ic", "role:lead"}, "ic", []string{"vision", "role:lead"}},
+	} {
+		var role string
+		rest, err := takeRole(tt.args, &role)
+		if err != nil || role != tt.role || strings.Join(rest, " ") != strings.Join(tt.rest, " ") {
+			t.Errorf("takeRole(%q) = %q, %q, %v; want %q, %q", tt.args, rest, role, err, tt.rest, tt.role)
+		}
+	}
+	t.Run("ErrUnknownRole", func(t *testing.T) {
+		for _, arg := range []string{"role:cto", "role:", "role: "} {
+			var role string
+			_, err := takeRole([]string{"vision", arg}, &role)
+			if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "`role:manager`") {
+				t.Errorf("takeRole(%q) err %v, want EINVALID naming an example", arg, err)
+			}
+		}
+	})
+}
+
+// A theme with no team topic for the role is refused when the lead asks,
+// rather than posting nothing, or a private prompt, later.
+func TestTeamPool(t *testing.T) {
+	c, err := prompts.Load(fstest.MapFS{"c/d.md": {Data: []byte("---\ntheme: delegation\ntitle: D\nsummary: D.\n---\n\n" +
+		"## d-team\naudience: team\nroles: lead\n\nWhat do we decide?\n\n## d-private\naudience: private\n\nWhat do you decide?\n")}}, "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, _ := c.Theme("delegation") // one team prompt, for leads
+	for _, tt := range []struct {
+		role string
+		want string // "" for accepted
+	}{
+		{"lead", ""},
+		{"", "The `delegation` theme has no team topic suitable for everyone"},
+		{"ic", "The `delegation` theme has no team topic written for individual contributors. Leave out `role:ic`"},
+	} {
+		err := teamPool(th, tt.role)
+		if got := ErrorMessage(err); (tt.want == "") != (err == nil) || !strings.Contains(got, tt.want) {
+			t.Errorf("teamPool(%q) = %v, want %q", tt.role, err, tt.want)
+		}
+	}
+}
