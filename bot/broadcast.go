@@ -130,7 +130,7 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 		req.every, req.note, rest = &sched, note, rest[1+n:]
 	}
 	switch {
-	case len(rest) == 0:
+	case len(rest) == 0 || strings.TrimSpace(rest[0]) == "" && len(rest) == 1:
 		return req, Errorf(EINVALID, "Which theme, or which topic? %s", usage)
 	case len(rest) > 1:
 		return req, Errorf(EINVALID, "Put a topic of your own between quotes, for example `%s broadcast #team \"%s\"`.", c.Name, clip(strings.Join(rest, " ")))
@@ -291,8 +291,11 @@ func (b *Bot) cmdBroadcasts(ctx context.Context, c *Command) (Reply, error) {
 }
 
 func (b *Bot) cancelBroadcast(c *Command) (Reply, error) {
-	if len(c.Args) != 2 {
+	switch {
+	case len(c.Args) < 2:
 		return Reply{}, Errorf(EINVALID, "Which one? `%s broadcast cancel b3`; `%s broadcasts` lists the ids.", c.Name, c.Name)
+	case len(c.Args) > 2:
+		return Reply{}, Errorf(EINVALID, "One at a time: `%s broadcast cancel %s`, then the next.", c.Name, clip(c.Args[1]))
 	}
 	id := strings.ToLower(c.Args[1])
 	bc, ok, err := b.Broadcasts.Broadcast(id)

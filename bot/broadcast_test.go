@@ -112,6 +112,7 @@ func TestBroadcastCancel(t *testing.T) {
 
 	contains(t, mustFail(t, b, "broadcast cancel b1", ENOTFOUND), "You have no broadcast `b1`")
 	contains(t, mustFail(t, b, "broadcast cancel", EINVALID), "`/mentor broadcast cancel b3`")
+	contains(t, mustFail(t, b, "broadcast cancel b2 b3", EINVALID), "One at a time: `/mentor broadcast cancel b2`")
 }
 
 // TestBroadcastsListing shows a custom topic by its first words.

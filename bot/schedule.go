@@ -35,8 +35,10 @@ func (g scheduleGrammar) usage() string {
 	return "`" + g.name + " subscribe [weekly|daily|weekdays] [DAY] [HH:MM] [TZ]`"
 }
 
+// cadences are the words for a cadence; "day" is for "every day".
 var cadences = map[string]string{
-	"weekly": store.CadenceWeekly, "daily": store.CadenceDaily, "weekdays": store.CadenceWeekdays, "weekday": store.CadenceWeekdays,
+	"weekly": store.CadenceWeekly, "daily": store.CadenceDaily, "day": store.CadenceDaily,
+	"weekdays": store.CadenceWeekdays, "weekday": store.CadenceWeekdays,
 }
 
 // fillers are words people put between the parts of a schedule ("every

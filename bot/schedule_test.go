@@ -89,6 +89,7 @@ func TestParseSchedule(t *testing.T) {
 		// As people say it.
 		{"Fillers", "every monday at 9am in tokyo", "UTC", rule(store.CadenceWeekly, time.Monday, 9, 0, "Asia/Tokyo")},
 		{"SpacedPM", "fri 4 pm", "Europe/Paris", def},
+		{"EveryDay", "every day at 9am", "UTC", rule(store.CadenceDaily, time.Friday, 9, 0, "UTC")},
 		{"SpacedAM", "9 AM daily", "UTC", rule(store.CadenceDaily, time.Friday, 9, 0, "UTC")},
 	}
 	for _, tt := range tests {
