@@ -88,16 +88,21 @@ func textChars(s string) int {
 
 // encodedLen is len(json.Marshal(s)) without the quotes: what s costs in an
 // ack, which encoding/json writes with <, > and & as \u003c and the like.
+// Every reply is measured, so ASCII, nearly all of it, is read a byte at a
+// time from a table (BenchmarkFitMessage).
 func encodedLen(s string) int {
 	n := 0
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			n += int(asciiCost[c])
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
 			n += 6 // \ufffd
-		case r == '"' || r == '\\' || r == '\n' || r == '\r' || r == '\t' || r == '\b' || r == '\f':
-			n += 2
-		case r < 0x20 || r == '<' || r == '>' || r == '&' || r == '\u2028' || r == '\u2029':
+		case r == '\u2028' || r == '\u2029':
 			n += 6
 		default:
 			n += size
@@ -106,6 +111,21 @@ func encodedLen(s string) int {
 	}
 	return n
 }
+
+// asciiCost is what encoding/json writes for each ASCII byte.
+var asciiCost = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		switch {
+		case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f':
+			t[c] = 2
+		case c < 0x20 || c == '<' || c == '>' || c == '&':
+			t[c] = 6
+		default:
+			t[c] = 1
+		}
+	}
+	return t
+}()
 
 // fitBlocks returns blocks within Slack's limits and maxBytes once encoded,
 // and whether anything was cut. Every text is first cut to its block's
@@ -174,11 +194,10 @@ func fitsAsIs(blocks []slack.Block, maxBytes int) bool {
 		if a, isActions := bl.(*slack.ActionBlock); isActions && a.Elements != nil {
 			size += elementOverhead * len(a.Elements.ElementSet)
 		}
-		copyTexts(bl, func(t *slack.TextBlockObject, limit int) *slack.TextBlockObject {
-			n := encodedLen(t.Text)
-			size += n
-			ok = ok && t.Text != "" && n <= limit && textChars(t.Text) <= limit
-			return t
+		visitTexts(bl, func(t *slack.TextBlockObject, limit int) {
+			size += encodedLen(t.Text)
+			// A text has no more characters than bytes.
+			ok = ok && t.Text != "" && (len(t.Text) <= limit || textChars(t.Text) <= limit)
 		})
 	}
 	return ok && size <= maxBytes
@@ -264,6 +283,30 @@ func copyTexts(bl slack.Block, fn func(*slack.TextBlockObject, int) *slack.TextB
 		return &c
 	}
 	return bl
+}
+
+// visitTexts calls fn with each text object of bl and the limit of its
+// place, like copyTexts but reading only: the check every reply passes.
+func visitTexts(bl slack.Block, fn func(*slack.TextBlockObject, int)) {
+	switch bl := bl.(type) {
+	case *slack.SectionBlock:
+		if bl.Text != nil {
+			fn(bl.Text, maxSectionChars)
+		}
+		for _, f := range bl.Fields {
+			fn(f, maxFieldChars)
+		}
+	case *slack.HeaderBlock:
+		if bl.Text != nil {
+			fn(bl.Text, maxHeaderChars)
+		}
+	case *slack.ContextBlock:
+		for _, e := range bl.ContextElements.Elements {
+			if t, ok := e.(*slack.TextBlockObject); ok {
+				fn(t, maxContextChars)
+			}
+		}
+	}
 }
 
 // encodedSize is the size of blocks as an ack carries them.

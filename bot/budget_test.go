@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -74,11 +75,10 @@ func checkBlockLimits(t *testing.T, blocks []slack.Block, maxBytes int) {
 		t.Fatalf("%d bytes encoded, budget %d", len(raw), maxBytes)
 	}
 	for _, bl := range blocks {
-		copyTexts(bl, func(o *slack.TextBlockObject, limit int) *slack.TextBlockObject {
+		visitTexts(bl, func(o *slack.TextBlockObject, limit int) {
 			if o.Text == "" || textChars(o.Text) > limit {
 				t.Fatalf("a text of %d characters in a %s block, limit %d", textChars(o.Text), bl.BlockType(), limit)
 			}
-			return o
 		})
 	}
 }
@@ -123,10 +123,24 @@ func FuzzFitBlocks(f *testing.F) {
 func allTexts(blocks []slack.Block) []string {
 	var out []string
 	for _, bl := range blocks {
-		copyTexts(bl, func(o *slack.TextBlockObject, _ int) *slack.TextBlockObject {
-			out = append(out, o.Text)
-			return o
-		})
+		visitTexts(bl, func(o *slack.TextBlockObject, _ int) { out = append(out, o.Text) })
 	}
 	return out
+}
+
+// BenchmarkFitMessage is what fitting costs every reply: a help reply,
+// the largest common one, which fits as it is.
+//
+//	go test -run '^$' -bench FitMessage -benchmem ./bot
+func BenchmarkFitMessage(b *testing.B) {
+	bot := newTestBot(b)
+	r, err := bot.cmdHelp(context.Background(), &Command{Name: "/mentor"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg := r.message()
+	b.ReportAllocs()
+	for b.Loop() {
+		fitMessage(msg)
+	}
 }
