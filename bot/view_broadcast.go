@@ -67,6 +67,61 @@ func broadcastsBlocks(name string, bs []store.Broadcast) []slack.Block {
 	return append(blocks, contextLine(fmt.Sprintf("`%s broadcast cancel ID` stops one.", name)))
 }
 
+// stillPosting says which recurring broadcasts still post in a channel
+// after one was cancelled, one per line: the lead's own, and other leads'.
+func stillPosting(leadID, channel string, left []store.Broadcast) string {
+	if len(left) == 0 {
+		return fmt.Sprintf("No other broadcast posts in <#%s>.", channel)
+	}
+	lines := []string{fmt.Sprintf("Still posting in <#%s>:", channel)}
+	for i, o := range left {
+		if i == 10 {
+			lines = append(lines, fmt.Sprintf("• and %d more", len(left)-10))
+			break
+		}
+		by := ""
+		if o.LeadID != leadID {
+			by = fmt.Sprintf(", asked for by <@%s>", o.LeadID)
+		}
+		lines = append(lines, fmt.Sprintf("• `%s`: %s %s%s", o.ID, broadcastWhat(o), broadcastWhen(o.Schedule), by))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// broadcastWhat names what a broadcast posts: "a `vision` topic", "an
+// `empathy` topic", or its own topic's first words in quotes.
+func broadcastWhat(bc store.Broadcast) string {
+	if bc.Theme == "" {
+		return "“" + firstWords(bc.Topic, 6) + "”"
+	}
+	article := "a"
+	if strings.ContainsRune("aeiou", rune(bc.Theme[0])) {
+		article = "an"
+	}
+	what := article + " `" + bc.Theme + "` topic"
+	if bc.Role != "" {
+		what += " for " + roleNoun(bc.Role)
+	}
+	return what
+}
+
+// broadcastWhen is a weekly schedule as a listing says it: "every Monday
+// at 10:00 (Europe/Paris)".
+func broadcastWhen(s store.Schedule) string {
+	return fmt.Sprintf("every %s at %02d:%02d (%s)", s.Day, s.Hour, s.Minute, s.TZ)
+}
+
+// firstWords is text's first n words, with an ellipsis if there were more,
+// and at most 60 characters.
+func firstWords(text string, n int) string {
+	words := strings.Fields(text)
+	short := strings.Join(words[:min(n, len(words))], " ")
+	if len(words) > n {
+		short += "…"
+	}
+	return shorten(short, 60)
+}
+
 // failure explains a broadcast's failure reason to its lead.
 func failure(reason string) string {
 	switch reason {
