@@ -252,3 +252,20 @@ func (failingStore) History(string, int) ([]store.HistoryEntry, error) { return 
 func (failingStore) UserHistory(string, int) (store.User, []store.HistoryEntry, error) {
 	return store.User{}, nil, errDisk
 }
+
+// `prompt THEME` says when the member's cycle through the theme starts over,
+// on that card only.
+func TestDispatch_PromptCycleRestart(t *testing.T) {
+	b := newTestBot(t)
+	const notice = "You have seen every prompt in *Daring*; here they come again, in a new order."
+	// daring has two private prompts: the third pick starts over.
+	for i, want := range []bool{false, false, true, false} {
+		r, err := dispatch(t, b, "prompt daring")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(blocksText(t, r), notice); got != want {
+			t.Errorf("pick %d shows the restart notice = %v, want %v", i, got, want)
+		}
+	}
+}

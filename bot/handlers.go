@@ -99,7 +99,7 @@ func (b *Bot) promptReply(ctx context.Context, c *Command, theme string, slot ti
 		return Reply{}, err
 	}
 	p := pick.Prompt
-	card := b.card(p)
+	card := b.cycleCard(p, pick.Restarted)
 	if !inChannel(c.ChannelID) {
 		card = append(card, b.evidence(c.UserID, p)...)
 	}

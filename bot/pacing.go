@@ -54,7 +54,7 @@ func (p *postPacer) holding(now time.Time) time.Duration {
 // postPaced posts a nudge, waiting out Slack's rate limit on the bot's
 // clock as often as Slack asks. It returns any other error, and the rate
 // limit's when ctx ends during a wait.
-func (b *Bot) postPaced(ctx context.Context, sub store.Subscription, slot time.Time, p *prompts.Prompt) (string, string, error) {
+func (b *Bot) postPaced(ctx context.Context, sub store.Subscription, n store.Nudge, p *prompts.Prompt) (string, string, error) {
 	var limitErr error
 	for {
 		if d := b.pace.holding(b.Now()); d > 0 {
@@ -67,7 +67,7 @@ func (b *Bot) postPaced(ctx context.Context, sub store.Subscription, slot time.T
 				return "", "", limitErr
 			}
 		}
-		channel, ts, err := b.postNudge(ctx, sub, slot, p)
+		channel, ts, err := b.postNudge(ctx, sub, n, p)
 		rl, limited := errors.AsType[*slack.RateLimitedError](err)
 		if !limited || ctx.Err() != nil {
 			return channel, ts, err

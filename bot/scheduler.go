@@ -169,7 +169,7 @@ func (b *Bot) deliver(ctx context.Context, d store.Due, now, since time.Time) st
 		}
 		return ""
 	}
-	channel, ts, err := b.postPaced(ctx, sub, n.Slot, p)
+	channel, ts, err := b.postPaced(ctx, sub, n, p)
 	if err != nil {
 		if transient(err) {
 			log.Warn("nudge: Slack unavailable, will retry", "err", err)
@@ -198,7 +198,7 @@ func (b *Bot) claim(ctx context.Context, sub store.Subscription) (store.Nudge, *
 	if err != nil {
 		return store.Nudge{}, nil, err
 	}
-	n := store.Nudge{UserID: sub.UserID, Slot: sub.NextDue, PromptID: pick.Prompt.ID, Theme: pick.Prompt.Theme, NewCycle: pick.NewCycle}
+	n := store.Nudge{UserID: sub.UserID, Slot: sub.NextDue, PromptID: pick.Prompt.ID, Theme: pick.Prompt.Theme, NewCycle: pick.NewCycle, Restarted: pick.Restarted}
 	n, err = b.Schedules.ClaimNudge(n)
 	if err != nil {
 		return n, nil, err
@@ -216,9 +216,10 @@ func (b *Bot) pickNudgePrompt(sub store.Subscription) (prompts.Pick, error) {
 	return b.choosePrompt(sub.UserID, prompts.PickOptions{Audience: prompts.AudiencePrivate}, sub.Focus)
 }
 
-// postNudge sends the nudge DM; posting to a user id opens the app's DM.
-func (b *Bot) postNudge(ctx context.Context, sub store.Subscription, slot time.Time, p *prompts.Prompt) (string, string, error) {
-	userID := sub.UserID
+// postNudge sends the nudge DM for n's slot; posting to a user id opens the
+// app's DM.
+func (b *Bot) postNudge(ctx context.Context, sub store.Subscription, n store.Nudge, p *prompts.Prompt) (string, string, error) {
+	userID, slot := sub.UserID, n.Slot
 	var earlier *store.Reflection
 	if r, ok, err := b.Journal.LastReflectionOn(userID, p.ID); err == nil && ok && slot.Sub(r.At) > thenAndNowAge {
 		earlier = &r
@@ -230,7 +231,7 @@ func (b *Bot) postNudge(ctx context.Context, sub store.Subscription, slot time.T
 	defer cancel()
 	return b.post(ctx, userID,
 		slack.MsgOptionText(nudgeFallback(t, p), false),
-		slack.MsgOptionBlocks(nudgeBlocks(append(b.card(p), b.evidence(userID, p)...), p, slot, sub.Schedule, earlier)...))
+		slack.MsgOptionBlocks(nudgeBlocks(append(b.cycleCard(p, n.Restarted), b.evidence(userID, p)...), p, slot, sub.Schedule, earlier)...))
 }
 
 // skip records a slot as skipped and schedules the next one: the one after

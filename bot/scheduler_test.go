@@ -86,3 +86,38 @@ func TestStreak(t *testing.T) {
 		})
 	}
 }
+
+// When a member has seen every prompt of a theme, the card that starts it
+// over says so, once: the nudge that restarts it, not the one after.
+func TestSendDue_CycleRestartNotice(t *testing.T) {
+	b := newTestBot(t)
+	var sim *slacksim.Server
+	b.Slack, sim = simSlack(t)
+	slot := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+	// daring has two private prompts, both shown in the current cycle.
+	err := b.Members.AppendHistories([]store.HistoryAppend{
+		{UserID: "U1", Entry: store.HistoryEntry{PromptID: "daring-one", Theme: "daring", At: slot.Add(-48 * time.Hour), NewCycle: true}},
+		{UserID: "U1", Entry: store.HistoryEntry{PromptID: "daring-two", Theme: "daring", At: slot.Add(-24 * time.Hour)}},
+	})[0]
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := store.Subscription{UserID: "U1", Focus: []string{"daring"}, Schedule: store.Schedule{Cadence: store.CadenceDaily, Hour: 15, TZ: "UTC", NextDue: slot}}
+	if err := b.Schedules.PutSubscription(sub); err != nil {
+		t.Fatal(err)
+	}
+	const notice = "You have seen every prompt in *Daring*; here they come again, in a new order."
+	for i, want := range []bool{true, false} {
+		now := slot.AddDate(0, 0, i)
+		if rep, err := b.SendDue(context.Background(), now); err != nil || rep.Sent != 1 {
+			t.Fatalf("SendDue(%v) = %+v, %v", now, rep, err)
+		}
+		posts := sim.MessagesIn("DU1")
+		if len(posts) != i+1 {
+			t.Fatalf("%d posts after nudge %d", len(posts), i)
+		}
+		if got := strings.Contains(string(posts[i].Blocks), notice); got != want {
+			t.Errorf("nudge %d shows the restart notice = %v, want %v:\n%s", i, got, want, posts[i].Blocks)
+		}
+	}
+}

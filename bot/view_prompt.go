@@ -90,6 +90,20 @@ func (b *Bot) card(p *prompts.Prompt) []slack.Block {
 	return cardBlocks(t, p)
 }
 
+// cycleCard is p's card, opened by a line saying the theme starts over when
+// restarted: without it, a prompt seen before looks like a mistake.
+func (b *Bot) cycleCard(p *prompts.Prompt, restarted bool) []slack.Block {
+	if !restarted {
+		return b.card(p)
+	}
+	name := "this theme"
+	if t, ok := b.Catalog.Theme(p.Theme); ok {
+		name = "*" + escape(t.Title) + "*"
+	}
+	notice := contextLine("You have seen every prompt in " + name + "; here they come again, in a new order.")
+	return append([]slack.Block{notice}, b.card(p)...)
+}
+
 // promptCard is a prompt asked for with promptBlocks.
 func (b *Bot) promptCard(p *prompts.Prompt, askedTheme string, slot time.Time) []slack.Block {
 	return promptBlocks(b.card(p), p, askedTheme, slot)

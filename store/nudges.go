@@ -46,6 +46,9 @@ type Nudge struct {
 	// NewCycle says the prompt starts a new cycle through its theme; it is
 	// copied to the history entry when the nudge is sent.
 	NewCycle bool
+	// Restarted says the new cycle is because the member had seen every
+	// prompt of the theme: the card tells them so.
+	Restarted bool
 }
 
 type nudgeRecord struct {
@@ -58,10 +61,11 @@ type nudgeRecord struct {
 	At        int64  `json:"at,omitempty"`
 	Reflected bool   `json:"x,omitempty"`
 	NewCycle  bool   `json:"n,omitempty"`
+	Restarted bool   `json:"rc,omitempty"`
 }
 
 func encodeNudge(n Nudge) ([]byte, error) {
-	return json.Marshal(nudgeRecord{n.Status, n.Reason, n.PromptID, n.Theme, n.Channel, n.TS, unixOrZero(n.At), n.Reflected, n.NewCycle})
+	return json.Marshal(nudgeRecord{n.Status, n.Reason, n.PromptID, n.Theme, n.Channel, n.TS, unixOrZero(n.At), n.Reflected, n.NewCycle, n.Restarted})
 }
 
 func decodeNudge(userID string, slot int64, b []byte) (Nudge, error) {
@@ -70,7 +74,7 @@ func decodeNudge(userID string, slot int64, b []byte) (Nudge, error) {
 		return Nudge{}, fmt.Errorf("decode nudge %s/%d: %w", userID, slot, err)
 	}
 	return Nudge{UserID: userID, Slot: time.Unix(slot, 0).UTC(), Status: r.Status, Reason: r.Reason, PromptID: r.PromptID,
-		Theme: r.Theme, Channel: r.Channel, TS: r.TS, At: timeOrZero(r.At), Reflected: r.Reflected, NewCycle: r.NewCycle}, nil
+		Theme: r.Theme, Channel: r.Channel, TS: r.TS, At: timeOrZero(r.At), Reflected: r.Reflected, NewCycle: r.NewCycle, Restarted: r.Restarted}, nil
 }
 
 func nudgeKey(userID string, slot time.Time) []byte {
