@@ -138,8 +138,10 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 		if req.role != "" {
 			return req, Errorf(EINVALID, "`role:` chooses among a theme's prompts; a topic of your own is posted as you wrote it. Leave out `role:%s`.", req.role)
 		}
-		req.topic, err = CleanTopic(rest[0])
-		return req, err
+		if req.topic, err = CleanTopic(rest[0]); err != nil {
+			return req, Errorf(ErrorCode(err), "%s For example `%s broadcast #team \"What slowed us down this week?\"`.", ErrorMessage(err), c.Name)
+		}
+		return req, nil
 	}
 	t, err := b.resolveTheme(c.Name, rest[0])
 	if err != nil {

@@ -55,7 +55,7 @@ var massKeywords = []string{"channel", "here", "everyone"}
 func CleanTopic(text string) (string, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return "", Errorf(EINVALID, "The topic is empty. Put your words between quotes, for example `broadcast #team-backend \"What slowed us down this week?\"`.")
+		return "", Errorf(EINVALID, "The topic is empty. Put your words between the quotes.")
 	}
 	if n := utf8.RuneCountInString(text); n > MaxTopicLen {
 		return "", Errorf(EINVALID, "That topic is %d characters long; topics are at most %d. Keep the question and link to a doc for the rest.", n, MaxTopicLen)
