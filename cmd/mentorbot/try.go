@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/slacksim"
@@ -125,9 +126,11 @@ func startTrySlack() *slacksim.Server {
 	return sim
 }
 
+// memberNamed finds a member by name in any case: a tired hand types
+// ":user Sam".
 func memberNamed(name string) (slacksim.User, bool) {
 	for _, u := range simMembers {
-		if u.Name == name {
+		if strings.EqualFold(u.Name, name) {
 			return u, true
 		}
 	}

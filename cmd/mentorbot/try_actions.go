@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +20,8 @@ func (s *session) slash(ctx context.Context, line string) {
 		fmt.Fprintf(s.out, "(Slack would show: %s is not a valid command. This app's command is %s.)\n", name, s.cmd)
 		return
 	}
-	_, err := s.sim.SlashCommand(ctx, slacksim.SlashCommand{UserID: s.me.ID, Command: name, Text: strings.TrimSpace(text)})
+	text = slackEscape(strings.TrimSpace(text), map[string]string{tryChannel: "team"})
+	_, err := s.sim.SlashCommand(ctx, slacksim.SlashCommand{UserID: s.me.ID, Command: name, Text: text})
 	if errors.Is(err, slacksim.ErrNoAck) {
 		fmt.Fprintln(s.out, "(Slack would show: the app did not respond in time)")
 	} else if err != nil {
@@ -67,18 +69,40 @@ func (s *session) shortcut(ctx context.Context, id string) bool {
 	m, ok := s.me.msgs[s.me.last]
 	switch {
 	case id == "" || strings.ContainsAny(id, " \t"):
-		fmt.Fprintln(s.out, "Give the shortcut's callback id, e.g. :shortcut thanks.")
+		fmt.Fprintf(s.out, "Give the shortcut's callback id: %s.\n", shortcutList())
+		return false
+	case tryShortcuts[strings.ToLower(id)] == "":
+		// Slack's ⋯ menu offers only the shortcuts the manifest declares;
+		// the app never hears of another.
+		fmt.Fprintf(s.out, "The app has no shortcut %q; its ⋯ menu offers %s.\n", id, shortcutList())
 		return false
 	case !ok || m.Deleted:
 		fmt.Fprintln(s.out, "No message to run a shortcut on yet: replies only you see have none, as in Slack.")
 		return false
 	}
-	if _, err := s.sim.MessageShortcut(ctx, s.me.ID, m, id); errors.Is(err, slacksim.ErrNoAck) {
+	if _, err := s.sim.MessageShortcut(ctx, s.me.ID, m, strings.ToLower(id)); errors.Is(err, slacksim.ErrNoAck) {
 		fmt.Fprintln(s.out, "(Slack would show: the app did not respond in time)")
 	} else if err != nil {
 		fmt.Fprintln(s.out, "(shortcut failed:", err, ")")
 	}
 	return false
+}
+
+// tryShortcuts are the message shortcuts deploy/slack-app-manifest.yaml
+// declares, by callback id, with the name Slack's ⋯ menu shows.
+var tryShortcuts = map[string]string{"save_win": "Save as a win"}
+
+// shortcutList names every shortcut as :shortcut takes it, in id order.
+func shortcutList() string {
+	ids := make([]string, 0, len(tryShortcuts))
+	for id := range tryShortcuts {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for i, id := range ids {
+		ids[i] = fmt.Sprintf(":shortcut %s (%s)", id, tryShortcuts[id])
+	}
+	return strings.Join(ids, ", ")
 }
 
 // targetButtons are the buttons :click may press now, as the target shows

@@ -155,7 +155,7 @@ func TestTryMembersAndReplacements(t *testing.T) {
 	out := runTry(t, start, `
 :click 9
 :shortcut
-:shortcut thanks
+:shortcut save_win
 /mentor forget
 :click 2
 :click 1
@@ -186,7 +186,7 @@ mentor help
 	inOrder(t, out,
 		"ana> :click 9\nNothing to click: no message shown to you has buttons yet.",
 		"ana> :shortcut\nGive the shortcut's callback id",
-		"ana> :shortcut thanks\nNo message to run a shortcut on yet",
+		"ana> :shortcut save_win\nNo message to run a shortcut on yet",
 		// Keep my data replaces the confirmation; its buttons are gone.
 		"[1 Delete everything] [2 Keep my data]",
 		"only visible to you · replaced\nNothing was deleted.",
