@@ -144,6 +144,22 @@ func TestHistoryWriter(t *testing.T) {
 		}
 	})
 
+	// An export made while a prompt's entry waits for the disk lists it.
+	t.Run("ExportShowsPendingEntries", func(t *testing.T) {
+		b := newTestBot(t)
+		st := &historyStore{MemberStore: b.Members, hold: make(chan struct{})}
+		b.Members = st
+		defer close(st.hold)
+		c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor"}
+		if _, err := b.Dispatch(context.Background(), c, "prompt impostor"); err != nil {
+			t.Fatal(err)
+		}
+		md, err := b.exportMarkdown("U1")
+		if err != nil || !strings.Contains(md, "## Prompts shown (1)") || !strings.Contains(md, "(impostor)") {
+			t.Errorf("export while the entry waits:\n%s\n%v", md, err)
+		}
+	})
+
 	// Forget deletes the entries still on their way too: it waits for
 	// them rather than letting a later commit bring them back.
 	t.Run("ForgetWaitsForPendingEntries", func(t *testing.T) {
