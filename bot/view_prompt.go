@@ -61,8 +61,8 @@ func timeOf(s string) time.Time {
 	return time.Time{}
 }
 
-// cardBlocks renders a prompt: its theme, the question, the optional
-// experiment and where the idea comes from.
+// cardBlocks renders a prompt: its theme, the question (with what a
+// scale's ends mean), the optional experiment and where the idea comes from.
 func cardBlocks(t *prompts.Theme, p *prompts.Prompt) []slack.Block {
 	title := p.Theme
 	if t != nil {
@@ -72,6 +72,9 @@ func cardBlocks(t *prompts.Theme, p *prompts.Prompt) []slack.Block {
 		contextLine("*" + escape(title) + "*  ·  `" + p.Theme + "`"),
 		section(quoteLines(escape(p.Text))),
 	}
+	if p.Form == prompts.FormScale {
+		blocks = append(blocks, contextLine(scaleLine(p)))
+	}
 	if p.Try != "" {
 		blocks = append(blocks, section("*Try this week:* "+escape(p.Try)))
 	}
@@ -79,6 +82,12 @@ func cardBlocks(t *prompts.Theme, p *prompts.Prompt) []slack.Block {
 		blocks = append(blocks, contextLine("From "+escape(p.Source)))
 	}
 	return blocks
+}
+
+// scaleLine says what the ends of a scale prompt mean, and what comes after
+// the rating.
+func scaleLine(p *prompts.Prompt) string {
+	return fmt.Sprintf("From 1 (%s) to 5 (%s). Then: what would move it one point higher?", escape(p.Scale[0]), escape(p.Scale[1]))
 }
 
 // card is p's cardBlocks, built for every message. The blocks used to be

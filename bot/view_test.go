@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,5 +90,14 @@ func TestThemesBlocks_ManyThemes(t *testing.T) {
 		if s, ok := b.(*slack.SectionBlock); ok && len(s.Text.Text) >= 3000 {
 			t.Fatalf("section of %d characters", len(s.Text.Text))
 		}
+	}
+}
+
+// A scale prompt's card says what 1 and 5 mean and what follows the rating.
+func TestCardBlocks_Scale(t *testing.T) {
+	p := &prompts.Prompt{ID: "x-scale", Theme: "x", Text: "How at ease are you?", Form: prompts.FormScale, Scale: [2]string{"anxious", "at <ease>"}}
+	got := blocksText(t, Reply{Blocks: cardBlocks(nil, p)})
+	if !strings.Contains(got, "From 1 (anxious) to 5 (at &lt;ease&gt;). Then: what would move it one point higher?") {
+		t.Fatalf("card:\n%s", got)
 	}
 }

@@ -53,6 +53,7 @@ func TestBuiltin(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Builtin: %v", err)
 	}
+	essays := []string{`"The Daring Journey of a Staff Engineer" (OpenClassrooms)`, "Padok's VP of Engineering"}
 	for _, id := range prompts.ThemeIDs {
 		th, ok := c.Theme(id)
 		switch {
@@ -76,8 +77,10 @@ func TestBuiltin(t *testing.T) {
 			t.Errorf("theme %q has %d team prompts for everyone, want at least 4", id, everyone)
 		}
 		for _, p := range th.Prompts {
-			if p.Source == "" {
-				t.Errorf("%s:%d: prompt %q has no source", p.File, p.Line, p.ID)
+			// The source names the essay, then the idea after a colon.
+			essay, idea, _ := strings.Cut(p.Source, ": ")
+			if !slices.Contains(essays, strings.SplitN(essay, ",", 2)[0]) || len(strings.Fields(idea)) < 4 {
+				t.Errorf("%s:%d: prompt %q source %q: want an essay's title or author and company, then the idea", p.File, p.Line, p.ID, p.Source)
 			}
 		}
 	}
