@@ -51,6 +51,9 @@ type Renderer struct {
 	// ChannelName returns the name a <#C…> link shows; nil or false shows the
 	// name the link carries, else the id.
 	ChannelName func(id string) (string, bool)
+	// GroupName returns the handle a <!subteam^S…> mention shows (without
+	// the @); nil or false shows the label the mention carries, else the id.
+	GroupName func(id string) (string, bool)
 	// Color marks bold, italic, code, links, mentions and placeholders with
 	// ANSI escapes; leave it false unless the output is a terminal and
 	// NO_COLOR is unset.

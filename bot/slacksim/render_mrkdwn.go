@@ -60,6 +60,20 @@ func (r Renderer) channelName(id, label string) string {
 	return id
 }
 
+// groupName is a user group's handle, else the label the mention carried,
+// else its id: Slack shows <!subteam^S0LEADS> as @leads, never as the id.
+func (r Renderer) groupName(id, label string) string {
+	if r.GroupName != nil {
+		if name, ok := r.GroupName(id); ok && name != "" {
+			return name
+		}
+	}
+	if label != "" {
+		return strings.TrimPrefix(label, "@")
+	}
+	return id
+}
+
 // mrkdwn renders Slack's mrkdwn as its clients show it: *bold*, _italic_,
 // ~strike~ and `code` lose their marks (and gain a style with colour),
 // ```blocks``` are indented, "> " quotes get a bar, <…> links, mentions and
@@ -179,10 +193,7 @@ func (r Renderer) angle(s string) string {
 	case strings.HasPrefix(target, "#"):
 		return r.style(mention, "#"+r.channelName(target[1:], label))
 	case strings.HasPrefix(target, "!subteam^"):
-		if label != "" {
-			return r.style(mention, "@"+strings.TrimPrefix(label, "@"))
-		}
-		return r.style(mention, "@"+strings.TrimPrefix(target, "!subteam^"))
+		return r.style(mention, "@"+r.groupName(strings.TrimPrefix(target, "!subteam^"), label))
 	case strings.HasPrefix(target, "!date^"):
 		return decodeEntities(label)
 	case strings.HasPrefix(target, "!"):

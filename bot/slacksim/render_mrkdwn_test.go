@@ -12,6 +12,10 @@ var names = Renderer{
 		n, ok := map[string]string{"C0TEAM": "team"}[id]
 		return n, ok
 	},
+	GroupName: func(id string) (string, bool) {
+		n, ok := map[string]string{"S0LEADS": "leads"}[id]
+		return n, ok
+	},
 }
 
 func TestMrkdwn(t *testing.T) {
@@ -24,6 +28,7 @@ func TestMrkdwn(t *testing.T) {
 			"\x1b[1mbold with \x1b[3mitalic\x1b[0m\x1b[1m inside\x1b[0m"}, // bold resumes after the italic
 		{"hi <@U0LEE> and <@U0NOBODY>, in <#C0TEAM> or <#C9|old-name>", "hi @lee and @U0NOBODY, in #team or #old-name", ""},
 		{"<!here> <!channel> <!subteam^S1|@leads> <!subteam^S2>", "@here @channel @leads @S2", ""},
+		{"ask to join <!subteam^S0LEADS>", "ask to join @leads", ""}, // the handle, as Slack shows it
 		{"I asked &lt;!channel&gt; &amp; nobody answered", "I asked <!channel> & nobody answered", ""},
 		{"see <https://example.com|the docs> or <https://x.test>", "see the docs (https://example.com) or https://x.test", ""},
 		{"<!date^1392734382^{date}|Feb 18, 2014>", "Feb 18, 2014", ""},

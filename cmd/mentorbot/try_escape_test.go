@@ -54,13 +54,15 @@ func TestTryShortcutsMatchManifest(t *testing.T) {
 }
 
 // TestTryTypedMentions: what a member types reaches the bot as Slack sends
-// it, so @sam is a mention the bot can act on; an unknown shortcut and a
-// name in another case are answered by the session, not the bot.
+// it, so @sam is a mention the bot can act on; a user group shows by its
+// handle; an unknown shortcut and a name in another case are answered by the
+// session, not the bot.
 func TestTryTypedMentions(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	out := runTry(t, start, `
 /mentor thanks @sam great review & more
+/mentor broadcast #team vision
 :shortcut nope
 :shortcut
 :user SAM
@@ -69,6 +71,9 @@ func TestTryTypedMentions(t *testing.T) {
 	inOrder(t, out,
 		"ana> /mentor thanks @sam great review & more\n",
 		"Sent. @sam has your thanks in a DM",
+		// The leads' group by its handle, as Slack shows it, not its id.
+		"ana> /mentor broadcast #team vision\n",
+		"add you to @leads or your member ID",
 		"ana> :shortcut nope\n"+`The app has no shortcut "nope"; its ⋯ menu offers :shortcut save_win (Save as a win).`,
 		"ana> :shortcut\nGive the shortcut's callback id: :shortcut save_win (Save as a win).",
 		"ana> :user SAM\nYou are sam now",

@@ -40,6 +40,9 @@ func newTrySession(sim *slacksim.Server, a *app, clk *sessionClock, out io.Write
 		s.members[u.ID] = newMember(u)
 	}
 	s.me = s.members[first.ID]
+	// The local Slack keeps a group's members, not its handle; this one is
+	// the leads' group a newcomer is told to join.
+	s.render.GroupName = func(id string) (string, bool) { return "leads", id == tryLeadGroup }
 	return s
 }
 
