@@ -17,12 +17,14 @@ import (
 // cut with "…" and a pointer to export. Before, the ack passed 20 KB and
 // the member saw only the words "Your journal".
 func TestE2E_JournalOfLongEntries(t *testing.T) {
+	t.Parallel()
 	for name, text := range map[string]string{
 		"Japanese": strings.Repeat("振り返り", 750),
 		"Emoji":    strings.Repeat("🚀", 3000),
 		"Escapes":  strings.Repeat("<&>", 1000),
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			h := newAppHarness(t)
 			for i := range 5 {
 				_, err := h.app.db.AddReflection(store.Reflection{UserID: "U1", PromptID: "impostor-1", Theme: "impostor",
