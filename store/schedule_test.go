@@ -127,20 +127,27 @@ func TestScheduleSlotAfter(t *testing.T) {
 // against the rule, with brute force rather than time.Date: due exactly once
 // per period, at the local time, or at the end of a gap, never at a repeat.
 func TestScheduleSlotAfterYear(t *testing.T) {
+	t.Parallel()
 	zones := []string{"Europe/Paris", "America/New_York",
 		// Changes at midnight, by half an hour, and at quarter hours.
 		"America/Santiago", "Australia/Lord_Howe", "Pacific/Chatham", "Asia/Kolkata"}
 	clocks := [][2]int{{16, 0}, {2, 30}, {1, 30}, {0, 0}, {0, 30}, {2, 15}, {23, 30}, {9, 45}}
 	for _, zone := range zones {
-		loc := mustZone(t, zone)
-		for _, year := range []int{2026, 2027} {
-			for _, c := range clocks {
-				for _, cadence := range []string{CadenceWeekly, CadenceDaily, CadenceWeekdays} {
-					s := Schedule{Cadence: cadence, Day: time.Sunday, Hour: c[0], Minute: c[1], TZ: zone}
-					checkYear(t, s, loc, year)
+		// A zone per subtest, in parallel: SlotAfter loads the zone from
+		// the system at every call, which makes this one of the suite's
+		// longest tests under the race detector.
+		t.Run(zone, func(t *testing.T) {
+			t.Parallel()
+			loc := mustZone(t, zone)
+			for _, year := range []int{2026, 2027} {
+				for _, c := range clocks {
+					for _, cadence := range []string{CadenceWeekly, CadenceDaily, CadenceWeekdays} {
+						s := Schedule{Cadence: cadence, Day: time.Sunday, Hour: c[0], Minute: c[1], TZ: zone}
+						checkYear(t, s, loc, year)
+					}
 				}
 			}
-		}
+		})
 	}
 }
 
