@@ -26,6 +26,7 @@ type Store interface {
 	JournalStore
 	BroadcastStore
 	WinStore
+	ExperimentStore
 }
 
 // historyWindow is how many of a member's newest history entries the picker
@@ -46,6 +47,9 @@ type Bot struct {
 	Broadcasts BroadcastStore
 	// Wins holds members' evidence files.
 	Wins WinStore
+	// Experiments holds members' commitments to experiments and the due
+	// index of their follow-ups.
+	Experiments ExperimentStore
 
 	Catalog *prompts.Catalog
 	Logger  *slog.Logger
@@ -125,6 +129,7 @@ func New(st Store, catalog *prompts.Catalog, rnd *rand.Rand) *Bot {
 		Journal:         st,
 		Broadcasts:      st,
 		Wins:            st,
+		Experiments:     st,
 		Catalog:         catalog,
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Command:         "/mentor",

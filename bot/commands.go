@@ -36,6 +36,10 @@ const (
 	actionWinDelete        = "win.delete"         // the list of wins
 	actionWinDeleteConfirm = "win.delete.confirm" // the question deleteWin asks
 	actionWinDeleteKeep    = "win.delete.keep"    // the question deleteWin asks
+	actionTryIt            = "try.commit"         // cards of prompts with an experiment
+	actionExpTried         = "exp.tried"          // the experiment's follow-up
+	actionExpNotYet        = "exp.notyet"         // the experiment's follow-up
+	actionExpNotForMe      = "exp.notforme"       // the experiment's follow-up
 )
 
 // Callback ids of forms (modals) and message shortcuts.
@@ -43,6 +47,7 @@ const (
 	callbackReflect  = "reflect"  // the reflection form a Reflect button opens
 	callbackSettings = "settings" // the schedule form of the Home tab and `subscribe`
 	callbackSaveWin  = "save_win" // the "Save as a win" message shortcut (deploy/slack-app-manifest.yaml)
+	callbackExpNote  = "exp.note" // "What happened?" after Tried it or Not for me
 )
 
 // Command is one interaction as the handlers see it: a slash command, a
@@ -120,6 +125,9 @@ const (
 	// carriesWin: winValue, naming one of the member's own wins by its
 	// sequence; a win of anyone else's is not found under the member.
 	carriesWin
+	// carriesExp: expValue, naming one of the member's own commitments to
+	// an experiment by its sequence.
+	carriesExp
 	carriesKinds // how many there are; not a kind of payload
 )
 
@@ -187,9 +195,14 @@ func (b *Bot) routes() []route {
 		{kind: kindButton, id: actionHomeExport, summary: "all the member's data, as a file in a DM", handle: b.cmdExport},
 		{kind: kindButton, id: actionWinDelete, summary: "ask before deleting one of the member's wins", carries: carriesWin, handle: b.askDeleteWin},
 		{kind: kindButton, id: actionWinDeleteConfirm, summary: "delete one of the member's wins", carries: carriesWin, home: true, handle: b.deleteWin},
+		{kind: kindButton, id: actionTryIt, summary: "plan to try the card's experiment; asked about a week later", carries: carriesPrompt, home: true, handle: b.tryIt},
+		{kind: kindButton, id: actionExpTried, summary: "the experiment was tried; offers the note form", carries: carriesExp, home: true, handle: b.expTried},
+		{kind: kindButton, id: actionExpNotYet, summary: "not tried yet; asked once more a week later", carries: carriesExp, home: true, handle: b.expNotYet},
+		{kind: kindButton, id: actionExpNotForMe, summary: "the experiment is not for the member; offers the note form", carries: carriesExp, home: true, handle: b.expNotForMe},
 		{kind: kindButton, id: actionWinDeleteKeep, summary: "keep the win after all, and list the wins again", handle: b.keepWin},
 
 		{kind: kindForm, id: callbackReflect, name: "reflect.save", summary: "save a reflection to the journal", carries: carriesPrompt, home: true, submit: b.submitReflection, fail: fieldError},
+		{kind: kindForm, id: callbackExpNote, name: "exp.note.save", summary: "save what happened with an experiment to the journal", carries: carriesExp, submit: b.submitExpNote, fail: expNoteError},
 		{kind: kindForm, id: callbackSettings, name: "settings.save", summary: "save the schedule, focus and role", home: true, submit: b.submitSettings, fail: settingsError},
 
 		// Message shortcuts: their handler reads Command.Message.

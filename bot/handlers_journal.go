@@ -103,6 +103,10 @@ func (b *Bot) exportMarkdown(userID string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
 	}
+	exps, err := b.Experiments.Commitments(userID, 0)
+	if err != nil {
+		return "", fmt.Errorf("export %s: %w", userID, err)
+	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "# mentorbot: everything kept about %s\n\nExported %s.\n\n## Settings\n\n", userID, b.Now().UTC().Format(time.RFC3339))
 	fmt.Fprintf(&sb, "- Role: %s\n", orNone(u.Role))
@@ -123,6 +127,7 @@ func (b *Bot) exportMarkdown(userID string) (string, error) {
 		fmt.Fprintf(&sb, "\n### %s · %s\n\n> %s\n\n%s\n", r.At.UTC().Format("2006-01-02 15:04 MST"), r.Theme, strings.ReplaceAll(r.Prompt, "\n", "\n> "), r.Text)
 	}
 	writeWins(&sb, wins)
+	writeExperiments(&sb, exps)
 	fmt.Fprintf(&sb, "\n## Prompts shown (%d)\n\n", len(hist))
 	for _, h := range hist {
 		fmt.Fprintf(&sb, "- %s %s (%s)\n", h.At.UTC().Format("2006-01-02"), h.PromptID, h.Theme)
@@ -145,6 +150,21 @@ func writeWins(sb *strings.Builder, ws []store.Win) {
 		fmt.Fprintf(sb, "\n\n%s\n", w.Text)
 		if w.Permalink != "" {
 			fmt.Fprintf(sb, "\n%s\n", w.Permalink)
+		}
+	}
+}
+
+// writeExperiments adds the member's experiments to an export, oldest first.
+func writeExperiments(sb *strings.Builder, cs []store.Commitment) {
+	fmt.Fprintf(sb, "\n## Experiments (%d)\n", len(cs))
+	for i := len(cs) - 1; i >= 0; i-- {
+		c := cs[i]
+		fmt.Fprintf(sb, "\n### %s · %s · %s\n\n%s\n", c.At.UTC().Format("2006-01-02"), c.PromptID, outcomeWords(c.Outcome), c.Experiment)
+		if c.Waiting() {
+			fmt.Fprintf(sb, "\nAsk: %s\n", c.Due.UTC().Format("2006-01-02 15:04 MST"))
+		}
+		if c.Note != "" {
+			fmt.Fprintf(sb, "\n%s\n", c.Note)
 		}
 	}
 }

@@ -151,8 +151,11 @@ func skippedDates(s store.Schedule) string {
 }
 
 func (b *Bot) cmdStatus(_ context.Context, c *Command) (Reply, error) {
-	st, _, err := b.memberStatus(c.UserID)
+	st, tz, err := b.memberStatus(c.UserID)
 	if err != nil {
+		return Reply{}, err
+	}
+	if st.Experiments, err = b.expSummary(c.UserID, tz); err != nil {
 		return Reply{}, err
 	}
 	st.Name = c.Name

@@ -91,6 +91,9 @@ func (b *Bot) homeFor(ctx context.Context, userID string) (home, error) {
 		return home{}, err
 	}
 	h := home{status: st, TZ: tz}
+	if h.Experiments, err = b.expSummary(userID, tz); err != nil {
+		return home{}, err
+	}
 	if h.Reflections, err = b.Journal.Reflections(userID, homeReflections); err != nil {
 		return home{}, fmt.Errorf("read journal of %s: %w", userID, err)
 	}

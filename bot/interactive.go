@@ -235,6 +235,8 @@ func (b *Bot) checkPayload(c *Command, r *route, value string) error {
 		if value != forgetValue(r.id, c.UserID) {
 			reason = "offered to someone else"
 		}
+	case carriesExp:
+		reason, err = b.checkExp(c.UserID, value)
 	case carriesWin:
 		var formed bool
 		if reason, formed, err = b.checkWin(c.UserID, value); err == nil && formed && reason != "" {

@@ -78,8 +78,13 @@ func (r *SendReport) count(outcome string) {
 	}
 }
 
+// add counts o's outcomes too.
+func (r *SendReport) add(o SendReport) {
+	r.Sent, r.Skipped, r.Retry, r.Failed = r.Sent+o.Sent, r.Skipped+o.Skipped, r.Retry+o.Retry, r.Failed+o.Failed
+}
+
 // SendDue sends every nudge due at now, at most SendConcurrency at a time,
-// then the lead broadcasts due. It
+// then the lead broadcasts and the experiments' follow-ups due. It
 // is what the cron tick calls; tests and `try` call it with any now. A nudge
 // Slack could not take this time (429, 5xx, network) stays due and is retried
 // on the next tick; it is never dropped.
@@ -118,7 +123,12 @@ func (b *Bot) SendDue(ctx context.Context, now time.Time) (SendReport, error) {
 	wg.Wait()
 	b.backlog.end(rep, len(due) == dueBatch)
 	brep, err := b.sendBroadcasts(ctx, now)
-	rep.Sent, rep.Skipped, rep.Retry, rep.Failed = rep.Sent+brep.Sent, rep.Skipped+brep.Skipped, rep.Retry+brep.Retry, rep.Failed+brep.Failed
+	rep.add(brep)
+	if err != nil {
+		return rep, err
+	}
+	frep, err := b.sendFollowUps(ctx, now)
+	rep.add(frep)
 	if err != nil {
 		return rep, err
 	}

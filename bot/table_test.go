@@ -120,6 +120,15 @@ func TestTable_EveryPayloadIsChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	payloads[carriesWin] = payloadCase{winValue(mine.Seq, 10), winValue(theirs.Seq, 10)} // U1's win; U2's
+	myExp, err := b.Experiments.AddCommitment(store.Commitment{UserID: "U1", PromptID: "p", Experiment: "x", Due: newest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirExp, err := b.Experiments.AddCommitment(store.Commitment{UserID: "U2", PromptID: "p", Experiment: "x", Due: newest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	payloads[carriesExp] = payloadCase{expValue(myExp.Seq), expValue(theirExp.Seq)} // U1's; U2's
 
 	var mu sync.Mutex
 	seen := map[string]string{} // route id → the Value its handler saw

@@ -40,6 +40,9 @@ func homeBlocks(h home) []slack.Block {
 	blocks = append(blocks, homeJournalBlocks(h.Name, h.Reflections, h.TZ)...)
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, homeWinsBlocks(h.Name, h.Wins, h.WinCount, h.TZ)...)
+	if h.Experiments != "" {
+		blocks = append(blocks, slack.NewDividerBlock(), section(h.Experiments))
+	}
 	if h.Lead {
 		blocks = append(blocks, slack.NewDividerBlock())
 		blocks = append(blocks, homeBroadcastBlocks(h.Name, h.Broadcasts)...)

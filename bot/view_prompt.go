@@ -119,14 +119,18 @@ func (b *Bot) promptCard(p *prompts.Prompt, askedTheme string, slot time.Time) [
 }
 
 // promptBlocks is a prompt asked for with /mentor prompt: its card, a button
-// to reflect on it and one for another prompt of the theme asked for
-// (askedTheme is anyTheme when none was).
+// to reflect on it, one for another prompt of the theme asked for
+// (askedTheme is anyTheme when none was) and, when the prompt has an
+// experiment, I'll try it.
 func promptBlocks(card []slack.Block, p *prompts.Prompt, askedTheme string, slot time.Time) []slack.Block {
 	ref := promptRef{PromptID: p.ID, Theme: askedTheme, Slot: slot}
 	reflect := slack.NewButtonBlockElement(actionReflect, ref.value(), plain("Reflect"))
 	reflect.Style = slack.StylePrimary
-	another := slack.NewButtonBlockElement(actionAnotherPrompt, ref.value(), plain("Another prompt"))
-	return append(card, slack.NewActionBlock("prompt.actions", reflect, another))
+	buttons := []slack.BlockElement{reflect, slack.NewButtonBlockElement(actionAnotherPrompt, ref.value(), plain("Another prompt"))}
+	if p.Try != "" {
+		buttons = append(buttons, tryButton(ref))
+	}
+	return append(card, slack.NewActionBlock("prompt.actions", buttons...))
 }
 
 // nudgeBlocks is the scheduled DM: the prompt's card, the member's earlier
@@ -149,6 +153,9 @@ func nudgeBlocks(card []slack.Block, p *prompts.Prompt, slot time.Time, sched st
 	reflect := slack.NewButtonBlockElement(actionReflect, ref.value(), plain("Reflect"))
 	reflect.Style = slack.StylePrimary
 	buttons := []slack.BlockElement{reflect, slack.NewButtonBlockElement(actionAnotherPrompt, ref.value(), plain("Another prompt"))}
+	if p.Try != "" {
+		buttons = append(buttons, tryButton(ref))
+	}
 	if next, err := sched.SlotAfter(slot); err == nil {
 		skip := ref
 		skip.Skip = next

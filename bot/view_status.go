@@ -21,9 +21,21 @@ type status struct {
 	Focus        []string
 	Role         string
 	Streak       int
+	// Experiments sums up the member's experiments in one line
+	// (experimentsLine); "" shows nothing.
+	Experiments string
 }
 
 func statusBlocks(st status) []slack.Block {
+	blocks := statusSettingsBlocks(st)
+	if st.Experiments != "" {
+		blocks = append(blocks, section(st.Experiments))
+	}
+	return blocks
+}
+
+// statusSettingsBlocks is the schedule part of status.
+func statusSettingsBlocks(st status) []slack.Block {
 	if !st.Subscribed {
 		text := fmt.Sprintf("You are not subscribed. `%s subscribe` sends you a reflection prompt every Friday at 16:00 your time; `%s help` shows the other schedules.", st.Name, st.Name)
 		if st.Unsubscribed != "" {

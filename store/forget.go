@@ -8,11 +8,11 @@ import (
 )
 
 // perUserBuckets hold keys that start with the user id and a 0x00.
-var perUserBuckets = [][]byte{bucketHistory, bucketJournal, bucketJIndex, bucketJPrompt, bucketNudges, bucketWins, bucketWinShown}
+var perUserBuckets = [][]byte{bucketHistory, bucketJournal, bucketJIndex, bucketJPrompt, bucketNudges, bucketWins, bucketWinShown, bucketExps}
 
 // Forget deletes every record of the member in one transaction: settings,
 // subscription, its due-index entry and any unsubscribe record, history,
-// nudges, reflections and wins.
+// nudges, reflections, wins and experiments.
 // Forgetting a member the store never saw is not an error.
 func (db *DB) Forget(userID string) error {
 	if err := checkID(userID); err != nil {
@@ -36,6 +36,9 @@ func (db *DB) Forget(userID string) error {
 			}
 		}
 		if err := forgetReflections(tx, userID); err != nil {
+			return err
+		}
+		if err := forgetCommitments(tx, userID); err != nil {
 			return err
 		}
 		for _, name := range perUserBuckets {
