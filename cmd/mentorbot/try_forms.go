@@ -97,8 +97,14 @@ func (s *session) pollViews() bool {
 	}
 	if mb.onHome {
 		if raw := s.sim.HomeView(mb.ID); raw != nil && viewHash(raw) != mb.homeHash {
-			s.showHome(raw, mb.homeHash != "")
-			printed = true
+			// The app republishes after a form it refused too; a tab
+			// that reads the same is not shown again as "updated".
+			if text, _ := s.render.View(raw, nil); text == mb.homeText {
+				mb.homeHash = viewHash(raw)
+			} else {
+				s.showHome(raw, mb.homeHash != "")
+				printed = true
+			}
 		}
 	}
 	return printed

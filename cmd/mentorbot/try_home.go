@@ -41,6 +41,7 @@ func (s *session) showHome(raw json.RawMessage, updated bool) {
 	mb := s.me
 	mb.homeHash = viewHash(raw)
 	text, buttons := s.render.View(raw, nil)
+	mb.homeText = text
 	head := "── your Home tab"
 	if updated {
 		head += " (updated)"

@@ -30,9 +30,10 @@ type tryMember struct {
 	// Home tab or a form.
 	target clickTarget
 	// onHome is set while the member looks at their Home tab; homeHash is
-	// the version they saw last.
+	// the version they saw last, and homeText how it read.
 	onHome   bool
 	homeHash string
+	homeText string
 	// form is the modal the member saw last, to tell when it changes.
 	form formSeen
 }

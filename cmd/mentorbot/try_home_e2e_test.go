@@ -1,0 +1,32 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTryHomeShownWhenItChanges: the Home tab shows again when what it says
+// changes, not each time the app republishes it: a settings form the app
+// refuses leaves the tab as it was, and try used to print it whole again,
+// marked "updated".
+func TestTryHomeShownWhenItChanges(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	out := runTry(t, start, `
+:home
+:click 2
+:submit tz=PST
+:submit tz=Paris
+`)
+	refused, saved, ok := strings.Cut(out, "ana> :submit tz=Paris")
+	if !ok {
+		t.Fatalf("transcript lacks the second submission:\n%s", out)
+	}
+	_, refused, _ = strings.Cut(refused, "ana> :submit tz=PST")
+	inOrder(t, refused, `"PST" could be America/Los_Angeles or Asia/Manila`)
+	if strings.Contains(refused, "your Home tab") {
+		t.Errorf("a refused form showed the unchanged Home tab again:\n%s", refused)
+	}
+	inOrder(t, saved, "Settings saved", "── your Home tab (updated)", "Schedule: weekly on Friday at 16:00 (Europe/Paris)")
+}
