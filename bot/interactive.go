@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -161,16 +162,14 @@ type viewResponse struct {
 // errors shown under the field, or the "Saved" view once it is on disk.
 // Its route has checked the metadata, the prompt and slot written about.
 func (b *Bot) submitReflection(c *Command, values formValues) (*viewResponse, error) {
-	text := strings.TrimSpace(values[blockReflection][actionReflection].Value)
-	switch n := utf8.RuneCountInString(text); {
-	case n == 0:
-		return fieldError("Write a few words first, or press Cancel."), nil
-	case n > store.MaxReflectionLen:
-		return fieldError(fmt.Sprintf("That is %d characters; the journal keeps at most %d per entry.", n, store.MaxReflectionLen)), nil
+	ref := parsePromptRef(c.Value)
+	p, _ := b.Catalog.Prompt(ref.PromptID) // nil when retired since: reflectionFor says so
+	text, bad := reflectionText(p, values)
+	if bad != nil {
+		return bad, nil
 	}
 	unlock := b.locks.lock(c.UserID)
 	defer unlock()
-	ref := parsePromptRef(c.Value)
 	r, saved, err := b.savedBefore(c, ref.PromptID)
 	if err != nil {
 		return nil, err
@@ -188,7 +187,33 @@ func (b *Bot) submitReflection(c *Command, values formValues) (*viewResponse, er
 	if err != nil {
 		b.Logger.Warn("reflection saved; streak unknown", "user", c.UserID, "err", err)
 	}
-	return &viewResponse{Action: "update", View: savedModal(c.Name, streak(ns), !r.Slot.IsZero())}, nil
+	return &viewResponse{Action: "update", View: savedModal(c.Name, streak(ns), !r.Slot.IsZero(), p)}, nil
+}
+
+// reflectionText is the journal entry a submitted form makes, or the field
+// errors to show. A scale's rating comes first, with what its ends mean, so
+// the entry reads on its own later; a sentence to finish must go beyond the
+// words it started with.
+func reflectionText(p *prompts.Prompt, values formValues) (string, *viewResponse) {
+	text := strings.TrimSpace(values[blockReflection][actionReflection].Value)
+	if p != nil && p.Form == prompts.FormScale {
+		rating := values[blockRating][actionRating].SelectedOption.Value
+		if len(rating) != 1 || rating < "1" || rating > "5" {
+			return "", &viewResponse{Action: "errors", Errors: map[string]string{blockRating: "Choose a number from 1 to 5."}}
+		}
+		head := fmt.Sprintf("%s of 5 (1: %s, 5: %s)", rating, p.Scale[0], p.Scale[1])
+		if text != "" {
+			head += "\nOne point higher: " + text
+		}
+		text = head
+	}
+	switch n := utf8.RuneCountInString(text); {
+	case n == 0, p != nil && p.Form == prompts.FormFinish && text == strings.TrimSpace(finishStem(p)):
+		return "", fieldError("Write a few words first, or press Cancel.")
+	case n > store.MaxReflectionLen:
+		return "", fieldError(fmt.Sprintf("That is %d characters; the journal keeps at most %d per entry.", n, store.MaxReflectionLen))
+	}
+	return text, nil
 }
 
 // savedBefore finds the reflection this very form submission already

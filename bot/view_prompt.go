@@ -84,6 +84,15 @@ func cardBlocks(t *prompts.Theme, p *prompts.Prompt) []slack.Block {
 	return blocks
 }
 
+// thenAndNowQuestion is what a nudge asks under the member's earlier answer:
+// the prompt's follow-up, one step further than last time, when it has one.
+func thenAndNowQuestion(p *prompts.Prompt) string {
+	if p.Followup != "" {
+		return "*One step further:* " + escape(p.Followup)
+	}
+	return "What would you say today?"
+}
+
 // scaleLine says what the ends of a scale prompt mean, and what comes after
 // the rating.
 func scaleLine(p *prompts.Prompt) string {
@@ -146,8 +155,8 @@ func nudgeBlocks(card []slack.Block, p *prompts.Prompt, slot time.Time, sched st
 	blocks = append(blocks, card...)
 	if earlier != nil {
 		blocks = append(blocks, slack.NewDividerBlock(),
-			section(fmt.Sprintf("*Then and now.* You answered this on %s:\n%s\nWhat would you say today?",
-				earlier.At.Format("2 January 2006"), quoteLines(escape(shorten(earlier.Text, 600))))))
+			section(fmt.Sprintf("*Then and now.* You answered this on %s:\n%s\n%s",
+				earlier.At.Format("2 January 2006"), quoteLines(escape(shorten(earlier.Text, 600))), thenAndNowQuestion(p))))
 	}
 	ref := promptRef{PromptID: p.ID, Theme: p.Theme, Slot: slot}
 	reflect := slack.NewButtonBlockElement(actionReflect, ref.value(), plain("Reflect"))
