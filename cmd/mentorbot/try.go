@@ -54,6 +54,11 @@ func tryWith(ctx context.Context, o tryOptions, args []string, stdin io.Reader, 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		// "try sam" or "try -db x.db -as" read as meant would be a guess;
+		// ignoring them left the member wondering why nothing changed.
+		return fmt.Errorf("try takes only flags (-as NAME, -db FILE, -v), not %q; mentorbot try --help lists them", strings.Join(fs.Args(), " "))
+	}
 	first, ok := memberNamed(*as)
 	if !ok {
 		return fmt.Errorf("no member %q in a try session; there are ana, sam and lee", *as)
