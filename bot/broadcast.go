@@ -231,6 +231,13 @@ func parseEvery(g scheduleGrammar, words []string, tz string) (store.Schedule, i
 				return store.Schedule{}, 0, "", Errorf(EINVALID, "Which theme, or which topic? Put it after the time, for example %s.", g.example("weekly mon 10:00"))
 			}
 		}
+		// A word that stopped the schedule before the theme, shaped like the
+		// missing day or time ("funday", "25:00"), is named.
+		if i < len(words)-1 {
+			if err := p.misshapen(words[i]); err != nil {
+				return store.Schedule{}, 0, "", err
+			}
+		}
 		return store.Schedule{}, 0, "", Errorf(EINVALID, "Every when? Give a day and a time, then the theme, for example %s.", g.example("weekly mon 10:00"))
 	}
 	sched, note, err := p.finish()

@@ -61,8 +61,11 @@ func TestBroadcastSchedule(t *testing.T) {
 		b.Command = "/coach"
 		for text, want := range map[string]string{
 			"broadcast C0TEAM1 every mon 10:00 Mars/Olympus delegation": "`Mars/Olympus` is not a time zone I know",
-			"broadcast C0TEAM1 every funday 10:00 delegation":           "Every when?",
-			"broadcast C0TEAM1 every mon 25:00 delegation":              "Every when?",
+			"broadcast C0TEAM1 every funday 10:00 delegation":           "`funday` is not a day",
+			"broadcast C0TEAM1 every mon 25:00 delegation":              "`25:00` is not a time",
+			"broadcast C0TEAM1 every 25:00 mon delegation":              "`25:00` is not a time",
+			"broadcast C0TEAM1 every mon delegation":                    "Every when?",
+			"broadcast C0TEAM1 every mon our own words":                 "Every when?",
 			"broadcast C0TEAM1 every mon 10:00 CST delegation":          "`CST` could be `America/Chicago`",
 			"broadcast C0TEAM1 every daily 10:00 delegation":            "A broadcast comes back once a week",
 			"broadcast C0TEAM1 every mon tue 10:00 delegation":          "One day only",

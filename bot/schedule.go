@@ -190,6 +190,15 @@ func (p *scheduleParser) finish() (store.Schedule, string, error) {
 // badWord explains a word that is no part of a schedule, guessing from its
 // shape what the member meant.
 func (p *scheduleParser) badWord(w string) error {
+	if err := p.misshapen(w); err != nil {
+		return err
+	}
+	return Errorf(EINVALID, "I don't understand `%s`. Use %s, for example %s.", clip(w), p.g.usage(), p.g.example("weekly fri 16:00 Europe/Paris"))
+}
+
+// misshapen explains a word shaped like a day ("funday") or a time
+// ("25:00") that is neither, or returns nil for any other word.
+func (p *scheduleParser) misshapen(w string) error {
 	lw := strings.ToLower(w)
 	switch {
 	case strings.HasSuffix(lw, "day") || strings.HasSuffix(lw, "days"):
@@ -197,7 +206,7 @@ func (p *scheduleParser) badWord(w string) error {
 	case strings.Contains(lw, ":") || (lw != "" && lw[0] >= '0' && lw[0] <= '9'):
 		return Errorf(EINVALID, "`%s` is not a time. Use 24-hour HH:MM or 4pm, for example %s.", clip(w), p.g.example("weekly fri 16:00"))
 	}
-	return Errorf(EINVALID, "I don't understand `%s`. Use %s, for example %s.", clip(w), p.g.usage(), p.g.example("weekly fri 16:00 Europe/Paris"))
+	return nil
 }
 
 // looksLikeZone reports whether w is shaped like a time zone readZone does
