@@ -88,13 +88,26 @@ func (b *Bot) cmdBroadcast(ctx context.Context, c *Command) (Reply, error) {
 
 // mustBeLead refuses politely, saying how one becomes a lead.
 func (b *Bot) mustBeLead(ctx context.Context, c *Command) error {
+	return b.leadOnly(ctx, c, false)
+}
+
+// leadOnly returns nil for a lead, else an EFORBIDDEN refusal saying how one
+// becomes a lead. listing is for `broadcasts` from a member with none: they
+// asked to see their own, not to post, so the refusal says they have none.
+func (b *Bot) leadOnly(ctx context.Context, c *Command, listing bool) error {
 	if b.Leads != nil {
 		if ok, err := b.Leads.IsLead(ctx, c.UserID); err != nil {
 			return err
 		} else if ok {
 			return nil
 		}
+		if listing {
+			return Errorf(EFORBIDDEN, "%s", b.Leads.NoBroadcasts(c.Name))
+		}
 		return Errorf(EFORBIDDEN, "%s", b.Leads.HowToBecome(c.Name))
+	}
+	if listing {
+		return Errorf(EFORBIDDEN, "You have no broadcasts. Broadcasting to channels is for team leads, and this workspace has none set up yet: an admin sets MENTOR_LEADS or MENTOR_LEAD_GROUP.")
 	}
 	return Errorf(EFORBIDDEN, "Broadcasting to channels is for team leads, and this workspace has none set up yet: an admin sets MENTOR_LEADS or MENTOR_LEAD_GROUP.")
 }
@@ -292,7 +305,7 @@ func (b *Bot) cmdBroadcasts(ctx context.Context, c *Command) (Reply, error) {
 		return Reply{}, fmt.Errorf("list broadcasts of %s: %w", c.UserID, err)
 	}
 	if len(bs) == 0 {
-		if err := b.mustBeLead(ctx, c); err != nil {
+		if err := b.leadOnly(ctx, c, true); err != nil {
 			return Reply{}, err
 		}
 	}

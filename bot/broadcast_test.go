@@ -133,3 +133,33 @@ func TestBroadcastsListing(t *testing.T) {
 		t.Fatalf("listing: %q", got)
 	}
 }
+
+// TestBroadcastsNotLead: a member who is not a lead and has no broadcasts
+// asked to see their own, not to post: the answer says they have none and
+// does not claim that nothing was posted.
+func TestBroadcastsNotLead(t *testing.T) {
+	t.Run("Directory", func(t *testing.T) {
+		b := newLeadBot(t)
+		c := &Command{UserID: "U2", ChannelID: "D2", Name: "/mentor"}
+		_, err := b.Dispatch(t.Context(), c, "broadcasts")
+		msg := ErrorMessage(err)
+		contains(t, msg, "You have no broadcasts", "team leads", "MENTOR_LEADS", "`/mentor help`")
+		if strings.Contains(msg, "posted") {
+			t.Fatalf("listing answered as a refused post: %q", msg)
+		}
+	})
+	t.Run("NoLeadsSetUp", func(t *testing.T) {
+		b := newTestBot(t)
+		b.Leads = nil
+		c := &Command{UserID: "U2", ChannelID: "D2", Name: "/mentor"}
+		_, err := b.Dispatch(t.Context(), c, "broadcasts")
+		contains(t, ErrorMessage(err), "You have no broadcasts", "none set up yet")
+	})
+	// Posting still says nothing was posted.
+	t.Run("PostRefused", func(t *testing.T) {
+		b := newLeadBot(t)
+		c := &Command{UserID: "U2", ChannelID: "D2", Name: "/mentor"}
+		_, err := b.Dispatch(t.Context(), c, "broadcast C0TEAM1 vision")
+		contains(t, ErrorMessage(err), "so I haven't posted anything")
+	})
+}

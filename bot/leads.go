@@ -191,9 +191,20 @@ var groupIDRE = regexp.MustCompile(`^S[A-Z0-9]+$`)
 // theirs. The user group is named with Slack's <!subteam^ID> form, which a
 // client shows as the group's handle; in the ephemeral reply it pings nobody.
 func (d *LeadDirectory) HowToBecome(cmd string) string {
-	how := "ask an admin to add your member ID to `MENTOR_LEADS`"
+	return fmt.Sprintf("Broadcasting to channels is for team leads, so I haven't posted anything. To become a lead, %s. Everything else in `%s help` is yours to use.", d.how(), cmd)
+}
+
+// NoBroadcasts is the answer to `broadcasts` from a member who is not a lead
+// and has none: nothing was asked to be posted, so it says only that they
+// have none and how one becomes a lead, like HowToBecome.
+func (d *LeadDirectory) NoBroadcasts(cmd string) string {
+	return fmt.Sprintf("You have no broadcasts: broadcasting to channels is for team leads. To become a lead, %s. Everything else in `%s help` is yours to use.", d.how(), cmd)
+}
+
+// how says how a member becomes a lead.
+func (d *LeadDirectory) how() string {
 	if groupIDRE.MatchString(d.group) {
-		how = fmt.Sprintf("ask an admin to add you to <!subteam^%s> or your member ID to `MENTOR_LEADS`", d.group)
+		return fmt.Sprintf("ask an admin to add you to <!subteam^%s> or your member ID to `MENTOR_LEADS`", d.group)
 	}
-	return fmt.Sprintf("Broadcasting to channels is for team leads, so I haven't posted anything. To become a lead, %s. Everything else in `%s help` is yours to use.", how, cmd)
+	return "ask an admin to add your member ID to `MENTOR_LEADS`"
 }
