@@ -87,6 +87,21 @@ func TestBuiltin(t *testing.T) {
 	if got := themeIDs(c)[:min(len(prompts.ThemeIDs), c.Len())]; !slices.Equal(got, prompts.ThemeIDs) {
 		t.Errorf("theme order %v, want %v", got, prompts.ThemeIDs)
 	}
+	// Besides open questions, the three other forms, together at least a
+	// fifth of the private prompts.
+	forms := map[string]int{}
+	private := 0
+	for _, th := range c.Themes() {
+		for _, p := range th.Prompts {
+			if p.Is(prompts.AudiencePrivate) {
+				private++
+				forms[p.Form]++
+			}
+		}
+	}
+	if other := private - forms[prompts.FormQuestion]; other*5 < private || forms[prompts.FormFinish] == 0 || forms[prompts.FormScale] == 0 || forms[prompts.FormScenario] == 0 {
+		t.Errorf("private prompts by form %v: want finish, scale and scenario, together at least a fifth of %d", forms, private)
+	}
 	if w := c.Warnings(); w != nil {
 		t.Errorf("built-in catalog has warnings:\n%v", w)
 	}
