@@ -271,7 +271,7 @@ func (r Renderer) plain(t *textObj) string {
 		return ""
 	}
 	if t.Type == "mrkdwn" {
-		return Renderer{UserName: r.UserName, ChannelName: r.ChannelName}.mrkdwn(t.Text)
+		return Renderer{UserName: r.UserName, ChannelName: r.ChannelName, GroupName: r.GroupName}.mrkdwn(t.Text)
 	}
 	return t.Text
 }

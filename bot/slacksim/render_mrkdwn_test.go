@@ -63,6 +63,17 @@ func TestMrkdwnNoNames(t *testing.T) {
 	}
 }
 
+// TestPlainNames: text shown without styling (labels, hints, headers)
+// names users, channels and groups as styled text does.
+func TestPlainNames(t *testing.T) {
+	colored := names
+	colored.Color = true
+	got := colored.plain(&textObj{Type: "mrkdwn", Text: "*ask* <@U0LEE> in <#C0TEAM> or <!subteam^S0LEADS>"})
+	if want := "ask @lee in #team or @leads"; got != want {
+		t.Errorf("plain = %q, want %q", got, want)
+	}
+}
+
 func TestVisibleLen(t *testing.T) {
 	if n := visibleLen("\x1b[1mAbé\x1b[0m"); n != 3 {
 		t.Errorf("visibleLen = %d, want 3", n)
