@@ -27,6 +27,7 @@ type Store interface {
 	BroadcastStore
 	WinStore
 	ExperimentStore
+	CheckInStore
 }
 
 // historyWindow is how many of a member's newest history entries the picker
@@ -50,6 +51,8 @@ type Bot struct {
 	// Experiments holds members' commitments to experiments and the due
 	// index of their follow-ups.
 	Experiments ExperimentStore
+	// CheckIns holds members' check-ins, for their eyes only.
+	CheckIns CheckInStore
 
 	Catalog *prompts.Catalog
 	Logger  *slog.Logger
@@ -130,6 +133,7 @@ func New(st Store, catalog *prompts.Catalog, rnd *rand.Rand) *Bot {
 		Broadcasts:      st,
 		Wins:            st,
 		Experiments:     st,
+		CheckIns:        st,
 		Catalog:         catalog,
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Command:         "/mentor",

@@ -40,6 +40,7 @@ const (
 	actionExpTried         = "exp.tried"          // the experiment's follow-up
 	actionExpNotYet        = "exp.notyet"         // the experiment's follow-up
 	actionExpNotForMe      = "exp.notforme"       // the experiment's follow-up
+	actionCheckInOpen      = "checkin.open"       // the Home tab and the monthly nudge
 )
 
 // Callback ids of forms (modals) and message shortcuts.
@@ -48,6 +49,7 @@ const (
 	callbackSettings = "settings" // the schedule form of the Home tab and `subscribe`
 	callbackSaveWin  = "save_win" // the "Save as a win" message shortcut (deploy/slack-app-manifest.yaml)
 	callbackExpNote  = "exp.note" // "What happened?" after Tried it or Not for me
+	callbackCheckIn  = "checkin"  // the check-in form
 )
 
 // Command is one interaction as the handlers see it: a slash command, a
@@ -176,6 +178,7 @@ func (b *Bot) routes() []route {
 		{kind: kindSlash, id: "win", args: "TEXT", summary: "keep something you did well in your private evidence file", home: true, text: true, handle: b.cmdWin},
 		{kind: kindSlash, id: "wins", args: "[N]", summary: "your last N wins, with a Delete button each", handle: b.cmdWins},
 		{kind: kindSlash, id: "thanks", args: "@MEMBER TEXT", summary: "thank someone: a DM to them, kept in their wins", text: true, handle: b.cmdThanks},
+		{kind: kindSlash, id: "check-in", args: "[monthly|off]", summary: "five statements, 1 to 5, and your private trend; monthly with the first prompt", handle: b.cmdCheckIn},
 		{kind: kindSlash, id: "export", summary: "all your data, as a file in a DM", handle: b.cmdExport},
 		{kind: kindSlash, id: "forget", summary: "delete all your data, after a confirmation", handle: b.cmdForget},
 		{kind: kindSlash, id: "broadcast", args: "#CHANNEL [every DAY HH:MM [TZ]] THEME [role:ROLE]|\"topic\"", summary: "leads: a discussion topic in a channel, now or weekly", home: true, handle: b.cmdBroadcast},
@@ -199,10 +202,12 @@ func (b *Bot) routes() []route {
 		{kind: kindButton, id: actionExpTried, summary: "the experiment was tried; offers the note form", carries: carriesExp, home: true, handle: b.expTried},
 		{kind: kindButton, id: actionExpNotYet, summary: "not tried yet; asked once more a week later", carries: carriesExp, home: true, handle: b.expNotYet},
 		{kind: kindButton, id: actionExpNotForMe, summary: "the experiment is not for the member; offers the note form", carries: carriesExp, home: true, handle: b.expNotForMe},
+		{kind: kindButton, id: actionCheckInOpen, summary: "open the check-in form", handle: b.openCheckInButton},
 		{kind: kindButton, id: actionWinDeleteKeep, summary: "keep the win after all, and list the wins again", handle: b.keepWin},
 
 		{kind: kindForm, id: callbackReflect, name: "reflect.save", summary: "save a reflection to the journal", carries: carriesPrompt, home: true, submit: b.submitReflection, fail: fieldError},
 		{kind: kindForm, id: callbackExpNote, name: "exp.note.save", summary: "save what happened with an experiment to the journal", carries: carriesExp, submit: b.submitExpNote, fail: expNoteError},
+		{kind: kindForm, id: callbackCheckIn, name: "checkin.save", summary: "save a check-in and show the trend", home: true, submit: b.submitCheckIn, fail: checkInFail},
 		{kind: kindForm, id: callbackSettings, name: "settings.save", summary: "save the schedule, focus and role", home: true, submit: b.submitSettings, fail: settingsError},
 
 		// Message shortcuts: their handler reads Command.Message.

@@ -31,9 +31,9 @@
 //
 // # State and time
 //
-// The bot reads and writes through six small interfaces declared beside
+// The bot reads and writes through seven small interfaces declared beside
 // their use, MemberStore, ScheduleStore, JournalStore, BroadcastStore,
-// WinStore and ExperimentStore, each method naming the sentinel errors it
-// returns; *store.DB implements all six (Store). Time comes from Bot.Now, and the scheduler is
+// WinStore, ExperimentStore and CheckInStore, each method naming the
+// sentinel errors it returns; *store.DB implements all seven (Store). Time comes from Bot.Now, and the scheduler is
 // SendDue(ctx, now), so tests drive both.
 package bot

@@ -107,6 +107,10 @@ func (b *Bot) exportMarkdown(userID string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
 	}
+	checkIns, err := b.CheckIns.CheckIns(userID, 0)
+	if err != nil {
+		return "", fmt.Errorf("export %s: %w", userID, err)
+	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "# mentorbot: everything kept about %s\n\nExported %s.\n\n## Settings\n\n", userID, b.Now().UTC().Format(time.RFC3339))
 	fmt.Fprintf(&sb, "- Role: %s\n", orNone(u.Role))
@@ -128,6 +132,7 @@ func (b *Bot) exportMarkdown(userID string) (string, error) {
 	}
 	writeWins(&sb, wins)
 	writeExperiments(&sb, exps)
+	writeCheckIns(&sb, checkIns)
 	fmt.Fprintf(&sb, "\n## Prompts shown (%d)\n\n", len(hist))
 	for _, h := range hist {
 		fmt.Fprintf(&sb, "- %s %s (%s)\n", h.At.UTC().Format("2006-01-02"), h.PromptID, h.Theme)
@@ -165,6 +170,23 @@ func writeExperiments(sb *strings.Builder, cs []store.Commitment) {
 		}
 		if c.Note != "" {
 			fmt.Fprintf(sb, "\n%s\n", c.Note)
+		}
+	}
+}
+
+// writeCheckIns adds the member's check-ins to an export, oldest first,
+// each statement with its score.
+func writeCheckIns(sb *strings.Builder, cs []store.CheckIn) {
+	fmt.Fprintf(sb, "\n## Check-ins (%d)\n", len(cs))
+	for i := len(cs) - 1; i >= 0; i-- {
+		fmt.Fprintf(sb, "\n### %s\n\n", cs[i].At.UTC().Format("2006-01-02 15:04 MST"))
+		for j, s := range cs[i].Scores {
+			if j < len(statements) {
+				fmt.Fprintf(sb, "- %d/5 %s\n", s, statements[j].Text)
+			}
+		}
+		if cs[i].Note != "" {
+			fmt.Fprintf(sb, "\n%s\n", cs[i].Note)
 		}
 	}
 }

@@ -100,6 +100,9 @@ func (b *Bot) homeFor(ctx context.Context, userID string) (home, error) {
 	if h.Wins, h.WinCount, err = b.Wins.Wins(userID, homeWins); err != nil {
 		return home{}, err
 	}
+	if h.CheckIns, err = b.CheckIns.CheckIns(userID, trendLen); err != nil {
+		return home{}, err
+	}
 	if b.Leads == nil {
 		return h, nil
 	}

@@ -91,7 +91,8 @@ func sampleHome() home {
 	at := time.Date(2026, 11, 13, 15, 30, 0, 0, time.UTC)
 	return home{
 		status: status{Name: "/mentor", Subscribed: true, Schedule: "weekly on Friday at 16:00 (Europe/Paris)",
-			Next: "Friday 20 November at 16:00 CET", Focus: []string{"impostor", "daring"}, Role: "staff", Streak: 3},
+			Next: "Friday 20 November at 16:00 CET", Focus: []string{"impostor", "daring"}, Role: "staff", Streak: 3,
+			Experiments: "*Experiments:* 1 of 2 experiments tried this quarter."},
 		TZ: "Europe/Paris",
 		Reflections: []store.Reflection{
 			{Theme: "daring", Prompt: "First daring question?", Text: "I asked <!channel> & nobody answered.", At: at},
@@ -103,7 +104,11 @@ func sampleHome() home {
 			{Seq: 1, Author: "U3", Channel: "C1", Permalink: "https://example.slack.com/archives/C1/p1", Text: "Nice catch on the outage", At: at.Add(-48 * time.Hour)},
 		},
 		WinCount: 4,
-		Lead:     true,
+		CheckIns: []store.CheckIn{
+			{At: at, Scores: []int{2, 4, 4, 3, 5}},
+			{At: at.AddDate(0, -1, 0), Scores: []int{5, 4, 3, 3, 5}},
+		},
+		Lead: true,
 		Broadcasts: []store.Broadcast{{ID: "b1", LeadID: "U1", Channel: "C1", Theme: "vision", Schedule: store.Schedule{
 			Cadence: store.CadenceWeekly, Day: time.Monday, Hour: 10, TZ: "Europe/Paris", NextDue: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}}},
 	}
@@ -125,12 +130,12 @@ func TestHomeBlocks(t *testing.T) {
 		for _, want := range []string{"weekly on Friday at 16:00 (Europe/Paris)", "Friday 20 November at 16:00 CET",
 			"`impostor`", "`daring`", "`staff`", "3 prompts in a row", "First daring question?",
 			"I asked &lt;!channel&gt; &amp; nobody answered.", "Fri 13 Nov 2026", "*Your wins* (4 wins)",
-			"thanks from <@U2>", "<@U3> in <#C1>", "Your broadcasts", "`b1`", "<#C1>"} {
+			"thanks from <@U2>", "<@U3> in <#C1>", "1 of 2 experiments tried", "`▇▃` I can explain", "went from 5 to 2", "`/mentor prompt impostor`", "Your broadcasts", "`b1`", "<#C1>"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("Home lacks %q:\n%s", want, text)
 			}
 		}
-		want := []string{actionHomePrompt, actionHomeSettings, actionHomePause, actionHomeExport}
+		want := []string{actionHomePrompt, actionHomeSettings, actionHomePause, actionHomeExport, actionCheckInOpen}
 		if got := actionIDs(homeBlocks(h)); !slices.Equal(got, want) {
 			t.Errorf("buttons %v, want %v", got, want)
 		}
@@ -152,7 +157,7 @@ func TestHomeBlocks(t *testing.T) {
 		if !strings.Contains(text, "not subscribed") || !strings.Contains(text, "journal* is empty") || strings.Contains(text, "broadcasts") {
 			t.Errorf("Home of a newcomer:\n%s", text)
 		}
-		want := []string{actionHomePrompt, actionHomeSettings, actionHomeExport}
+		want := []string{actionHomePrompt, actionHomeSettings, actionHomeExport, actionCheckInOpen}
 		if got := actionIDs(blocks); !slices.Equal(got, want) {
 			t.Errorf("buttons %v, want %v", got, want)
 		}

@@ -239,9 +239,11 @@ func (b *Bot) postNudge(ctx context.Context, sub store.Subscription, n store.Nud
 	// could leave a message Slack accepted recorded as unsent.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	return b.post(ctx, userID,
-		slack.MsgOptionText(nudgeFallback(t, p), false),
-		slack.MsgOptionBlocks(nudgeBlocks(append(b.cycleCard(p, n.Restarted), b.evidence(userID, p)...), p, slot, sub.Schedule, earlier)...))
+	blocks := nudgeBlocks(append(b.cycleCard(p, n.Restarted), b.evidence(userID, p)...), p, slot, sub.Schedule, earlier)
+	if b.monthlyCheckIn(userID, slot, sub.TZ) {
+		blocks = append(blocks, checkInInvite()...)
+	}
+	return b.post(ctx, userID, slack.MsgOptionText(nudgeFallback(t, p), false), slack.MsgOptionBlocks(blocks...))
 }
 
 // skip records a slot as skipped and schedules the next one: the one after

@@ -22,6 +22,7 @@ type home struct {
 	Reflections []store.Reflection // newest first, at most homeReflections
 	Wins        []store.Win        // newest first, at most homeWins
 	WinCount    int                // how many wins the member has
+	CheckIns    []store.CheckIn    // newest first, at most trendLen
 	TZ          string             // the zone reflection dates are shown in
 	Lead        bool               // a lead sees their broadcasts
 	Broadcasts  []store.Broadcast  // the lead's recurring broadcasts
@@ -43,6 +44,9 @@ func homeBlocks(h home) []slack.Block {
 	if h.Experiments != "" {
 		blocks = append(blocks, slack.NewDividerBlock(), section(h.Experiments))
 	}
+	blocks = append(blocks, slack.NewDividerBlock())
+	blocks = append(blocks, checkInTrendBlocks(h.Name, h.CheckIns, h.TZ)...)
+	blocks = append(blocks, slack.NewActionBlock("home.checkin", slack.NewButtonBlockElement(actionCheckInOpen, "checkin", plain("Check in"))))
 	if h.Lead {
 		blocks = append(blocks, slack.NewDividerBlock())
 		blocks = append(blocks, homeBroadcastBlocks(h.Name, h.Broadcasts)...)

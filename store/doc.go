@@ -3,7 +3,7 @@
 // subscriptions and their due index (schedules.go), nudge records
 // (nudges.go), the journal (journal.go), broadcasts (broadcasts.go), members'
 // wins (wins.go), experiments and their follow-ups' due index
-// (experiments.go) and the schema version (migrate.go). Each file's comment shows its buckets.
+// (experiments.go), check-ins (checkins.go) and the schema version (migrate.go). Each file's comment shows its buckets.
 //
 // A schedule is one value, Schedule (schedule.go), with its rules as methods:
 // the next slot, daylight-saving safe; skipping a slot, idempotently; pause

@@ -8,11 +8,11 @@ import (
 )
 
 // perUserBuckets hold keys that start with the user id and a 0x00.
-var perUserBuckets = [][]byte{bucketHistory, bucketJournal, bucketJIndex, bucketJPrompt, bucketNudges, bucketWins, bucketWinShown, bucketExps}
+var perUserBuckets = [][]byte{bucketHistory, bucketJournal, bucketJIndex, bucketJPrompt, bucketNudges, bucketWins, bucketWinShown, bucketExps, bucketCheckIns, bucketCheckInOpt}
 
 // Forget deletes every record of the member in one transaction: settings,
 // subscription, its due-index entry and any unsubscribe record, history,
-// nudges, reflections, wins and experiments.
+// nudges, reflections, wins, experiments and check-ins.
 // Forgetting a member the store never saw is not an error.
 func (db *DB) Forget(userID string) error {
 	if err := checkID(userID); err != nil {
