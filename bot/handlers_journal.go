@@ -115,7 +115,11 @@ func (b *Bot) exportMarkdown(userID string) (string, error) {
 	fmt.Fprintf(&sb, "# mentorbot: everything kept about %s\n\nExported %s.\n\n## Settings\n\n", userID, b.Now().UTC().Format(time.RFC3339))
 	fmt.Fprintf(&sb, "- Role: %s\n", orNone(u.Role))
 	if subscribed {
-		fmt.Fprintf(&sb, "- Schedule: %s\n- Next prompt: %s\n- Themes: %s\n", sub.Describe(), localTime(sub.NextDue, sub.TZ), orNone(strings.Join(sub.Focus, ", ")))
+		themes := "every theme" // no focus: as status and Home say it
+		if len(sub.Focus) > 0 {
+			themes = strings.Join(sub.Focus, ", ")
+		}
+		fmt.Fprintf(&sb, "- Schedule: %s\n- Next prompt: %s\n- Themes: %s\n", sub.Describe(), localTime(sub.NextDue, sub.TZ), themes)
 		if !sub.PausedUntil.IsZero() {
 			fmt.Fprintf(&sb, "- Paused until: %s\n", localTime(sub.PausedUntil, sub.TZ))
 		}

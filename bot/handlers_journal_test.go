@@ -181,6 +181,23 @@ func TestExport(t *testing.T) {
 			}
 		}
 	})
+	// No focus means every theme, as status and the Home tab say, not none.
+	t.Run("EveryTheme", func(t *testing.T) {
+		b, sl := newTestBot(t), &exportSlack{}
+		b.Slack = sl
+		mustDispatch(t, b, "subscribe weekly tue 09:30 Europe/Paris")
+		st, err := dispatch(t, b, "status")
+		if err != nil {
+			t.Fatal(err)
+		}
+		contains(t, blocksText(t, st), "*Themes:* every theme")
+		if _, err := dispatch(t, b, "export"); err != nil || len(sl.uploads) != 1 {
+			t.Fatalf("%v, %d uploads", err, len(sl.uploads))
+		}
+		if got := sl.uploads[0].Content; !strings.Contains(got, "- Themes: every theme\n") {
+			t.Errorf("export themes line:\n%s", got)
+		}
+	})
 	t.Run("ErrUploadFails", func(t *testing.T) {
 		b := newTestBot(t)
 		b.Slack = &exportSlack{uploadErr: errors.New("file_upload_failed")}
