@@ -124,7 +124,7 @@ func (b *Bot) exportMarkdown(userID string) (string, error) {
 			fmt.Fprintf(&sb, "- Paused until: %s\n", localTime(sub.PausedUntil, sub.TZ))
 		}
 		if len(sub.Skips) > 0 {
-			fmt.Fprintf(&sb, "- Skipped: %s\n", skippedDates(sub.Schedule))
+			fmt.Fprintf(&sb, "- Skipped: %s\n", skippedDates(sub.Skips, sub.TZ))
 		}
 	} else {
 		sb.WriteString("- Not subscribed\n")

@@ -135,17 +135,17 @@ func (b *Bot) nextLine(sub store.Subscription) string {
 	if sub.Paused(b.Now()) {
 		text = fmt.Sprintf("You are paused until %s: the next prompt arrives %s.", localTime(sub.PausedUntil, sub.TZ), localTime(sub.NextDue, sub.TZ))
 	}
-	if len(sub.Skips) > 0 {
-		text += " Skipped: " + skippedDates(sub.Schedule) + "."
+	if skips := sub.SkipsToShow(b.Now()); len(skips) > 0 {
+		text += " Skipped: " + skippedDates(skips, sub.TZ) + "."
 	}
 	return text
 }
 
-// skippedDates lists a schedule's skipped slots as dates in its zone.
-func skippedDates(s store.Schedule) string {
-	dates := make([]string, len(s.Skips))
-	for i, t := range s.Skips {
-		dates[i] = slotDate(t, s.TZ)
+// skippedDates lists skipped slots as dates in the zone tz.
+func skippedDates(skips []time.Time, tz string) string {
+	dates := make([]string, len(skips))
+	for i, t := range skips {
+		dates[i] = slotDate(t, tz)
 	}
 	return strings.Join(dates, ", ")
 }
@@ -192,8 +192,8 @@ func (b *Bot) memberStatus(userID string) (status, string, error) {
 	if sub.Paused(b.Now()) {
 		st.PausedUntil = localTime(sub.PausedUntil, sub.TZ)
 	}
-	if len(sub.Skips) > 0 {
-		st.Skipped = skippedDates(sub.Schedule)
+	if skips := sub.SkipsToShow(b.Now()); len(skips) > 0 {
+		st.Skipped = skippedDates(skips, sub.TZ)
 	}
 	return st, sub.TZ, nil
 }

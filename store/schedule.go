@@ -96,6 +96,23 @@ func (s Schedule) Skipped(slot time.Time) bool {
 	return ok
 }
 
+// SkipsToShow returns the skipped slots worth telling a member about at now:
+// those at or after the end of a pause in force, since the pause already
+// silences the others. The others are kept all the same, so that resuming
+// early leaves them skipped.
+func (s Schedule) SkipsToShow(now time.Time) []time.Time {
+	if !s.Paused(now) {
+		return s.Skips
+	}
+	var shown []time.Time
+	for _, t := range s.Skips {
+		if !t.Before(s.PausedUntil) {
+			shown = append(shown, t)
+		}
+	}
+	return shown
+}
+
 // SlotAfter returns the first slot strictly after after, skipped, paused or
 // not. Calling it again with the instant it returned gives the following
 // slot, so a scheduler that stores SlotAfter(due) neither skips nor doubles.

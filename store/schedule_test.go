@@ -341,6 +341,29 @@ func TestSchedulePauseResume(t *testing.T) {
 			t.Fatalf("resumed: NextDue %v (want %v), skips %v", s.NextDue, fri4, s.Skips)
 		}
 	})
+	// A skip inside the pause is kept but not worth showing; one after the
+	// pause still is.
+	t.Run("SkipsToShow", func(t *testing.T) {
+		s := paris16()
+		for _, slot := range []time.Time{fri27, fri11} {
+			if err := s.Skip(slot, schedNow); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := s.SkipsToShow(schedNow); len(got) != 2 {
+			t.Fatalf("not paused: shown %v, want both skips", got)
+		}
+		s.Pause(fri4, schedNow)
+		if got := s.SkipsToShow(schedNow); len(got) != 1 || !got[0].Equal(fri11) {
+			t.Fatalf("paused until %v: shown %v, want only %v", fri4, got, fri11)
+		}
+		if !s.Skipped(fri27) {
+			t.Fatal("the skip inside the pause was dropped")
+		}
+		if got := s.SkipsToShow(fri4); len(got) != 2 {
+			t.Fatalf("pause over: shown %v, want both skips", got)
+		}
+	})
 	t.Run("ResumeNotPaused", func(t *testing.T) {
 		s := paris16()
 		s.NextDue = fri27.AddDate(0, 0, -7) // due, waiting for a retry
