@@ -417,6 +417,26 @@ func TestSettingsModal_Prefilled(t *testing.T) {
 	})
 }
 
+// TestSettingsZoneHint: the form's zone hint names a city and an offset,
+// which the field accepts like subscribe, and each example it gives is read.
+func TestSettingsZoneHint(t *testing.T) {
+	raw, err := json.Marshal(settingsModal("/mentor", settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "UTC")}, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), zoneHint) {
+		t.Fatalf("modal has not the hint %q:\n%s", zoneHint, raw)
+	}
+	for _, example := range []string{"Europe/Paris", "Paris", "new york", "UTC+2"} {
+		if !strings.Contains(zoneHint, example) {
+			t.Errorf("hint %q does not give %q", zoneHint, example)
+		}
+		if tz, msg := formZone(example); tz == "" {
+			t.Errorf("the hint's example %q is refused: %s", example, msg)
+		}
+	}
+}
+
 func TestSubscribe_OpensForm(t *testing.T) {
 	run := func(t *testing.T, sl *homeSlack, trigger, text string) (*Bot, Reply) {
 		t.Helper()

@@ -99,7 +99,7 @@ func settingsModal(name string, s settings, themes []*prompts.Theme) slack.Modal
 		slack.NewInputBlock(blockCadence, plain("How often"), nil, staticSelect(blockCadence, cadenceOptions, s.Cadence)),
 		slack.NewInputBlock(blockDay, plain("Day"), plain("For a weekly prompt."), staticSelect(blockDay, dayOptions(), dayValue(s.Day))).WithOptional(true),
 		slack.NewInputBlock(blockTime, plain("Time"), nil, clock),
-		slack.NewInputBlock(blockZone, plain("Time zone"), plain("A Region/City name, such as Europe/Paris or America/New_York."), zone),
+		slack.NewInputBlock(blockZone, plain("Time zone"), plain(zoneHint), zone),
 		slack.NewInputBlock(blockRole, plain("Your role"), plain("Prompts written for your role come first."), staticSelect(blockRole, roleOptions, role)),
 		slack.NewInputBlock(blockFocus, plain("Themes"), plain("Leave empty for prompts from every theme."), focus).WithOptional(true),
 		contextLine(fmt.Sprintf("`%s unsubscribe` stops scheduled prompts; `%s pause 2w` gives you a break.", name, name)),
@@ -123,6 +123,11 @@ type settingsSaved struct {
 	Focus       []string
 	Role        string
 }
+
+// zoneHint is the hint under the settings form's time-zone field, which is
+// read as subscribe reads a zone (readZone): a name in any case, a city or
+// an offset. TestSettingsZoneHint checks that its examples are accepted.
+const zoneHint = "As you would write it: Europe/Paris, a city such as Paris or new york, or an offset such as UTC+2."
 
 // savedSettingsModal replaces the settings modal once they are on disk.
 func savedSettingsModal(s settingsSaved) *slack.ModalViewRequest {
