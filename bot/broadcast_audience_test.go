@@ -128,3 +128,24 @@ func TestTeamPool(t *testing.T) {
 		}
 	}
 }
+
+// A lead's role: is kept with a weekly broadcast, named back to them and in
+// the listing, and tells two broadcasts apart; it makes no sense with words
+// of their own.
+func TestBroadcastRole(t *testing.T) {
+	b := newLeadBot(t)
+	contains(t, mustDispatch(t, b, "broadcast C0TEAM1 every mon 10:00 UTC delegation role:lead"), "a `delegation` topic for leads")
+	contains(t, mustDispatch(t, b, "broadcast C0TEAM1 every mon 10:00 UTC delegation"), "Broadcast `b2`")
+	bc, ok, err := b.Broadcasts.Broadcast("b1")
+	if err != nil || !ok || bc.Role != "lead" {
+		t.Fatalf("b1 = %+v, %v, %v; want role lead kept", bc, ok, err)
+	}
+	r, err := dispatch(t, b, "broadcasts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, blocksText(t, r), "a `delegation` topic for leads")
+	contains(t, mustFail(t, b, `broadcast C0TEAM1 "What did we learn this week?" role:lead`, EINVALID), "Leave out `role:lead`")
+	contains(t, mustFail(t, b, "broadcast C0TEAM1 delegation role:cto", EINVALID), "`role:manager`")
+	contains(t, mustFail(t, b, "broadcast C0TEAM1 role:lead", EINVALID), "Which theme, or which topic?")
+}
