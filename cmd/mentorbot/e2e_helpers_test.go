@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/mentorbot/mentorbot/bot/slacksim"
 	"github.com/mentorbot/mentorbot/prompts"
 )
 
@@ -48,4 +50,26 @@ func themeSize(t *testing.T, id string) int {
 		}
 	}
 	return n
+}
+
+// submitReflection submits a reflect modal with text as the member's words,
+// as SubmitView does, and a middle rating when the prompt is a scale, whose
+// form has a required menu for it: tests reflect on whatever prompt was
+// picked.
+func submitReflection(ctx context.Context, sim *slacksim.Server, user, viewID, text string) (*slacksim.Ack, error) {
+	inputs, err := sim.FormInputs(user, viewID)
+	if err != nil || inputs["rating"] == nil {
+		return sim.SubmitView(ctx, user, viewID, map[string]map[string]string{"reflection": {"text": text}})
+	}
+	return sim.SubmitForm(ctx, user, viewID, map[string]map[string]slacksim.Input{
+		"reflection": {"text": {Text: text}}, "rating": {"value": {Option: "3"}}})
+}
+
+// memberWords is what the member typed in a journal entry: a scale's entry
+// starts with the rating (submitReflection's), then the words.
+func memberWords(text string) string {
+	if _, words, ok := strings.Cut(text, "\nOne point higher: "); ok {
+		return words
+	}
+	return text
 }

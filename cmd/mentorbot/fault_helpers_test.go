@@ -395,7 +395,7 @@ func (s *faultSession) reflect(ctx context.Context, card slacksim.Message, text 
 		return false
 	}
 	s.modals[modal.ID] = true
-	ack, err := s.h.sim.SubmitView(ctx, s.user, modal.ID, map[string]map[string]string{"reflection": {"text": text}})
+	ack, err := submitReflection(ctx, s.h.sim, s.user, modal.ID, text)
 	acked := s.count("submit", err)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -496,7 +496,7 @@ func verifySessions(t *testing.T, db *store.DB, sim *slacksim.Server, sessions [
 		}
 		inJournal := map[string]int{}
 		for _, r := range mustReflections(t, db, s.user) {
-			inJournal[r.Text]++
+			inJournal[memberWords(r.Text)]++
 		}
 		for _, text := range s.reflections {
 			switch n := inJournal[text]; {

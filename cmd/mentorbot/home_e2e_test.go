@@ -149,7 +149,7 @@ func TestE2E_Home(t *testing.T) {
 			}
 			return modal.ID != ""
 		})
-		if _, err := h.sim.SubmitView(ctx, "U1", modal.ID, map[string]map[string]string{"reflection": {"text": "Written from the Home tab."}}); err != nil {
+		if _, err := submitReflection(ctx, h.sim, "U1", modal.ID, "Written from the Home tab."); err != nil {
 			t.Fatal(err)
 		}
 		waitHome(t, h.sim, "U1", "Your last reflections", "Written from the Home tab.")
