@@ -33,7 +33,7 @@
 //	## impostor-quiet-question
 //	audience: private
 //	roles: ic, staff
-//	source: VP essay (Padok): the impostor feeling comes back.
+//	source: Padok's VP of Engineering, on going back to hands-on work: the impostor feeling comes back.
 //
 //	Think of the last time you kept a question to yourself...
 //
