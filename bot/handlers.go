@@ -70,31 +70,54 @@ func (b *Bot) cmdPrompt(ctx context.Context, c *Command) (Reply, error) {
 
 // anotherPrompt answers the "Another prompt" button in place of the card it
 // was clicked in. The theme and slot come from the button; the member from
-// Slack.
+// Slack. On a nudge (a slot) of a member still subscribed the new card is a
+// nudge too: replacing it with a plain card would take away the week's skip
+// and pause buttons.
 func (b *Bot) anotherPrompt(ctx context.Context, c *Command) (Reply, error) {
 	ref := parsePromptRef(c.Value)
 	theme := ref.Theme
 	if _, ok := b.Catalog.Theme(theme); !ok {
 		theme = anyTheme // retired since the card was sent, or a malformed value
 	}
+	if !ref.Slot.IsZero() {
+		sub, ok, err := b.Schedules.Subscription(c.UserID)
+		if err != nil {
+			return Reply{}, fmt.Errorf("read subscription of %s: %w", c.UserID, err)
+		}
+		if ok {
+			pick, err := b.pickTheme(c.UserID, theme)
+			if err != nil {
+				return Reply{}, err
+			}
+			p := pick.Prompt
+			return Reply{Text: p.Text, Blocks: b.nudgeCard(sub, p, ref.Slot, pick.Restarted), ReplaceOriginal: true}, nil
+		}
+	}
 	r, err := b.promptReply(ctx, c, theme, ref.Slot)
 	r.ReplaceOriginal = true
 	return r, err
 }
 
-// promptReply picks a reflection prompt for the member and renders it. slot
-// is the scheduled nudge a reflection on it answers, zero for none.
-func (b *Bot) promptReply(ctx context.Context, c *Command, theme string, slot time.Time) (Reply, error) {
+// pickTheme picks a reflection prompt of theme (anyTheme for any) for the
+// member and records it.
+func (b *Bot) pickTheme(userID, theme string) (prompts.Pick, error) {
 	opts := prompts.PickOptions{Audience: prompts.AudiencePrivate}
 	if theme != anyTheme {
 		opts.Theme = theme
 	}
-	pick, err := b.pickFor(c.UserID, opts)
+	pick, err := b.pickFor(userID, opts)
 	if errors.Is(err, prompts.ErrNoPrompts) && opts.Audience != "" {
 		// A theme an operator added with team prompts only.
 		opts.Audience = ""
-		pick, err = b.pickFor(c.UserID, opts)
+		pick, err = b.pickFor(userID, opts)
 	}
+	return pick, err
+}
+
+// promptReply picks a reflection prompt for the member and renders it. slot
+// is the scheduled nudge a reflection on it answers, zero for none.
+func (b *Bot) promptReply(ctx context.Context, c *Command, theme string, slot time.Time) (Reply, error) {
+	pick, err := b.pickTheme(c.UserID, theme)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -229,21 +229,29 @@ func (b *Bot) pickNudgePrompt(sub store.Subscription) (prompts.Pick, error) {
 // postNudge sends the nudge DM for n's slot; posting to a user id opens the
 // app's DM.
 func (b *Bot) postNudge(ctx context.Context, sub store.Subscription, n store.Nudge, p *prompts.Prompt) (string, string, error) {
-	userID, slot := sub.UserID, n.Slot
-	var earlier *store.Reflection
-	if r, ok, err := b.Journal.LastReflectionOn(userID, p.ID); err == nil && ok && slot.Sub(r.At) > thenAndNowAge {
-		earlier = &r
-	}
 	t, _ := b.Catalog.Theme(p.Theme)
 	// A send in flight finishes even when shutdown begins: cutting it off
 	// could leave a message Slack accepted recorded as unsent.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	blocks := nudgeBlocks(append(b.cycleCard(p, n.Restarted), b.evidence(userID, p)...), p, slot, sub.Schedule, earlier)
-	if b.monthlyCheckIn(userID, slot, sub.TZ) {
+	blocks := b.nudgeCard(sub, p, n.Slot, n.Restarted)
+	return b.post(ctx, sub.UserID, slack.MsgOptionText(nudgeFallback(t, p), false), slack.MsgOptionBlocks(blocks...))
+}
+
+// nudgeCard is the whole nudge of p for slot: the card (opened by the
+// new-cycle line when restarted), the member's evidence and earlier answer,
+// the nudge's buttons and, once a month, the check-in. Another prompt on a
+// nudge builds the same, so the card stays a nudge.
+func (b *Bot) nudgeCard(sub store.Subscription, p *prompts.Prompt, slot time.Time, restarted bool) []slack.Block {
+	var earlier *store.Reflection
+	if r, ok, err := b.Journal.LastReflectionOn(sub.UserID, p.ID); err == nil && ok && slot.Sub(r.At) > thenAndNowAge {
+		earlier = &r
+	}
+	blocks := nudgeBlocks(append(b.cycleCard(p, restarted), b.evidence(sub.UserID, p)...), p, slot, sub.Schedule, earlier)
+	if b.monthlyCheckIn(sub.UserID, slot, sub.TZ) {
 		blocks = append(blocks, checkInInvite()...)
 	}
-	return b.post(ctx, userID, slack.MsgOptionText(nudgeFallback(t, p), false), slack.MsgOptionBlocks(blocks...))
+	return blocks
 }
 
 // skip records a slot as skipped and schedules the next one: the one after

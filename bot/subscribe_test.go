@@ -287,3 +287,53 @@ func TestNudgeWording(t *testing.T) {
 		})
 	}
 }
+
+// TestAnotherPromptOnNudge: Another prompt on a nudge keeps the card a
+// nudge (its line for the week, its skip and pause buttons, its slot); on a
+// prompt asked for, or once the member unsubscribed, it is a plain card.
+func TestAnotherPromptOnNudge(t *testing.T) {
+	click := func(t *testing.T, b *Bot, ref promptRef) string {
+		t.Helper()
+		r, err := b.anotherPrompt(t.Context(), &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", Value: ref.value()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.ReplaceOriginal {
+			t.Fatal("the card is not replaced")
+		}
+		return blocksText(t, r)
+	}
+	nudge := promptRef{PromptID: "daring-one", Theme: "daring", Slot: fri27}
+	t.Run("Nudge", func(t *testing.T) {
+		b := newTestBot(t)
+		mustDispatch(t, b, "subscribe")
+		for range 2 { // twice: the second card is still a nudge
+			got := click(t, b, nudge)
+			contains(t, got, "Your reflection prompt for this week", "Skip next week (Fri 4 Dec)", "Pause two weeks", "Another prompt")
+		}
+		r, err := b.anotherPrompt(t.Context(), &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", Value: nudge.value()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref := parsePromptRef(skipValue(t, r.Blocks)); !ref.Slot.Equal(fri27) || !ref.Skip.Equal(fri27.AddDate(0, 0, 7)) {
+			t.Fatalf("skip button carries %+v, want slot %v skipping the next", ref, fri27)
+		}
+	})
+	t.Run("AskedFor", func(t *testing.T) {
+		b := newTestBot(t)
+		mustDispatch(t, b, "subscribe")
+		got := click(t, b, promptRef{PromptID: "daring-one", Theme: "daring"})
+		if strings.Contains(got, "Skip") || strings.Contains(got, "for this week") {
+			t.Fatalf("a prompt asked for became a nudge: %q", got)
+		}
+	})
+	t.Run("Unsubscribed", func(t *testing.T) {
+		b := newTestBot(t)
+		mustDispatch(t, b, "subscribe")
+		mustDispatch(t, b, "unsubscribe")
+		got := click(t, b, nudge)
+		if strings.Contains(got, "Skip") || strings.Contains(got, "Pause two weeks") {
+			t.Fatalf("skip or pause offered after unsubscribing: %q", got)
+		}
+	})
+}
