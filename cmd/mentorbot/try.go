@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,6 +37,9 @@ type tryOptions struct {
 	start time.Time
 	// color forces colour on or off; nil decides from stdout and NO_COLOR.
 	color *bool
+	// seed, when not 0, seeds the bot's choice of prompts, so a test sees
+	// the same prompts on every run; 0 picks at random as the bot does.
+	seed uint64
 }
 
 // try runs the real bot against a local Slack and lets a person type what a
@@ -83,7 +87,11 @@ func tryWith(ctx context.Context, o tryOptions, args []string, stdin io.Reader, 
 	opts := sim.Options()
 	cfg := Config{BotToken: opts.BotToken, AppToken: opts.AppToken, APIURL: sim.APIURL(), DBPath: *dbPath, Command: "/mentor",
 		HTTPAddr: "127.0.0.1:0", DefaultTZ: "UTC", Grace: 6 * time.Hour, LeadGroup: tryLeadGroup}
-	a, err := newApp(cfg, newLogger(stderr, level, "auto"), nil, nil)
+	var rnd *rand.Rand
+	if o.seed != 0 {
+		rnd = rand.New(rand.NewPCG(o.seed, o.seed))
+	}
+	a, err := newApp(cfg, newLogger(stderr, level, "auto"), rnd, nil)
 	if err != nil {
 		return err
 	}

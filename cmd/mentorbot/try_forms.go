@@ -128,7 +128,7 @@ func (s *session) showForm(v slacksim.View, changed bool) {
 	case len(fields) == 1 && fields[0].kind == "plain_text_input":
 		fmt.Fprintln(s.out, s.dim("(:write YOUR TEXT submits it; :cancel closes it)"))
 	case len(fields) > 0:
-		fmt.Fprintln(s.out, s.dim("(:submit keeps these values; :submit FIELD=VALUE … changes some, e.g. :submit time=09:30; :help lists the fields; :cancel closes it)"))
+		fmt.Fprintln(s.out, s.dim(fmt.Sprintf("(:submit keeps these values; :submit FIELD=VALUE … changes some, e.g. :submit %s; :help lists the fields; :cancel closes it)", exampleInput(fields))))
 	case !submit && len(buttons) == 0:
 		if _, err := s.sim.CloseView(context.Background(), s.me.ID, v.ID); err == nil {
 			s.me.form = formSeen{}
@@ -195,12 +195,50 @@ func (s *session) write(ctx context.Context, text string) bool {
 	_, fields, _ := formOf(v.JSON)
 	for _, f := range fields {
 		if f.kind == "plain_text_input" {
+			if missing, ok := s.emptyRequired(v, fields, f); ok {
+				// A prompt with a scale or a choice asks for it as well as
+				// words; say how to send both rather than only "required".
+				fmt.Fprintf(s.out, "This form asks for %q too. Send both: :submit %s %s=%q (:help lists the fields).\n",
+					missing.label, exampleInput([]formField{missing}), f.block, text)
+				return false
+			}
 			s.submitForm(ctx, v, fields, map[string]map[string]slacksim.Input{f.block: {f.action: {Text: text}}})
 			return false
 		}
 	}
 	fmt.Fprintln(s.out, "The open form has no text box; :submit sends it, :cancel closes it.")
 	return false
+}
+
+// emptyRequired is the first required field of v, other than the text box
+// :write fills, that holds nothing yet.
+func (s *session) emptyRequired(v slacksim.View, fields []formField, box formField) (formField, bool) {
+	inputs, err := s.sim.FormInputs(s.me.ID, v.ID)
+	if err != nil {
+		return formField{}, false // submitForm says so
+	}
+	for _, f := range fields {
+		if f.block != box.block && !f.optional && inputText(inputs[f.block][f.action]) == "" {
+			return f, true
+		}
+	}
+	return formField{}, false
+}
+
+// exampleInput is a FIELD=VALUE that fits one of fields, for a hint: a time
+// for the settings form's time, else the first field's first choice, else
+// words.
+func exampleInput(fields []formField) string {
+	for _, f := range fields {
+		if f.kind == "timepicker" {
+			return f.block + "=09:30"
+		}
+	}
+	f := fields[0]
+	if len(f.options) > 0 {
+		return f.block + "=" + f.options[len(f.options)/2].value
+	}
+	return f.block + `="your words"`
 }
 
 // submit sends the open form with some fields changed; the others keep the

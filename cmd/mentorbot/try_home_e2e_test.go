@@ -30,3 +30,18 @@ func TestTryHomeShownWhenItChanges(t *testing.T) {
 	}
 	inOrder(t, saved, "Settings saved", "── your Home tab (updated)", "Schedule: weekly on Friday at 16:00 (Europe/Paris)")
 }
+
+// TestTryWriteOnAFormWithAScale: some prompts' forms ask for a choice (a
+// scale from 1 to 5) as well as words. :write there used to answer only
+// `Slack would not send the form: "From 1 to 5" is required`; it now says
+// how to send both. Each theme's prompts come once per cycle, so going
+// through the last-mile theme meets such a form.
+func TestTryWriteOnAFormWithAScale(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	out := runTry(t, start, strings.Repeat("/mentor prompt last-mile\n:click 1\n:write tired words\n:cancel\n", 14))
+	if strings.Contains(out, "Slack would not send") {
+		t.Errorf(":write submitted a form missing a required choice:\n%s", out)
+	}
+	inOrder(t, out, "This form asks for \"", `" too. Send both: :submit `, ` reflection="tired words" (:help lists the fields).`)
+}
