@@ -219,3 +219,26 @@ func TestFollowUp_NotYetLateRetry(t *testing.T) {
 		t.Fatalf("%d follow-ups after the last answer", n)
 	}
 }
+
+// The journal sums up the member's experiments under its entries, once
+// there are some.
+func TestJournalExperiments(t *testing.T) {
+	b := newTestBot(t)
+	r, _ := dispatch(t, b, "journal")
+	if strings.Contains(blocksText(t, r), "Experiments") {
+		t.Fatalf("a journal without experiments mentions them:\n%s", blocksText(t, r))
+	}
+	for _, outcome := range []string{store.OutcomeTried, store.OutcomeNotForMe, ""} {
+		c := store.Commitment{UserID: "U1", PromptID: "impostor-one", Experiment: "x", At: b.Now(), Outcome: outcome}
+		if outcome == "" {
+			c.Due = b.Now().Add(followUpAfter)
+		}
+		if _, err := b.Experiments.AddCommitment(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, _ = dispatch(t, b, "journal")
+	if text := blocksText(t, r); !strings.Contains(text, "1 of 3 experiments tried this quarter; next question Friday 27 November at 16:00 UTC.") {
+		t.Fatalf("journal:\n%s", text)
+	}
+}

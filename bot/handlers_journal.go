@@ -55,7 +55,16 @@ func (b *Bot) cmdJournal(_ context.Context, c *Command) (Reply, error) {
 	if sub, ok, err := b.Schedules.Subscription(c.UserID); err == nil && ok {
 		tz = sub.TZ
 	}
-	return Reply{Text: "Your journal", Blocks: journalBlocks(c.Name, rs, more, tz)}, nil
+	blocks := journalBlocks(c.Name, rs, more, tz)
+	// Experiments' notes are entries above; their tally goes under them.
+	cs, err := b.Experiments.Commitments(c.UserID, 0)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(cs) > 0 {
+		blocks = append(blocks, contextLine(experimentsLine(cs, b.Now(), tz)))
+	}
+	return Reply{Text: "Your journal", Blocks: blocks}, nil
 }
 
 func (b *Bot) cmdExport(ctx context.Context, c *Command) (Reply, error) {
