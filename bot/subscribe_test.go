@@ -173,6 +173,26 @@ func TestSkip(t *testing.T) {
 		}
 	})
 	// skip, pause, resume: the skipped week stays skipped.
+	// A skipped slot that has passed is no longer listed, though the record
+	// keeps it until the schedule next advances.
+	t.Run("PassedSkipNotListed", func(t *testing.T) {
+		b := newTestBot(t)
+		mustDispatch(t, b, "subscribe weekdays 08:00 UTC")
+		mustDispatch(t, b, "skip") // Mon 23 Nov
+		st, err := dispatch(t, b, "status")
+		if err != nil {
+			t.Fatal(err)
+		}
+		contains(t, blocksText(t, st), "*Skipped:* Mon 23 Nov")
+		later := time.Date(2026, 11, 23, 11, 15, 0, 0, time.UTC) // the skipped slot has passed
+		b.Now = func() time.Time { return later }
+		if st, err = dispatch(t, b, "status"); err != nil {
+			t.Fatal(err)
+		}
+		if got := blocksText(t, st); strings.Contains(got, "Skipped") {
+			t.Fatalf("status lists a skip that has passed: %q", got)
+		}
+	})
 	t.Run("PauseResumeKeepsSkip", func(t *testing.T) {
 		b := newTestBot(t)
 		mustDispatch(t, b, "subscribe")

@@ -97,16 +97,14 @@ func (s Schedule) Skipped(slot time.Time) bool {
 }
 
 // SkipsToShow returns the skipped slots worth telling a member about at now:
-// those at or after the end of a pause in force, since the pause already
-// silences the others. The others are kept all the same, so that resuming
-// early leaves them skipped.
+// those still ahead, and at or after the end of a pause in force, since the
+// pause already silences the others. Skips inside the pause are kept all the
+// same, so that resuming early leaves them skipped; passed ones are dropped
+// at the next Advance.
 func (s Schedule) SkipsToShow(now time.Time) []time.Time {
-	if !s.Paused(now) {
-		return s.Skips
-	}
 	var shown []time.Time
 	for _, t := range s.Skips {
-		if !t.Before(s.PausedUntil) {
+		if t.After(now) && !(s.Paused(now) && t.Before(s.PausedUntil)) {
 			shown = append(shown, t)
 		}
 	}

@@ -360,8 +360,14 @@ func TestSchedulePauseResume(t *testing.T) {
 		if !s.Skipped(fri27) {
 			t.Fatal("the skip inside the pause was dropped")
 		}
-		if got := s.SkipsToShow(fri4); len(got) != 2 {
-			t.Fatalf("pause over: shown %v, want both skips", got)
+		if got := s.SkipsToShow(fri4); len(got) != 1 || !got[0].Equal(fri11) {
+			t.Fatalf("pause over on %v: shown %v, want only %v (the other has passed)", fri4, got, fri11)
+		}
+		// A skipped slot that has passed is not shown, before Advance
+		// forgets it.
+		s.Resume(schedNow)
+		if got := s.SkipsToShow(fri11.Add(time.Hour)); len(got) != 0 {
+			t.Fatalf("after %v: shown %v, want none", fri11, got)
 		}
 	})
 	t.Run("ResumeNotPaused", func(t *testing.T) {
