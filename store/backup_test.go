@@ -219,6 +219,28 @@ func TestCopyTo(t *testing.T) {
 		mustSameData(t, orig, openCopy(t, dst), 10)
 	})
 
+	// A scrambled meta page is named, with no panic text from bbolt's own
+	// check, which asserts on it; the file still opens on the other copy.
+	t.Run("CorruptMeta", func(t *testing.T) {
+		for id := range 2 {
+			path := closedDB(t, 10)
+			f, err := os.OpenFile(path, os.O_RDWR, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pageSize := os.Getpagesize()
+			if _, err := f.WriteAt(bytes.Repeat([]byte{0xA5}, 64), int64(id*pageSize)); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			err = store.Check(path)
+			want := regexp.MustCompile(fmt.Sprintf(`\npage %d: meta page damaged \(.+\); bbolt reads its other copy, page %d`, id, 1-id))
+			if !errors.Is(err, store.ErrCorrupt) || !want.MatchString(err.Error()) || strings.Contains(err.Error(), "panic") {
+				t.Fatalf("meta page %d scrambled: err = %v", id, err)
+			}
+		}
+	})
+
 	t.Run("ErrInUse", func(t *testing.T) {
 		db := MustOpenDB(t)
 		dst := filepath.Join(t.TempDir(), "copy.db")
@@ -302,6 +324,28 @@ func TestCheck(t *testing.T) {
 		t.Logf("%.300s", err)
 		if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
 			t.Fatal("Check wrote to the file")
+		}
+	})
+
+	// A scrambled meta page is named, with no panic text from bbolt's own
+	// check, which asserts on it; the file still opens on the other copy.
+	t.Run("CorruptMeta", func(t *testing.T) {
+		for id := range 2 {
+			path := closedDB(t, 10)
+			f, err := os.OpenFile(path, os.O_RDWR, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pageSize := os.Getpagesize()
+			if _, err := f.WriteAt(bytes.Repeat([]byte{0xA5}, 64), int64(id*pageSize)); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			err = store.Check(path)
+			want := regexp.MustCompile(fmt.Sprintf(`\npage %d: meta page damaged \(.+\); bbolt reads its other copy, page %d`, id, 1-id))
+			if !errors.Is(err, store.ErrCorrupt) || !want.MatchString(err.Error()) || strings.Contains(err.Error(), "panic") {
+				t.Fatalf("meta page %d scrambled: err = %v", id, err)
+			}
 		}
 	})
 

@@ -41,6 +41,9 @@ func walkPages(f *os.File, m boltMeta) ([]string, error) {
 	w := &pageWalk{f: f, size: m.pageSize, pages: m.pgid, reached: make([]bool, m.pgid),
 		problems: map[uint64]string{}}
 	w.reached[0], w.reached[1] = true, true
+	if err := w.metas(); err != nil {
+		return nil, err
+	}
 	var err error
 	if w.free, err = w.freelist(m); err != nil {
 		return nil, err
@@ -63,6 +66,29 @@ func walkPages(f *os.File, m boltMeta) ([]string, error) {
 		out[i] = w.problems[id]
 	}
 	return out, nil
+}
+
+// metas checks the two meta pages. m, the one walkPages starts from, is
+// sound (readMeta chose it); bbolt opens a file with the other damaged, but
+// its own check then panics on it, so it is named here.
+func (w *pageWalk) metas() error {
+	other := map[uint64]uint64{0: 1, 1: 0}
+	for id := range uint64(2) {
+		var p [metaOffset + metaSize]byte
+		if _, err := w.f.ReadAt(p[:], int64(id*w.size)); err != nil {
+			return fmt.Errorf("read page %d: %w", id, err)
+		}
+		why := ""
+		if got := binary.NativeEndian.Uint64(p[:]); got != id {
+			why = fmt.Sprintf("its header says it is page %d", got)
+		} else if _, ok := parseMeta(p[metaOffset:]); !ok {
+			why = "its checksum does not match"
+		}
+		if why != "" {
+			w.report(id, "meta page damaged (%s); bbolt reads its other copy, page %d, and writes this one again as the bot writes", why, other[id])
+		}
+	}
+	return nil
 }
 
 // pageWalk is one pass of walkPages.
