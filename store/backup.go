@@ -207,7 +207,7 @@ func openReadOnly(path string) (*bolt.DB, error) {
 		errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrInvalidMapping):
 		return nil, fmt.Errorf("open %s: %w (%v)", path, ErrNotDatabase, err)
 	case err != nil:
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	return bdb, nil
 }

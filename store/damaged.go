@@ -84,8 +84,19 @@ func recoverDamaged(op, path string, err *error) {
 		why = "a page points past the end of the file; mentorbot check names it"
 	case !bboltPanicked():
 		panic(r)
+	case isRuntimeError(r):
+		// An index or slice bounds error in bbolt: a damaged element's
+		// offset or length. The runtime's words name no page.
+		why = "a page points outside itself; mentorbot check names it"
 	}
 	*err = damaged(op, path, strings.Join(strings.Fields(why), " ")) // one line, whatever bbolt says
+}
+
+// isRuntimeError reports whether a recovered panic value is a runtime
+// error, such as an index or slice bounds out of range.
+func isRuntimeError(r any) bool {
+	_, ok := r.(runtime.Error)
+	return ok
 }
 
 // isFault reports whether a recovered panic value is a memory fault that

@@ -1,6 +1,10 @@
 package store
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+)
 
 // ErrInUse is returned by Open when another process holds the database lock.
 var ErrInUse = errors.New("database is in use by another process")
@@ -32,3 +36,14 @@ var ErrSchemaTooNew = errors.New("database was written by a newer version of men
 // request that met the damage and counts it (DB.DamagedReads), and the
 // process goes on serving what is intact. Check names every damaged page.
 var ErrCorrupt = errors.New("database file is damaged")
+
+// openError wraps err, from opening the file at path, with the path, unless
+// err names it already (an *fs.PathError does): "open x.db: open x.db: no
+// such file or directory" says it twice.
+func openError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		return err
+	}
+	return fmt.Errorf("open %s: %w", path, err)
+}

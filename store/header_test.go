@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -258,6 +259,21 @@ func TestOpenOneMetaDamaged(t *testing.T) {
 }
 
 // A path that does not exist is a new database, as before.
+// TestOpenMissingDir: a path in a directory that does not exist is named
+// once, with the reason, and so for Check.
+func TestOpenMissingDir(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "no-such-dir", "x.db")
+	for name, open := range map[string]func() error{
+		"Open":  func() error { _, err := store.Open(path, store.Options{}); return err },
+		"Check": func() error { return store.Check(path) },
+	} {
+		err := open()
+		if !errors.Is(err, fs.ErrNotExist) || strings.Count(err.Error(), path) != 1 {
+			t.Errorf("%s: err = %v, want the path once and ErrNotExist", name, err)
+		}
+	}
+}
+
 func TestOpenCreates(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "new.db")
 	db, err := store.Open(path, store.Options{})
@@ -368,6 +384,14 @@ func TestOpenDamagedPages(t *testing.T) {
 			binary.NativeEndian.PutUint32(b[elem+4:], uint32(hwm+16-elem))
 			return b
 		}, "a page points past the end of the file; mentorbot check names it", true},
+		// A key longer than any page: bbolt slices past its bounds, and the
+		// runtime's words for that are no use to an operator.
+		{"KeyLongerThanAnything", func(b []byte) []byte {
+			root := rootPage(b, page)
+			elem := root*page + 16
+			binary.NativeEndian.PutUint32(b[elem+8:], 0xA0000000)
+			return b
+		}, "a page points outside itself; mentorbot check names it", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := copyFile(t, src)

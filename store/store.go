@@ -66,7 +66,7 @@ func Open(path string, opts Options) (*DB, error) {
 		errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrInvalidMapping):
 		return nil, fmt.Errorf("open %s: %w (%v)", path, ErrNotDatabase, err)
 	case err != nil:
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	db := &DB{bolt: bdb, path: path}
 	if err := db.initialise(); err != nil {
