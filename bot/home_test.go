@@ -119,7 +119,7 @@ func TestGolden_Home(t *testing.T) {
 }
 
 func TestGolden_SettingsModal(t *testing.T) {
-	s := settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris"), Role: "staff", Focus: []string{"daring"}}
+	s := settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris"), Role: "staff", Focus: []string{"daring"}, CheckIn: monthlyOn}
 	golden(t, "settings-modal", settingsModal("/mentor", s, MustLoadCatalog(t).Themes()).Blocks.BlockSet)
 }
 
@@ -294,14 +294,19 @@ func TestParseSettings(t *testing.T) {
 		block  string
 		says   string
 	}{
-		"ErrUnknownZone":   {settingsValues("weekly", "fri", "16:00", "Mars/Olympus", "ic"), blockZone, `"Mars/Olympus" is not a time zone I know`},
-		"ErrAbbreviation":  {settingsValues("weekly", "fri", "16:00", "EST", "ic"), blockZone, `"EST" could be America/New_York, America/Toronto or America/Cancun`},
-		"ErrPathZone":      {settingsValues("weekly", "fri", "16:00", "../../etc/passwd", "ic"), blockZone, "not a time zone I know"},
-		"ErrNoZone":        {settingsValues("weekly", "fri", "16:00", "  ", "ic"), blockZone, "Enter your time zone"},
-		"ErrWeeklyNoDay":   {settingsValues("weekly", "", "16:00", "UTC", "ic"), blockDay, "Choose the day"},
-		"ErrNoCadence":     {settingsValues("", "fri", "16:00", "UTC", "ic"), blockCadence, "Choose how often"},
-		"ErrBadTime":       {settingsValues("weekly", "fri", "4pm", "UTC", "ic"), blockTime, "Choose a time"},
-		"ErrUnknownRole":   {settingsValues("weekly", "fri", "16:00", "UTC", "wizard"), blockRole, "Choose a role"},
+		"ErrUnknownZone":  {settingsValues("weekly", "fri", "16:00", "Mars/Olympus", "ic"), blockZone, `"Mars/Olympus" is not a time zone I know`},
+		"ErrAbbreviation": {settingsValues("weekly", "fri", "16:00", "EST", "ic"), blockZone, `"EST" could be America/New_York, America/Toronto or America/Cancun`},
+		"ErrPathZone":     {settingsValues("weekly", "fri", "16:00", "../../etc/passwd", "ic"), blockZone, "not a time zone I know"},
+		"ErrNoZone":       {settingsValues("weekly", "fri", "16:00", "  ", "ic"), blockZone, "Enter your time zone"},
+		"ErrWeeklyNoDay":  {settingsValues("weekly", "", "16:00", "UTC", "ic"), blockDay, "Choose the day"},
+		"ErrNoCadence":    {settingsValues("", "fri", "16:00", "UTC", "ic"), blockCadence, "Choose how often"},
+		"ErrBadTime":      {settingsValues("weekly", "fri", "4pm", "UTC", "ic"), blockTime, "Choose a time"},
+		"ErrUnknownRole":  {settingsValues("weekly", "fri", "16:00", "UTC", "wizard"), blockRole, "Choose a role"},
+		"ErrForgedMonthly": {func() map[string]map[string]slack.BlockAction {
+			v := settingsValues("weekly", "fri", "16:00", "UTC", "ic")
+			v[blockMonthly] = map[string]slack.BlockAction{blockMonthly: {SelectedOption: slack.OptionBlockObject{Value: "weekly"}}}
+			return v
+		}(), blockMonthly, "Choose whether the check-in comes each month"},
 		"ErrRetiredTheme":  {settingsValues("weekly", "fri", "16:00", "UTC", "ic", "daring", "astrology"), blockFocus, `"astrology" is no longer a theme`},
 		"ErrEveryFieldBad": {settingsValues("", "", "", "", ""), blockZone, "Enter your time zone"},
 	} {
@@ -369,6 +374,42 @@ func TestSubmitSettings(t *testing.T) {
 			t.Fatalf("confirmation:\n%s", text)
 		}
 	})
+	// The monthly check-in menu sets the opt-in and clears it; a form
+	// without the menu (opened before it existed) leaves it as it was.
+	t.Run("MonthlyCheckInBothWays", func(t *testing.T) {
+		b := newTestBot(t)
+		withMonthly := func(v string) map[string]map[string]slack.BlockAction {
+			values := settingsValues("weekly", "fri", "16:00", "UTC", "ic")
+			values[blockMonthly] = map[string]slack.BlockAction{blockMonthly: {SelectedOption: slack.OptionBlockObject{Value: v}}}
+			return values
+		}
+		for i, step := range []struct {
+			values map[string]map[string]slack.BlockAction
+			want   bool
+			says   string
+		}{
+			{withMonthly(monthlyOn), true, "Monthly check-in: on"},
+			{settingsValues("weekly", "fri", "16:00", "UTC", "ic"), true, ""},
+			{withMonthly(monthlyOff), false, "Monthly check-in: off"},
+			{withMonthly(monthlyOff), false, "Monthly check-in: off"},
+			{withMonthly(monthlyOn), true, "Monthly check-in: on"},
+		} {
+			resp := submit(t, b, step.values)
+			if resp.Action != "update" {
+				t.Fatalf("step %d: ack %+v", i, resp)
+			}
+			if on, err := b.CheckIns.CheckInMonthly("U1"); err != nil || on != step.want {
+				t.Fatalf("step %d: monthly check-in %v (%v), want %v", i, on, err, step.want)
+			}
+			text := viewText(t, resp.View.Blocks.BlockSet)
+			if step.says != "" && !strings.Contains(text, step.says) || step.says == "" && strings.Contains(text, "Monthly check-in") {
+				t.Fatalf("step %d: confirmation:\n%s", i, text)
+			}
+			if s, _ := b.currentSettings(context.Background(), "U1"); (s.CheckIn == monthlyOn) != step.want {
+				t.Fatalf("step %d: the form would show %q", i, s.CheckIn)
+			}
+		}
+	})
 	t.Run("ErrorsSaveNothing", func(t *testing.T) {
 		b := newTestBot(t)
 		resp := submit(t, b, settingsValues("weekly", "fri", "16:00", "Mars/Olympus", "ic"))
@@ -390,13 +431,13 @@ func TestSettingsModal_Prefilled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris")}
+		want := settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris"), CheckIn: monthlyOff}
 		if fmt.Sprint(s) != fmt.Sprint(want) {
 			t.Fatalf("defaults %+v, want %+v", s, want)
 		}
 	})
 	t.Run("Current", func(t *testing.T) {
-		for _, cmd := range []string{"subscribe weekly tue 09:30 Asia/Tokyo", "role lead", "focus impostor"} {
+		for _, cmd := range []string{"subscribe weekly tue 09:30 Asia/Tokyo", "role lead", "focus impostor", "check-in monthly"} {
 			if _, err := dispatch(t, b, cmd); err != nil {
 				t.Fatal(err)
 			}
@@ -409,7 +450,8 @@ func TestSettingsModal_Prefilled(t *testing.T) {
 		for _, want := range []string{`"initial_time":"09:30"`, `"initial_value":"Asia/Tokyo"`,
 			`"initial_option":{"text":{"type":"plain_text","text":"Tuesday","emoji":false},"value":"tue"}`,
 			`"initial_option":{"text":{"type":"plain_text","text":"Team lead","emoji":false},"value":"lead"}`,
-			`"initial_options":[{"text":{"type":"plain_text","text":"Impostor syndrome","emoji":false},"value":"impostor"}]`} {
+			`"initial_options":[{"text":{"type":"plain_text","text":"Impostor syndrome","emoji":false},"value":"impostor"}]`,
+			`"initial_option":{"text":{"type":"plain_text","text":"With the first prompt of each month","emoji":false},"value":"monthly"}`} {
 			if !strings.Contains(string(raw), want) {
 				t.Errorf("modal lacks %s:\n%s", want, raw)
 			}

@@ -15,8 +15,9 @@ import (
 )
 
 // currentSettings is what the settings modal shows the member: their
-// schedule, role and themes, or for a member not subscribed, the defaults of
-// `subscribe` (weekly, Friday, 16:00, their Slack time zone).
+// schedule, role, themes and monthly check-in choice, or for a member not
+// subscribed, the defaults of `subscribe` (weekly, Friday, 16:00, their
+// Slack time zone).
 func (b *Bot) currentSettings(ctx context.Context, userID string) (settings, error) {
 	u, err := b.Members.User(userID)
 	if err != nil {
@@ -26,10 +27,18 @@ func (b *Bot) currentSettings(ctx context.Context, userID string) (settings, err
 	if err != nil {
 		return settings{}, fmt.Errorf("read subscription of %s: %w", userID, err)
 	}
-	if !ok {
-		return settings{Schedule: defaultSchedule(b.memberZone(ctx, userID)), Role: u.Role}, nil
+	monthly, err := b.CheckIns.CheckInMonthly(userID)
+	if err != nil {
+		return settings{}, fmt.Errorf("read monthly check-in of %s: %w", userID, err)
 	}
-	return settings{Schedule: sub.Schedule, Role: u.Role, Focus: sub.Focus}, nil
+	checkIn := monthlyOff
+	if monthly {
+		checkIn = monthlyOn
+	}
+	if !ok {
+		return settings{Schedule: defaultSchedule(b.memberZone(ctx, userID)), Role: u.Role, CheckIn: checkIn}, nil
+	}
+	return settings{Schedule: sub.Schedule, Role: u.Role, Focus: sub.Focus, CheckIn: checkIn}, nil
 }
 
 // openSettings opens the settings modal. Slack's trigger_id is valid for 3
@@ -74,7 +83,7 @@ func (b *Bot) submitSettings(c *Command, values formValues) (*viewResponse, erro
 	if err != nil {
 		return nil, err
 	}
-	saved := settingsSaved{Name: c.Name, Schedule: sub.Describe(), Next: localTime(sub.NextDue, sub.TZ), Focus: sub.Focus, Role: s.Role}
+	saved := settingsSaved{Name: c.Name, Schedule: sub.Describe(), Next: localTime(sub.NextDue, sub.TZ), Focus: sub.Focus, Role: s.Role, CheckIn: s.CheckIn}
 	if sub.Paused(b.Now()) {
 		saved.PausedUntil = localTime(sub.PausedUntil, sub.TZ)
 	}
@@ -88,7 +97,7 @@ func settingsError(msg string) *viewResponse {
 }
 
 // saveSettings creates or changes the member's subscription and sets their
-// role. A pause is kept, and skips that are still slots: the next prompt is
+// role and, when the form had the field, the monthly check-in. A pause is kept, and skips that are still slots: the next prompt is
 // the first one after the pause not skipped.
 func (b *Bot) saveSettings(userID string, s settings) (store.Subscription, error) {
 	unlock := b.locks.lock(userID)
@@ -108,6 +117,11 @@ func (b *Bot) saveSettings(userID string, s settings) (store.Subscription, error
 	}
 	if err := b.Members.UpdateUser(userID, func(u *store.User) error { u.Role = s.Role; return nil }); err != nil {
 		return sub, fmt.Errorf("set role of %s: %w", userID, err)
+	}
+	if s.CheckIn != "" {
+		if err := b.CheckIns.SetCheckInMonthly(userID, s.CheckIn == monthlyOn); err != nil {
+			return sub, fmt.Errorf("set monthly check-in of %s: %w", userID, err)
+		}
 	}
 	return sub, nil
 }
@@ -145,6 +159,12 @@ func parseSettings(values map[string]map[string]slack.BlockAction, catalog *prom
 		s.Role = ""
 	} else if !slices.Contains(roles, s.Role) {
 		errs[blockRole] = "Choose a role, or None."
+	}
+	switch v := get(blockMonthly).SelectedOption.Value; {
+	case v == monthlyOn || v == monthlyOff:
+		s.CheckIn = v
+	case v != "":
+		errs[blockMonthly] = "Choose whether the check-in comes each month."
 	}
 	for _, o := range get(blockFocus).SelectedOptions {
 		if _, ok := catalog.Theme(o.Value); !ok {

@@ -19,6 +19,7 @@ const (
 	blockZone    = "tz"
 	blockRole    = "role"
 	blockFocus   = "focus"
+	blockMonthly = "checkin_monthly"
 )
 
 // roleNone is the role option that clears the role.
@@ -28,13 +29,22 @@ const roleNone = "none"
 const maxSelectOptions = 100
 
 // settings is what the settings modal shows and what a submission holds:
-// a schedule's rule (its state stays with the subscription), a role and
-// themes.
+// a schedule's rule (its state stays with the subscription), a role,
+// themes and the monthly check-in opt-in.
 type settings struct {
 	store.Schedule
 	Role  string   // "" for none
 	Focus []string // theme ids; empty means every theme
+	// CheckIn is monthlyOn or monthlyOff; "" in a submission without the
+	// field (a form opened before it existed) keeps the member's choice.
+	CheckIn string
 }
+
+// The monthly check-in menu's values, as `check-in monthly|off` spells them.
+const (
+	monthlyOn  = "monthly"
+	monthlyOff = "off"
+)
 
 func option(value, text string) *slack.OptionBlockObject {
 	return slack.NewOptionBlockObject(value, plain(text), nil)
@@ -42,6 +52,7 @@ func option(value, text string) *slack.OptionBlockObject {
 
 var (
 	cadenceOptions = [][2]string{{store.CadenceWeekly, "Every week"}, {store.CadenceWeekdays, "Every weekday (Monday to Friday)"}, {store.CadenceDaily, "Every day"}}
+	monthlyOptions = [][2]string{{monthlyOn, "With the first prompt of each month"}, {monthlyOff, "Off: only when I ask for it"}}
 	roleOptions    = [][2]string{{"ic", "Individual contributor"}, {"staff", "Staff or principal engineer"}, {"manager", "Engineering manager"}, {"lead", "Team lead"}, {roleNone, "None: prompts written for everyone"}}
 )
 
@@ -71,8 +82,8 @@ func dayOptions() [][2]string {
 	return opts
 }
 
-// settingsModal is the form for a member's schedule, role and themes,
-// prefilled with s; name is the slash command. It says nothing about who:
+// settingsModal is the form for a member's schedule, role, themes and
+// monthly check-in, prefilled with s; name is the slash command. It says nothing about who:
 // that comes from Slack.
 func settingsModal(name string, s settings, themes []*prompts.Theme) slack.ModalViewRequest {
 	clock := slack.NewTimePickerBlockElement(blockTime)
@@ -102,6 +113,7 @@ func settingsModal(name string, s settings, themes []*prompts.Theme) slack.Modal
 		slack.NewInputBlock(blockZone, plain("Time zone"), plain(zoneHint), zone),
 		slack.NewInputBlock(blockRole, plain("Your role"), plain("Prompts written for your role come first."), staticSelect(blockRole, roleOptions, role)),
 		slack.NewInputBlock(blockFocus, plain("Themes"), plain("Leave empty for prompts from every theme."), focus).WithOptional(true),
+		slack.NewInputBlock(blockMonthly, plain("Monthly check-in"), plain("Five statements, 1 to 5, and your private trend."), staticSelect(blockMonthly, monthlyOptions, s.CheckIn)),
 		contextLine(fmt.Sprintf("`%s unsubscribe` stops scheduled prompts; `%s pause 2w` gives you a break.", name, name)),
 	}
 	return slack.ModalViewRequest{
@@ -122,6 +134,7 @@ type settingsSaved struct {
 	PausedUntil string // "" when not paused
 	Focus       []string
 	Role        string
+	CheckIn     string // monthlyOn, monthlyOff, or "" when the form had no such field
 }
 
 // zoneHint is the hint under the settings form's time-zone field, which is
@@ -141,6 +154,12 @@ func savedSettingsModal(s settingsSaved) *slack.ModalViewRequest {
 	}
 	if s.Role != "" {
 		role = "`" + s.Role + "`"
+	}
+	switch s.CheckIn {
+	case monthlyOn:
+		role += " · Monthly check-in: on"
+	case monthlyOff:
+		role += " · Monthly check-in: off"
 	}
 	return &slack.ModalViewRequest{
 		Type:  slack.VTModal,
