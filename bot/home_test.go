@@ -13,6 +13,7 @@ import (
 
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
 )
 
 // homeSlack records the modals opened, the Home tabs published and the
@@ -461,6 +462,28 @@ func TestSettingsModal_Prefilled(t *testing.T) {
 
 // TestSettingsZoneHint: the form's zone hint names a city and an offset,
 // which the field accepts like subscribe, and each example it gives is read.
+func TestSubmitSettings_HomeRefresh(t *testing.T) {
+	b, hs := newTestBot(t), &homeSlack{}
+	b.Slack = hs
+	send := func(env string, values map[string]map[string]slack.BlockAction) {
+		t.Helper()
+		cb := slack.InteractionCallback{Type: slack.InteractionTypeViewSubmission, User: slack.User{ID: "U1"},
+			View: slack.View{CallbackID: callbackSettings, State: &slack.ViewState{Values: values}}}
+		b.serveInteractive(context.Background(), &fakeAcker{}, socketmode.Request{EnvelopeID: env}, cb)
+		b.inflight.Wait()
+	}
+	published := func() int { hs.mu.Lock(); defer hs.mu.Unlock(); return len(hs.published) }
+	// A form refused field by field changed nothing: no Home publish.
+	send("S1", settingsValues("weekly", "fri", "16:00", "PST", "ic"))
+	if n := published(); n != 0 {
+		t.Fatalf("%d Home publishes after a refused form, want 0", n)
+	}
+	send("S2", settingsValues("weekly", "fri", "16:00", "Europe/Paris", "ic"))
+	if n := published(); n == 0 {
+		t.Fatal("no Home publish after a saved form")
+	}
+}
+
 func TestSettingsZoneHint(t *testing.T) {
 	raw, err := json.Marshal(settingsModal("/mentor", settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "UTC")}, nil))
 	if err != nil {

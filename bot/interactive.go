@@ -112,7 +112,9 @@ func (b *Bot) serveForm(ctx context.Context, ack Acker, req socketmode.Request, 
 		b.Logger.Error("ack failed", "envelope", req.EnvelopeID, "err", err)
 	}
 	b.logCommand(c, res.err, start)
-	b.afterChange(ctx, c, res.err)
+	if resp == nil || resp.Action != "errors" { // a refused form changed nothing
+		b.afterChange(ctx, c, res.err)
+	}
 }
 
 // serveShortcut runs one message shortcut; its answer goes to the
