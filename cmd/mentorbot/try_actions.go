@@ -139,8 +139,8 @@ func (s *session) targetButtons() ([]slacksim.Button, string) {
 	return nil, "no message shown to you has buttons yet"
 }
 
-// advance moves the session's clock forward, stopping at every nudge and
-// broadcast that falls due on the way, as the tick would have, so a week of
+// advance moves the session's clock forward, stopping at every nudge,
+// broadcast and follow-up that falls due on the way, as the tick would have, so a week of
 // nudges arrives each at its time rather than as one late batch.
 func (s *session) advance(ctx context.Context, arg string) bool {
 	d, err := parseAdvance(arg)
@@ -172,8 +172,8 @@ func (s *session) advance(ctx context.Context, arg string) bool {
 	return false
 }
 
-// nextDue is the earliest nudge or broadcast due after the session's now and
-// by target, or target.
+// nextDue is the earliest nudge, broadcast or experiment follow-up due
+// after the session's now and by target, or target.
 func (s *session) nextDue(target time.Time) time.Time {
 	next, now := target, s.clock.Now()
 	if due, err := s.app.db.DueBefore(target, 1); err == nil && len(due) == 1 && due[0].At.After(now) {
@@ -181,6 +181,12 @@ func (s *session) nextDue(target time.Time) time.Time {
 	}
 	if bs, err := s.app.db.BroadcastsDue(target, 1); err == nil && len(bs) == 1 && bs[0].NextDue.After(now) && bs[0].NextDue.Before(next) {
 		next = bs[0].NextDue
+	}
+	// An experiment's follow-up too: reached only at the end of a long
+	// :advance, it was past the grace window and moved to the next day,
+	// so the promised "how did it go?" never came.
+	if fs, err := s.app.db.FollowUpsDue(target, 1); err == nil && len(fs) == 1 && fs[0].Due.After(now) && fs[0].Due.Before(next) {
+		next = fs[0].Due
 	}
 	return next
 }

@@ -45,3 +45,15 @@ func TestTryWriteOnAFormWithAScale(t *testing.T) {
 	}
 	inOrder(t, out, "This form asks for \"", `" too. Send both: :submit `, ` reflection="tired words" (:help lists the fields).`)
 }
+
+// TestTryAdvanceMeetsFollowUps: "I'll try it" promises a question a week
+// later; :advance past it must deliver it at its time. It used to stop only
+// at nudges and broadcasts, so the follow-up was reached a day late, past
+// the grace window, and moved on without being asked.
+func TestTryAdvanceMeetsFollowUps(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	out := runTry(t, start, "/mentor prompt experiments\n:click 3\n:advance 8d\n")
+	inOrder(t, out, "[3 I'll try it]", "ana> :click 3\n", "I will ask how it went on Tuesday 8 December at 16:00 CET",
+		"ana> :advance 8d\n", "── mentorbot · Tue 8 Dec 16:00\n", "Sent on the way: 1.")
+}
