@@ -287,8 +287,11 @@ func backupTokenProblem(v string) string {
 const minBackupTokenBits = 128
 
 // placeholderWords betray a value copied from documentation rather than
-// generated. Matched without regard to case.
-var placeholderWords = []string{"replace", "change", "example", "placeholder", "your", "xxxx", "...", "<", ">"}
+// generated, or a line of an env file whose variable or command was never
+// expanded (${VAR}, $(cmd)): such a token is whatever the file says, readable
+// by anyone who has the example. Matched without regard to case.
+var placeholderWords = []string{"replace", "change", "example", "placeholder", "your", "xxxx", "...", "<", ">",
+	"${", "$(", "todo", "fixme"}
 
 func looksLikePlaceholder(v string) bool {
 	lv := strings.ToLower(v)

@@ -89,6 +89,10 @@ func TestBackupTokenRefused(t *testing.T) {
 		"abcabcabcabcabcabcabcabcabcabcabcabcabcabc",
 		"correcthorsebatterystaple", // 25 letters: 117 bits at best
 		"with a space 0123456789abcdef0123456789",
+		"${MENTOR_BACKUP_TOKEN}",                // an env file line never expanded
+		"$(openssl rand -hex 32)",               // a command never run
+		"TODO-set-a-real-token-here-please-now", // long and varied, yet no secret
+		"fixme_0123456789abcdef0123456789abcdef",
 	} {
 		env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "MENTOR_BACKUP_TOKEN": tok}
 		_, err := loadConfig(mapEnv(env))
