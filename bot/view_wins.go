@@ -82,6 +82,9 @@ func winMeta(w store.Win, tz string, withLink bool) string {
 	switch {
 	case w.From != "":
 		meta += fmt.Sprintf("  ·  thanks from <@%s>", w.From)
+	case w.Author != "" && strings.HasPrefix(w.Channel, "D"):
+		// Slack has no #name for a DM: <#D…> would show as a raw id.
+		meta += fmt.Sprintf("  ·  <@%s> in a direct message", w.Author)
 	case w.Author != "" && w.Channel != "":
 		meta += fmt.Sprintf("  ·  <@%s> in <#%s>", w.Author, w.Channel)
 	}

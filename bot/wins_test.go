@@ -382,3 +382,17 @@ func TestSaveWin(t *testing.T) {
 		}
 	})
 }
+
+// TestWinMeta_DirectMessage: a message saved from a DM names no channel,
+// which Slack would show as a raw id.
+func TestWinMeta_DirectMessage(t *testing.T) {
+	b := newTestBot(t)
+	at := b.Now()
+	dm := winMeta(store.Win{At: at, Author: "U1", Channel: "DU1"}, "UTC", false)
+	if !strings.Contains(dm, "<@U1> in a direct message") || strings.Contains(dm, "<#") {
+		t.Fatalf("DM win: %s", dm)
+	}
+	if ch := winMeta(store.Win{At: at, Author: "U1", Channel: "C1"}, "UTC", false); !strings.Contains(ch, "<@U1> in <#C1>") {
+		t.Fatalf("channel win: %s", ch)
+	}
+}
