@@ -88,6 +88,26 @@ func (s *session) shortcut(ctx context.Context, id string) bool {
 	return false
 }
 
+// say posts text as the member, as typing in Slack's message box does, so
+// that :shortcut has a message of their own to act on. It goes where the
+// session's slash commands are typed, the member's DM with the bot, or to
+// #team when the text starts with it. The bot hears nothing of it: it
+// subscribes to no message events.
+func (s *session) say(_ context.Context, arg string) bool {
+	channel, text := "D"+s.me.ID, arg
+	if rest, ok := strings.CutPrefix(arg, "#team"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+		channel, text = tryChannel, strings.TrimSpace(rest)
+	}
+	if text == "" {
+		fmt.Fprintln(s.out, "Give the message's text: :say shipped the migration, or :say #team shipped the migration.")
+		return false
+	}
+	if _, err := s.sim.Post(s.me.ID, channel, slackEscape(text, map[string]string{tryChannel: "team"})); err != nil {
+		fmt.Fprintln(s.out, "(could not post the message:", err, ")")
+	}
+	return false
+}
+
 // tryShortcuts are the message shortcuts deploy/slack-app-manifest.yaml
 // declares, by callback id, with the name Slack's ⋯ menu shows.
 var tryShortcuts = map[string]string{"save_win": "Save as a win"}

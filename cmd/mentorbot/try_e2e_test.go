@@ -115,6 +115,10 @@ func TestTryReadmeSession(t *testing.T) {
 		"Saved to your journal",
 		// /mentor journal.
 		"I kept quiet in the design review.",
+		// :say, then Save as a win on it.
+		"── ana · ",
+		"shipped the migration\n",
+		"Saved to your wins, where only you can see it.",
 		// :home, as published.
 		"── your Home tab\n",
 		"[1 Get a prompt]",
@@ -292,4 +296,47 @@ func (w *firstWrite) Write(p []byte) (int, error) {
 		w.at <- time.Now()
 	}
 	return len(p), nil
+}
+
+// TestTrySaySaveWin: :say posts as the member, in our DM or in #team, and
+// Save as a win then keeps that message, its author and where it was said;
+// another member can save it too. :say without text says what to type.
+func TestTrySaySaveWin(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	out := runTry(t, start, `
+:say
+:say #team
+:say shipped the migration & more
+:shortcut save_win
+/mentor wins
+:say #team  pairing with @sam paid off
+:user sam
+:shortcut save_win
+/mentor wins
+`)
+	for _, bad := range []string{"(could not post", "(shortcut failed", "<#D", "<@", "&amp;", "did not respond"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("transcript shows %q:\n%s", bad, out)
+		}
+	}
+	inOrder(t, out,
+		"ana> :say\nGive the message's text: :say shipped the migration",
+		"ana> :say #team\nGive the message's text",
+		"ana> :say shipped the migration & more\n",
+		"── ana · Tue 1 Dec 09:00\nshipped the migration & more\n",
+		"ana> :shortcut save_win\n",
+		"Saved to your wins, where only you can see it. You have 1 win now",
+		"ana> /mentor wins\n",
+		"@ana in a direct message",
+		"shipped the migration & more",
+		"ana> :say #team  pairing with @sam paid off\n",
+		"── ana · Tue 1 Dec 09:00 · #team\npairing with @sam paid off\n",
+		"You are sam now",
+		"sam> :shortcut save_win\n",
+		"Saved to your wins, where only you can see it. You have 1 win now",
+		"sam> /mentor wins\n",
+		"@ana in #team",
+		"pairing with @sam paid off",
+	)
 }

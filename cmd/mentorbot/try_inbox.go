@@ -116,7 +116,11 @@ func (s *session) show(mb *tryMember, key string) bool {
 	if !m.Deleted && !m.Ephemeral {
 		mb.last = key
 	}
-	head := []string{"mentorbot", mb.when(s.msgTime(m), false)}
+	author := "mentorbot"
+	if w, ok := s.members[m.User]; ok && m.Source == "member" {
+		author = w.Name // posted with :say
+	}
+	head := []string{author, mb.when(s.msgTime(m), false)}
 	if m.Channel == tryChannel {
 		head = append(head, "#team")
 	}

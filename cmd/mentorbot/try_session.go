@@ -65,6 +65,7 @@ func init() {
 		{"home", "", "show your Home tab (it shows again when it changes, until you type a command)", (*session).home},
 		{"files", "", "list the files the bot sent you", (*session).files},
 		{"open", "N", "print file N of :files", (*session).open},
+		{"say", "[#team] TEXT", "post TEXT as yourself in our DM (or in #team), as the message box does; :shortcut then acts on it", (*session).say},
 		{"shortcut", "ID", "run the app's message shortcut ID on the last message shown to you, as its ⋯ menu does", (*session).shortcut},
 		{"advance", "D", "move time forward (30m, 6h, 1d, 7d, 2w), delivering what falls due on the way", (*session).advance},
 		{"time", "", "the session's time, in your time zone", (*session).showTime},
