@@ -165,7 +165,9 @@ func writeWins(sb *strings.Builder, ws []store.Win) {
 		case w.Author != "":
 			fmt.Fprintf(sb, " · a message of %s in %s", w.Author, w.Channel)
 		}
-		fmt.Fprintf(sb, "\n\n%s\n", w.Text)
+		// Win texts come from slash commands and messages, in Slack's
+		// wire escapes; the file is read outside Slack.
+		fmt.Fprintf(sb, "\n\n%s\n", plainWords(w.Text))
 		if w.Permalink != "" {
 			fmt.Fprintf(sb, "\n%s\n", w.Permalink)
 		}
