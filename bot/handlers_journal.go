@@ -68,7 +68,7 @@ func (b *Bot) cmdJournal(_ context.Context, c *Command) (Reply, error) {
 }
 
 func (b *Bot) cmdExport(ctx context.Context, c *Command) (Reply, error) {
-	doc, err := b.exportMarkdown(c.UserID)
+	doc, err := b.exportMarkdown(c.UserID, b.memberName(ctx, c.UserID))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -88,8 +88,28 @@ func (b *Bot) cmdExport(ctx context.Context, c *Command) (Reply, error) {
 	return textReply("I sent you a Markdown file in our DM with your settings, your schedule, the prompts you were shown, your reflections and your wins."), nil
 }
 
-// exportMarkdown gathers every record of the member into one document.
-func (b *Bot) exportMarkdown(userID string) (string, error) {
+// memberName is how Slack shows the member (display name, else real name,
+// else handle), or "" when Slack has none or cannot be asked: the export is
+// still worth sending with the id alone.
+func (b *Bot) memberName(ctx context.Context, userID string) string {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	u, err := b.Slack.GetUserInfoContext(ctx, userID)
+	if err != nil {
+		b.Logger.Warn("users.info failed; the export names the member by id", "user", userID, "err", err)
+		return ""
+	}
+	for _, n := range []string{u.Profile.DisplayName, u.RealName, u.Name} {
+		if n = strings.TrimSpace(n); n != "" {
+			return n
+		}
+	}
+	return ""
+}
+
+// exportMarkdown gathers every record of the member into one document,
+// headed by their name when known (name may be "").
+func (b *Bot) exportMarkdown(userID, name string) (string, error) {
 	u, err := b.Members.User(userID)
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
@@ -120,8 +140,12 @@ func (b *Bot) exportMarkdown(userID string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
 	}
+	who := userID
+	if name != "" {
+		who = name + " (" + userID + ")"
+	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "# mentorbot: everything kept about %s\n\nExported %s.\n\n## Settings\n\n", userID, b.Now().UTC().Format(time.RFC3339))
+	fmt.Fprintf(&sb, "# mentorbot: everything kept about %s\n\nExported %s.\n\n## Settings\n\n", who, b.Now().UTC().Format(time.RFC3339))
 	fmt.Fprintf(&sb, "- Role: %s\n", orNone(u.Role))
 	if subscribed {
 		themes := "every theme" // no focus: as status and Home say it
