@@ -55,8 +55,11 @@ func TestE2E_UndecodableEnvelope(t *testing.T) {
 			Action string            `json:"response_action"`
 			Errors map[string]string `json:"errors"`
 		}
-		if err := json.Unmarshal(ack.Payload, &resp); err != nil || resp.Action != "errors" || !strings.Contains(resp.Errors["reflection"], "nothing was saved") {
-			t.Fatalf("ack %s; want the apology under the field", ack.Payload)
+		// The apology goes under the form's first field: the reflection's
+		// text, or the rating when the drawn prompt is a scale.
+		first := firstInputBlock(t, view)
+		if err := json.Unmarshal(ack.Payload, &resp); err != nil || resp.Action != "errors" || !strings.Contains(resp.Errors[first], "nothing was saved") {
+			t.Fatalf("ack %s; want the apology under the first field, %q", ack.Payload, first)
 		}
 		if rs := mustReflections(t, h.app.db, "U1"); len(rs) != 0 {
 			t.Fatalf("%d reflections saved", len(rs))
@@ -93,4 +96,19 @@ func TestE2E_UndecodableEnvelope(t *testing.T) {
 			t.Fatalf("a log line of %d bytes: %s", len(line), line)
 		}
 	}
+}
+
+// firstInputBlock is the block id of a view's first input block.
+func firstInputBlock(t *testing.T, view map[string]any) string {
+	t.Helper()
+	blocks, _ := view["blocks"].([]any)
+	for _, b := range blocks {
+		if m, ok := b.(map[string]any); ok && m["type"] == "input" {
+			if id, ok := m["block_id"].(string); ok {
+				return id
+			}
+		}
+	}
+	t.Fatalf("the form has no input block: %v", view)
+	return ""
 }
