@@ -64,7 +64,7 @@ func newIDRig(t *testing.T) *idRig {
 	r.served(t, ana, "reflect.open", func() (*slacksim.Ack, error) { return sim.Click(ctx, ana, r.anaNudge, "reflect.open") })
 	v := waitViews(t, sim, ana, 1)[0]
 	ack := r.submitted(t, ana, "reflect.save", func() (*slacksim.Ack, error) {
-		return sim.SubmitView(ctx, ana, v.ID, map[string]map[string]string{"reflection": {"text": "Ana's private words."}})
+		return submitReflection(ctx, sim, ana, v.ID, "Ana's private words.")
 	})
 	if !strings.Contains(string(ack.Payload), "Saved to your journal") {
 		t.Fatalf("Ana's reflection: %s", ack.Payload)
@@ -367,7 +367,7 @@ func TestE2E_IdentityForgedReflection(t *testing.T) {
 			t.Fatalf("Bo's metadata %q", v.PrivateMetadata)
 		}
 		ack := r.submitted(t, bo, "reflect.save", func() (*slacksim.Ack, error) {
-			return r.sim.SubmitView(ctx, bo, v.ID, map[string]map[string]string{"reflection": {"text": "Bo on his own nudge."}})
+			return submitReflection(ctx, r.sim, bo, v.ID, "Bo on his own nudge.")
 		})
 		if !strings.Contains(string(ack.Payload), "Saved to your journal") {
 			t.Fatalf("ack %s", ack.Payload)
@@ -383,7 +383,7 @@ func TestE2E_IdentityForgedReflection(t *testing.T) {
 	// And after all that, Ana's own modal still saves on her slot.
 	t.Run("AnasModalStillHers", func(t *testing.T) {
 		ack := r.submitted(t, ana, "reflect.save", func() (*slacksim.Ack, error) {
-			return r.sim.SubmitView(ctx, ana, r.anaReflect.ID, map[string]map[string]string{"reflection": {"text": "Ana, second thoughts."}})
+			return submitReflection(ctx, r.sim, ana, r.anaReflect.ID, "Ana, second thoughts.")
 		})
 		if !strings.Contains(string(ack.Payload), "Saved to your journal") {
 			t.Fatalf("ack %s", ack.Payload)

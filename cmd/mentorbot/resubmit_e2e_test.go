@@ -36,6 +36,13 @@ func TestE2E_ResubmittedFormSavedOnce(t *testing.T) {
 	}
 	const text = "I doubted myself in the design review, then asked."
 	raw := map[string]map[string]any{"reflection": {"text": map[string]any{"type": "plain_text_input", "value": text}}}
+	// The prompt is picked at random; a scale's form also needs its rating,
+	// the same 3 that submitReflection chooses.
+	if inputs, err := h.sim.FormInputs("U1", modal.ID); err != nil {
+		t.Fatal(err)
+	} else if _, scale := inputs["rating"]["value"]; scale {
+		raw["rating"] = map[string]any{"value": map[string]any{"type": "static_select", "selected_option": map[string]any{"value": "3"}}}
+	}
 
 	// The first submission, whose ack never reaches Slack: the modal stays
 	// open as it was.
@@ -44,7 +51,7 @@ func TestE2E_ResubmittedFormSavedOnce(t *testing.T) {
 	}
 	// The member presses Submit again; this ack arrives, and the modal
 	// turns into "Saved".
-	ack, err := h.sim.SubmitView(ctx, "U1", modal.ID, map[string]map[string]string{"reflection": {"text": text}})
+	ack, err := submitReflection(ctx, h.sim, "U1", modal.ID, text)
 	if err != nil {
 		t.Fatal(err)
 	}
