@@ -104,20 +104,18 @@ func (h *harness) stop() error {
 	}
 }
 
-// slash types a command as member U1 and returns the acknowledged reply's
-// text (the ack payload's text and blocks).
+// slash types a command as member U1 and returns the reply's text and
+// blocks: the ack's or, when the command outlived the bot's ack deadline
+// (as it may on a loaded machine), the response URL's.
 func (h *harness) slash(text string) string {
 	h.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ack, err := h.sim.SlashCommand(ctx, slacksim.SlashCommand{UserID: "U1", Text: text})
+	got, _, err := slashAnswer(ctx, h.sim, "U1", text)
 	if err != nil {
 		h.t.Fatalf("/mentor %.40s: %v\nlogs:\n%s", text, err, h.stderr)
 	}
-	if len(ack.Payload) == 0 {
-		h.t.Fatalf("/mentor %.40s: acked without a reply", text)
-	}
-	return ack.Text() + "\n" + string(ack.Blocks())
+	return got
 }
 
 // runErr runs the program with env (on top of nothing) and returns its error.
