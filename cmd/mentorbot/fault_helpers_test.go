@@ -307,7 +307,8 @@ type faultSession struct {
 	reflections []string
 	// unackedReflections are the texts of submissions Slack got no ack for.
 	unackedReflections []string
-	// modals are the ids of reflection modals already used.
+	// modals are the ids of reflection modals already used, or open before
+	// a click on Reflect and so not that click's.
 	modals map[string]bool
 }
 
@@ -379,6 +380,12 @@ func (s *faultSession) another(ctx context.Context, card slacksim.Message) {
 // click may still open none when its trigger_id expired while the socket was
 // down, or when views.open failed.
 func (s *faultSession) reflect(ctx context.Context, card slacksim.Message, text string) bool {
+	// A click Slack got no ack for may still have opened its modal, which
+	// this click's views.open is about to replace: submitting in it would
+	// find no open modal. Only a modal opened after this click is its own.
+	for _, v := range s.h.sim.OpenViews(s.user) {
+		s.modals[v.ID] = true
+	}
 	_, err := s.h.sim.Click(ctx, s.user, card, "reflect.open")
 	if !s.count("reflect.open", err) {
 		return false
