@@ -13,7 +13,7 @@ import (
 // (with the listed lead).
 func newLeadHarness(t *testing.T) *appHarness {
 	t.Helper()
-	sim := slacksim.New(slacksim.Options{})
+	sim := slacksim.New(e2eSimOptions())
 	t.Cleanup(sim.Close)
 	for _, u := range []slacksim.User{{ID: "U1", TZ: "Europe/Paris"}, {ID: "U0LEAD", TZ: "Europe/Paris"}, {ID: "U0GRP", TZ: "America/New_York"}} {
 		sim.AddUser(u)

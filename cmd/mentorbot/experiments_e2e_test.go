@@ -24,7 +24,7 @@ func TestE2E_ExperimentSurvivesKill(t *testing.T) {
 	}
 	t.Parallel()
 	go buildOnce.Do(buildBinary)
-	sim := slacksim.New(slacksim.Options{})
+	sim := slacksim.New(e2eSimOptions())
 	t.Cleanup(sim.Close)
 	sim.AddUser(slacksim.User{ID: "U1", Name: "ana", TZ: "Europe/Paris"})
 	dbPath := filepath.Join(t.TempDir(), "mentorbot.db")

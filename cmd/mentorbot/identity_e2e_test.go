@@ -35,7 +35,7 @@ type idRig struct {
 
 func newIDRig(t *testing.T) *idRig {
 	t.Helper()
-	sim := slacksim.New(slacksim.Options{})
+	sim := slacksim.New(e2eSimOptions())
 	t.Cleanup(sim.Close)
 	sim.AddUser(slacksim.User{ID: ana, Name: "ana", TZ: "Europe/Paris"})
 	sim.AddUser(slacksim.User{ID: bo, Name: "bo", TZ: "America/New_York"})

@@ -58,7 +58,7 @@ type harness struct {
 // newHarness starts a local Slack and the bot with a database in a temp dir.
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	sim := slacksim.New(slacksim.Options{})
+	sim := slacksim.New(e2eSimOptions())
 	t.Cleanup(sim.Close)
 	sim.AddUser(slacksim.User{ID: "U1", Name: "ana", TZ: "Europe/Paris"})
 	opts := sim.Options()
@@ -72,6 +72,13 @@ func newHarness(t *testing.T) *harness {
 	return h
 }
 
+// connectWithin bounds the wait for a starting bot's socket. Starting is
+// opening the database, loading the catalog and two Web API calls: well under
+// a second on an idle machine, but several under -race on two cores shared
+// with other test binaries, where a 10 s bound failed now and then
+// (TestE2E_Shutdown). The wait ends as soon as the socket is up.
+const connectWithin = time.Minute
+
 // start runs the program and waits until its socket is connected.
 func (h *harness) start() {
 	h.t.Helper()
@@ -81,7 +88,7 @@ func (h *harness) start() {
 	env := mapEnv(h.env)
 	go func() { h.done <- run(ctx, []string{"serve"}, env, nil, &syncBuffer{}, h.stderr) }()
 	h.t.Cleanup(func() { h.stop() })
-	wait, cancelWait := context.WithTimeout(context.Background(), 10*time.Second)
+	wait, cancelWait := context.WithTimeout(context.Background(), connectWithin)
 	defer cancelWait()
 	if err := h.sim.WaitConnected(wait, before+1); err != nil {
 		h.t.Fatalf("bot did not connect: %v\nlogs:\n%s", err, h.stderr)

@@ -83,7 +83,7 @@ var friMorning = time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 
 func newAppHarness(t *testing.T) *appHarness {
 	t.Helper()
-	sim := slacksim.New(slacksim.Options{})
+	sim := slacksim.New(e2eSimOptions())
 	t.Cleanup(sim.Close)
 	sim.AddUser(slacksim.User{ID: "U1", Name: "ana", TZ: "Europe/Paris"})
 	h := &appHarness{t: t, sim: sim, clock: &clock{t: friMorning}, dbPath: filepath.Join(t.TempDir(), "mentorbot.db")}
@@ -109,7 +109,7 @@ func (h *appHarness) start() {
 	before := h.sim.Connects()
 	go func() { h.done <- a.run(ctx) }()
 	h.t.Cleanup(h.stop)
-	wait, cancelWait := context.WithTimeout(context.Background(), 10*time.Second)
+	wait, cancelWait := context.WithTimeout(context.Background(), connectWithin)
 	defer cancelWait()
 	if err := h.sim.WaitConnected(wait, before+1); err != nil {
 		h.t.Fatal(err)

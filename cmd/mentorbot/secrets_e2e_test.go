@@ -13,7 +13,7 @@ import (
 // newLoggedHarness is newAppHarness with the app's log kept in logs.
 func newLoggedHarness(t *testing.T) (*appHarness, *syncBuffer) {
 	t.Helper()
-	sim := slacksim.New(slacksim.Options{})
+	sim := slacksim.New(e2eSimOptions())
 	t.Cleanup(sim.Close)
 	sim.AddUser(slacksim.User{ID: "U1", Name: "ana", TZ: "Europe/Paris"})
 	logs := &syncBuffer{}
