@@ -111,11 +111,11 @@ type Bot struct {
 	table     *table // every interaction (commands.go)
 	locks     userLocks
 	seen      *dedupe
-	inflight  sync.WaitGroup // handlers and the writes they leave behind
-	history   historyWriter  // picked prompts on their way to the disk
-	pace      postPacer      // no post before this, after a 429 (pacing.go)
-	backlog   backlog        // since when ticks have found slots due (pacing.go)
-	replies   *replyLimiter  // replies to response_urls in flight and waiting
+	inflight  inflight      // handlers and the writes they leave behind
+	history   historyWriter // picked prompts on their way to the disk
+	pace      postPacer     // no post before this, after a 429 (pacing.go)
+	backlog   backlog       // since when ticks have found slots due (pacing.go)
+	replies   *replyLimiter // replies to response_urls in flight and waiting
 	connected atomic.Bool
 	connects  atomic.Int64
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -69,6 +71,24 @@ func (b *Bot) drain() {
 		b.Logger.Warn("shutdown: gave up waiting for in-flight work", "timeout", b.ShutdownTimeout)
 	}
 }
+
+// inflight is the work shutdown waits for: handlers and the writes they
+// leave behind. It also counts it, for Idle.
+type inflight struct {
+	wg sync.WaitGroup
+	n  atomic.Int64
+}
+
+func (w *inflight) Add(delta int) { w.n.Add(int64(delta)); w.wg.Add(delta) }
+func (w *inflight) Done()         { w.n.Add(-1); w.wg.Done() }
+func (w *inflight) Wait()         { w.wg.Wait() }
+
+// Idle reports whether no handler runs and no write one left behind is
+// pending. An envelope's handler starts before its ack is sent, so once
+// Slack has the ack, the bot is busy until every answer to it is posted:
+// a local session (mentorbot try) waits for Idle rather than guessing from
+// a quiet spell, which a loaded machine can stretch past any guess.
+func (b *Bot) Idle() bool { return b.inflight.n.Load() == 0 }
 
 // goWork runs fn on a goroutine of its own as in-flight work that shutdown
 // waits for, so nothing ever queues behind a slow handler. A pool of workers

@@ -134,10 +134,13 @@ func (s *session) prompt() { fmt.Fprintf(s.out, "%s> ", s.me.Name) }
 
 // settle prints what the bot sends in answer to a line before the next
 // prompt: messages, a form it opened, the Home tab it refreshed. It waits
-// until nothing came for 300ms, and at most 5s.
+// until the bot has finished with the line (Idle: every answer posted) and
+// nothing more came for 300ms, and at most 30s. A quiet spell alone was a
+// guess a busy machine outran: a Home tab refreshed 400ms after a click
+// printed after the next prompt.
 func (s *session) settle() {
 	const quiet = 300 * time.Millisecond
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	idle := time.Now().Add(quiet)
 	tick := time.NewTicker(25 * time.Millisecond)
 	defer tick.Stop()
@@ -150,7 +153,7 @@ func (s *session) settle() {
 				idle = time.Now().Add(quiet)
 			}
 		case <-tick.C:
-			if s.pollViews() {
+			if s.pollViews() || !s.app.bot.Idle() {
 				idle = time.Now().Add(quiet)
 			}
 		}
