@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/mentorbot/mentorbot/prompts"
@@ -288,7 +289,7 @@ func (b *Bot) cmdThanks(ctx context.Context, c *Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if strings.TrimSpace(rest) == "" {
+	if !saysSomething(rest) {
 		return Reply{}, Errorf(EINVALID, "Say what for, so they know: `%s thanks <@%s> for the careful review`.", c.Name, to)
 	}
 	text, err := winText(c.Name, rest)
@@ -311,6 +312,19 @@ func (b *Bot) cmdThanks(ctx context.Context, c *Command) (Reply, error) {
 		return textReply(fmt.Sprintf("Your thanks is kept in <@%s>'s wins, but I could not DM them just now; they will find it with `%s wins`.", to, c.Name)), nil
 	}
 	return textReply(fmt.Sprintf("Sent. <@%s> has your thanks in a DM, and it is kept in their wins.", to)), nil
+}
+
+// saysSomething reports whether a thanks' text has a word, a number or a
+// symbol such as an emoji in it: "thanks @sam." or "thanks @sam !" is a typo
+// or a slip of the Enter key, and would DM sam a thanks for ".". Slack's
+// entities are decoded first, so "&amp;" alone is the "&" it is.
+func saysSomething(text string) bool {
+	for _, r := range entityDecoder.Replace(text) {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsSymbol(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // thanksTarget reads whom a thanks is for, the first word, and the rest.

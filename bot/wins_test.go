@@ -282,6 +282,8 @@ func TestCmdThanks(t *testing.T) {
 		{"PlainName", "thanks @bob for the review", "picked from the list"},
 		{"Everyone", "thanks <!here> all of you", "one person at a time"},
 		{"NoReason", "thanks <@U2|bob>  ", "Say what for"},
+		{"OnlyAFullStop", "thanks <@U2|bob>.", "Say what for"},
+		{"OnlyPunctuation", "thanks <@U2|bob> ,!? &amp; -", "Say what for"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b, s := newBot(t)
