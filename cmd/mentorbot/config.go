@@ -121,9 +121,11 @@ func loadConfig(getenv envFunc) (Config, error) {
 	if leads, _ := getenv("MENTOR_LEADS"); strings.TrimSpace(leads) != "" {
 		c.Leads = strings.Split(leads, ",")
 	}
-	d, err := time.ParseDuration(lookupDefault(getenv, "MENTOR_GRACE", envDefault("MENTOR_GRACE")))
+	// " 2h " from a quoted env file line is 2h, as " Warn " is warn; "6"
+	// (no unit) or "" is told what is wanted, as 200h is.
+	d, err := time.ParseDuration(strings.TrimSpace(lookupDefault(getenv, "MENTOR_GRACE", envDefault("MENTOR_GRACE"))))
 	if err != nil {
-		return c, fmt.Errorf("MENTOR_GRACE: cannot read the value")
+		return c, fmt.Errorf("MENTOR_GRACE: %s", graceWanted)
 	}
 	c.Grace = d
 	level, err := parseLogLevel(lookupDefault(getenv, "MENTOR_LOG_LEVEL", envDefault("MENTOR_LOG_LEVEL")))
@@ -371,9 +373,13 @@ func logFormatProblem(v string) string {
 	return "must be json, text or auto (text on a terminal, JSON otherwise)"
 }
 
+// graceWanted is what MENTOR_GRACE must be, said to an operator whose value
+// cannot be read or is out of range.
+const graceWanted = "must be a duration between 1m and 168h, such as 6h"
+
 func graceProblem(d time.Duration) string {
 	if d < time.Minute || d > 7*24*time.Hour {
-		return "must be a duration between 1m and 168h, such as 6h"
+		return graceWanted
 	}
 	return ""
 }

@@ -58,6 +58,22 @@ func TestLoadConfig(t *testing.T) {
 		}
 	})
 
+	// An unreadable grace says what is wanted, as an out-of-range one does.
+	t.Run("ErrGraceUnreadable", func(t *testing.T) {
+		t.Parallel()
+		for _, val := range []string{"6", "", "six hours", "6 h", "-"} {
+			env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "MENTOR_GRACE": val}
+			_, err := loadConfig(mapEnv(env))
+			if err == nil || err.Error() != "MENTOR_GRACE: must be a duration between 1m and 168h, such as 6h" {
+				t.Errorf("MENTOR_GRACE=%q: err = %v, want what is wanted", val, err)
+			}
+		}
+		c, err := loadConfig(mapEnv(map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "MENTOR_GRACE": " 2h "}))
+		if err != nil || c.Grace != 2*time.Hour {
+			t.Errorf("MENTOR_GRACE=\" 2h \": %v, %v", c.Grace, err)
+		}
+	})
+
 	t.Run("ErrLogSettings", func(t *testing.T) {
 		t.Parallel()
 		for key, val := range map[string]string{"MENTOR_LOG_LEVEL": "verbose", "MENTOR_LOG_FORMAT": "yaml"} {
