@@ -20,7 +20,7 @@ Commands:
   serve                  run the bot (the default); configured by environment variables
   try [flags]            chat with the bot against a local Slack in this terminal; no tokens needed
   prompts lint [DIR]     check the built-in prompt catalog, or a directory of prompt files
-  prompts list [--theme T] [--json]
+  prompts list [--theme T] [--json] [--dir DIR]
                          print the catalog
   backup FILE            copy MENTOR_DB_PATH to the new FILE; the bot must be stopped
   backup -from URL [-keep N] DIR

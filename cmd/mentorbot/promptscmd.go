@@ -16,7 +16,7 @@ import (
 // promptsCmd is `mentorbot prompts lint|list`, for prompt authors.
 func promptsCmd(args []string, getenv envFunc, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: mentorbot prompts lint [DIR] | prompts list [--theme T] [--json]")
+		return errors.New("usage: mentorbot prompts lint [DIR] | prompts list [--theme T] [--json] [--dir DIR]")
 	}
 	switch args[0] {
 	case "lint":
@@ -63,16 +63,24 @@ func promptsLint(args []string, stdout io.Writer) error {
 	}
 	problems := prompts.LintOverlay(base, dir)
 	if errs := problems.Errors(); len(errs) > 0 {
-		return fmt.Errorf("%d problem(s):\n%w", len(problems), problems)
+		return fmt.Errorf("%s:\n%w", count(len(problems), "problem"), problems)
 	}
 	// Warnings do not fail the check: the bot loads these files as they
 	// are, and the author can fix them at leisure.
 	if len(problems) > 0 {
-		fmt.Fprintf(stdout, "%s\n%s: %d file(s), %d warning(s), no other problems\n", problems, dir, files, len(problems))
+		fmt.Fprintf(stdout, "%s\n%s: %s, %s, no other problems\n", problems, dir, count(files, "file"), count(len(problems), "warning"))
 		return nil
 	}
-	fmt.Fprintf(stdout, "%s: %d file(s), no problems\n", dir, files)
+	fmt.Fprintf(stdout, "%s: %s, no problems\n", dir, count(files, "file"))
 	return nil
+}
+
+// count is "1 file" or "3 files": the author reads it, not a parser.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // promptFiles counts the files in dir the catalog loads: visible *.md files,

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,10 +53,23 @@ func TestPromptsLint(t *testing.T) {
 			t.Fatalf("lint failed a first-edition file: %v", err)
 		}
 		for _, want := range []string{`mine.md:6: warning: audience lists roles (first-edition format): move them to "roles: staff, lead"`,
-			`mine.md:7: warning: kind is replaced by audience (first-edition format): write "audience: private"`, "2 warning(s)"} {
+			`mine.md:7: warning: kind is replaced by audience (first-edition format): write "audience: private"`, "1 file, 2 warnings, no other problems"} {
 			if !strings.Contains(out.String(), want) {
 				t.Fatalf("output lacks %q:\n%s", want, out.String())
 			}
+		}
+	})
+
+	// One problem is counted in words, not "1 problem(s)".
+	t.Run("ErrOneProblem", func(t *testing.T) {
+		dir := t.TempDir()
+		bad := "---\ntheme: daring\n---\n\n## daring-mine\naudience: everyone\n\nWhat now?\n"
+		if err := os.WriteFile(filepath.Join(dir, "mine.md"), []byte(bad), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := run(t.Context(), []string{"prompts", "lint", dir}, mapEnv(nil), nil, io.Discard, io.Discard)
+		if err == nil || !strings.HasPrefix(err.Error(), "1 problem:\n") {
+			t.Fatalf("lint of one problem: %v", err)
 		}
 	})
 
@@ -80,6 +94,24 @@ func TestPromptsLint(t *testing.T) {
 			t.Fatalf("exit code %d, stderr %q; want non-zero", code, stderr)
 		}
 	})
+}
+
+// Every flag of prompts list is in the program's help and in the usage
+// line of a bare "prompts", not only in "prompts --help".
+func TestPromptsUsageListsEveryFlag(t *testing.T) {
+	t.Parallel()
+	bare := run(t.Context(), []string{"prompts"}, mapEnv(nil), nil, io.Discard, io.Discard)
+	if bare == nil {
+		t.Fatal("a bare prompts ran")
+	}
+	for _, flag := range []string{"--theme T", "--json", "--dir DIR"} {
+		if !strings.Contains(commandsUsage, flag) {
+			t.Errorf("mentorbot -h lacks %q:\n%s", flag, commandsUsage)
+		}
+		if !strings.Contains(bare.Error(), flag) {
+			t.Errorf("the usage error lacks %q: %v", flag, bare)
+		}
+	}
 }
 
 func TestPromptsList(t *testing.T) {
