@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -140,12 +141,10 @@ func (b *Bot) exportMarkdown(userID, name string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
 	}
-	who := userID
-	if name != "" {
-		who = name + " (" + userID + ")"
-	}
+	who := cmp.Or(name, userID)
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "# mentorbot: everything kept about %s\n\nExported %s.\n\n## Settings\n\n", who, b.Now().UTC().Format(time.RFC3339))
+	fmt.Fprintf(&sb, "- Slack user id: %s\n", userID)
 	fmt.Fprintf(&sb, "- Role: %s\n", orNone(u.Role))
 	if subscribed {
 		themes := "every theme" // no focus: as status and Home say it

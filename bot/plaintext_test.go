@@ -60,7 +60,7 @@ func TestExportHeadingNamesTheMember(t *testing.T) {
 	if _, err := dispatch(t, b, "export"); err != nil || len(sl.uploads) != 1 {
 		t.Fatalf("export: %v, %d uploads", err, len(sl.uploads))
 	}
-	if doc := sl.uploads[0].Content; !strings.HasPrefix(doc, "# mentorbot: everything kept about Ana (U1)\n") {
+	if doc := sl.uploads[0].Content; !strings.HasPrefix(doc, "# mentorbot: everything kept about Ana\n") || !strings.Contains(doc, "\n- Slack user id: U1\n") {
 		t.Errorf("heading does not name the member:\n%s", doc)
 	}
 	b2, off := newTestBot(t), &exportSlack{}

@@ -132,7 +132,7 @@ func TestTryReadmeSession(t *testing.T) {
 		// /mentor export and :open 1.
 		"[file: ",
 		":open 1 prints it",
-		"# mentorbot: everything kept about ana (U0ANA)",
+		"# mentorbot: everything kept about ana", // the name Slack shows, not U0ANA
 		// :lead, then a broadcast in #team with names, not ids.
 		"ana is a lead now",
 		"· #team\nDiscussion topic",
