@@ -40,6 +40,10 @@ type tryOptions struct {
 	// seed, when not 0, seeds the bot's choice of prompts, so a test sees
 	// the same prompts on every run; 0 picks at random as the bot does.
 	seed uint64
+	// quiet is how long a line's answer must have been still before the
+	// next prompt; zero means 300ms. Tests shorten it: the bot's Idle
+	// already says when a line's work is done.
+	quiet time.Duration
 }
 
 // try runs the real bot against a local Slack and lets a person type what a
@@ -117,6 +121,9 @@ func tryWith(ctx context.Context, o tryOptions, args []string, stdin io.Reader, 
 		color = *o.color
 	}
 	s := newTrySession(sim, a, clk, stdout, msgs, color, cfg.Command, first)
+	if o.quiet > 0 {
+		s.quiet = o.quiet
+	}
 	fmt.Fprintf(stdout, "mentorbot is connected to a local Slack. You are %s. Type %s help, or :help for this session's commands.\n", s.me.Name, cfg.Command)
 	s.loop(ctx, stdin)
 	stop()

@@ -54,7 +54,7 @@ func runTry(t *testing.T, start time.Time, input string, args ...string) string 
 	// A fixed seed: the catalog has prompts whose form asks for a scale
 	// as well as words, and a session that met one at random failed now
 	// and then.
-	err := tryWith(ctx, tryOptions{start: start, color: &off, seed: 1}, args, strings.NewReader(input), &out, &errs)
+	err := tryWith(ctx, tryOptions{start: start, color: &off, seed: 1, quiet: 100 * time.Millisecond}, args, strings.NewReader(input), &out, &errs)
 	if err != nil {
 		t.Fatalf("try: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), errs.String())
 	}

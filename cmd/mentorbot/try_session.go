@@ -29,13 +29,15 @@ type session struct {
 	// to tell how many came on the way.
 	keys    map[string]bool
 	arrived int
+	// quiet: see tryOptions.quiet.
+	quiet time.Duration
 }
 
 // newTrySession starts a session as first, reading the bot's messages from
 // msgs (a Subscribe channel of sim).
 func newTrySession(sim *slacksim.Server, a *app, clk *sessionClock, out io.Writer, msgs <-chan slacksim.Message, color bool, cmd string, first slacksim.User) *session {
 	s := &session{sim: sim, app: a, clock: clk, out: out, cmd: cmd, render: sim.Renderer(color), msgs: msgs,
-		members: make(map[string]*tryMember, len(simMembers)), keys: map[string]bool{}}
+		members: make(map[string]*tryMember, len(simMembers)), keys: map[string]bool{}, quiet: 300 * time.Millisecond}
 	for _, u := range simMembers {
 		s.members[u.ID] = newMember(u)
 	}
@@ -135,11 +137,11 @@ func (s *session) prompt() { fmt.Fprintf(s.out, "%s> ", s.me.Name) }
 // settle prints what the bot sends in answer to a line before the next
 // prompt: messages, a form it opened, the Home tab it refreshed. It waits
 // until the bot has finished with the line (Idle: every answer posted) and
-// nothing more came for 300ms, and at most 30s. A quiet spell alone was a
+// nothing more came for s.quiet (300ms), and at most 30s. A quiet spell alone was a
 // guess a busy machine outran: a Home tab refreshed 400ms after a click
 // printed after the next prompt.
 func (s *session) settle() {
-	const quiet = 300 * time.Millisecond
+	quiet := s.quiet
 	deadline := time.Now().Add(30 * time.Second)
 	idle := time.Now().Add(quiet)
 	tick := time.NewTicker(25 * time.Millisecond)
