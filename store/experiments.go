@@ -218,31 +218,11 @@ func (db *DB) Commitments(userID string, limit int) ([]Commitment, error) {
 //
 // Returns ErrInvalidID for a bad user id.
 func (db *DB) Commitment(userID string, seq uint64) (Commitment, bool, error) {
-	if err := checkID(userID); err != nil {
-		return Commitment{}, false, err
+	c, found, err := getSeq(db, bucketExps, userID, seq, func(_, v []byte) (Commitment, error) { return decodeCommitment(userID, seq, v) })
+	if err != nil && !errors.Is(err, ErrInvalidID) {
+		err = fmt.Errorf("read commitment %s/%d: %w", userID, seq, err)
 	}
-	var (
-		c     Commitment
-		found bool
-	)
-	err := db.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketExps)
-		if b == nil {
-			return nil
-		}
-		v := b.Get(seqKey(userID, seq))
-		if v == nil {
-			return nil
-		}
-		var err error
-		c, err = decodeCommitment(userID, seq, v)
-		found = err == nil
-		return err
-	})
-	if err != nil {
-		return Commitment{}, false, fmt.Errorf("read commitment %s/%d: %w", userID, seq, err)
-	}
-	return c, found, nil
+	return c, found, err
 }
 
 // FollowUpsDue lists the follow-ups due at or before now, oldest first, at

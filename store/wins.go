@@ -148,15 +148,28 @@ func (db *DB) Wins(userID string, limit int) ([]Win, int, error) {
 //
 // Returns ErrInvalidID for a bad user id.
 func (db *DB) Win(userID string, seq uint64) (Win, bool, error) {
-	if err := checkID(userID); err != nil {
-		return Win{}, false, err
+	w, found, err := getSeq(db, bucketWins, userID, seq, func(k, v []byte) (Win, error) { return decodeWin(userID, k, v) })
+	if err != nil && !errors.Is(err, ErrInvalidID) {
+		err = fmt.Errorf("read win %s/%d: %w", userID, seq, err)
 	}
+	return w, found, err
+}
+
+// getSeq reads the member's record of sequence seq from bucket, decoded by
+// decode, and whether there is one: the one lookup of wins and commitments,
+// which key their records alike (seqKey).
+//
+// Returns ErrInvalidID for a bad user id.
+func getSeq[T any](db *DB, bucket []byte, userID string, seq uint64, decode func(k, v []byte) (T, error)) (T, bool, error) {
 	var (
-		w     Win
+		rec   T
 		found bool
 	)
+	if err := checkID(userID); err != nil {
+		return rec, false, err
+	}
 	err := db.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketWins)
+		b := tx.Bucket(bucket)
 		if b == nil {
 			return nil
 		}
@@ -166,14 +179,11 @@ func (db *DB) Win(userID string, seq uint64) (Win, bool, error) {
 			return nil
 		}
 		var err error
-		w, err = decodeWin(userID, k, v)
+		rec, err = decode(k, v)
 		found = err == nil
 		return err
 	})
-	if err != nil {
-		return Win{}, false, fmt.Errorf("read win %s/%d: %w", userID, seq, err)
-	}
-	return w, found, nil
+	return rec, found, err
 }
 
 // DeleteWin deletes the member's win with sequence seq.
