@@ -34,14 +34,24 @@ type JournalStore interface {
 	LastReflectionOn(userID, promptID string) (store.Reflection, bool, error)
 }
 
+// countArg reads the optional count of a listing command (`journal 10`,
+// `wins 20`): def when there is none, at most max; false for anything but
+// one whole number of 1 or more.
+func countArg(args []string, def, max int) (int, bool) {
+	if len(args) == 0 {
+		return def, true
+	}
+	v, err := strconv.Atoi(args[0])
+	if err != nil || v < 1 || len(args) > 1 {
+		return 0, false
+	}
+	return min(v, max), true
+}
+
 func (b *Bot) cmdJournal(_ context.Context, c *Command) (Reply, error) {
-	n := journalDefault
-	if len(c.Args) > 0 {
-		v, err := strconv.Atoi(c.Args[0])
-		if err != nil || v < 1 || len(c.Args) > 1 {
-			return Reply{}, Errorf(EINVALID, "`journal` takes how many entries to show, 1 to %d: `%s journal 10`.", journalMax, c.Name)
-		}
-		n = min(v, journalMax)
+	n, ok := countArg(c.Args, journalDefault, journalMax)
+	if !ok {
+		return Reply{}, Errorf(EINVALID, "`journal` takes how many entries to show, 1 to %d: `%s journal 10`.", journalMax, c.Name)
 	}
 	// Read one more than shown to know whether there are more.
 	rs, err := b.Journal.Reflections(c.UserID, n+1)

@@ -99,13 +99,9 @@ func winText(name, text string) (string, error) {
 
 // cmdWins lists the member's newest wins, each with a Delete button.
 func (b *Bot) cmdWins(_ context.Context, c *Command) (Reply, error) {
-	n := winsDefault
-	if len(c.Args) > 0 {
-		v, err := strconv.Atoi(c.Args[0])
-		if err != nil || v < 1 || len(c.Args) > 1 {
-			return Reply{}, Errorf(EINVALID, "`wins` takes how many to show, 1 to %d: `%s wins 20`. To keep a new one: `%s win TEXT`.", winsMax, c.Name, c.Name)
-		}
-		n = min(v, winsMax)
+	n, ok := countArg(c.Args, winsDefault, winsMax)
+	if !ok {
+		return Reply{}, Errorf(EINVALID, "`wins` takes how many to show, 1 to %d: `%s wins 20`. To keep a new one: `%s win TEXT`.", winsMax, c.Name, c.Name)
 	}
 	return b.winsReply(c, n, "")
 }
