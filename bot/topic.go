@@ -125,6 +125,16 @@ func massMention(esc string) (kw, label string, ok bool) {
 		return r
 	}, esc[1:len(esc)-1])
 	target, label, _ := strings.Cut(inner, "|")
+	// Slack's commands are ASCII: a letter-like character from elsewhere
+	// (a superscript digit, a fullwidth letter) in front of one is read
+	// as noise here, so "<!⁴HERE>" is neutralised rather than guessed
+	// harmless. The label keeps its characters.
+	target = strings.Map(func(r rune) rune {
+		if r > unicode.MaxASCII {
+			return -1
+		}
+		return r
+	}, target)
 	target, ok = strings.CutPrefix(target, "!")
 	if !ok {
 		return "", "", false
