@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/prompts"
 )
 
@@ -55,7 +56,9 @@ type Bot struct {
 	CheckIns CheckInStore
 
 	Catalog *prompts.Catalog
-	Logger  *slog.Logger
+	// Lang holds every message the bot shows, in each language it speaks.
+	Lang   *lang.Catalog
+	Logger *slog.Logger
 
 	// Command is the slash command name help shows when Slack did not say
 	// which one was typed.
@@ -135,6 +138,7 @@ func New(st Store, catalog *prompts.Catalog, rnd *rand.Rand) *Bot {
 		Experiments:     st,
 		CheckIns:        st,
 		Catalog:         catalog,
+		Lang:            builtinLang,
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Command:         "/mentor",
 		Now:             time.Now,

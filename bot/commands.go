@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/slack-go/slack"
 )
 
@@ -74,6 +75,9 @@ type Command struct {
 	// Text is what followed the subcommand, as typed, for a route that
 	// takes free text (a win, thanks): quotes in it are just quotes.
 	Text string
+	// P prints the bot's messages in the member's language. runHandler
+	// sets it before the handler runs.
+	P *lang.Printer
 }
 
 // handlerFunc answers a command with a reply, or an error that the adapter

@@ -3,6 +3,8 @@ package bot
 import (
 	"errors"
 	"fmt"
+
+	"github.com/mentorbot/mentorbot/bot/lang"
 )
 
 // Error codes. A code says what kind of failure it is; the message says, in
@@ -46,5 +48,18 @@ func ErrorMessage(err error) string {
 	return apology
 }
 
-// apology is all a member ever sees of an error that is ours.
+// apology is all a member ever sees of an error that is ours, in English.
 const apology = "Sorry, something went wrong on our side. It has been logged; please try again in a minute."
+
+// localError is ErrorMessage in p's language. An *Error's message is
+// already in the member's language: the handler that made it printed it
+// with the Command's printer.
+func localError(p *lang.Printer, err error) string {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Message
+	}
+	if p == nil {
+		return apology
+	}
+	return p.T("apology")
+}

@@ -159,7 +159,7 @@ func (b *Bot) cmdStatus(_ context.Context, c *Command) (Reply, error) {
 		return Reply{}, err
 	}
 	st.Name = c.Name
-	return Reply{Text: "Your mentorbot settings", Blocks: statusBlocks(st)}, nil
+	return Reply{Text: "Your mentorbot settings", Blocks: statusBlocks(c.P, st)}, nil
 }
 
 // memberStatus gathers what /mentor status and the Home tab show, and the

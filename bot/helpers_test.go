@@ -103,3 +103,9 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 	}
 }
+
+// Printers of the built-in languages, for views under test.
+var (
+	en = builtinLang.Printer("en")
+	fr = builtinLang.Printer("fr")
+)

@@ -75,7 +75,7 @@ func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTa
 		return slack.HomeTabViewRequest{}, nil, err
 	}
 	h.Notice = notice
-	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: homeBlocks(h)}}
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: homeBlocks(b.printerFor(ctx, userID), h)}}
 	raw, err := json.Marshal(view)
 	if err != nil {
 		return view, nil, fmt.Errorf("encode home tab of %s: %w", userID, err)

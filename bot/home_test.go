@@ -116,7 +116,7 @@ func sampleHome() home {
 }
 
 func TestGolden_Home(t *testing.T) {
-	golden(t, "home", homeBlocks(sampleHome()))
+	golden(t, "home", homeBlocks(en, sampleHome()))
 }
 
 func TestGolden_SettingsModal(t *testing.T) {
@@ -127,7 +127,7 @@ func TestGolden_SettingsModal(t *testing.T) {
 func TestHomeBlocks(t *testing.T) {
 	t.Run("Subscribed", func(t *testing.T) {
 		h := sampleHome()
-		text := viewText(t, homeBlocks(h))
+		text := viewText(t, homeBlocks(en, h))
 		for _, want := range []string{"weekly on Friday at 16:00 (Europe/Paris)", "Friday 20 November at 16:00 CET",
 			"`impostor`", "`daring`", "`staff`", "3 prompts in a row", "First daring question?",
 			"I asked &lt;!channel&gt; &amp; nobody answered.", "Fri 13 Nov 2026", "*Your wins* (4 wins)",
@@ -137,14 +137,14 @@ func TestHomeBlocks(t *testing.T) {
 			}
 		}
 		want := []string{actionHomePrompt, actionHomeSettings, actionHomePause, actionHomeExport, actionCheckInOpen}
-		if got := actionIDs(homeBlocks(h)); !slices.Equal(got, want) {
+		if got := actionIDs(homeBlocks(en, h)); !slices.Equal(got, want) {
 			t.Errorf("buttons %v, want %v", got, want)
 		}
 	})
 	t.Run("Paused", func(t *testing.T) {
 		h := sampleHome()
 		h.PausedUntil = "Friday 4 December at 16:00 CET"
-		blocks := homeBlocks(h)
+		blocks := homeBlocks(en, h)
 		if got := actionIDs(blocks); !slices.Contains(got, actionHomeResume) || slices.Contains(got, actionHomePause) {
 			t.Errorf("buttons of a paused member: %v", got)
 		}
@@ -153,7 +153,7 @@ func TestHomeBlocks(t *testing.T) {
 		}
 	})
 	t.Run("NotSubscribed", func(t *testing.T) {
-		blocks := homeBlocks(home{status: status{Name: "/mentor"}})
+		blocks := homeBlocks(en, home{status: status{Name: "/mentor"}})
 		text := viewText(t, blocks)
 		if !strings.Contains(text, "not subscribed") || !strings.Contains(text, "journal* is empty") || strings.Contains(text, "broadcasts") {
 			t.Errorf("Home of a newcomer:\n%s", text)
@@ -166,7 +166,7 @@ func TestHomeBlocks(t *testing.T) {
 	t.Run("Notice", func(t *testing.T) {
 		h := sampleHome()
 		h.Notice = "Paused until Friday 4 December."
-		if text := viewText(t, homeBlocks(h)); !strings.HasPrefix(text, "Your reflection practice\nPaused until") {
+		if text := viewText(t, homeBlocks(en, h)); !strings.HasPrefix(text, "Your reflection practice\nPaused until") {
 			t.Errorf("notice not on top:\n%s", text)
 		}
 	})
@@ -186,7 +186,7 @@ func TestHomeBlocks_Limits(t *testing.T) {
 	for i := range 500 {
 		h.Broadcasts = append(h.Broadcasts, store.Broadcast{ID: fmt.Sprintf("b%d", i), Channel: "C1", Theme: "vision", Failing: strings.Repeat("x", 300), Schedule: store.Schedule{TZ: "UTC"}})
 	}
-	blocks := homeBlocks(h)
+	blocks := homeBlocks(en, h)
 	if len(blocks) > 100 {
 		t.Fatalf("%d blocks; Slack takes 100 on a Home tab", len(blocks))
 	}

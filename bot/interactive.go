@@ -106,7 +106,7 @@ func (b *Bot) serveForm(ctx context.Context, ack Acker, req socketmode.Request, 
 	})
 	if res.err != nil {
 		b.replyMessage(c, res) // logs an error of ours
-		resp = r.fail(ErrorMessage(res.err))
+		resp = r.fail(localError(c.P, res.err))
 	}
 	if err := ack.Ack(req, resp); err != nil {
 		b.Logger.Error("ack failed", "envelope", req.EnvelopeID, "err", err)

@@ -105,6 +105,9 @@ func (b *Bot) runHandler(ctx context.Context, c *Command, fn func() (Reply, erro
 			res = result{err: fmt.Errorf("panic in %q: %v", c.Sub, p)}
 		}
 	}()
+	if c.P == nil {
+		c.P = b.printerFor(ctx, c.UserID)
+	}
 	reply, err := fn()
 	return result{reply: reply, err: err}
 }
@@ -118,7 +121,7 @@ func (b *Bot) replyMessage(c *Command, res result) message {
 	if ErrorCode(res.err) == EINTERNAL {
 		b.Logger.Error("command failed", "user", c.UserID, "sub", c.Sub, "err", redact(res.err))
 	}
-	text := ErrorMessage(res.err)
+	text := localError(c.P, res.err)
 	return fitMessage(message{ResponseType: "ephemeral", Text: text, Blocks: errorBlocks(text)})
 }
 

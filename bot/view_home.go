@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 )
@@ -31,12 +32,12 @@ type home struct {
 // homeBlocks renders the Home tab: the member's settings with the buttons to
 // change them, their last reflections, their wins and, for a lead, their
 // broadcasts.
-func homeBlocks(h home) []slack.Block {
+func homeBlocks(p *lang.Printer, h home) []slack.Block {
 	blocks := []slack.Block{slack.NewHeaderBlock(plain("Your reflection practice"))}
 	if h.Notice != "" {
 		blocks = append(blocks, section(shorten(h.Notice, sectionLimit)))
 	}
-	blocks = append(blocks, homeSettingsBlocks(h.status)...)
+	blocks = append(blocks, homeSettingsBlocks(p, h.status)...)
 	blocks = append(blocks, homeButtons(h.Subscribed, h.PausedUntil != ""), slack.NewDividerBlock())
 	blocks = append(blocks, homeJournalBlocks(h.Name, h.Reflections, h.TZ)...)
 	blocks = append(blocks, slack.NewDividerBlock())
@@ -56,7 +57,7 @@ func homeBlocks(h home) []slack.Block {
 
 // homeSettingsBlocks is the schedule part: what status shows, without the
 // command hints (the buttons below do that job).
-func homeSettingsBlocks(st status) []slack.Block {
+func homeSettingsBlocks(p *lang.Printer, st status) []slack.Block {
 	if !st.Subscribed {
 		text := "You are not subscribed to reflection prompts. *Settings* sets up one in a DM at your own local time: every week, every weekday or every day."
 		if st.Unsubscribed != "" {
@@ -64,10 +65,10 @@ func homeSettingsBlocks(st status) []slack.Block {
 		}
 		return []slack.Block{
 			section(text),
-			contextLine("Role: " + roleText(st.Role)),
+			contextLine(p.T("status_role_line", "Role", roleText(p, st.Role))),
 		}
 	}
-	return []slack.Block{section(statusLines(st))}
+	return []slack.Block{section(statusLines(p, st))}
 }
 
 // homeButtons offers Pause only to a subscriber who is not paused, and

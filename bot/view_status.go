@@ -1,13 +1,14 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/slack-go/slack"
 )
 
-// status is what /mentor status shows, as plain data.
+// status is what /mentor status shows, as plain data: dates and schedules
+// arrive already written in the member's language.
 type status struct {
 	Name       string // the slash command
 	Subscribed bool
@@ -26,8 +27,8 @@ type status struct {
 	Experiments string
 }
 
-func statusBlocks(st status) []slack.Block {
-	blocks := statusSettingsBlocks(st)
+func statusBlocks(p *lang.Printer, st status) []slack.Block {
+	blocks := statusSettingsBlocks(p, st)
 	if st.Experiments != "" {
 		blocks = append(blocks, section(st.Experiments))
 	}
@@ -35,48 +36,48 @@ func statusBlocks(st status) []slack.Block {
 }
 
 // statusSettingsBlocks is the schedule part of status.
-func statusSettingsBlocks(st status) []slack.Block {
+func statusSettingsBlocks(p *lang.Printer, st status) []slack.Block {
 	if !st.Subscribed {
-		text := fmt.Sprintf("You are not subscribed. `%s subscribe` sends you a reflection prompt every Friday at 16:00 your time; `%s help` shows the other schedules.", st.Name, st.Name)
+		text := p.T("status_not_subscribed", "Cmd", st.Name)
 		if st.Unsubscribed != "" {
-			text = fmt.Sprintf("You unsubscribed on %s: no scheduled prompts. `%s subscribe` starts them again, every Friday at 16:00 your time, or `%s subscribe daily 09:00` for another schedule.", st.Unsubscribed, st.Name, st.Name)
+			text = p.T("status_unsubscribed", "Date", st.Unsubscribed, "Cmd", st.Name)
 		}
 		return []slack.Block{
 			section(text),
-			contextLine("Role: " + roleText(st.Role)),
+			contextLine(p.T("status_role_line", "Role", roleText(p, st.Role))),
 		}
 	}
 	return []slack.Block{
-		section(statusLines(st)),
-		contextLine(fmt.Sprintf("`%s pause 2w` · `%s skip` · `%s focus THEME…` · `%s subscribe daily 09:00` · `%s unsubscribe`", st.Name, st.Name, st.Name, st.Name, st.Name)),
+		section(statusLines(p, st)),
+		contextLine(p.T("status_hints", "Cmd", st.Name)),
 	}
 }
 
 // statusLines is a subscriber's settings, one per line, as /mentor status
 // and the Home tab both show them.
-func statusLines(st status) string {
-	focus := "every theme"
+func statusLines(p *lang.Printer, st status) string {
+	focus := p.T("status_every_theme")
 	if len(st.Focus) > 0 {
 		focus = codeList(st.Focus)
 	}
-	lines := []string{"*Schedule:* " + st.Schedule, "*Next prompt:* " + st.Next}
+	lines := []string{p.T("status_schedule", "Schedule", st.Schedule), p.T("status_next", "Next", st.Next)}
 	if st.PausedUntil != "" {
-		lines = append(lines, "*Paused until:* "+st.PausedUntil)
+		lines = append(lines, p.T("status_paused_until", "Date", st.PausedUntil))
 	}
 	if st.Skipped != "" {
-		lines = append(lines, "*Skipped:* "+st.Skipped)
+		lines = append(lines, p.T("status_skipped", "Dates", st.Skipped))
 	}
 	lines = append(lines,
-		"*Themes:* "+focus,
-		"*Role:* "+roleText(st.Role),
-		fmt.Sprintf("*Streak:* %s in a row with a reflection", plural(st.Streak, "prompt")),
+		p.T("status_themes", "Themes", focus),
+		p.T("status_role", "Role", roleText(p, st.Role)),
+		p.N("status_streak", st.Streak),
 	)
 	return strings.Join(lines, "\n")
 }
 
-func roleText(role string) string {
+func roleText(p *lang.Printer, role string) string {
 	if role == "" {
-		return "not set (prompts for everyone)"
+		return p.T("status_role_unset")
 	}
 	return "`" + role + "`"
 }

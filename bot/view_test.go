@@ -101,3 +101,13 @@ func TestCardBlocks_Scale(t *testing.T) {
 		t.Fatalf("card:\n%s", got)
 	}
 }
+
+// TestStatusGolden pins /mentor status in both languages.
+func TestStatusGolden(t *testing.T) {
+	st := status{Name: "/mentor", Subscribed: true, Schedule: "every Friday at 16:00 (Europe/Paris)",
+		Next: "Friday 4 December at 16:00 CET", Skipped: "Fri 11 Dec", Focus: []string{"impostor", "daring"}, Streak: 3}
+	golden(t, "status", statusBlocks(en, st))
+	st.Schedule, st.Next, st.Skipped = "chaque vendredi à 16 h (Europe/Paris)", "vendredi 4 décembre à 16 h (CET)", "ven. 11 déc."
+	golden(t, "status.fr", statusBlocks(fr, st))
+	golden(t, "status-unsubscribed.fr", statusBlocks(fr, status{Name: "/mentor", Unsubscribed: "1er décembre 2026", Streak: 1}))
+}
