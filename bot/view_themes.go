@@ -1,0 +1,42 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mentorbot/mentorbot/prompts"
+	"github.com/slack-go/slack"
+)
+
+// themesBlocks lists every theme with its id, title, summary and size. Lines
+// are grouped into as few sections as fit, so an operator's catalog of many
+// themes stays within Slack's block limits.
+func themesBlocks(name string, themes []*prompts.Theme) []slack.Block {
+	blocks := []slack.Block{slack.NewHeaderBlock(plain("Themes"))}
+	var sb strings.Builder
+	for _, t := range themes {
+		line := fmt.Sprintf("`%s`  *%s* (%s)\n%s\n", t.ID, escape(t.Title), themeCounts(t), escape(t.Summary))
+		if sb.Len()+len(line) > sectionLimit {
+			blocks = append(blocks, section(strings.TrimRight(sb.String(), "\n")))
+			sb.Reset()
+		}
+		sb.WriteString(line)
+	}
+	if sb.Len() > 0 {
+		blocks = append(blocks, section(strings.TrimRight(sb.String(), "\n")))
+	}
+	return append(blocks, contextLine(fmt.Sprintf("`%s prompt THEME` for one of them; the first letters are enough, as in `%s prompt imp`. Private prompts are yours alone; team topics are what a lead's broadcast posts in a channel.", name, name)))
+}
+
+// themeCounts says how many prompts a member cycles through in the theme
+// and how many a broadcast draws from, since the two never mix.
+func themeCounts(t *prompts.Theme) string {
+	priv, team := t.Count(prompts.AudiencePrivate), t.Count(prompts.AudienceTeam)
+	switch {
+	case team == 0:
+		return plural(priv, "private prompt")
+	case priv == 0:
+		return plural(team, "team topic")
+	}
+	return plural(priv, "private prompt") + ", " + plural(team, "team topic")
+}
