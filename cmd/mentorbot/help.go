@@ -27,6 +27,7 @@ Commands:
                          pull a running bot's /backup into DIR, check it, keep the newest N
   check [FILE]           check every page of a database file and name each damaged one;
                          exit 1 if any (default: MENTOR_DB_PATH)
+  compact FILE NEWFILE   write a compacted copy of a database file, every page filled
   health [URL]           exit 0 if the running bot's /healthz answers 200 within 2 s
   version                the version, commit and build date
   help [COMMAND]         this text, or one command's
@@ -80,6 +81,15 @@ http://mentorbot:8080), sending MENTOR_BACKUP_TOKEN as the bearer. The copy is
 written to DIR/mentorbot-STAMP.db, checked like ` + "`mentorbot check`" + `, and
 kept only if it passes; then all but the newest N copies (7 by default; 0
 keeps all) are deleted. Files of other names in DIR are never touched.
+`,
+	"compact": `Usage: mentorbot compact FILE NEWFILE
+
+Writes a compacted copy of the database FILE to NEWFILE, which must not
+exist: every page filled, about two thirds of the live file's size (bbolt
+never gives freed pages back, and splits pages half full). FILE is checked
+page by page first, like ` + "`mentorbot check`" + `, and the copy after. No
+process may hold FILE: compact a backup, then stop the bot, put NEWFILE in
+MENTOR_DB_PATH's place, and start it (docs/operations.md).
 `,
 	"health": `Usage: mentorbot health [URL]
 

@@ -49,6 +49,8 @@ func run(ctx context.Context, args []string, getenv envFunc, stdin io.Reader, st
 		return backupCmd(ctx, args, getenv, stdout)
 	case "check":
 		return checkCmd(args, getenv, stdout)
+	case "compact":
+		return compactCmd(args, stdout)
 	case "health":
 		return healthCmd(ctx, args, getenv, stdout)
 	case "version", "-version", "--version":

@@ -90,6 +90,26 @@ func checkCmd(args []string, getenv envFunc, stdout io.Writer) error {
 	return nil
 }
 
+// compactCmd writes a compacted copy of FILE to NEWFILE (store.Compact), so
+// an operator needs no bbolt tool in an image that has only this binary.
+func compactCmd(args []string, stdout io.Writer) error {
+	if len(args) != 2 || strings.HasPrefix(args[0], "-") || strings.HasPrefix(args[1], "-") {
+		return errors.New("usage: mentorbot compact FILE NEWFILE (NEWFILE must not exist)")
+	}
+	before, after, err := store.Compact(args[0], args[1])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %s compacted to %s in %s (%d%%); stop the bot, put it in the file's place, start the bot\n",
+		args[0], mebibytes(before), args[1], mebibytes(after), after*100/max(before, 1))
+	return nil
+}
+
+// mebibytes is a file size as an operator reads it.
+func mebibytes(n int64) string {
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}
+
 // healthCmd GETs the running bot's /healthz, for a container HEALTHCHECK in
 // an image with no shell or curl. The argument is a URL or a host:port; the
 // default is derived from MENTOR_HTTP_ADDR.

@@ -300,3 +300,23 @@ func TestBackupTokenConfig(t *testing.T) {
 		t.Fatalf("a bad MENTOR_BACKUP_TOKEN reached Slack %d times", n)
 	}
 }
+
+func TestCompactCommand(t *testing.T) {
+	t.Parallel()
+	path := filledDB(t)
+	dst := filepath.Join(t.TempDir(), "compact.db")
+	code, out, stderr := runMain(t, nil, "compact", path, dst)
+	if code != 0 || !strings.HasPrefix(out, path+": ") || !strings.Contains(out, "compacted to "+dst) {
+		t.Fatalf("exit %d, %q %q", code, out, stderr)
+	}
+	if code, out, _ := runMain(t, nil, "check", dst); code != 0 || out != dst+": ok\n" {
+		t.Fatalf("check of the copy: exit %d, %q", code, out)
+	}
+	// Again: the copy now exists and is never overwritten.
+	if code, _, stderr := runMain(t, nil, "compact", path, dst); code != 1 || !strings.Contains(stderr, "exists") {
+		t.Fatalf("compact onto an existing file: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := runMain(t, nil, "compact", path); code != 1 || !strings.Contains(stderr, "usage: mentorbot compact FILE NEWFILE") {
+		t.Fatalf("compact with one argument: exit %d, %q", code, stderr)
+	}
+}
