@@ -55,6 +55,9 @@ var ErrBroadcastNotFound = errors.New("broadcast not found")
 // Unknown names are ignored, so a record holding a field no longer kept still
 // decodes: "o" (a one-off flag nothing ever set) is one. Records written
 // before schema 2 kept the schedule's fields at the top level (migrate.go).
+// Records written before broadcasts had a language lack "lg": they posted
+// in English, so they read as English (decodeBroadcast) and go on posting
+// in it; no migration is needed.
 
 type broadcastRecord struct {
 	LeadID      string         `json:"l"`
@@ -63,6 +66,7 @@ type broadcastRecord struct {
 	Theme       string         `json:"t,omitempty"`
 	Role        string         `json:"r,omitempty"`
 	Topic       string         `json:"x,omitempty"`
+	Lang        string         `json:"lg,omitempty"`
 	Schedule    scheduleRecord `json:"s"`
 	LastSlot    int64          `json:"ls,omitempty"`
 	Failing     string         `json:"f,omitempty"`
@@ -72,7 +76,7 @@ type broadcastRecord struct {
 
 func encodeBroadcast(b Broadcast) ([]byte, error) {
 	return json.Marshal(broadcastRecord{
-		LeadID: b.LeadID, Channel: b.Channel, ChannelName: b.ChannelName, Theme: b.Theme, Role: b.Role, Topic: b.Topic,
+		LeadID: b.LeadID, Channel: b.Channel, ChannelName: b.ChannelName, Theme: b.Theme, Role: b.Role, Topic: b.Topic, Lang: b.Lang,
 		Schedule: scheduleToRecord(b.Schedule), LastSlot: unixOrZero(b.LastSlot), Failing: b.Failing,
 		Paused: b.Paused, Created: unixOrZero(b.Created),
 	})
@@ -85,10 +89,17 @@ func decodeBroadcast(id string, v []byte) (Broadcast, error) {
 	}
 	return Broadcast{
 		ID: id, LeadID: r.LeadID, Channel: r.Channel, ChannelName: r.ChannelName, Theme: r.Theme, Role: r.Role, Topic: r.Topic,
+		Lang:     cmp.Or(r.Lang, legacyBroadcastLang),
 		Schedule: r.Schedule.schedule(), LastSlot: timeOrZero(r.LastSlot), Failing: r.Failing,
 		Paused: r.Paused, Created: timeOrZero(r.Created),
 	}, nil
 }
+
+// legacyBroadcastLang is the language of a broadcast stored before
+// broadcasts had one: English, the only language the bot posted in then.
+// It is not the lead's language today, which may have changed since the
+// channel got used to the broadcast.
+const legacyBroadcastLang = "en"
 
 // Broadcast is a lead's discussion topic for a channel, posted on a Schedule
 // (weekly, as `broadcast … every DAY HH:MM` sets it). The Schedule's
@@ -102,6 +113,10 @@ type Broadcast struct {
 	Theme       string // theme id, or "" for a custom topic
 	Role        string // the role its theme's topics are written for; "" for everyone
 	Topic       string // the custom topic's text, or ""
+	// Lang is the language its posts are in, a base code such as "fr": the
+	// lead's when they scheduled it, or the one they gave with lang:. A
+	// record written before broadcasts had a language reads as "en".
+	Lang string
 	Schedule
 	// LastSlot is the last slot posted. PutBroadcast never moves it
 	// backwards, so a slot is posted at most once.

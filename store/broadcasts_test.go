@@ -16,9 +16,9 @@ import (
 // bcNow is the instant the broadcast tests run at.
 var bcNow = time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
 
-// weeklyBroadcast is a recurring vision broadcast due at due.
+// weeklyBroadcast is a recurring vision broadcast in French due at due.
 func weeklyBroadcast(lead, channel string, due time.Time) store.Broadcast {
-	return store.Broadcast{LeadID: lead, Channel: channel, ChannelName: "team-" + channel, Theme: "vision", Created: bcNow, Schedule: store.Schedule{Day: time.Friday, Hour: 16, TZ: "Europe/Paris", NextDue: due}}
+	return store.Broadcast{LeadID: lead, Channel: channel, ChannelName: "team-" + channel, Theme: "vision", Lang: "fr", Created: bcNow, Schedule: store.Schedule{Day: time.Friday, Hour: 16, TZ: "Europe/Paris", NextDue: due}}
 }
 
 func mustCreateBroadcast(tb testing.TB, db *store.DB, b store.Broadcast) store.Broadcast {
@@ -370,6 +370,65 @@ func TestBroadcastRecordWithOnceFlag(t *testing.T) {
 	got.Failing = "not_in_channel"
 	if err := db.PutBroadcast(got); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A record written before broadcasts had a language (no "lg") reads as
+// English, the language it posted in, and keeps everything else; rewritten,
+// it stays English.
+func TestBroadcastRecordWithoutLang(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := mustCreateBroadcast(t, db, weeklyBroadcast("U1", "C1", bcNow))
+	db.Close()
+	if want.Lang != "fr" {
+		t.Fatalf("created with Lang %q, want fr", want.Lang)
+	}
+
+	bdb, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bdb.Update(func(tx *bolt.Tx) error {
+		bkt := tx.Bucket([]byte("broadcasts"))
+		var rec map[string]any
+		if err := json.Unmarshal(bkt.Get([]byte(want.ID)), &rec); err != nil {
+			return err
+		}
+		if _, ok := rec["lg"]; !ok {
+			return fmt.Errorf("no \"lg\" in %v: the test no longer removes the language", rec)
+		}
+		delete(rec, "lg")
+		enc, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		return bkt.Put([]byte(want.ID), enc)
+	})
+	bdb.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	db, err = store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	want.Lang = "en"
+	got, ok, err := db.Broadcast(want.ID)
+	if err != nil || !ok || !reflect.DeepEqual(got, want) {
+		t.Fatalf("Broadcast = %+v, %v, %v; want %+v", got, ok, err, want)
+	}
+	got.Failing = "not_in_channel"
+	if err := db.PutBroadcast(got); err != nil {
+		t.Fatal(err)
+	}
+	if again, _, _ := db.Broadcast(want.ID); again.Lang != "en" || again.Failing != "not_in_channel" {
+		t.Fatalf("rewritten: Lang %q, Failing %q; want en, not_in_channel", again.Lang, again.Failing)
 	}
 }
 

@@ -180,13 +180,15 @@ func testMigrateSchedules(t *testing.T, file string) {
 			NextDue: utc(2026, 12, 4, 0, 30), PausedUntil: utc(2026, 12, 3, 15, 0)}},
 		"U3": {UserID: "U3", Created: created, Schedule: store.Schedule{Cadence: "weekdays", Hour: 8, TZ: "UTC"}},
 	}
+	// Broadcasts of those schemas had no language: they posted, and go on
+	// posting, in English.
 	wantBcs := map[string]store.Broadcast{
-		"b1": {ID: "b1", LeadID: "L1", Channel: "C1", ChannelName: "team", Theme: "vision", Created: created,
+		"b1": {ID: "b1", Lang: "en", LeadID: "L1", Channel: "C1", ChannelName: "team", Theme: "vision", Created: created,
 			Schedule: store.Schedule{Cadence: "weekly", Day: time.Monday, Hour: 10, TZ: "Europe/Paris", NextDue: utc(2026, 11, 30, 9, 0)}},
-		"b2": {ID: "b2", LeadID: "L1", Channel: "C1", ChannelName: "team", Topic: "What did we ship that nobody noticed?", Created: created,
+		"b2": {ID: "b2", Lang: "en", LeadID: "L1", Channel: "C1", ChannelName: "team", Topic: "What did we ship that nobody noticed?", Created: created,
 			LastSlot: utc(2026, 11, 26, 20, 45), Schedule: store.Schedule{Cadence: "weekly", Day: time.Thursday, Hour: 15, Minute: 45,
 				TZ: "America/New_York", NextDue: utc(2026, 12, 3, 20, 45)}},
-		"b3": {ID: "b3", LeadID: "L2", Channel: "C2", ChannelName: "gone", Theme: "daring", Created: created, Failing: "is_archived", Paused: true,
+		"b3": {ID: "b3", Lang: "en", LeadID: "L2", Channel: "C2", ChannelName: "gone", Theme: "daring", Created: created, Failing: "is_archived", Paused: true,
 			Schedule: store.Schedule{Cadence: "weekly", Day: time.Friday, Hour: 11, TZ: "UTC", NextDue: utc(2026, 11, 27, 11, 0)}},
 	}
 	for i := range 2 { // the second open finds the file current
@@ -246,7 +248,7 @@ func sameSub(a, b store.Subscription) bool {
 
 func sameBroadcast(a, b store.Broadcast) bool {
 	return a.ID == b.ID && a.LeadID == b.LeadID && a.Channel == b.Channel && a.ChannelName == b.ChannelName &&
-		a.Theme == b.Theme && a.Topic == b.Topic && a.LastSlot.Equal(b.LastSlot) && a.Failing == b.Failing &&
+		a.Theme == b.Theme && a.Topic == b.Topic && a.Lang == b.Lang && a.LastSlot.Equal(b.LastSlot) && a.Failing == b.Failing &&
 		a.Paused == b.Paused && a.Created.Equal(b.Created) && sameSchedule(a.Schedule, b.Schedule)
 }
 
