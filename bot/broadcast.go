@@ -179,7 +179,7 @@ func takeRole(args []string, role *string) ([]string, error) {
 		}
 		val = strings.ToLower(strings.TrimSpace(val))
 		if !slices.Contains(prompts.Roles, val) {
-			return nil, Errorf(EINVALID, "Roles are %s: for example `role:manager`.", codeList(prompts.Roles))
+			return nil, Errorf(EINVALID, "Roles are %s: for example `role:manager`.", codeList(nil, prompts.Roles))
 		}
 		*role = val
 	}

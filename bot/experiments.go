@@ -315,5 +315,5 @@ func (b *Bot) expSummary(userID, tz string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return experimentsLine(cs, b.Now(), tz), nil
+	return experimentsLine(nil, cs, b.Now(), tz), nil
 }

@@ -49,7 +49,7 @@ func (b *Bot) cmdHelp(_ context.Context, c *Command) (Reply, error) {
 }
 
 func (b *Bot) cmdThemes(_ context.Context, c *Command) (Reply, error) {
-	return Reply{Text: "Themes", Blocks: themesBlocks(c.Name, b.Catalog.Themes())}, nil
+	return Reply{Text: "Themes", Blocks: themesBlocks(c.P, c.Name, b.Catalog.Themes())}, nil
 }
 
 func (b *Bot) cmdPrompt(ctx context.Context, c *Command) (Reply, error) {
@@ -211,7 +211,7 @@ func (b *Bot) cmdRole(_ context.Context, c *Command) (Reply, error) {
 			return Reply{}, fmt.Errorf("read user %s: %w", c.UserID, err)
 		}
 		if u.Role == "" {
-			return textReply(fmt.Sprintf("No role set: you get prompts written for everyone. Set one with `%s role ic` (or %s).", c.Name, codeList(roles))), nil
+			return textReply(fmt.Sprintf("No role set: you get prompts written for everyone. Set one with `%s role ic` (or %s).", c.Name, codeList(c.P, roles))), nil
 		}
 		return textReply(fmt.Sprintf("Your role is `%s`: prompts written for it come first. `%s role none` clears it.", u.Role, c.Name)), nil
 	}
@@ -219,7 +219,7 @@ func (b *Bot) cmdRole(_ context.Context, c *Command) (Reply, error) {
 	if role == "none" || role == "all" {
 		role = ""
 	} else if len(c.Args) > 1 || !slices.Contains(roles, role) {
-		return Reply{}, Errorf(EINVALID, "Roles are %s, or `none`. For example `%s role staff`.", codeList(roles), c.Name)
+		return Reply{}, Errorf(EINVALID, "Roles are %s, or `none`. For example `%s role staff`.", codeList(c.P, roles), c.Name)
 	}
 	err := b.Members.UpdateUser(c.UserID, func(u *store.User) error { u.Role = role; return nil })
 	if err != nil {

@@ -73,7 +73,7 @@ func (b *Bot) cmdJournal(_ context.Context, c *Command) (Reply, error) {
 		return Reply{}, err
 	}
 	if len(cs) > 0 {
-		blocks = append(blocks, contextLine(experimentsLine(cs, b.Now(), tz)))
+		blocks = append(blocks, contextLine(experimentsLine(c.P, cs, b.Now(), tz)))
 	}
 	return Reply{Text: "Your journal", Blocks: blocks}, nil
 }

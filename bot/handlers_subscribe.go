@@ -344,7 +344,7 @@ func (b *Bot) cmdFocus(_ context.Context, c *Command) (Reply, error) {
 	if len(focus) == 0 {
 		return textReply("Your scheduled prompts now come from every theme."), nil
 	}
-	return textReply("Your scheduled prompts now come from " + codeList(focus) + "."), nil
+	return textReply("Your scheduled prompts now come from " + codeList(c.P, focus) + "."), nil
 }
 
 // localTime shows an instant in the member's zone: "Friday 27 November at

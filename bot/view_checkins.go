@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 )
@@ -56,7 +57,7 @@ func checkInInvite() []slack.Block {
 
 // checkInSavedModal thanks the member and shows the trend.
 func checkInSavedModal(name string, cs []store.CheckIn, tz string) *slack.ModalViewRequest {
-	blocks := append([]slack.Block{section("Saved. Only you can see this.")}, checkInTrendBlocks(name, cs, tz)...)
+	blocks := append([]slack.Block{section("Saved. Only you can see this.")}, checkInTrendBlocks(nil, name, cs, tz)...)
 	return &slack.ModalViewRequest{Type: slack.VTModal, Title: plain("Check-in"), Close: plain("Done"),
 		Blocks: slack.Blocks{BlockSet: blocks}}
 }
@@ -68,7 +69,7 @@ var sparks = [...]string{"▁", "▃", "▅", "▆", "▇"}
 // first) per statement as a sparkline, with their dates, and one gentle
 // line for the first statement that dropped by two points or more since
 // the check-in before.
-func checkInTrendBlocks(name string, cs []store.CheckIn, tz string) []slack.Block {
+func checkInTrendBlocks(p *lang.Printer, name string, cs []store.CheckIn, tz string) []slack.Block {
 	if len(cs) == 0 {
 		return []slack.Block{section(fmt.Sprintf("*Check-ins:* five statements, 1 to 5, on how at home you feel in your work; only you see the trend. `%s check-in` opens one.", name))}
 	}
@@ -89,7 +90,7 @@ func checkInTrendBlocks(name string, cs []store.CheckIn, tz string) []slack.Bloc
 	}
 	blocks := []slack.Block{
 		section("*Your check-ins*\n" + strings.Join(lines, "\n")),
-		contextLine(fmt.Sprintf("%s, %s.", plural(len(cs), "check-in"), dates)),
+		contextLine(fmt.Sprintf("%s, %s.", p.N("count_checkin", len(cs)), dates)),
 	}
 	if line := dropLine(name, cs); line != "" {
 		blocks = append(blocks, section(line))

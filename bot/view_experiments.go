@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 )
@@ -85,7 +86,7 @@ func outcomeWords(outcome string) string {
 // experimentsLine sums up the member's experiments: "2 of 3 experiments
 // tried this quarter", and when the next question comes; for a member
 // with none, what they are.
-func experimentsLine(cs []store.Commitment, now time.Time, tz string) string {
+func experimentsLine(p *lang.Printer, cs []store.Commitment, now time.Time, tz string) string {
 	if len(cs) == 0 {
 		return "*Experiments:* none yet. A card with a *Try this week* line has an *I'll try it* button; a week later I ask how it went."
 	}
@@ -108,7 +109,7 @@ func experimentsLine(cs []store.Commitment, now time.Time, tz string) string {
 			next = c.Due
 		}
 	}
-	line := fmt.Sprintf("*Experiments:* %d of %s tried this quarter", tried, plural(planned, "experiment"))
+	line := fmt.Sprintf("*Experiments:* %d of %s tried this quarter", tried, p.N("count_experiment", planned))
 	if !next.IsZero() {
 		line += "; next question " + localTime(next, tz)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/slack-go/slack"
 )
 
@@ -56,13 +57,6 @@ func helpBlocks(name string, routes []*route) []slack.Block {
 	}
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 // clip makes member input safe to quote back: short, one line, no markup.
 func clip(s string) string {
 	s = strings.ReplaceAll(strings.Join(strings.Fields(s), " "), "`", "'")
@@ -72,8 +66,9 @@ func clip(s string) string {
 	return escape(s)
 }
 
-// codeList renders ids as `a`, `b` and `c`.
-func codeList(ids []string) string {
+// codeList renders ids as `a`, `b` and `c` in p's language ("et" in
+// French).
+func codeList(p *lang.Printer, ids []string) string {
 	quoted := make([]string, len(ids))
 	for i, id := range ids {
 		quoted[i] = "`" + id + "`"
@@ -84,5 +79,5 @@ func codeList(ids []string) string {
 	case 1:
 		return quoted[0]
 	}
-	return strings.Join(quoted[:len(quoted)-1], ", ") + " and " + quoted[len(quoted)-1]
+	return p.T("list_and", "Head", strings.Join(quoted[:len(quoted)-1], ", "), "Last", quoted[len(quoted)-1])
 }

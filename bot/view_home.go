@@ -41,16 +41,16 @@ func homeBlocks(p *lang.Printer, h home) []slack.Block {
 	blocks = append(blocks, homeButtons(h.Subscribed, h.PausedUntil != ""), slack.NewDividerBlock())
 	blocks = append(blocks, homeJournalBlocks(h.Name, h.Reflections, h.TZ)...)
 	blocks = append(blocks, slack.NewDividerBlock())
-	blocks = append(blocks, homeWinsBlocks(h.Name, h.Wins, h.WinCount, h.TZ)...)
+	blocks = append(blocks, homeWinsBlocks(p, h.Name, h.Wins, h.WinCount, h.TZ)...)
 	if h.Experiments != "" {
 		blocks = append(blocks, slack.NewDividerBlock(), section(h.Experiments))
 	}
 	blocks = append(blocks, slack.NewDividerBlock())
-	blocks = append(blocks, checkInTrendBlocks(h.Name, h.CheckIns, h.TZ)...)
+	blocks = append(blocks, checkInTrendBlocks(p, h.Name, h.CheckIns, h.TZ)...)
 	blocks = append(blocks, slack.NewActionBlock("home.checkin", slack.NewButtonBlockElement(actionCheckInOpen, "checkin", plain("Check in"))))
 	if h.Lead {
 		blocks = append(blocks, slack.NewDividerBlock())
-		blocks = append(blocks, homeBroadcastBlocks(h.Name, h.Broadcasts)...)
+		blocks = append(blocks, homeBroadcastBlocks(p, h.Name, h.Broadcasts)...)
 	}
 	return blocks
 }
@@ -103,10 +103,10 @@ func homeJournalBlocks(name string, rs []store.Reflection, tz string) []slack.Bl
 }
 
 // homeBroadcastBlocks lists a lead's first broadcasts, as `broadcasts` does.
-func homeBroadcastBlocks(name string, bs []store.Broadcast) []slack.Block {
+func homeBroadcastBlocks(p *lang.Printer, name string, bs []store.Broadcast) []slack.Block {
 	blocks := broadcastsBlocks(name, bs[:min(len(bs), homeBroadcasts)])
 	if n := len(bs) - homeBroadcasts; n > 0 {
-		blocks = append(blocks, contextLine(fmt.Sprintf("And %s more: `%s broadcasts` lists them all.", plural(n, "broadcast"), name)))
+		blocks = append(blocks, contextLine(fmt.Sprintf("And %s more: `%s broadcasts` lists them all.", p.N("count_broadcast", n), name)))
 	}
 	return blocks
 }

@@ -150,7 +150,7 @@ func savedSettingsModal(s settingsSaved) *slack.ModalViewRequest {
 	}
 	focus, role := "every theme", "none"
 	if len(s.Focus) > 0 {
-		focus = codeList(s.Focus)
+		focus = codeList(nil, s.Focus)
 	}
 	if s.Role != "" {
 		role = "`" + s.Role + "`"

@@ -58,7 +58,7 @@ func statusSettingsBlocks(p *lang.Printer, st status) []slack.Block {
 func statusLines(p *lang.Printer, st status) string {
 	focus := p.T("status_every_theme")
 	if len(st.Focus) > 0 {
-		focus = codeList(st.Focus)
+		focus = codeList(p, st.Focus)
 	}
 	lines := []string{p.T("status_schedule", "Schedule", st.Schedule), p.T("status_next", "Next", st.Next)}
 	if st.PausedUntil != "" {

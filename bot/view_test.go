@@ -58,7 +58,7 @@ func builtin(t *testing.T) *prompts.Catalog {
 }
 
 func TestGolden_Themes(t *testing.T) {
-	golden(t, "themes", themesBlocks("/mentor", builtin(t).Themes()))
+	golden(t, "themes", themesBlocks(nil, "/mentor", builtin(t).Themes()))
 }
 
 func TestGolden_PromptCard(t *testing.T) {
@@ -82,7 +82,7 @@ func TestThemesBlocks_ManyThemes(t *testing.T) {
 	for i := range 200 {
 		themes = append(themes, &prompts.Theme{ID: "t" + string(rune('a'+i%26)), Title: "A theme with a long enough title", Summary: "A summary line that is long enough to matter when two hundred of them are listed."})
 	}
-	blocks := themesBlocks("/mentor", themes)
+	blocks := themesBlocks(nil, "/mentor", themes)
 	if len(blocks) > 50 {
 		t.Fatalf("%d blocks, Slack allows 50", len(blocks))
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/slack-go/slack"
 )
@@ -11,11 +12,11 @@ import (
 // themesBlocks lists every theme with its id, title, summary and size. Lines
 // are grouped into as few sections as fit, so an operator's catalog of many
 // themes stays within Slack's block limits.
-func themesBlocks(name string, themes []*prompts.Theme) []slack.Block {
+func themesBlocks(p *lang.Printer, name string, themes []*prompts.Theme) []slack.Block {
 	blocks := []slack.Block{slack.NewHeaderBlock(plain("Themes"))}
 	var sb strings.Builder
 	for _, t := range themes {
-		line := fmt.Sprintf("`%s`  *%s* (%s)\n%s\n", t.ID, escape(t.Title), themeCounts(t), escape(t.Summary))
+		line := fmt.Sprintf("`%s`  *%s* (%s)\n%s\n", t.ID, escape(t.Title), themeCounts(p, t), escape(t.Summary))
 		if sb.Len()+len(line) > sectionLimit {
 			blocks = append(blocks, section(strings.TrimRight(sb.String(), "\n")))
 			sb.Reset()
@@ -30,13 +31,13 @@ func themesBlocks(name string, themes []*prompts.Theme) []slack.Block {
 
 // themeCounts says how many prompts a member cycles through in the theme
 // and how many a broadcast draws from, since the two never mix.
-func themeCounts(t *prompts.Theme) string {
+func themeCounts(p *lang.Printer, t *prompts.Theme) string {
 	priv, team := t.Count(prompts.AudiencePrivate), t.Count(prompts.AudienceTeam)
 	switch {
 	case team == 0:
-		return plural(priv, "private prompt")
+		return p.N("count_private_prompt", priv)
 	case priv == 0:
-		return plural(team, "team topic")
+		return p.N("count_team_topic", team)
 	}
-	return plural(priv, "private prompt") + ", " + plural(team, "team topic")
+	return p.N("count_private_prompt", priv) + ", " + p.N("count_team_topic", team)
 }

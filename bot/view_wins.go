@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 )
@@ -25,7 +26,7 @@ func winsEmpty(name string) string {
 // equally, as the journal's entries do (view_journal.go): fifty wins of
 // 1,000 characters would not fit in one reply, so each shows its start,
 // cut with "…", and a list that long leaves out the links to saved messages.
-func winsBlocks(name string, ws []store.Win, total int, tz, notice string) []slack.Block {
+func winsBlocks(p *lang.Printer, name string, ws []store.Win, total int, tz, notice string) []slack.Block {
 	var head []string
 	if notice != "" {
 		head = append(head, notice)
@@ -33,7 +34,7 @@ func winsBlocks(name string, ws []store.Win, total int, tz, notice string) []sla
 	if len(ws) == 0 {
 		return []slack.Block{section(strings.Join(append(head, winsEmpty(name)), "\n"))}
 	}
-	head = append(head, fmt.Sprintf("*Your wins* (%s)", plural(total, "win")))
+	head = append(head, fmt.Sprintf("*Your wins* (%s)", p.N("count_win", total)))
 	share := (replyBudget-winsOverhead)/len(ws) - winOverhead
 	blocks := []slack.Block{section(strings.Join(head, "\n"))}
 	anyCut := false
@@ -122,11 +123,11 @@ func evidenceBlocks(w store.Win, tz string) []slack.Block {
 }
 
 // homeWinsBlocks shows how many wins the member has and the newest three.
-func homeWinsBlocks(name string, ws []store.Win, total int, tz string) []slack.Block {
+func homeWinsBlocks(p *lang.Printer, name string, ws []store.Win, total int, tz string) []slack.Block {
 	if total == 0 {
 		return []slack.Block{section(winsEmpty(name))}
 	}
-	blocks := []slack.Block{section(fmt.Sprintf("*Your wins* (%s)", plural(total, "win")))}
+	blocks := []slack.Block{section(fmt.Sprintf("*Your wins* (%s)", p.N("count_win", total)))}
 	for _, w := range ws[:min(len(ws), homeWins)] {
 		blocks = append(blocks, section(winLine(w, tz, 300)))
 	}

@@ -60,7 +60,7 @@ func (b *Bot) cmdWin(_ context.Context, c *Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return textReply(fmt.Sprintf("Kept. You have %s in your evidence file; `%s wins` lists them, only for you.", plural(total, "win"), c.Name)), nil
+	return textReply(fmt.Sprintf("Kept. You have %s in your evidence file; `%s wins` lists them, only for you.", c.P.N("count_win", total), c.Name)), nil
 }
 
 // evidence is a win of the member's to show under a card of the impostor
@@ -112,7 +112,7 @@ func (b *Bot) winsReply(c *Command, n int, notice string) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: "Your wins", Blocks: winsBlocks(c.Name, ws, total, b.memberTZ(c.UserID), notice)}, nil
+	return Reply{Text: "Your wins", Blocks: winsBlocks(c.P, c.Name, ws, total, b.memberTZ(c.UserID), notice)}, nil
 }
 
 // memberTZ is the zone the member's dates are shown in: their schedule's,
@@ -229,7 +229,7 @@ func (b *Bot) saveWin(ctx context.Context, c *Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	text := fmt.Sprintf("Saved to your wins, where only you can see it. You have %s now: `%s wins`.", plural(total, "win"), c.Name)
+	text := fmt.Sprintf("Saved to your wins, where only you can see it. You have %s now: `%s wins`.", c.P.N("count_win", total), c.Name)
 	if link == "" {
 		text += " I could not get the message's link just now, so I kept its words."
 	}
