@@ -90,7 +90,7 @@ func (b *Bot) anotherPrompt(ctx context.Context, c *Command) (Reply, error) {
 				return Reply{}, err
 			}
 			p := pick.Prompt
-			return Reply{Text: p.Text, Blocks: b.nudgeCard(sub, p, ref.Slot, pick.Restarted), ReplaceOriginal: true}, nil
+			return Reply{Text: p.Text, Blocks: b.nudgeCard(c.P, sub, p, ref.Slot, pick.Restarted), ReplaceOriginal: true}, nil
 		}
 	}
 	r, err := b.promptReply(ctx, c, theme, ref.Slot)
@@ -124,7 +124,7 @@ func (b *Bot) promptReply(ctx context.Context, c *Command, theme string, slot ti
 	p := pick.Prompt
 	card := b.cycleCard(p, pick.Restarted)
 	if !inChannel(c.ChannelID) {
-		card = append(card, b.evidence(c.UserID, p)...)
+		card = append(card, b.evidence(c.P, c.UserID, p)...)
 	}
 	return Reply{Text: p.Text, Blocks: promptBlocks(card, p, theme, slot)}, nil
 }

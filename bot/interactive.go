@@ -173,7 +173,7 @@ func (b *Bot) checkPayload(c *Command, r *route, value string) error {
 		if reason, formed, err = b.checkWin(c.UserID, value); err == nil && formed && reason != "" {
 			// A second click on Delete looks the same as a forged one.
 			b.Logger.Warn("interactive payload refused", "user", c.UserID, r.kind.String(), r.id, "value", logValue(value), "reason", reason)
-			return Errorf(ENOTFOUND, winGone, c.Name)
+			return winGone(c)
 		}
 	default:
 		reason = "no check for this payload" // newTable refuses such a route

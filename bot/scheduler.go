@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
@@ -234,20 +235,21 @@ func (b *Bot) postNudge(ctx context.Context, sub store.Subscription, n store.Nud
 	// could leave a message Slack accepted recorded as unsent.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	blocks := b.nudgeCard(sub, p, n.Slot, n.Restarted)
+	blocks := b.nudgeCard(b.printerFor(ctx, sub.UserID), sub, p, n.Slot, n.Restarted)
 	return b.post(ctx, sub.UserID, slack.MsgOptionText(nudgeFallback(t, p), false), slack.MsgOptionBlocks(blocks...))
 }
 
 // nudgeCard is the whole nudge of p for slot: the card (opened by the
 // new-cycle line when restarted), the member's evidence and earlier answer,
 // the nudge's buttons and, once a month, the check-in. Another prompt on a
-// nudge builds the same, so the card stays a nudge.
-func (b *Bot) nudgeCard(sub store.Subscription, p *prompts.Prompt, slot time.Time, restarted bool) []slack.Block {
+// nudge builds the same, so the card stays a nudge. lp is the member's
+// printer.
+func (b *Bot) nudgeCard(lp *lang.Printer, sub store.Subscription, p *prompts.Prompt, slot time.Time, restarted bool) []slack.Block {
 	var earlier *store.Reflection
 	if r, ok, err := b.Journal.LastReflectionOn(sub.UserID, p.ID); err == nil && ok && slot.Sub(r.At) > thenAndNowAge {
 		earlier = &r
 	}
-	blocks := nudgeBlocks(append(b.cycleCard(p, restarted), b.evidence(sub.UserID, p)...), p, slot, sub.Schedule, earlier)
+	blocks := nudgeBlocks(append(b.cycleCard(p, restarted), b.evidence(lp, sub.UserID, p)...), p, slot, sub.Schedule, earlier)
 	if b.monthlyCheckIn(sub.UserID, slot, sub.TZ) {
 		blocks = append(blocks, checkInInvite()...)
 	}

@@ -84,9 +84,9 @@ func checkInTrendBlocks(p *lang.Printer, name string, cs []store.CheckIn, tz str
 		}
 		lines = append(lines, fmt.Sprintf("`%s` %s", spark.String(), st.Text))
 	}
-	dates := localDay(cs[0].At, tz)
+	dates := (*lang.Printer)(nil).DayMonth(zoned(cs[0].At, tz))
 	if len(cs) > 1 {
-		dates = localDay(cs[len(cs)-1].At, tz) + " to " + dates
+		dates = (*lang.Printer)(nil).DayMonth(zoned(cs[len(cs)-1].At, tz)) + " to " + dates
 	}
 	blocks := []slack.Block{
 		section("*Your check-ins*\n" + strings.Join(lines, "\n")),

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -16,8 +15,8 @@ const (
 )
 
 // winsEmpty says what wins are for, the first time there are none.
-func winsEmpty(name string) string {
-	return fmt.Sprintf("*Your wins* are empty. They are evidence for the days doubt shows up: `%s win TEXT` keeps one, and *Save as a win* in any message's ⋯ menu keeps a message. Only you see them.", name)
+func winsEmpty(p *lang.Printer, name string) string {
+	return p.T("wins_empty", "Cmd", name)
 }
 
 // winsBlocks lists wins newest first, each dated, with who thanked for it or
@@ -32,29 +31,24 @@ func winsBlocks(p *lang.Printer, name string, ws []store.Win, total int, tz, not
 		head = append(head, notice)
 	}
 	if len(ws) == 0 {
-		return []slack.Block{section(strings.Join(append(head, winsEmpty(name)), "\n"))}
+		return []slack.Block{section(strings.Join(append(head, winsEmpty(p, name)), "\n"))}
 	}
-	head = append(head, fmt.Sprintf("*Your wins* (%s)", p.N("count_win", total)))
+	head = append(head, p.N("wins_head", total))
 	share := (replyBudget-winsOverhead)/len(ws) - winOverhead
 	blocks := []slack.Block{section(strings.Join(head, "\n"))}
 	anyCut := false
 	for _, w := range ws {
-		meta := winMeta(w, tz, true)
+		meta := winMeta(p, w, tz, true)
 		if share-encodedLen(meta) < minWinBytes {
-			meta = winMeta(w, tz, false)
+			meta = winMeta(p, w, tz, false)
 		}
 		text, cut := fitText(w.Text, store.MaxWinLen, max(share-encodedLen(meta), minWinBytes))
 		anyCut = anyCut || cut
-		del := slack.NewButtonBlockElement(actionWinDelete, winValue(w.Seq, len(ws)), plain("Delete"))
+		del := slack.NewButtonBlockElement(actionWinDelete, winValue(w.Seq, len(ws)), plain(p.T("wins_delete")))
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(meta+"\n"+text), nil, slack.NewAccessory(del)))
 	}
-	footer := "Only you can see these."
-	if total > len(ws) {
-		footer += fmt.Sprintf(" The %d newest of %d: `%s wins %d` shows up to %d.", len(ws), total, name, winsMax, winsMax)
-	}
-	if anyCut || total > len(ws) {
-		footer += fmt.Sprintf(" `%s export` has every word of every win.", name)
-	}
+	more := total > len(ws)
+	footer := p.T("wins_footer", "More", more, "Shown", len(ws), "Total", total, "Cmd", name, "Max", winsMax, "Export", anyCut || more)
 	blocks = append(blocks, contextLine(footer))
 	if len(blocks) > maxBlocks {
 		// Fifty wins and the two lines around them: the head and the
@@ -69,77 +63,75 @@ func winsBlocks(p *lang.Printer, name string, ws []store.Win, total int, tz, not
 
 // What a list of wins spends around their words, at most: the head, the
 // footer and the reply's own fields; and each win's section and button.
-// A win always keeps minWinBytes of its text.
+// A win always keeps minWinBytes of its text: few enough that fifty wins
+// fit with the longer dates and labels of French (TestWinsBlocks_FrenchFits).
 const (
 	winsOverhead = 700
 	winOverhead  = 200
-	minWinBytes  = 40
+	minWinBytes  = 30
 )
 
 // winMeta is a win's date and origin, as one italic line; withLink adds
 // the link to a saved message.
-func winMeta(w store.Win, tz string, withLink bool) string {
-	meta := localDate(w.At, tz)
+func winMeta(p *lang.Printer, w store.Win, tz string, withLink bool) string {
+	parts := []string{p.ShortDateYear(zoned(w.At, tz))}
 	switch {
 	case w.From != "":
-		meta += fmt.Sprintf("  ·  thanks from <@%s>", w.From)
+		parts = append(parts, p.T("wins_from_thanks", "From", w.From))
 	case w.Author != "" && strings.HasPrefix(w.Channel, "D"):
 		// Slack has no #name for a DM: <#D…> would show as a raw id.
-		meta += fmt.Sprintf("  ·  <@%s> in a direct message", w.Author)
+		parts = append(parts, p.T("wins_from_dm", "Author", w.Author))
 	case w.Author != "" && w.Channel != "":
-		meta += fmt.Sprintf("  ·  <@%s> in <#%s>", w.Author, w.Channel)
+		parts = append(parts, p.T("wins_from_channel", "Author", w.Author, "Channel", w.Channel))
 	}
 	if withLink && w.Permalink != "" {
-		meta += fmt.Sprintf("  ·  <%s|message>", w.Permalink)
+		parts = append(parts, p.T("wins_link", "Link", w.Permalink))
 	}
-	return "_" + meta + "_"
+	return "_" + strings.Join(parts, "  ·  ") + "_"
 }
 
 // winLine is one win: its date and origin, then its text, cut to n characters.
-func winLine(w store.Win, tz string, n int) string {
+func winLine(p *lang.Printer, w store.Win, tz string, n int) string {
 	text, _ := fitText(w.Text, n, 4*n)
-	return winMeta(w, tz, true) + "\n" + text
+	return winMeta(p, w, tz, true) + "\n" + text
 }
 
 // deleteWinBlocks asks before a win is deleted, in place of the list.
-func deleteWinBlocks(w store.Win, tz string, shown int) []slack.Block {
-	yes := slack.NewButtonBlockElement(actionWinDeleteConfirm, winValue(w.Seq, shown), plain("Delete"))
+func deleteWinBlocks(p *lang.Printer, w store.Win, tz string, shown int) []slack.Block {
+	yes := slack.NewButtonBlockElement(actionWinDeleteConfirm, winValue(w.Seq, shown), plain(p.T("wins_delete")))
 	yes.Style = slack.StyleDanger
-	no := slack.NewButtonBlockElement(actionWinDeleteKeep, "keep", plain("Keep it"))
+	no := slack.NewButtonBlockElement(actionWinDeleteKeep, "keep", plain(p.T("wins_keep")))
 	return []slack.Block{
-		section("Delete this win for good?\n" + winLine(w, tz, store.MaxWinLen)),
+		section(p.T("wins_delete_question") + "\n" + winLine(p, w, tz, store.MaxWinLen)),
 		slack.NewActionBlock("win.delete.actions", yes, no),
 	}
 }
 
 // evidenceBlocks shows a win under an impostor prompt's card.
-func evidenceBlocks(w store.Win, tz string) []slack.Block {
-	kept := "Evidence you kept on " + localDay(w.At, tz)
-	if w.From != "" {
-		kept += fmt.Sprintf(", thanks from <@%s>", w.From)
-	}
+func evidenceBlocks(p *lang.Printer, w store.Win, tz string) []slack.Block {
+	kept := p.T("wins_evidence", "Date", p.DayMonth(zoned(w.At, tz)), "From", w.From)
 	text, _ := fitText(w.Text, store.MaxWinLen, 4*store.MaxWinLen)
-	return []slack.Block{slack.NewDividerBlock(), section("*" + kept + ":*\n" + quoteLines(text))}
+	return []slack.Block{slack.NewDividerBlock(), section(kept + "\n" + quoteLines(text))}
 }
 
 // homeWinsBlocks shows how many wins the member has and the newest three.
 func homeWinsBlocks(p *lang.Printer, name string, ws []store.Win, total int, tz string) []slack.Block {
 	if total == 0 {
-		return []slack.Block{section(winsEmpty(name))}
+		return []slack.Block{section(winsEmpty(p, name))}
 	}
-	blocks := []slack.Block{section(fmt.Sprintf("*Your wins* (%s)", p.N("count_win", total)))}
+	blocks := []slack.Block{section(p.N("wins_head", total))}
 	for _, w := range ws[:min(len(ws), homeWins)] {
-		blocks = append(blocks, section(winLine(w, tz, 300)))
+		blocks = append(blocks, section(winLine(p, w, tz, 300)))
 	}
-	return append(blocks, contextLine(fmt.Sprintf("Only you can see these. `%s wins` lists them with a Delete button each.", name)))
+	return append(blocks, contextLine(p.T("wins_home_footer", "Cmd", name)))
 }
 
-// localDay is the day an instant falls on in the member's zone, as a person
-// says it: "3 March".
-func localDay(t time.Time, tz string) string {
+// zoned is t in the member's zone tz (UTC when tz does not load), ready
+// for the printer's dates.
+func zoned(t time.Time, tz string) time.Time {
 	loc, err := store.LoadZone(tz)
 	if err != nil {
 		loc = time.UTC
 	}
-	return t.In(loc).Format("2 January")
+	return t.In(loc)
 }

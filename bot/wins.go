@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
@@ -49,7 +50,7 @@ type WinStore interface {
 
 // cmdWin keeps a win the member typed.
 func (b *Bot) cmdWin(_ context.Context, c *Command) (Reply, error) {
-	text, err := winText(c.Name, c.Text)
+	text, err := winText(c.P, c.Name, c.Text)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -60,13 +61,14 @@ func (b *Bot) cmdWin(_ context.Context, c *Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return textReply(fmt.Sprintf("Kept. You have %s in your evidence file; `%s wins` lists them, only for you.", c.P.N("count_win", total), c.Name)), nil
+	return textReply(c.P.N("wins_kept", total, "Cmd", c.Name)), nil
 }
 
 // evidence is a win of the member's to show under a card of the impostor
 // theme, a different one each time, or nothing: another theme, no wins, or
-// a failure to read them (logged; the card goes out without).
-func (b *Bot) evidence(userID string, p *prompts.Prompt) []slack.Block {
+// a failure to read them (logged; the card goes out without). lp is the
+// member's printer.
+func (b *Bot) evidence(lp *lang.Printer, userID string, p *prompts.Prompt) []slack.Block {
 	if p.Theme != impostorTheme {
 		return nil
 	}
@@ -77,7 +79,7 @@ func (b *Bot) evidence(userID string, p *prompts.Prompt) []slack.Block {
 	if !ok {
 		return nil
 	}
-	return evidenceBlocks(w, b.memberTZ(userID))
+	return evidenceBlocks(lp, w, b.memberTZ(userID))
 }
 
 // impostorTheme is the theme whose cards show the member's wins: doubt is
@@ -86,13 +88,13 @@ const impostorTheme = "impostor"
 
 // winText checks the text of a win or a thanks: some words, at most
 // store.MaxWinLen characters, mass mentions made harmless.
-func winText(name, text string) (string, error) {
+func winText(p *lang.Printer, name, text string) (string, error) {
 	text = strings.TrimSpace(text)
 	switch n := utf8.RuneCountInString(text); {
 	case n == 0:
-		return "", Errorf(EINVALID, "A win is a sentence about something you did well, kept for the days doubt shows up: `%s win Untangled the release checklist so QA could start on time`.", name)
+		return "", &Error{Code: EINVALID, Message: p.T("wins_what", "Cmd", name)}
 	case n > store.MaxWinLen:
-		return "", Errorf(EINVALID, "That is %d characters; a win keeps at most %d. Keep the gist; a link can hold the rest.", n, store.MaxWinLen)
+		return "", &Error{Code: EINVALID, Message: p.T("wins_too_long", "Len", n, "Max", store.MaxWinLen)}
 	}
 	return neutralise(text), nil
 }
@@ -101,7 +103,7 @@ func winText(name, text string) (string, error) {
 func (b *Bot) cmdWins(_ context.Context, c *Command) (Reply, error) {
 	n, ok := countArg(c.Args, winsDefault, winsMax)
 	if !ok {
-		return Reply{}, Errorf(EINVALID, "`wins` takes how many to show, 1 to %d: `%s wins 20`. To keep a new one: `%s win TEXT`.", winsMax, c.Name, c.Name)
+		return Reply{}, &Error{Code: EINVALID, Message: c.P.T("wins_usage", "Max", winsMax, "Cmd", c.Name)}
 	}
 	return b.winsReply(c, n, "")
 }
@@ -112,7 +114,7 @@ func (b *Bot) winsReply(c *Command, n int, notice string) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: "Your wins", Blocks: winsBlocks(c.P, c.Name, ws, total, b.memberTZ(c.UserID), notice)}, nil
+	return Reply{Text: c.P.T("wins_list_title"), Blocks: winsBlocks(c.P, c.Name, ws, total, b.memberTZ(c.UserID), notice)}, nil
 }
 
 // memberTZ is the zone the member's dates are shown in: their schedule's,
@@ -168,14 +170,14 @@ func (b *Bot) askDeleteWin(_ context.Context, c *Command) (Reply, error) {
 	case err != nil:
 		return Reply{}, err
 	case !ok:
-		return Reply{}, Errorf(ENOTFOUND, winGone, c.Name)
+		return Reply{}, winGone(c)
 	}
-	return Reply{Text: "Delete this win?", Blocks: deleteWinBlocks(w, b.memberTZ(c.UserID), shown), ReplaceOriginal: true}, nil
+	return Reply{Text: c.P.T("wins_delete_title"), Blocks: deleteWinBlocks(c.P, w, b.memberTZ(c.UserID), shown), ReplaceOriginal: true}, nil
 }
 
 // keepWin answers Keep it with the list again.
 func (b *Bot) keepWin(_ context.Context, c *Command) (Reply, error) {
-	r, err := b.winsReply(c, winsDefault, "Nothing was deleted.")
+	r, err := b.winsReply(c, winsDefault, c.P.T("wins_nothing_deleted"))
 	r.ReplaceOriginal = true
 	return r, err
 }
@@ -186,19 +188,21 @@ func (b *Bot) deleteWin(_ context.Context, c *Command) (Reply, error) {
 	seq, shown, _ := readWinValue(c.Value)
 	err := b.Wins.DeleteWin(c.UserID, seq)
 	if errors.Is(err, store.ErrWinNotFound) {
-		return Reply{}, Errorf(ENOTFOUND, winGone, c.Name)
+		return Reply{}, winGone(c)
 	}
 	if err != nil {
 		return Reply{}, err
 	}
-	r, err := b.winsReply(c, shown, "Deleted that win.")
+	r, err := b.winsReply(c, shown, c.P.T("wins_deleted"))
 	r.ReplaceOriginal = true
 	return r, err
 }
 
 // winGone answers a Delete of a win the member does not have: a second click
 // on the same button, or a button naming someone else's win.
-const winGone = "That win is not in your list any more (deleted already?), so nothing changed. `%s wins` shows what is there."
+func winGone(c *Command) *Error {
+	return &Error{Code: ENOTFOUND, Message: c.P.T("wins_gone", "Cmd", c.Name)}
+}
 
 // saveWin is the save_win message shortcut: the message's text, author,
 // channel and link go into the clicker's wins.
@@ -207,7 +211,7 @@ func (b *Bot) saveWin(ctx context.Context, c *Command) (Reply, error) {
 	w := store.Win{UserID: c.UserID, At: b.Now(), Author: m.User, Channel: c.ChannelID,
 		Text: neutralise(shorten(strings.TrimSpace(m.Text), store.MaxWinLen))}
 	if w.Text == "" {
-		w.Text = fileNote(m.Files)
+		w.Text = fileNote(c.P, m.Files)
 	}
 	link, err := b.permalink(ctx, c.ChannelID, m.Timestamp)
 	if err != nil {
@@ -220,7 +224,8 @@ func (b *Bot) saveWin(ctx context.Context, c *Command) (Reply, error) {
 	if old, found, err := b.winOfMessage(w); err != nil {
 		return Reply{}, err
 	} else if found {
-		return textReply(fmt.Sprintf("That message is in your wins already, since %s. `%s wins` lists them.", localDate(old.At, b.memberTZ(c.UserID)), c.Name)), nil
+		date := c.P.ShortDateYear(zoned(old.At, b.memberTZ(c.UserID)))
+		return textReply(c.P.T("wins_saved_already", "Date", date, "Cmd", c.Name)), nil
 	}
 	if _, err := b.Wins.AddWin(w); err != nil {
 		return Reply{}, err
@@ -229,15 +234,11 @@ func (b *Bot) saveWin(ctx context.Context, c *Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	text := fmt.Sprintf("Saved to your wins, where only you can see it. You have %s now: `%s wins`.", c.P.N("count_win", total), c.Name)
-	if link == "" {
-		text += " I could not get the message's link just now, so I kept its words."
-	}
-	return textReply(text), nil
+	return textReply(c.P.N("wins_saved", total, "Cmd", c.Name, "NoLink", link == "")), nil
 }
 
 // fileNote is the text a win saved from a message without words keeps.
-func fileNote(files []slack.File) string {
+func fileNote(p *lang.Printer, files []slack.File) string {
 	var names []string
 	for _, f := range files {
 		if n := cmp.Or(f.Title, f.Name); n != "" {
@@ -245,9 +246,9 @@ func fileNote(files []slack.File) string {
 		}
 	}
 	if len(names) == 0 {
-		return "A message without text (a file or an image): its link shows it."
+		return p.T("wins_no_text")
 	}
-	return neutralise(shorten("A message without text; its files: "+strings.Join(names, ", "), store.MaxWinLen))
+	return neutralise(shorten(p.T("wins_no_text_files", "Files", strings.Join(names, ", ")), store.MaxWinLen))
 }
 
 // winOfMessage finds a win the member saved from the same message: a second
@@ -281,33 +282,35 @@ var mentionRE = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
 
 // cmdThanks sends a member thanks in a DM and keeps it in their wins.
 func (b *Bot) cmdThanks(ctx context.Context, c *Command) (Reply, error) {
-	to, rest, err := thanksTarget(c.Name, c.UserID, c.Text)
+	to, rest, err := thanksTarget(c.P, c.Name, c.UserID, c.Text)
 	if err != nil {
 		return Reply{}, err
 	}
 	if !saysSomething(rest) {
-		return Reply{}, Errorf(EINVALID, "Say what for, so they know: `%s thanks <@%s> for the careful review`.", c.Name, to)
+		return Reply{}, &Error{Code: EINVALID, Message: c.P.T("thanks_what_for", "Cmd", c.Name, "To", to)}
 	}
-	text, err := winText(c.Name, rest)
+	text, err := winText(c.P, c.Name, rest)
 	if err != nil {
 		return Reply{}, err
 	}
-	if err := b.thankable(ctx, c.Name, to); err != nil {
+	if err := b.thankable(ctx, c.P, c.Name, to); err != nil {
 		return Reply{}, err
 	}
 	if _, err := b.Wins.AddWin(store.Win{UserID: to, From: c.UserID, Text: text, At: b.Now()}); err != nil {
 		return Reply{}, err
 	}
-	dm := fmt.Sprintf("<@%s> thanked you: %s", c.UserID, text)
+	// The DM speaks the language of the member thanked, not the sender's.
+	theirs := b.printerFor(ctx, to)
+	dm := theirs.T("thanks_dm", "From", c.UserID, "Text", text)
 	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	_, _, err = b.Slack.PostMessageContext(pctx, to, slack.MsgOptionText(dm, false), slack.MsgOptionBlocks(
-		section(dm), contextLine(fmt.Sprintf("Kept in your wins, where only you can see it: `%s wins`.", c.Name))))
+		section(dm), contextLine(theirs.T("thanks_dm_kept", "Cmd", c.Name))))
 	if err != nil {
 		b.Logger.Warn("thanks kept; DM not sent", "user", c.UserID, "to", to, "err", redact(err))
-		return textReply(fmt.Sprintf("Your thanks is kept in <@%s>'s wins, but I could not DM them just now; they will find it with `%s wins`.", to, c.Name)), nil
+		return textReply(c.P.T("thanks_kept_not_sent", "To", to, "Cmd", c.Name)), nil
 	}
-	return textReply(fmt.Sprintf("Sent. <@%s> has your thanks in a DM, and it is kept in their wins.", to)), nil
+	return textReply(c.P.T("thanks_sent", "To", to)), nil
 }
 
 // saysSomething reports whether a thanks' text has a word, a number or a
@@ -324,37 +327,40 @@ func saysSomething(text string) bool {
 }
 
 // thanksTarget reads whom a thanks is for, the first word, and the rest.
-func thanksTarget(name, from, text string) (string, string, error) {
+func thanksTarget(p *lang.Printer, name, from, text string) (string, string, error) {
 	text = strings.TrimSpace(text)
 	m := mentionRE.FindStringSubmatch(text)
+	refuse := func(msg string) (string, string, error) {
+		return "", "", &Error{Code: EINVALID, Message: msg}
+	}
 	switch {
 	case text == "":
-		return "", "", Errorf(EINVALID, "Whom would you like to thank? `%s thanks @ada for the careful review`.", name)
+		return refuse(p.T("thanks_whom", "Cmd", name))
 	case m == nil && strings.HasPrefix(text, "<!"):
-		return "", "", Errorf(EINVALID, "Thanks go to one person at a time: `%s thanks @ada for the careful review`.", name)
+		return refuse(p.T("thanks_one_person", "Cmd", name))
 	case m == nil:
-		return "", "", Errorf(EINVALID, "Start with the person, picked from the list Slack shows as you type @: `%s thanks @ada for the careful review`.", name)
+		return refuse(p.T("thanks_pick", "Cmd", name))
 	case m[1] == from:
-		return "", "", Errorf(EINVALID, "Thanking yourself is allowed, and it has its own command: `%s win TEXT` keeps it.", name)
+		return refuse(p.T("thanks_yourself", "Cmd", name))
 	}
 	return m[1], text[len(m[0]):], nil
 }
 
 // thankable refuses thanks to a bot or to someone who left: neither keeps wins.
-func (b *Bot) thankable(ctx context.Context, name, userID string) error {
+func (b *Bot) thankable(ctx context.Context, p *lang.Printer, name, userID string) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	u, err := b.Slack.GetUserInfoContext(ctx, userID)
 	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok && se.Err == "user_not_found" {
-		return Errorf(ENOTFOUND, "I cannot find that person in this workspace. Pick them from the list Slack shows as you type @.")
+		return &Error{Code: ENOTFOUND, Message: p.T("thanks_not_found")}
 	}
 	switch {
 	case err != nil:
 		return fmt.Errorf("users.info %s: %w", userID, err)
 	case u.IsBot || u.ID == "USLACKBOT":
-		return Errorf(EINVALID, "Bots keep no wins; thank the person behind it instead.")
+		return &Error{Code: EINVALID, Message: p.T("thanks_bot")}
 	case u.Deleted:
-		return Errorf(EINVALID, "They have left the workspace, so I cannot pass your thanks on. `%s win TEXT` keeps what they helped you do.", name)
+		return &Error{Code: EINVALID, Message: p.T("thanks_left", "Cmd", name)}
 	}
 	return nil
 }

@@ -390,11 +390,11 @@ func TestSaveWin(t *testing.T) {
 func TestWinMeta_DirectMessage(t *testing.T) {
 	b := newTestBot(t)
 	at := b.Now()
-	dm := winMeta(store.Win{At: at, Author: "U1", Channel: "DU1"}, "UTC", false)
+	dm := winMeta(en, store.Win{At: at, Author: "U1", Channel: "DU1"}, "UTC", false)
 	if !strings.Contains(dm, "<@U1> in a direct message") || strings.Contains(dm, "<#") {
 		t.Fatalf("DM win: %s", dm)
 	}
-	if ch := winMeta(store.Win{At: at, Author: "U1", Channel: "C1"}, "UTC", false); !strings.Contains(ch, "<@U1> in <#C1>") {
+	if ch := winMeta(en, store.Win{At: at, Author: "U1", Channel: "C1"}, "UTC", false); !strings.Contains(ch, "<@U1> in <#C1>") {
 		t.Fatalf("channel win: %s", ch)
 	}
 }
