@@ -15,41 +15,66 @@ import (
 // enough for a workspace of 100,000 members.
 
 type userRecord struct {
-	Role string `json:"r,omitempty"`
+	Role   string `json:"r,omitempty"`
+	Lang   string `json:"l,omitempty"`
+	Locale string `json:"lc,omitempty"`
 }
 
 func encodeUser(u User) ([]byte, error) {
-	return json.Marshal(userRecord{Role: u.Role})
+	return json.Marshal(userRecord{Role: u.Role, Lang: u.Lang, Locale: u.Locale})
 }
 
 func decodeUser(id string, b []byte) (User, error) {
-	if role, ok := decodeUserFast(b); ok {
-		return User{ID: id, Role: role}, nil
+	r, ok := decodeUserFast(b)
+	if !ok {
+		// A record of its own, so r does not escape to the heap on the
+		// fast path.
+		var slow userRecord
+		if err := json.Unmarshal(b, &slow); err != nil {
+			return User{}, fmt.Errorf("decode user %s: %w", id, err)
+		}
+		r = slow
 	}
-	var r userRecord
-	if err := json.Unmarshal(b, &r); err != nil {
-		return User{}, fmt.Errorf("decode user %s: %w", id, err)
-	}
-	return User{ID: id, Role: r.Role}, nil
+	return User{ID: id, Role: r.Role, Lang: r.Lang, Locale: r.Locale}, nil
 }
 
 // decodeUserFast reads a user record in exactly the form encodeUser writes
-// it, {} or {"r":"…"} with a plain role: every prompt pick reads one, and
-// encoding/json took a microsecond. Any other form reports false and is left
-// to encoding/json, and the two agree (FuzzDecode).
-func decodeUserFast(b []byte) (string, bool) {
-	if string(b) == "{}" {
-		return "", true
-	}
-	rest, ok := bytes.CutPrefix(b, []byte(`{"r":"`))
+// it: {} or {"r":"…","l":"…","lc":"…"}, each field optional but in that
+// order, with plain strings. Every prompt pick reads one, and encoding/json
+// took a microsecond. Any other form reports false and is left to
+// encoding/json, and the two agree (FuzzDecode). Records written before
+// the language fields existed ({"r":"…"}) take it too.
+func decodeUserFast(b []byte) (userRecord, bool) {
+	var r userRecord
+	rest, ok := bytes.CutPrefix(b, []byte{'{'})
 	if !ok {
-		return "", false
+		return r, false
 	}
-	role, rest, ok := plainString(rest)
-	if !ok || string(rest) != "}" {
-		return "", false
+	// field reads the next field if it is key, and leaves rest as it was
+	// otherwise: whatever is left unread then fails the final check.
+	field := func(key string) string {
+		after := rest
+		if len(rest) != len(b)-1 { // a field was read: a comma comes first
+			var ok bool
+			if after, ok = bytes.CutPrefix(after, []byte{','}); !ok {
+				return ""
+			}
+		}
+		after, ok := bytes.CutPrefix(after, []byte(key))
+		if !ok {
+			return ""
+		}
+		v, after, ok := plainString(after)
+		if !ok || len(v) == 0 { // encoding/json never writes an empty one
+			return ""
+		}
+		rest = after
+		return string(v)
 	}
-	return string(role), true
+	r.Role = field(`"r":"`)
+	r.Lang = field(`"l":"`)
+	r.Locale = field(`"lc":"`)
+	return r, string(rest) == "}"
 }
 
 type historyRecord struct {

@@ -74,6 +74,32 @@ func TestHistoryFastPathTaken(t *testing.T) {
 	}
 }
 
+// Every user record encodeUser writes from plain values takes the fast
+// path, and so do records written before the language fields existed.
+func TestUserFastPathTaken(t *testing.T) {
+	for _, u := range []User{{}, {Role: "staff"}, {Lang: "fr"}, {Locale: "fr-CA"}, {Role: "ic", Lang: "en", Locale: "fr-FR"}} {
+		b, err := encodeUser(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, ok := decodeUserFast(b)
+		if !ok {
+			t.Fatalf("%s: not decoded by the fast path", b)
+		}
+		if got := (User{Role: r.Role, Lang: r.Lang, Locale: r.Locale}); got != u {
+			t.Fatalf("%s: decoded %+v, want %+v", b, got, u)
+		}
+	}
+	for raw, want := range map[string]User{`{}`: {ID: "U1"}, `{"r":"manager"}`: {ID: "U1", Role: "manager"}} {
+		if _, ok := decodeUserFast([]byte(raw)); !ok {
+			t.Errorf("%s: an old record is not decoded by the fast path", raw)
+		}
+		if u, err := decodeUser("U1", []byte(raw)); err != nil || u != want {
+			t.Errorf("%s: decoded %+v, %v; want %+v", raw, u, err, want)
+		}
+	}
+}
+
 // encodeHistory writes exactly what encoding/json writes, whatever the ids.
 func FuzzHistoryEncode(f *testing.F) {
 	f.Add("impostor-quiet-question", "impostor", int64(1795000000), true)

@@ -12,6 +12,8 @@ func FuzzDecode(f *testing.F) {
 	at := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
 	seeds := []func() ([]byte, error){
 		func() ([]byte, error) { return encodeUser(User{Role: "staff"}) },
+		func() ([]byte, error) { return encodeUser(User{Role: "ic", Lang: "fr", Locale: "fr-FR"}) },
+		func() ([]byte, error) { return encodeUser(User{Locale: "en-US"}) },
 		func() ([]byte, error) {
 			return encodeHistory(HistoryEntry{PromptID: "p", Theme: "t", At: at, NewCycle: true})
 		},
@@ -44,6 +46,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"r":"lead"} `))
 	f.Add([]byte(`{"r":"a\u0041"}`))
+	f.Add([]byte(`{"r":"a""l":"fr"}`))
+	f.Add([]byte(`{"lc":"fr-FR","l":"fr"}`))
+	f.Add([]byte(`{"r":"","l":"fr"}`))
 	f.Add([]byte(`{"l":"U1","c":"C1","o":true,"n":1795100400}`)) // a one-off flag no longer kept
 
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -53,10 +58,10 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 		// The user fast path accepts only what encoding/json reads the same.
-		if role, ok := decodeUserFast(b); ok {
+		if fast, ok := decodeUserFast(b); ok {
 			var r userRecord
-			if err := json.Unmarshal(b, &r); err != nil || r.Role != role {
-				t.Fatalf("%q: fast path read role %q, encoding/json %q (%v)", b, role, r.Role, err)
+			if err := json.Unmarshal(b, &r); err != nil || r != fast {
+				t.Fatalf("%q: fast path read %+v, encoding/json %+v (%v)", b, fast, r, err)
 			}
 		}
 		if h, err := decodeHistory(b, nil); err == nil {

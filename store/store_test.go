@@ -306,4 +306,38 @@ func TestUser(t *testing.T) {
 	if u.Role != "staff" {
 		t.Fatalf("Role = %q, want staff (a failed update must write nothing)", u.Role)
 	}
+	if err := db.UpdateUser("U1", func(u *store.User) error { u.Lang, u.Locale = "fr", "fr-CA"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := db.User("U1"); err != nil || u != (store.User{ID: "U1", Role: "staff", Lang: "fr", Locale: "fr-CA"}) {
+		t.Fatalf("User = %+v, %v; want the role kept beside the language", u, err)
+	}
+}
+
+// TestUserOldRecord reads a member's record written before the language
+// fields existed (testdata/schema2.db holds U1, a manager): it keeps its
+// role, follows Slack's locale, and takes a language choice.
+func TestUserOldRecord(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "schema2.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "old.db")
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if u, err := db.User("U1"); err != nil || u != (store.User{ID: "U1", Role: "manager"}) {
+		t.Fatalf("User = %+v, %v; want the manager of the old file, no language", u, err)
+	}
+	if err := db.UpdateUser("U1", func(u *store.User) error { u.Lang = "fr"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := db.User("U1"); err != nil || u != (store.User{ID: "U1", Role: "manager", Lang: "fr"}) {
+		t.Fatalf("User = %+v, %v after choosing French", u, err)
+	}
 }

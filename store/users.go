@@ -11,6 +11,13 @@ import (
 type User struct {
 	ID   string
 	Role string // "", "ic", "staff", "manager" or "lead"; "" means not set
+	// Lang is the language the member chose (`language fr`, the settings
+	// form), a base code such as "fr"; "" follows their Slack locale.
+	Lang string
+	// Locale is the member's Slack locale as last read from users.info,
+	// such as "fr-FR"; "" when it was never read. Kept so that scheduled
+	// nudges after a restart speak the member's language without a call.
+	Locale string
 }
 
 // ErrInvalidID is returned when a user id is empty or contains a NUL byte.
