@@ -111,7 +111,8 @@ type Bot struct {
 	randMu sync.Mutex
 	rand   *rand.Rand
 
-	table     *table // every interaction (commands.go)
+	table     *table        // every interaction (commands.go)
+	langs     languageCache // members' languages (language.go)
 	locks     userLocks
 	seen      *dedupe
 	inflight  inflight      // handlers and the writes they leave behind

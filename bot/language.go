@@ -2,8 +2,14 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
 
 	"github.com/mentorbot/mentorbot/bot/lang"
+	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
 )
 
 // builtinLang is the message catalog built into the binary; New uses it and
@@ -16,7 +22,213 @@ var builtinLang = func() *lang.Catalog {
 	return c
 }()
 
+// A member's language is, in order: the one they chose (`language fr`, the
+// settings form), stored on their record; else their Slack locale, read
+// from users.info and matched to a language the catalog speaks (fr-FR and
+// fr-CA are French, anything it lacks is English). Every command, Home
+// publish and nudge asks for it, so it is kept in memory (languageCache):
+// users.info is asked at most once per member a day, by one caller at a
+// time, and not at all for a member who chose. The locale read is stored
+// on the member's record when it changed, so after a restart a nudge
+// speaks the member's language without a call.
+const (
+	// localeRefresh is how long a language read from Slack is used before
+	// users.info is asked again: members rarely change their locale.
+	localeRefresh = 24 * time.Hour
+	// localeRetry is how long a member whose locale could not be read gets
+	// their last known language (English if none) before the next try, so
+	// a Slack outage costs one slow command per member a minute, not every
+	// command.
+	localeRetry = time.Minute
+	// localeTimeout bounds users.info on a command's path: the command's
+	// ack is due within 3 seconds of the click, whatever Slack does.
+	localeTimeout = time.Second
+	// maxLanguages bounds the cache. A member evicted is read from the
+	// store again (a few microseconds), not from Slack, once their locale
+	// is stored.
+	maxLanguages = 20_000
+)
+
+// languageCache holds members' languages. Its zero value is ready to use.
+type languageCache struct {
+	mu      sync.Mutex
+	entries map[string]*langEntry
+	// timeout bounds users.info; localeTimeout when 0. Tests shorten it.
+	timeout time.Duration
+	// max bounds the entries; maxLanguages when 0.
+	max int
+}
+
+// langEntry is one member's language. An entry is replaced, never changed,
+// except for fetching, which is cleared under the cache's lock.
+type langEntry struct {
+	lang   string // the language to speak, a base code such as "fr"
+	choice bool   // lang is the member's own choice: Slack is not asked
+	// expires is when Slack is asked again (unused for a choice).
+	expires time.Time
+	// fetching is non-nil while one caller asks Slack; it is closed when
+	// the entry that caller found has been replaced.
+	fetching chan struct{}
+}
+
 // printerFor returns the printer of a member's language.
 func (b *Bot) printerFor(ctx context.Context, userID string) *lang.Printer {
-	return b.Lang.Printer(lang.Default)
+	return b.Lang.Printer(b.memberLang(ctx, userID))
+}
+
+// memberLang returns the member's language. Concurrent callers for one
+// member whose language must be read share one read: the others wait for
+// it, or until their ctx ends (then they get the language known before, or
+// English).
+func (b *Bot) memberLang(ctx context.Context, userID string) string {
+	if userID == "" {
+		return lang.Default
+	}
+	c := &b.langs
+	for {
+		c.mu.Lock()
+		e := c.entries[userID]
+		switch {
+		case e != nil && e.fetching != nil:
+			wait, known := e.fetching, e.lang
+			c.mu.Unlock()
+			select {
+			case <-wait:
+				continue
+			case <-ctx.Done():
+				return knownOr(known)
+			}
+		case e != nil && (e.choice || b.Now().Before(e.expires)):
+			c.mu.Unlock()
+			return e.lang
+		}
+		mark := &langEntry{fetching: make(chan struct{})}
+		if e != nil {
+			mark.lang = e.lang // for those who stop waiting
+		}
+		c.put(userID, mark)
+		c.mu.Unlock()
+
+		next := b.resolveLang(ctx, userID, e)
+		c.mu.Lock()
+		if c.entries[userID] == mark { // not replaced by a choice meanwhile
+			c.entries[userID] = next
+		}
+		close(mark.fetching)
+		c.mu.Unlock()
+		return next.lang
+	}
+}
+
+// knownOr is l, or English when no language was known.
+func knownOr(l string) string {
+	if l == "" {
+		return lang.Default
+	}
+	return l
+}
+
+// put stores e under userID, first making room by evicting a member whose
+// language is not being read. Go's map iteration starts at a random
+// entry, so the one evicted is random: no bookkeeping per read, and a
+// member evicted by mistake costs one read of the store.
+func (c *languageCache) put(userID string, e *langEntry) {
+	if c.entries == nil {
+		c.entries = map[string]*langEntry{}
+	}
+	limit := c.max
+	if limit <= 0 {
+		limit = maxLanguages
+	}
+	if _, ok := c.entries[userID]; !ok && len(c.entries) >= limit {
+		for id, old := range c.entries {
+			if old.fetching == nil {
+				delete(c.entries, id)
+				break
+			}
+		}
+	}
+	c.entries[userID] = e
+}
+
+// resolveLang reads the member's language: their choice from the store;
+// else the locale stored by an earlier read when the cache had nothing
+// (prev nil, as after a restart); else Slack's locale, stored if it
+// changed. When Slack cannot be asked, the language known before (prev's,
+// or the stored locale's) serves for localeRetry.
+func (b *Bot) resolveLang(ctx context.Context, userID string, prev *langEntry) *langEntry {
+	now := b.Now()
+	u, err := b.Members.User(userID)
+	if err != nil {
+		b.Logger.Error("member's language not read; speaking English for now", "user", userID, "err", err)
+		return &langEntry{lang: lang.Default, expires: now.Add(localeRetry)}
+	}
+	if u.Lang != "" && b.Lang.Speaks(u.Lang) {
+		return &langEntry{lang: u.Lang, choice: true}
+	}
+	known := b.Lang.Match(u.Locale)
+	if prev == nil && u.Locale != "" {
+		// Known from an earlier read: used at once, and read again at
+		// some time within a day, so that the members seen after a
+		// restart do not all ask Slack together.
+		var wait time.Duration
+		b.withRand(func(r *rand.Rand) { wait = time.Duration(r.Int64N(int64(localeRefresh))) })
+		return &langEntry{lang: known, expires: now.Add(wait)}
+	}
+	locale, err := b.slackLocale(ctx, userID)
+	if err != nil {
+		if prev != nil && prev.lang != "" {
+			known = prev.lang
+		}
+		b.Logger.Warn("Slack locale not read; using the language known before", "user", userID, "lang", known, "err", err)
+		return &langEntry{lang: known, expires: now.Add(localeRetry)}
+	}
+	if locale == "" {
+		locale = u.Locale // Slack said nothing: keep what it said before
+	}
+	if locale != u.Locale {
+		err := b.Members.UpdateUser(userID, func(u *store.User) error { u.Locale = locale; return nil })
+		if err != nil {
+			b.Logger.Error("member's Slack locale not stored", "user", userID, "err", err)
+		}
+	}
+	return &langEntry{lang: b.Lang.Match(locale), expires: now.Add(localeRefresh)}
+}
+
+// slackLocale asks Slack for the member's locale, such as "fr-FR"; "" when
+// the bot has no Slack client or Slack gave none.
+func (b *Bot) slackLocale(ctx context.Context, userID string) (string, error) {
+	if b.Slack == nil {
+		return "", nil
+	}
+	timeout := b.langs.timeout
+	if timeout <= 0 {
+		timeout = localeTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	u, err := b.Slack.GetUserInfoContext(ctx, userID, slack.GetUserInfoOptionIncludeLocale(true))
+	if err != nil {
+		return "", fmt.Errorf("users.info of %s: %w", userID, err)
+	}
+	return u.Locale, nil
+}
+
+// setLanguage stores the member's choice, a language the catalog speaks or
+// "" to follow Slack's locale again, and makes it the member's language at
+// once.
+func (b *Bot) setLanguage(userID, choice string) error {
+	if err := b.Members.UpdateUser(userID, func(u *store.User) error { u.Lang = choice; return nil }); err != nil {
+		return fmt.Errorf("set language of %s: %w", userID, err)
+	}
+	c := &b.langs
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if choice == "" {
+		// Read again from the store, which keeps the Slack locale last seen.
+		delete(c.entries, userID)
+		return nil
+	}
+	c.put(userID, &langEntry{lang: choice, choice: true})
+	return nil
 }

@@ -1,0 +1,260 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
+)
+
+// localeSlack answers users.info with each member's locale and counts the
+// calls; every other method fails, as offlineSlack's do.
+type localeSlack struct {
+	offlineSlack
+	mu      sync.Mutex
+	locales map[string]string
+	calls   map[string]int
+	err     error         // when set, users.info fails with it
+	hold    chan struct{} // when set, users.info waits for it or its ctx
+}
+
+func newLocaleSlack(locales map[string]string) *localeSlack {
+	return &localeSlack{locales: locales, calls: map[string]int{}}
+}
+
+func (s *localeSlack) GetUserInfoContext(ctx context.Context, id string, _ ...slack.GetUserInfoOption) (*slack.User, error) {
+	s.mu.Lock()
+	s.calls[id]++
+	hold, err, locale := s.hold, s.err, s.locales[id]
+	s.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &slack.User{ID: id, Locale: locale}, nil
+}
+
+func (s *localeSlack) set(id, locale string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.locales[id] = locale
+}
+
+func (s *localeSlack) callsOf(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[id]
+}
+
+// countingMembers counts the writes to members' records.
+type countingMembers struct {
+	MemberStore
+	mu     sync.Mutex
+	writes int
+}
+
+func (m *countingMembers) UpdateUser(id string, fn func(*store.User) error) error {
+	m.mu.Lock()
+	m.writes++
+	m.mu.Unlock()
+	return m.MemberStore.UpdateUser(id, fn)
+}
+
+// langBot is a test bot whose clock the test moves, over slack.
+func langBot(t *testing.T, s Slack) (*Bot, *time.Time) {
+	t.Helper()
+	b := newTestBot(t)
+	now := b.Now()
+	b.Now = func() time.Time { return now }
+	b.Slack = s
+	return b, &now
+}
+
+func TestMemberLanguage(t *testing.T) {
+	t.Run("SlackLocale", func(t *testing.T) {
+		locales := map[string]string{"UFR": "fr-FR", "UCA": "fr-CA", "UGB": "en-GB", "UDE": "de-DE", "UNONE": "", "UODD": "fr_FR"}
+		want := map[string]string{"UFR": "fr", "UCA": "fr", "UGB": "en", "UDE": "en", "UNONE": "en", "UODD": "fr"}
+		s := newLocaleSlack(locales)
+		b, _ := langBot(t, s)
+		for id, w := range want {
+			if got := b.printerFor(context.Background(), id).Lang(); got != w {
+				t.Errorf("%s with locale %q speaks %q, want %q", id, locales[id], got, w)
+			}
+			u, err := b.Members.User(id)
+			if err != nil || u.Locale != locales[id] {
+				t.Errorf("%s: stored locale %q (%v), want %q", id, u.Locale, err, locales[id])
+			}
+		}
+	})
+
+	t.Run("ChoiceWins", func(t *testing.T) {
+		s := newLocaleSlack(map[string]string{"U1": "fr-FR"})
+		b, _ := langBot(t, s)
+		if err := b.Members.UpdateUser("U1", func(u *store.User) error { u.Lang = "en"; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if got := b.printerFor(context.Background(), "U1").Lang(); got != "en" {
+			t.Fatalf("speaks %q, want the chosen en over Slack's fr-FR", got)
+		}
+		if n := s.callsOf("U1"); n != 0 {
+			t.Fatalf("users.info called %d times for a member who chose", n)
+		}
+	})
+
+	// A language the catalog no longer speaks (an operator removed its
+	// files) falls back to Slack's locale.
+	t.Run("ChoiceNotSpoken", func(t *testing.T) {
+		s := newLocaleSlack(map[string]string{"U1": "fr-FR"})
+		b, _ := langBot(t, s)
+		b.Members.UpdateUser("U1", func(u *store.User) error { u.Lang = "de"; return nil })
+		if got := b.printerFor(context.Background(), "U1").Lang(); got != "fr" {
+			t.Fatalf("speaks %q, want fr from Slack", got)
+		}
+	})
+
+	t.Run("OneCallUnderConcurrentCommands", func(t *testing.T) {
+		s := newLocaleSlack(map[string]string{"U1": "fr-FR"})
+		s.hold = make(chan struct{})
+		b, _ := langBot(t, s)
+		var wg sync.WaitGroup
+		got := make([]string, 50)
+		for i := range got {
+			wg.Go(func() { got[i] = b.printerFor(context.Background(), "U1").Lang() })
+		}
+		waitFor(t, func() bool { return s.callsOf("U1") > 0 })
+		close(s.hold)
+		wg.Wait()
+		for i, l := range got {
+			if l != "fr" {
+				t.Fatalf("caller %d got %q", i, l)
+			}
+		}
+		if n := s.callsOf("U1"); n != 1 {
+			t.Fatalf("users.info called %d times for 50 concurrent commands, want 1", n)
+		}
+	})
+
+	t.Run("RefreshedDaily", func(t *testing.T) {
+		s := newLocaleSlack(map[string]string{"U1": "fr-FR"})
+		b, now := langBot(t, s)
+		members := &countingMembers{MemberStore: b.Members}
+		b.Members = members
+		ctx := context.Background()
+		b.printerFor(ctx, "U1")
+		*now = now.Add(23 * time.Hour)
+		b.printerFor(ctx, "U1")
+		if n := s.callsOf("U1"); n != 1 {
+			t.Fatalf("users.info called %d times within a day, want 1", n)
+		}
+		if members.writes != 1 {
+			t.Fatalf("%d writes of the record, want 1 (the first locale)", members.writes)
+		}
+		*now = now.Add(2 * time.Hour)
+		if got := b.printerFor(ctx, "U1").Lang(); got != "fr" || s.callsOf("U1") != 2 {
+			t.Fatalf("after a day: %q, %d calls; want fr, read again", got, s.callsOf("U1"))
+		}
+		if members.writes != 1 {
+			t.Fatalf("%d writes; an unchanged locale must not be written", members.writes)
+		}
+		s.set("U1", "en-US")
+		*now = now.Add(25 * time.Hour)
+		if got := b.printerFor(ctx, "U1").Lang(); got != "en" {
+			t.Fatalf("after a change to en-US: %q", got)
+		}
+		if u, _ := b.Members.User("U1"); u.Locale != "en-US" || members.writes != 2 {
+			t.Fatalf("stored %q after %d writes; want the new locale written once", u.Locale, members.writes)
+		}
+	})
+
+	t.Run("SlowSlack", func(t *testing.T) {
+		s := newLocaleSlack(map[string]string{"U1": "fr-FR"})
+		s.hold = make(chan struct{}) // never released: users.info hangs
+		b, now := langBot(t, s)
+		b.langs.timeout = 10 * time.Millisecond
+		ctx := context.Background()
+		if got := b.printerFor(ctx, "U1").Lang(); got != "en" {
+			t.Fatalf("speaks %q while Slack hangs, want English", got)
+		}
+		b.printerFor(ctx, "U1")
+		if n := s.callsOf("U1"); n != 1 {
+			t.Fatalf("users.info called %d times within the retry minute, want 1", n)
+		}
+		s.mu.Lock()
+		s.hold = nil
+		s.mu.Unlock()
+		*now = now.Add(localeRetry + time.Second)
+		if got := b.printerFor(ctx, "U1").Lang(); got != "fr" || s.callsOf("U1") != 2 {
+			t.Fatalf("a minute later: %q after %d calls; want fr, asked again", got, s.callsOf("U1"))
+		}
+	})
+
+	// A failed refresh keeps the language known before, not English.
+	t.Run("FailedRefreshKeepsLanguage", func(t *testing.T) {
+		s := newLocaleSlack(map[string]string{"U1": "fr-CA"})
+		b, now := langBot(t, s)
+		b.printerFor(context.Background(), "U1")
+		s.mu.Lock()
+		s.err = errors.New("ratelimited")
+		s.mu.Unlock()
+		*now = now.Add(localeRefresh + time.Minute)
+		if got := b.printerFor(context.Background(), "U1").Lang(); got != "fr" {
+			t.Fatalf("speaks %q when the refresh failed, want fr as before", got)
+		}
+	})
+
+	// After a restart the stored locale is used without asking Slack: a
+	// nudge for a member seen before costs no users.info.
+	t.Run("Restart", func(t *testing.T) {
+		s := newLocaleSlack(map[string]string{"U1": "fr-FR"})
+		b, now := langBot(t, s)
+		b.printerFor(context.Background(), "U1")
+		again := New(b.Members.(Store), b.Catalog, nil)
+		again.Now = func() time.Time { return *now }
+		again.Slack = s
+		if got := again.printerFor(context.Background(), "U1").Lang(); got != "fr" {
+			t.Fatalf("after a restart: %q", got)
+		}
+		if n := s.callsOf("U1"); n != 1 {
+			t.Fatalf("users.info called %d times, want only the one before the restart", n)
+		}
+		*now = now.Add(localeRefresh)
+		again.printerFor(context.Background(), "U1")
+		if n := s.callsOf("U1"); n != 2 {
+			t.Fatalf("users.info called %d times a day after the restart, want 2", n)
+		}
+	})
+
+	t.Run("Bounded", func(t *testing.T) {
+		s := newLocaleSlack(map[string]string{})
+		b, _ := langBot(t, s)
+		b.langs.max = 5
+		for i := range 40 {
+			id := fmt.Sprintf("U%02d", i)
+			s.set(id, "fr-FR")
+			if got := b.printerFor(context.Background(), id).Lang(); got != "fr" {
+				t.Fatalf("%s speaks %q", id, got)
+			}
+		}
+		if n := len(b.langs.entries); n > 5 {
+			t.Fatalf("%d members cached, want at most 5", n)
+		}
+	})
+
+	t.Run("NoSlack", func(t *testing.T) {
+		b := newTestBot(t)
+		if got := b.printerFor(context.Background(), "U1").Lang(); got != "en" {
+			t.Fatalf("speaks %q without Slack", got)
+		}
+	})
+}
