@@ -187,6 +187,7 @@ func (b *Bot) routes() []route {
 		{kind: kindSlash, id: "forget", summary: "delete all your data, after a confirmation", handle: b.cmdForget},
 		{kind: kindSlash, id: "broadcast", args: "#CHANNEL [every DAY HH:MM [TZ]] THEME [role:ROLE]|\"topic\"", summary: "leads: a discussion topic in a channel, now or weekly", home: true, handle: b.cmdBroadcast},
 		{kind: kindSlash, id: "broadcasts", summary: "leads: your weekly broadcasts; `broadcast cancel ID` stops one", handle: b.cmdBroadcasts},
+		{kind: kindSlash, id: "language", args: "[fr|en|auto]", summary: "the language I speak with you; auto follows your Slack language", home: true, handle: b.cmdLanguage},
 		{kind: kindSlash, id: "help", summary: "this help", handle: b.cmdHelp},
 
 		{kind: kindButton, id: actionAnotherPrompt, summary: "another prompt in place of the card", carries: carriesPrompt, handle: b.anotherPrompt},
