@@ -293,7 +293,7 @@ func (b *Bot) scheduleBroadcast(c *Command, req broadcastReq) (Reply, error) {
 		note = " (" + req.note + ".)"
 	}
 	return textReply(fmt.Sprintf("Broadcast `%s`: %s in %s %s.%s The first one: %s. If I am not in the channel yet, `/invite @mentorbot` there. `%s broadcasts` lists yours.",
-		bc.ID, broadcastWhat(bc), req.channel, broadcastWhen(bc.Schedule), note, localTime(bc.NextDue, bc.TZ), c.Name)), nil
+		bc.ID, broadcastWhat(bc), req.channel, broadcastWhen(bc.Schedule), note, localTime(c.P, bc.NextDue, bc.TZ), c.Name)), nil
 }
 
 // cmdBroadcasts lists the member's broadcasts. A member who is not a lead

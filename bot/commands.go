@@ -323,7 +323,7 @@ func (b *Bot) Dispatch(ctx context.Context, c *Command, text string) (Reply, err
 		c.Sub, c.Args, c.Text = r.id, strings.Fields(rest), rest
 		return r.handle(ctx, c)
 	}
-	words, err := tokenize(text)
+	words, err := tokenize(c.P, text)
 	if err != nil {
 		return Reply{}, err
 	}

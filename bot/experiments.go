@@ -71,7 +71,7 @@ func (b *Bot) tryIt(ctx context.Context, c *Command) (Reply, error) {
 		if old.PromptID == p.ID && old.Outcome == "" {
 			when := "soon"
 			if old.Waiting() {
-				when = "on " + localTime(old.Due, tz)
+				when = "on " + localTime(c.P, old.Due, tz)
 			}
 			return textReply(fmt.Sprintf("You already plan to try this one; I will ask how it went %s.", when)), nil
 		}
@@ -80,7 +80,7 @@ func (b *Bot) tryIt(ctx context.Context, c *Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return textReply(fmt.Sprintf("Noted: you will try “%s” I will ask how it went on %s, in our DM.", strings.TrimSpace(escape(p.Try)), localTime(due, tz))), nil
+	return textReply(fmt.Sprintf("Noted: you will try “%s” I will ask how it went on %s, in our DM.", strings.TrimSpace(escape(p.Try)), localTime(c.P, due, tz))), nil
 }
 
 // followUpAt is when a follow-up for something done at from is due: seven
@@ -248,7 +248,7 @@ func (b *Bot) expNotYet(ctx context.Context, c *Command) (Reply, error) {
 	text := "Noted: not tried. I will not ask about this one again; it stays in your experiments."
 	if cm.Asks < maxAsks {
 		cm.Due = due
-		text = fmt.Sprintf("No rush. I will ask once more, on %s.", localTime(due, tz))
+		text = fmt.Sprintf("No rush. I will ask once more, on %s.", localTime(c.P, due, tz))
 	} else {
 		cm.Outcome, cm.AnsweredAt = store.OutcomeNotYet, b.Now()
 	}

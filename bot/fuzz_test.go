@@ -78,7 +78,7 @@ func FuzzParsePause(f *testing.F) {
 	}
 	now := time.Date(2026, 11, 20, 16, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, arg string) {
-		until, err := ParsePause("/mentor", strings.Fields(arg), now, time.UTC)
+		until, err := ParsePause(nil, "/mentor", strings.Fields(arg), now, time.UTC)
 		if err == nil && !until.After(now) {
 			t.Fatalf("ParsePause(%q) = %v, not after now", arg, until)
 		}

@@ -190,13 +190,13 @@ func (b *Bot) resolveTheme(name, arg string) (*prompts.Theme, error) {
 	var te *prompts.ThemeError
 	switch {
 	case errors.As(err, &te) && errors.Is(err, prompts.ErrAmbiguousTheme):
-		return nil, Errorf(EINVALID, "`%s` could be %s. Type a few more letters.", clip(arg), orList(te.Candidates))
+		return nil, Errorf(EINVALID, "`%s` could be %s. Type a few more letters.", clip(arg), orList(nil, te.Candidates))
 	case errors.Is(err, prompts.ErrUnknownTheme):
 		ids := make([]string, 0, len(b.Catalog.Themes()))
 		for _, t := range b.Catalog.Themes() {
 			ids = append(ids, t.ID)
 		}
-		return nil, Errorf(ENOTFOUND, "I don't know the theme `%s`. Try one of %s (`%s themes` describes them).", clip(arg), orList(ids), name)
+		return nil, Errorf(ENOTFOUND, "I don't know the theme `%s`. Try one of %s (`%s themes` describes them).", clip(arg), orList(nil, ids), name)
 	default:
 		return nil, err
 	}
@@ -211,22 +211,22 @@ func (b *Bot) cmdRole(_ context.Context, c *Command) (Reply, error) {
 			return Reply{}, fmt.Errorf("read user %s: %w", c.UserID, err)
 		}
 		if u.Role == "" {
-			return textReply(fmt.Sprintf("No role set: you get prompts written for everyone. Set one with `%s role ic` (or %s).", c.Name, codeList(c.P, roles))), nil
+			return textReply(c.P.T("sched_role_unset", "Cmd", c.Name, "Roles", codeList(c.P, roles))), nil
 		}
-		return textReply(fmt.Sprintf("Your role is `%s`: prompts written for it come first. `%s role none` clears it.", u.Role, c.Name)), nil
+		return textReply(c.P.T("sched_role_is", "Role", u.Role, "Cmd", c.Name)), nil
 	}
 	role := strings.ToLower(c.Args[0])
 	if role == "none" || role == "all" {
 		role = ""
 	} else if len(c.Args) > 1 || !slices.Contains(roles, role) {
-		return Reply{}, Errorf(EINVALID, "Roles are %s, or `none`. For example `%s role staff`.", codeList(c.P, roles), c.Name)
+		return Reply{}, Errorf(EINVALID, "%s", c.P.T("sched_role_bad", "Roles", codeList(c.P, roles), "Cmd", c.Name))
 	}
 	err := b.Members.UpdateUser(c.UserID, func(u *store.User) error { u.Role = role; return nil })
 	if err != nil {
 		return Reply{}, fmt.Errorf("set role of %s: %w", c.UserID, err)
 	}
 	if role == "" {
-		return textReply("Role cleared: you get prompts written for everyone."), nil
+		return textReply(c.P.T("sched_role_cleared")), nil
 	}
-	return textReply(fmt.Sprintf("Role set to `%s`: prompts written for it come first.", role)), nil
+	return textReply(c.P.T("sched_role_set", "Role", role)), nil
 }

@@ -161,12 +161,12 @@ func (b *Bot) exportMarkdown(userID, name string) (string, error) {
 		if len(sub.Focus) > 0 {
 			themes = strings.Join(sub.Focus, ", ")
 		}
-		fmt.Fprintf(&sb, "- Schedule: %s\n- Next prompt: %s\n- Themes: %s\n", sub.Describe(), localTime(sub.NextDue, sub.TZ), themes)
+		fmt.Fprintf(&sb, "- Schedule: %s\n- Next prompt: %s\n- Themes: %s\n", sub.Describe(), localTime(nil, sub.NextDue, sub.TZ), themes)
 		if !sub.PausedUntil.IsZero() {
-			fmt.Fprintf(&sb, "- Paused until: %s\n", localTime(sub.PausedUntil, sub.TZ))
+			fmt.Fprintf(&sb, "- Paused until: %s\n", localTime(nil, sub.PausedUntil, sub.TZ))
 		}
 		if len(sub.Skips) > 0 {
-			fmt.Fprintf(&sb, "- Skipped: %s\n", skippedDates(sub.Skips, sub.TZ))
+			fmt.Fprintf(&sb, "- Skipped: %s\n", skippedDates(nil, sub.Skips, sub.TZ))
 		}
 	} else {
 		sb.WriteString("- Not subscribed\n")

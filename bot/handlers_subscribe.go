@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -47,9 +48,9 @@ func (b *Bot) subscription(c *Command) (store.Subscription, error) {
 		return sub, fmt.Errorf("read unsubscribe of %s: %w", c.UserID, err)
 	}
 	if was {
-		return sub, Errorf(ENOTFOUND, "You unsubscribed on %s, so there is nothing to change. `%s subscribe` starts your prompts again.", localDate(at, b.DefaultTZ), c.Name)
+		return sub, &Error{Code: ENOTFOUND, Message: c.P.T("sched_unsubscribed_nothing", "Date", pastDay(c.P, at, b.DefaultTZ), "Cmd", c.Name)}
 	}
-	return sub, Errorf(ENOTFOUND, "You are not subscribed yet. `%s subscribe` sends you a prompt every Friday at 16:00 your time.", c.Name)
+	return sub, &Error{Code: ENOTFOUND, Message: c.P.T("sched_not_subscribed", "Cmd", c.Name)}
 }
 
 // updateSubscription changes the member's schedule under their lock, so a
@@ -98,7 +99,7 @@ func (b *Bot) cmdSubscribe(ctx context.Context, c *Command) (Reply, error) {
 	} else if base.TZ == "" {
 		base = defaultSchedule(b.DefaultTZ) // subscribed and unsubscribed meanwhile
 	}
-	rule, note, err := parseSchedule(scheduleGrammar{name: c.Name}, c.Args, base)
+	rule, note, err := parseSchedule(scheduleGrammar{name: c.Name, p: c.P}, c.Args, base)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -110,48 +111,48 @@ func (b *Bot) cmdSubscribe(ctx context.Context, c *Command) (Reply, error) {
 	if err := b.Schedules.PutSubscription(sub); err != nil {
 		return Reply{}, fmt.Errorf("subscribe %s: %w", c.UserID, err)
 	}
-	verb := "You are subscribed"
+	kv := []any{"Schedule", describeSchedule(c.P, rule), "Note", note, "Next", b.nextLine(c.P, sub)}
+	var text string
 	switch {
 	case same:
-		verb = "Your schedule stays"
+		text = c.P.T("sched_schedule_stays", kv...)
 	case had:
-		verb = "Your schedule is now"
-	}
-	text := fmt.Sprintf("%s: %s.", verb, rule.Describe())
-	if note != "" {
-		text += " (" + note + ".)"
-	}
-	text += " " + b.nextLine(sub)
-	if !had {
-		text += fmt.Sprintf("\n`%s status` shows your schedule, `%s pause 2w` gives you a break, `%s unsubscribe` stops it.", c.Name, c.Name, c.Name)
+		text = c.P.T("sched_schedule_now", kv...)
+	default:
+		text = c.P.T("sched_subscribed", kv...) + "\n" + c.P.T("sched_first_hints", "Cmd", c.Name)
 	}
 	return textReply(text), nil
 }
 
 // nextLine says when the member's next prompt arrives, and what of their
 // schedule's state explains it: a pause, skipped slots.
-func (b *Bot) nextLine(sub store.Subscription) string {
-	text := fmt.Sprintf("The next prompt arrives %s.", localTime(sub.NextDue, sub.TZ))
-	if sub.Paused(b.Now()) {
-		text = fmt.Sprintf("You are paused until %s: the next prompt arrives %s.", localTime(sub.PausedUntil, sub.TZ), localTime(sub.NextDue, sub.TZ))
-	}
+func (b *Bot) nextLine(p *lang.Printer, sub store.Subscription) string {
+	next, skipped, days := localTime(p, sub.NextDue, sub.TZ), "", ""
 	if skips := sub.SkipsToShow(b.Now()); len(skips) > 0 {
-		text += " Skipped: " + skippedDates(skips, sub.TZ) + "."
+		skipped = skippedDates(p, skips, sub.TZ)
+		long := make([]string, len(skips))
+		for i, t := range skips {
+			long[i] = p.DayMonth(t.In(zoneOrUTC(sub.TZ)))
+		}
+		days = strings.Join(long, ", ")
 	}
-	return text
+	if sub.Paused(b.Now()) {
+		return p.T("sched_next_paused", "Until", localTime(p, sub.PausedUntil, sub.TZ), "Next", next, "Skipped", skipped, "SkippedDays", days)
+	}
+	return p.T("sched_next", "Next", next, "Skipped", skipped, "SkippedDays", days)
 }
 
 // skippedDates lists skipped slots as dates in the zone tz.
-func skippedDates(skips []time.Time, tz string) string {
+func skippedDates(p *lang.Printer, skips []time.Time, tz string) string {
 	dates := make([]string, len(skips))
 	for i, t := range skips {
-		dates[i] = slotDate(t, tz)
+		dates[i] = slotDate(p, t, tz)
 	}
 	return strings.Join(dates, ", ")
 }
 
 func (b *Bot) cmdStatus(_ context.Context, c *Command) (Reply, error) {
-	st, tz, err := b.memberStatus(c.UserID)
+	st, tz, err := b.memberStatus(c.P, c.UserID)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -159,12 +160,12 @@ func (b *Bot) cmdStatus(_ context.Context, c *Command) (Reply, error) {
 		return Reply{}, err
 	}
 	st.Name = c.Name
-	return Reply{Text: "Your mentorbot settings", Blocks: statusBlocks(c.P, st)}, nil
+	return Reply{Text: c.P.T("status_title"), Blocks: statusBlocks(c.P, st)}, nil
 }
 
 // memberStatus gathers what /mentor status and the Home tab show, and the
-// zone the member's dates are shown in.
-func (b *Bot) memberStatus(userID string) (status, string, error) {
+// zone the member's dates are shown in, written by p.
+func (b *Bot) memberStatus(p *lang.Printer, userID string) (status, string, error) {
 	u, err := b.Members.User(userID)
 	if err != nil {
 		return status{}, "", fmt.Errorf("read user %s: %w", userID, err)
@@ -180,7 +181,7 @@ func (b *Bot) memberStatus(userID string) (status, string, error) {
 			return status{}, "", fmt.Errorf("read unsubscribe of %s: %w", userID, err)
 		}
 		if was {
-			st.Unsubscribed = localDate(at, b.DefaultTZ)
+			st.Unsubscribed = pastDay(p, at, b.DefaultTZ)
 		}
 		return st, b.DefaultTZ, nil
 	}
@@ -188,12 +189,12 @@ func (b *Bot) memberStatus(userID string) (status, string, error) {
 	if err != nil {
 		return status{}, "", fmt.Errorf("read nudges of %s: %w", userID, err)
 	}
-	st.Schedule, st.Next, st.Focus, st.Streak = sub.Describe(), localTime(sub.NextDue, sub.TZ), sub.Focus, streak(nudges)
+	st.Schedule, st.Next, st.Focus, st.Streak = describeSchedule(p, sub.Schedule), localTime(p, sub.NextDue, sub.TZ), sub.Focus, streak(nudges)
 	if sub.Paused(b.Now()) {
-		st.PausedUntil = localTime(sub.PausedUntil, sub.TZ)
+		st.PausedUntil = localTime(p, sub.PausedUntil, sub.TZ)
 	}
 	if skips := sub.SkipsToShow(b.Now()); len(skips) > 0 {
-		st.Skipped = skippedDates(skips, sub.TZ)
+		st.Skipped = skippedDates(p, skips, sub.TZ)
 	}
 	return st, sub.TZ, nil
 }
@@ -204,7 +205,7 @@ func (b *Bot) cmdPause(_ context.Context, c *Command) (Reply, error) {
 		if err != nil {
 			return fmt.Errorf("zone of %s: %w", c.UserID, err)
 		}
-		until, err := ParsePause(c.Name, c.Args, b.Now(), loc)
+		until, err := ParsePause(c.P, c.Name, c.Args, b.Now(), loc)
 		if err != nil {
 			return err
 		}
@@ -214,13 +215,12 @@ func (b *Bot) cmdPause(_ context.Context, c *Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return textReply(fmt.Sprintf("Paused until %s. The next prompt arrives %s; `%s resume` brings it back sooner.",
-		localTime(sub.PausedUntil, sub.TZ), localTime(sub.NextDue, sub.TZ), c.Name)), nil
+	return textReply(c.P.T("sched_paused", "Until", localTime(c.P, sub.PausedUntil, sub.TZ), "Next", localTime(c.P, sub.NextDue, sub.TZ), "Cmd", c.Name)), nil
 }
 
 func (b *Bot) cmdResume(_ context.Context, c *Command) (Reply, error) {
 	if len(c.Args) > 0 {
-		return Reply{}, Errorf(EINVALID, "`resume` takes nothing after it: `%s resume`.", c.Name)
+		return Reply{}, &Error{Code: EINVALID, Message: c.P.T("sched_resume_args", "Cmd", c.Name)}
 	}
 	var resumed bool
 	sub, err := b.updateSubscription(c, func(s *store.Subscription) error {
@@ -231,14 +231,14 @@ func (b *Bot) cmdResume(_ context.Context, c *Command) (Reply, error) {
 		return Reply{}, err
 	}
 	if !resumed {
-		return textReply("You are not paused. " + b.nextLine(sub)), nil
+		return textReply(c.P.T("sched_not_paused", "Next", b.nextLine(c.P, sub))), nil
 	}
-	return textReply("Welcome back. " + b.nextLine(sub)), nil
+	return textReply(c.P.T("sched_resumed", "Next", b.nextLine(c.P, sub))), nil
 }
 
 func (b *Bot) cmdSkip(_ context.Context, c *Command) (Reply, error) {
 	if len(c.Args) > 0 {
-		return Reply{}, Errorf(EINVALID, "`skip` skips the next prompt only and takes nothing after it: `%s skip`. For longer, `%s pause 2w`.", c.Name, c.Name)
+		return Reply{}, &Error{Code: EINVALID, Message: c.P.T("sched_skip_args", "Cmd", c.Name)}
 	}
 	return b.skipSlot(c, time.Time{})
 }
@@ -271,15 +271,14 @@ func (b *Bot) skipSlot(c *Command, slot time.Time) (Reply, error) {
 			return Reply{}, fmt.Errorf("next slot of %s: %w", c.UserID, err)
 		}
 	}
-	when := localTime(slot, sub.TZ)
+	when := localTime(c.P, slot, sub.TZ)
 	switch err := sub.Skip(slot, now); {
 	case errors.Is(err, store.ErrAlreadySkipped):
-		return textReply(fmt.Sprintf("The prompt of %s is already skipped. %s", when, b.nextLine(sub))), nil
+		return textReply(c.P.T("sched_skip_already", "When", when, "Next", b.nextLine(c.P, sub))), nil
 	case errors.Is(err, store.ErrNotSlot):
-		return textReply(fmt.Sprintf("Your schedule changed since this card: %s is no longer one of your prompts, so I skipped nothing. %s `%s skip` skips that one.",
-			when, b.nextLine(sub), c.Name)), nil
+		return textReply(c.P.T("sched_skip_not_slot", "When", when, "Next", b.nextLine(c.P, sub), "Cmd", c.Name)), nil
 	case errors.Is(err, store.ErrSlotPassed):
-		return textReply(fmt.Sprintf("The prompt of %s has already come, so I skipped nothing. %s", when, b.nextLine(sub))), nil
+		return textReply(c.P.T("sched_skip_passed", "When", when, "Next", b.nextLine(c.P, sub))), nil
 	case err != nil:
 		return Reply{}, fmt.Errorf("skip for %s: %w", c.UserID, err)
 	}
@@ -287,7 +286,7 @@ func (b *Bot) skipSlot(c *Command, slot time.Time) (Reply, error) {
 	if err := b.Schedules.FinishNudge(n, sub, nil); err != nil {
 		return Reply{}, fmt.Errorf("skip for %s: %w", c.UserID, err)
 	}
-	return textReply(fmt.Sprintf("Skipped the prompt of %s. %s", when, b.nextLine(sub))), nil
+	return textReply(c.P.T("sched_skip_done", "When", when, "Next", b.nextLine(c.P, sub))), nil
 }
 
 // skipFromCard is a nudge's skip button: it skips the slot the button
@@ -319,12 +318,12 @@ func (b *Bot) cmdUnsubscribe(_ context.Context, c *Command) (Reply, error) {
 	if err := b.Schedules.EndSubscription(c.UserID, b.Now()); err != nil {
 		return Reply{}, fmt.Errorf("unsubscribe %s: %w", c.UserID, err)
 	}
-	return textReply(fmt.Sprintf("Unsubscribed: no more scheduled prompts. Your journal stays yours (`%s journal`); `%s subscribe` starts again, `%s forget` deletes everything.", c.Name, c.Name, c.Name)), nil
+	return textReply(c.P.T("sched_unsubscribed", "Cmd", c.Name)), nil
 }
 
 func (b *Bot) cmdFocus(_ context.Context, c *Command) (Reply, error) {
 	if len(c.Args) == 0 {
-		return Reply{}, Errorf(EINVALID, "Which themes? For example `%s focus impostor last-mile`, or `%s focus all`.", c.Name, c.Name)
+		return Reply{}, &Error{Code: EINVALID, Message: c.P.T("sched_focus_which", "Cmd", c.Name)}
 	}
 	var focus []string
 	if len(c.Args) != 1 || !strings.EqualFold(c.Args[0], "all") {
@@ -342,32 +341,41 @@ func (b *Bot) cmdFocus(_ context.Context, c *Command) (Reply, error) {
 		return Reply{}, err
 	}
 	if len(focus) == 0 {
-		return textReply("Your scheduled prompts now come from every theme."), nil
+		return textReply(c.P.T("sched_focus_all")), nil
 	}
-	return textReply("Your scheduled prompts now come from " + codeList(c.P, focus) + "."), nil
+	return textReply(c.P.N("sched_focus_set", len(focus), "Themes", codeList(c.P, focus))), nil
 }
 
-// localTime shows an instant in the member's zone: "Friday 27 November at
-// 16:00 CET".
-func localTime(t time.Time, tz string) string {
-	if t.IsZero() {
-		return "never"
-	}
+// zoneOrUTC is the member's zone tz, or UTC when it cannot be loaded: a
+// date shown in the wrong zone beats no date.
+func zoneOrUTC(tz string) *time.Location {
 	loc, err := store.LoadZone(tz)
 	if err != nil {
-		loc = time.UTC
+		return time.UTC
 	}
-	return t.In(loc).Format("Monday 2 January at 15:04 MST")
+	return loc
+}
+
+// localTime shows an instant in the member's zone and language: "Friday 27
+// November at 16:00 CET", "vendredi 27 novembre à 16 h (CET)".
+func localTime(p *lang.Printer, t time.Time, tz string) string {
+	if t.IsZero() {
+		return p.T("sched_never")
+	}
+	return p.DateTime(t.In(zoneOrUTC(tz)))
 }
 
 // slotDate is a slot's day in the member's zone, short enough for a
-// button: "Fri 11 Dec".
-func slotDate(t time.Time, tz string) string {
-	loc, err := store.LoadZone(tz)
-	if err != nil {
-		loc = time.UTC
-	}
-	return t.In(loc).Format("Mon 2 Jan")
+// button: "Fri 11 Dec", "ven. 11 déc.".
+func slotDate(p *lang.Printer, t time.Time, tz string) string {
+	return p.ShortDate(t.In(zoneOrUTC(tz)))
+}
+
+// pastDay is the day of a past event, such as an unsubscribe, in the zone
+// tz: "Fri 4 Dec 2026", "4 décembre 2026".
+func pastDay(p *lang.Printer, t time.Time, tz string) string {
+	t = t.In(zoneOrUTC(tz))
+	return p.T("sched_past_day", "Short", p.ShortDateYear(t), "Long", p.LongDate(t))
 }
 
 // streak counts consecutive scheduled periods with a reflection, newest

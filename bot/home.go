@@ -86,7 +86,7 @@ func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTa
 // homeFor gathers what the member's Home tab shows. Only the member's own
 // records are read.
 func (b *Bot) homeFor(ctx context.Context, userID string) (home, error) {
-	st, tz, err := b.memberStatus(userID)
+	st, tz, err := b.memberStatus(b.printerFor(ctx, userID), userID)
 	if err != nil {
 		return home{}, err
 	}

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"strings"
+
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"unicode"
 	"unicode/utf8"
 )
@@ -15,10 +17,11 @@ const MaxCommandLen = 3000
 // often turn straight quotes into curly ones, so “ and ” count too. Slack's
 // escapes such as <#C0123|general> stay single words.
 //
-// Returns an EINVALID *Error for over-long text or an unclosed quote.
-func tokenize(text string) ([]string, error) {
+// Returns an EINVALID *Error, in p's language, for over-long text or an
+// unclosed quote.
+func tokenize(p *lang.Printer, text string) ([]string, error) {
 	if utf8.RuneCountInString(text) > MaxCommandLen {
-		return nil, Errorf(EINVALID, "That is too long for me: commands are at most %d characters.", MaxCommandLen)
+		return nil, Errorf(EINVALID, "%s", p.T("sched_cmd_too_long", "Max", MaxCommandLen))
 	}
 	var (
 		words   []string
@@ -52,7 +55,7 @@ func tokenize(text string) ([]string, error) {
 		}
 	}
 	if inQuote {
-		return nil, Errorf(EINVALID, "A quote is not closed. Put the topic between two quotes, like \"the last mile\".")
+		return nil, Errorf(EINVALID, "%s", p.T("sched_cmd_open_quote"))
 	}
 	if inWord {
 		words = append(words, cur.String())

@@ -23,7 +23,7 @@ func TestTokenize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := tokenize(tt.in)
+			got, err := tokenize(nil, tt.in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -34,7 +34,7 @@ func TestTokenize(t *testing.T) {
 	}
 
 	t.Run("ErrUnclosedQuote", func(t *testing.T) {
-		_, err := tokenize(`broadcast #team "the last mile`)
+		_, err := tokenize(nil, `broadcast #team "the last mile`)
 		if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "quote") {
 			t.Fatalf("err = %v", err)
 		}
@@ -42,7 +42,7 @@ func TestTokenize(t *testing.T) {
 
 	t.Run("ErrTooLong", func(t *testing.T) {
 		long := "prompt " + strings.Repeat("x", 5000)
-		_, err := tokenize(long)
+		_, err := tokenize(nil, long)
 		if ErrorCode(err) != EINVALID {
 			t.Fatalf("err = %v", err)
 		}

@@ -7,14 +7,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
 )
 
 // scheduleGrammar is the command a schedule is typed in, so that every
 // error shows an example of that command, starting with its real name.
 type scheduleGrammar struct {
-	name      string // the slash command, "/mentor" unless MENTOR_COMMAND says otherwise
-	broadcast bool   // `broadcast #CHANNEL every …`, always weekly; else `subscribe …`
+	name      string        // the slash command, "/mentor" unless MENTOR_COMMAND says otherwise
+	broadcast bool          // `broadcast #CHANNEL every …`, always weekly; else `subscribe …`
+	p         *lang.Printer // the member's language, for the errors
 }
 
 // example is an example of the grammar's command around schedule words
@@ -30,9 +32,9 @@ func (g scheduleGrammar) example(words string) string {
 // usage is the grammar's whole form.
 func (g scheduleGrammar) usage() string {
 	if g.broadcast {
-		return "`" + g.name + " broadcast #CHANNEL every DAY HH:MM [TZ] THEME`"
+		return g.p.T("sched_usage_broadcast", "Cmd", g.name)
 	}
-	return "`" + g.name + " subscribe [weekly|daily|weekdays] [DAY] [HH:MM] [TZ]`"
+	return g.p.T("sched_usage_subscribe", "Cmd", g.name)
 }
 
 // cadences are the words for a cadence; "day" is for "every day".
@@ -57,6 +59,33 @@ var weekdays = map[string]time.Weekday{
 // weekly on Friday at 16:00 in tz, their Slack time zone.
 func defaultSchedule(tz string) store.Schedule {
 	return store.Schedule{Cadence: store.CadenceWeekly, Day: time.Friday, Hour: 16, TZ: tz}
+}
+
+// describeSchedule says the schedule's rule as a member reads it, in p's
+// language: "weekly on Friday at 16:00 (Europe/Paris)", "chaque vendredi à
+// 16 h (Europe/Paris)", "every weekday at 09:30 (America/New_York)".
+func describeSchedule(p *lang.Printer, s store.Schedule) string {
+	clock := p.Clock(time.Date(2000, 1, 1, s.Hour, s.Minute, 0, 0, time.UTC))
+	switch s.Cadence {
+	case store.CadenceDaily:
+		return p.T("sched_daily", "Time", clock, "TZ", s.TZ)
+	case store.CadenceWeekdays:
+		return p.T("sched_weekdays", "Time", clock, "TZ", s.TZ)
+	}
+	return p.T("sched_weekly", "Day", p.Weekday(s.Day), "Time", clock, "TZ", s.TZ)
+}
+
+// skipLabel is a nudge's skip button's words: the period by cadence, and
+// the slot's date, so a click days later still says what it skips.
+func skipLabel(p *lang.Printer, sched store.Schedule, next time.Time) string {
+	date := slotDate(p, next, sched.TZ)
+	switch sched.Cadence {
+	case store.CadenceDaily:
+		return p.T("sched_skip_day", "Date", date)
+	case store.CadenceWeekdays:
+		return p.T("sched_skip_weekday", "Date", date)
+	}
+	return p.T("sched_skip_week", "Date", date)
 }
 
 // parseSchedule parses the words after "subscribe":
@@ -117,14 +146,14 @@ func (p *scheduleParser) take(args []string) (int, error) {
 	}
 	if d, ok := parseDay(lw); ok {
 		if p.day != "" {
-			return 0, Errorf(EINVALID, "One day only, not both `%s` and `%s`: for example %s, or `daily` or `weekdays` for more days.", clip(p.day), clip(w), p.g.example("weekly tue 09:30"))
+			return 0, Errorf(EINVALID, "%s", p.g.p.T("sched_err_two_days", "First", clip(p.day), "Second", clip(w), "Example", p.g.example("weekly tue 09:30")))
 		}
 		p.day, p.s.Day = w, d
 		return 1, nil
 	}
 	if h, m, ok := parseClock(lw); ok {
 		if p.clock != "" {
-			return 0, Errorf(EINVALID, "One time only, not both `%s` and `%s`. For example %s.", clip(p.clock), clip(w), p.g.example("weekly fri 16:00"))
+			return 0, Errorf(EINVALID, "%s", p.g.p.T("sched_err_two_times", "First", clip(p.clock), "Second", clip(w), "Example", p.g.example("weekly fri 16:00")))
 		}
 		p.clock, p.s.Hour, p.s.Minute = w, h, m
 		return 1, nil
@@ -137,12 +166,12 @@ func (p *scheduleParser) take(args []string) (int, error) {
 		case z.Name != "":
 			return n, p.setZone(typed, z)
 		case len(z.Candidates) > 0:
-			return 0, Errorf(EINVALID, "`%s` could be %s: say which, for example %s.",
-				clip(typed), orList(z.Candidates), p.g.example("weekly fri 16:00 "+z.Candidates[0]))
+			return 0, Errorf(EINVALID, "%s", p.g.p.T("sched_err_zone_candidates", "Typed", clip(typed), "Zones", orList(p.g.p, z.Candidates),
+				"Example", p.g.example("weekly fri 16:00 "+z.Candidates[0])))
 		}
 	}
 	if looksLikeZone(w) {
-		return 0, Errorf(EINVALID, "`%s` is not a time zone I know. Use a Region/City name, a city or an offset, for example %s.", clip(w), p.g.example("weekly fri 16:00 Europe/Paris"))
+		return 0, Errorf(EINVALID, "%s", p.g.p.T("sched_err_unknown_zone", "Word", clip(w), "Example", p.g.example("weekly fri 16:00 Europe/Paris")))
 	}
 	return 0, nil
 }
@@ -150,9 +179,9 @@ func (p *scheduleParser) take(args []string) (int, error) {
 func (p *scheduleParser) setCadence(w, c string) error {
 	switch {
 	case p.cadence != "":
-		return Errorf(EINVALID, "Pick one of weekly, daily or weekdays, not both `%s` and `%s`. For example %s.", clip(p.cadence), clip(w), p.g.example("daily 09:00"))
+		return Errorf(EINVALID, "%s", p.g.p.T("sched_err_two_cadences", "First", clip(p.cadence), "Second", clip(w), "Example", p.g.example("daily 09:00")))
 	case p.g.broadcast && c != store.CadenceWeekly:
-		return Errorf(EINVALID, "A broadcast comes back once a week: give its day instead of `%s`, for example %s.", clip(w), p.g.example("weekly mon 10:00"))
+		return Errorf(EINVALID, "%s", p.g.p.T("sched_err_broadcast_cadence", "Word", clip(w), "Example", p.g.example("weekly mon 10:00")))
 	}
 	p.cadence, p.s.Cadence = w, c
 	return nil
@@ -160,9 +189,9 @@ func (p *scheduleParser) setCadence(w, c string) error {
 
 func (p *scheduleParser) setZone(typed string, z zoneRead) error {
 	if p.zone != "" {
-		return Errorf(EINVALID, "One time zone only: `%s` is a second one. For example %s.", clip(typed), p.g.example("weekly fri 16:00 Europe/Paris"))
+		return Errorf(EINVALID, "%s", p.g.p.T("sched_err_two_zones", "Typed", clip(typed), "Example", p.g.example("weekly fri 16:00 Europe/Paris")))
 	}
-	p.zone, p.s.TZ, p.note = typed, z.Name, z.Note
+	p.zone, p.s.TZ, p.note = typed, z.Name, z.note(p.g.p, typed)
 	return nil
 }
 
@@ -171,8 +200,8 @@ func (p *scheduleParser) setZone(typed string, z zoneRead) error {
 func (p *scheduleParser) finish() (store.Schedule, string, error) {
 	switch {
 	case p.day != "" && p.cadence != "" && p.s.Cadence != store.CadenceWeekly:
-		return store.Schedule{}, "", Errorf(EINVALID, "A `%s` schedule has no day: drop `%s`, for example %s, or use %s.",
-			p.s.Cadence, clip(p.day), p.g.example(p.s.Cadence+" 09:30"), p.g.example("weekly tue 09:30"))
+		return store.Schedule{}, "", Errorf(EINVALID, "%s", p.g.p.T("sched_err_day_with_cadence", "Cadence", p.s.Cadence, "Day", clip(p.day),
+			"Example", p.g.example(p.s.Cadence+" 09:30"), "Weekly", p.g.example("weekly tue 09:30")))
 	case p.day != "":
 		p.s.Cadence = store.CadenceWeekly
 	}
@@ -181,7 +210,7 @@ func (p *scheduleParser) finish() (store.Schedule, string, error) {
 			p.s.TZ = "UTC"
 		}
 		if _, err := store.LoadZone(p.s.TZ); err != nil {
-			return store.Schedule{}, "", Errorf(EINVALID, "I don't know your time zone. Add it, for example %s.", p.g.example("weekly fri 16:00 Europe/Paris"))
+			return store.Schedule{}, "", Errorf(EINVALID, "%s", p.g.p.T("sched_err_no_zone", "Example", p.g.example("weekly fri 16:00 Europe/Paris")))
 		}
 	}
 	return p.s, p.note, nil
@@ -193,7 +222,7 @@ func (p *scheduleParser) badWord(w string) error {
 	if err := p.misshapen(w); err != nil {
 		return err
 	}
-	return Errorf(EINVALID, "I don't understand `%s`. Use %s, for example %s.", clip(w), p.g.usage(), p.g.example("weekly fri 16:00 Europe/Paris"))
+	return Errorf(EINVALID, "%s", p.g.p.T("sched_err_word", "Word", clip(w), "Usage", p.g.usage(), "Example", p.g.example("weekly fri 16:00 Europe/Paris")))
 }
 
 // misshapen explains a word shaped like a day ("funday") or a time
@@ -202,9 +231,9 @@ func (p *scheduleParser) misshapen(w string) error {
 	lw := strings.ToLower(w)
 	switch {
 	case strings.HasSuffix(lw, "day") || strings.HasSuffix(lw, "days"):
-		return Errorf(EINVALID, "`%s` is not a day. Use mon…sun, for example %s.", clip(w), p.g.example("weekly tue 09:30"))
+		return Errorf(EINVALID, "%s", p.g.p.T("sched_err_not_day", "Word", clip(w), "Example", p.g.example("weekly tue 09:30")))
 	case strings.Contains(lw, ":") || (lw != "" && lw[0] >= '0' && lw[0] <= '9'):
-		return Errorf(EINVALID, "`%s` is not a time. Use 24-hour HH:MM or 4pm, for example %s.", clip(w), p.g.example("weekly fri 16:00"))
+		return Errorf(EINVALID, "%s", p.g.p.T("sched_err_not_time", "Word", clip(w), "Example", p.g.example("weekly fri 16:00")))
 	}
 	return nil
 }
@@ -223,8 +252,9 @@ func looksLikeZone(w string) bool {
 	return err == nil
 }
 
-// orList is "`a`", "`a` or `b`", "`a`, `b` or `c`".
-func orList(items []string) string {
+// orList is "`a`", "`a` or `b`", "`a`, `b` or `c`"; in French "`a`, `b`
+// ou `c`".
+func orList(p *lang.Printer, items []string) string {
 	q := make([]string, len(items))
 	for i, s := range items {
 		q[i] = "`" + s + "`"
@@ -232,7 +262,7 @@ func orList(items []string) string {
 	if len(q) == 1 {
 		return q[0]
 	}
-	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+	return p.T("sched_or_list", "Head", strings.Join(q[:len(q)-1], ", "), "Last", q[len(q)-1])
 }
 
 // parseDay reads a lowercased day name: mon, monday, also mondays.
@@ -275,8 +305,8 @@ func parseClock(lw string) (hour, minute int, ok bool) {
 // maxPause is the longest pause: a year, leap or not.
 const maxPause = 366 * 24 * time.Hour
 
-// ParsePause parses the words after "pause" (name is the slash command, for
-// the examples): a DURATION such as 3d, 2w, 1w3d
+// ParsePause parses the words after "pause" (p is the member's language and
+// name the slash command, for the errors and their examples): a DURATION such as 3d, 2w, 1w3d
 // or 12h (at least an hour, at most a year), or "until YYYY-MM-DD", a date in
 // loc that must be in the future; that pause ends at its first instant (00:00
 // local, or the end of a gap if clocks jump over midnight). Days and weeks are
@@ -285,23 +315,31 @@ const maxPause = 366 * 24 * time.Hour
 //
 // Returns the instant the pause ends, or an EINVALID *Error, one line with an
 // example, for anything else.
-func ParsePause(name string, args []string, now time.Time, loc *time.Location) (time.Time, error) {
+func ParsePause(p *lang.Printer, name string, args []string, now time.Time, loc *time.Location) (time.Time, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
 	until := fmt.Sprintf("`%s pause until %s`", name, now.In(loc).AddDate(0, 0, 14).Format(time.DateOnly))
-	example := "`" + name + " pause 2w` or " + until
+	pp := pauseParser{p: p, name: name, until: until, examples: p.T("sched_pause_examples", "Cmd", name, "Until", until)}
 	switch {
 	case len(args) == 0:
-		return time.Time{}, Errorf(EINVALID, "For how long? For example %s.", example)
+		return time.Time{}, Errorf(EINVALID, "%s", pp.p.T("sched_pause_how_long", "Examples", pp.examples))
 	case strings.EqualFold(args[0], "until") && len(args) == 1:
-		return time.Time{}, Errorf(EINVALID, "Until when? Give a date, for example %s.", until)
+		return time.Time{}, Errorf(EINVALID, "%s", pp.p.T("sched_pause_until_when", "Until", pp.until))
 	case strings.EqualFold(args[0], "until") && len(args) == 2:
-		return pauseUntil(args[1], now, loc, until)
+		return pp.untilDate(args[1], now, loc)
 	case len(args) > 1:
-		return time.Time{}, Errorf(EINVALID, "I don't understand `%s` there. Pause with one length or a date, for example %s.", clip(args[len(args)-1]), example)
+		return time.Time{}, Errorf(EINVALID, "%s", pp.p.T("sched_pause_extra", "Word", clip(args[len(args)-1]), "Examples", pp.examples))
 	}
-	return pauseFor(name, args[0], now, loc, example)
+	return pp.length(args[0], now, loc)
+}
+
+// pauseParser is what a pause's errors show: the member's language and
+// examples of commands that work.
+type pauseParser struct {
+	p               *lang.Printer
+	name            string // the slash command
+	until, examples string // "`/mentor pause until DATE`", and that or "pause 2w"
 }
 
 var (
@@ -310,13 +348,14 @@ var (
 	dateRE     = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
 )
 
-func pauseFor(name, w string, now time.Time, loc *time.Location, example string) (time.Time, error) {
+// length reads a pause's length, such as 2w or 1w3d.
+func (pp pauseParser) length(w string, now time.Time, loc *time.Location) (time.Time, error) {
 	lw := strings.ToLower(w)
 	if strings.HasPrefix(lw, "-") && durationRE.MatchString(lw[1:]) {
-		return time.Time{}, Errorf(EINVALID, "`%s` goes back in time; a pause goes forward, for example %s.", clip(w), example)
+		return time.Time{}, Errorf(EINVALID, "%s", pp.p.T("sched_pause_negative", "Word", clip(w), "Examples", pp.examples))
 	}
 	if !durationRE.MatchString(lw) {
-		return time.Time{}, Errorf(EINVALID, "`%s` is not a length of time. Use a number with h, d or w, for example `%s pause 1w3d` or %s.", clip(w), name, example)
+		return time.Time{}, Errorf(EINVALID, "%s", pp.p.T("sched_pause_not_length", "Word", clip(w), "Cmd", pp.name, "Examples", pp.examples, "Until", pp.until))
 	}
 	var days, hours int
 	for _, part := range durPartRE.FindAllString(lw, -1) {
@@ -332,30 +371,31 @@ func pauseFor(name, w string, now time.Time, loc *time.Location, example string)
 	}
 	switch length := time.Duration(days)*24*time.Hour + time.Duration(hours)*time.Hour; {
 	case length < time.Hour:
-		return time.Time{}, Errorf(EINVALID, "`%s` is too short: pause for an hour at least, for example `%s pause 12h` or `%s pause 3d`.", clip(w), name, name)
+		return time.Time{}, Errorf(EINVALID, "%s", pp.p.T("sched_pause_too_short", "Word", clip(w), "Cmd", pp.name))
 	case length > maxPause:
-		return time.Time{}, Errorf(EINVALID, "`%s` is too long: a pause lasts a year at most, for example %s. `%s unsubscribe` stops nudges for good.", clip(w), example, name)
+		return time.Time{}, Errorf(EINVALID, "%s", pp.p.T("sched_pause_too_long", "Word", clip(w), "Examples", pp.examples, "Cmd", pp.name))
 	}
 	return now.In(loc).AddDate(0, 0, days).Add(time.Duration(hours) * time.Hour), nil
 }
 
-func pauseUntil(w string, now time.Time, loc *time.Location, example string) (time.Time, error) {
+// until_ reads the date of "pause until DATE".
+func (pp pauseParser) untilDate(w string, now time.Time, loc *time.Location) (time.Time, error) {
 	m := dateRE.FindStringSubmatch(w)
 	if m == nil {
-		return time.Time{}, Errorf(EINVALID, "`%s` is not a date. Use YYYY-MM-DD, for example %s.", clip(w), example)
+		return time.Time{}, Errorf(EINVALID, "%s", pp.p.T("sched_pause_not_date", "Word", clip(w), "Until", pp.until))
 	}
 	y, _ := strconv.Atoi(m[1])
 	mo, _ := strconv.Atoi(m[2])
 	d, _ := strconv.Atoi(m[3])
 	if cal := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC); cal.Year() != y || int(cal.Month()) != mo || cal.Day() != d {
-		return time.Time{}, Errorf(EINVALID, "`%s` is not on the calendar. Use YYYY-MM-DD, for example %s.", clip(w), example)
+		return time.Time{}, Errorf(EINVALID, "%s", pp.p.T("sched_pause_not_calendar", "Word", clip(w), "Until", pp.until))
 	}
 	end := store.WallClock(y, time.Month(mo), d, 0, 0, loc)
 	switch {
 	case !end.After(now):
-		return time.Time{}, Errorf(EINVALID, "`%s` is not in the future. Give a later date, for example %s.", clip(w), example)
+		return time.Time{}, Errorf(EINVALID, "%s", pp.p.T("sched_pause_past", "Word", clip(w), "Until", pp.until))
 	case end.Sub(now) > maxPause:
-		return time.Time{}, Errorf(EINVALID, "`%s` is more than a year away: a pause lasts a year at most, for example %s.", clip(w), example)
+		return time.Time{}, Errorf(EINVALID, "%s", pp.p.T("sched_pause_year_away", "Word", clip(w), "Until", pp.until))
 	}
 	return end, nil
 }

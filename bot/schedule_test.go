@@ -279,7 +279,7 @@ func TestParsePause(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParsePause("/mentor", strings.Fields(tt.args), now, tt.loc)
+			got, err := ParsePause(nil, "/mentor", strings.Fields(tt.args), now, tt.loc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -320,7 +320,7 @@ func TestParsePause(t *testing.T) {
 	}
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
-			end, err := ParsePause("/mentor", tt.args, now, paris)
+			end, err := ParsePause(nil, "/mentor", tt.args, now, paris)
 			if err == nil {
 				t.Fatalf("ParsePause(%q) = %v, want an error", tt.args, end)
 			}

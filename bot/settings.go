@@ -83,9 +83,9 @@ func (b *Bot) submitSettings(c *Command, values formValues) (*viewResponse, erro
 	if err != nil {
 		return nil, err
 	}
-	saved := settingsSaved{Name: c.Name, Schedule: sub.Describe(), Next: localTime(sub.NextDue, sub.TZ), Focus: sub.Focus, Role: s.Role, CheckIn: s.CheckIn}
+	saved := settingsSaved{Name: c.Name, Schedule: describeSchedule(c.P, sub.Schedule), Next: localTime(c.P, sub.NextDue, sub.TZ), Focus: sub.Focus, Role: s.Role, CheckIn: s.CheckIn}
 	if sub.Paused(b.Now()) {
-		saved.PausedUntil = localTime(sub.PausedUntil, sub.TZ)
+		saved.PausedUntil = localTime(c.P, sub.PausedUntil, sub.TZ)
 	}
 	return &viewResponse{Action: "update", View: savedSettingsModal(saved)}, nil
 }
@@ -190,7 +190,7 @@ func formZone(v string) (string, string) {
 	case z.Name != "":
 		return z.Name, ""
 	case len(z.Candidates) > 0:
-		return "", fmt.Sprintf("%q could be %s: enter one of them.", clip(v), strings.ReplaceAll(orList(z.Candidates), "`", ""))
+		return "", fmt.Sprintf("%q could be %s: enter one of them.", clip(v), strings.ReplaceAll(orList(nil, z.Candidates), "`", ""))
 	}
 	return "", fmt.Sprintf("%q is not a time zone I know. Use a Region/City name such as Europe/Paris, a city such as Tokyo, or an offset such as UTC+2.", clip(v))
 }

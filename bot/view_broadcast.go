@@ -51,7 +51,7 @@ func broadcastsBlocks(name string, bs []store.Broadcast) []slack.Block {
 	}
 	var lines []string
 	for _, bc := range bs {
-		line := fmt.Sprintf("`%s` · <#%s> · %s · %s · next %s", bc.ID, bc.Channel, broadcastWhat(bc), broadcastWhen(bc.Schedule), localTime(bc.NextDue, bc.TZ))
+		line := fmt.Sprintf("`%s` · <#%s> · %s · %s · next %s", bc.ID, bc.Channel, broadcastWhat(bc), broadcastWhen(bc.Schedule), localTime(nil, bc.NextDue, bc.TZ))
 		switch {
 		case bc.Paused:
 			line += fmt.Sprintf("\n      *paused:* %s", failure(bc.Failing))

@@ -111,7 +111,7 @@ func experimentsLine(p *lang.Printer, cs []store.Commitment, now time.Time, tz s
 	}
 	line := fmt.Sprintf("*Experiments:* %d of %s tried this quarter", tried, p.N("count_experiment", planned))
 	if !next.IsZero() {
-		line += "; next question " + localTime(next, tz)
+		line += "; next question " + localTime(nil, next, tz)
 	}
 	return line + "."
 }

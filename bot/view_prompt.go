@@ -168,23 +168,10 @@ func nudgeBlocks(card []slack.Block, p *prompts.Prompt, slot time.Time, sched st
 	if next, err := sched.SlotAfter(slot); err == nil {
 		skip := ref
 		skip.Skip = next
-		buttons = append(buttons, slack.NewButtonBlockElement(actionSkipNext, skip.value(), plain(skipLabel(sched, next))))
+		buttons = append(buttons, slack.NewButtonBlockElement(actionSkipNext, skip.value(), plain(skipLabel(nil, sched, next))))
 	}
 	buttons = append(buttons, slack.NewButtonBlockElement(actionPauseTwoWeeks, ref.value(), plain("Pause two weeks")))
 	return append(blocks, slack.NewActionBlock("nudge.actions", buttons...))
-}
-
-// skipLabel is the skip button's words: the period by cadence, and the
-// slot's date, so a click days later still says what it skips.
-func skipLabel(sched store.Schedule, next time.Time) string {
-	what := "Skip next week"
-	switch sched.Cadence {
-	case store.CadenceDaily:
-		what = "Skip tomorrow"
-	case store.CadenceWeekdays:
-		what = "Skip the next one"
-	}
-	return what + " (" + slotDate(next, sched.TZ) + ")"
 }
 
 // nudgeFallback is the notification text: what shows in a DM preview.

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -102,11 +103,31 @@ func cityKey(s string) string {
 // zoneRead is what readZone made of a member's words.
 type zoneRead struct {
 	Name string // what to store; "" when the words are no zone
-	// Note tells the member how their words were read, when that is not
-	// obvious ("tokyo" as Asia/Tokyo; a fixed offset ignores summer time).
-	Note string
+	// Noted is how the member's words were read, when that is not obvious
+	// and worth a note (note): "tokyo" as Asia/Tokyo is notedReadAs, a
+	// fixed offset, which ignores summer time, notedFixed.
+	Noted int
 	// Candidates are the zones an ambiguous abbreviation or city may mean.
 	Candidates []string
+}
+
+// The notes a zone read may call for.
+const (
+	notedNothing = iota
+	notedReadAs
+	notedFixed
+)
+
+// note tells the member how typed, their words, was read, in p's language;
+// "" when there is nothing to tell.
+func (z zoneRead) note(p *lang.Printer, typed string) string {
+	switch z.Noted {
+	case notedReadAs:
+		return p.T("sched_zone_read_as", "Typed", clip(typed), "Zone", z.Name)
+	case notedFixed:
+		return p.T("sched_zone_fixed", "Typed", clip(typed), "Zone", z.Name)
+	}
+	return ""
 }
 
 // readZone reads a time zone as a member types it. It reports a Name, or
@@ -120,14 +141,14 @@ func readZone(typed string) zoneRead {
 		return zoneRead{Name: "UTC"}
 	}
 	if m := offsetRE.FindStringSubmatch(lw); m != nil {
-		return fixedOffset(typed, m)
+		return fixedOffset(m)
 	}
 	idx := zones()
 	if name, ok := idx.byLower[strings.ReplaceAll(lw, " ", "_")]; ok {
 		return zoneRead{Name: name}
 	}
 	if names := zoneAbbreviations[strings.ToUpper(lw)]; len(names) == 1 {
-		return zoneRead{Name: names[0], Note: "`" + clip(typed) + "` read as " + names[0]}
+		return zoneRead{Name: names[0], Noted: notedReadAs}
 	} else if len(names) > 1 {
 		return zoneRead{Candidates: names}
 	}
@@ -135,18 +156,18 @@ func readZone(typed string) zoneRead {
 	case 0:
 		return zoneRead{}
 	case 1:
-		note := ""
+		z := zoneRead{Name: names[0]}
 		if !strings.EqualFold(typed, names[0]) {
-			note = "`" + clip(typed) + "` read as " + names[0]
+			z.Noted = notedReadAs
 		}
-		return zoneRead{Name: names[0], Note: note}
+		return z
 	default:
 		return zoneRead{Candidates: names}
 	}
 }
 
 // fixedOffset reads an offset matched by offsetRE: at most 14 hours.
-func fixedOffset(typed string, m []string) zoneRead {
+func fixedOffset(m []string) zoneRead {
 	h, _ := strconv.Atoi(m[2])
 	mi, _ := strconv.Atoi(m[3]) // "" reads as 0
 	d := time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute
@@ -159,8 +180,7 @@ func fixedOffset(typed string, m []string) zoneRead {
 	if m[1] == "-" {
 		d = -d
 	}
-	name := store.FixedZoneName(d)
-	return zoneRead{Name: name, Note: "`" + clip(typed) + "` is a fixed offset, " + name + ": it ignores daylight saving; a city such as `Europe/Paris` follows it"}
+	return zoneRead{Name: store.FixedZoneName(d), Noted: notedFixed}
 }
 
 // sameZones returns names with links to one zone counted once: the tz
