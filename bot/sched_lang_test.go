@@ -1,0 +1,185 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mentorbot/mentorbot/bot/lang"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// dispatchIn runs a command as U1 speaking p's language.
+func dispatchIn(t *testing.T, b *Bot, p *lang.Printer, text string) (Reply, error) {
+	t.Helper()
+	r, err := b.Dispatch(context.Background(), &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: p}, text)
+	b.inflight.Wait()
+	return r, err
+}
+
+// transcript runs each command in p's language and writes what the member
+// reads: the reply, or the error line.
+func transcript(t *testing.T, b *Bot, p *lang.Printer, cmds ...string) string {
+	t.Helper()
+	var sb strings.Builder
+	for _, text := range cmds {
+		r, err := dispatchIn(t, b, p, text)
+		got := r.Text
+		if err != nil {
+			if ErrorCode(err) == "" || ErrorCode(err) == EINTERNAL {
+				t.Fatalf("%s: %v", text, err)
+			}
+			got = ErrorMessage(err)
+		}
+		fmt.Fprintf(&sb, "> /mentor %s\n%s\n\n", text, got)
+	}
+	return sb.String()
+}
+
+// TestSubscribeGolden pins the schedule commands' replies in both
+// languages: a first subscribe, partial changes, a zone read from a city and
+// an offset, skip, pause and resume, and typing mistakes.
+func TestSubscribeGolden(t *testing.T) {
+	cmds := []string{
+		"subscribe",
+		"subscribe 9:30 paris",
+		"subscribe daily",
+		"subscribe weekdays 8am UTC+2",
+		"subscribe weekly fri 16:00 Europe/Paris",
+		"subscribe",
+		"skip",
+		"skip",
+		"pause 2w",
+		"status",
+		"resume",
+		"resume",
+		"focus impostor daring",
+		"focus impostor",
+		"focus all",
+		"subscribe fri cst",
+		"subscribe fri atlantis",
+		"subscribe 25:00",
+		"subscribe mon tue",
+		"subscribe daily mon",
+		"pause",
+		"pause 2x",
+		"pause until 2026-02-30",
+		"role",
+		"role staff",
+		"role boss",
+		"unsubscribe",
+		"pause 2w",
+	}
+	for _, tc := range []struct {
+		name string
+		p    *lang.Printer
+	}{{"subscribe", en}, {"subscribe.fr", fr}} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newTestBot(t)
+			compareGolden(t, tc.name+".golden.txt", []byte(transcript(t, b, tc.p, cmds...)))
+		})
+	}
+}
+
+// TestSkipButtonGolden pins the skip button of a nudge for each cadence, in
+// both languages, and keeps each label inside Slack's 75 characters.
+func TestSkipButtonGolden(t *testing.T) {
+	paris := time.FixedZone("CET", 3600)
+	next := time.Date(2026, 12, 11, 16, 0, 0, 0, paris)
+	for _, tc := range []struct {
+		name string
+		p    *lang.Printer
+	}{{"skip-buttons", en}, {"skip-buttons.fr", fr}} {
+		var sb strings.Builder
+		for _, cadence := range []string{store.CadenceWeekly, store.CadenceDaily, store.CadenceWeekdays} {
+			sched := store.Schedule{Cadence: cadence, Day: time.Friday, Hour: 16, TZ: "Europe/Paris"}
+			label := skipLabel(tc.p, sched, next)
+			if n := utf8.RuneCountInString(label); n > 75 {
+				t.Errorf("%s %s: %q is %d characters, over Slack's 75", tc.name, cadence, label, n)
+			}
+			fmt.Fprintf(&sb, "%s: %s\n", cadence, label)
+		}
+		compareGolden(t, tc.name+".golden.txt", []byte(sb.String()))
+	}
+}
+
+// A French member's partial subscribe keeps what they did not name and says
+// the whole schedule in French, with French dates.
+func TestSubscribeFrench_Partial(t *testing.T) {
+	b := newTestBot(t)
+	if _, err := dispatchIn(t, b, fr, "subscribe daily 09:00 Europe/Paris"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := dispatchIn(t, b, fr, "subscribe weekly 16:30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Ton nouveau rythme : chaque vendredi à 16 h 30 (Europe/Paris). Prochaine question : vendredi 27 novembre à 16 h 30 (CET)."
+	if r.Text != want {
+		t.Fatalf("got  %q\nwant %q", r.Text, want)
+	}
+	if sub := mustSub(t, b, "U1"); sub.Cadence != store.CadenceWeekly || sub.Day != time.Friday || sub.Hour != 16 || sub.Minute != 30 || sub.TZ != "Europe/Paris" {
+		t.Fatalf("stored %s", sub.Describe())
+	}
+}
+
+// A French member's pause names its end and the next prompt in French.
+func TestPauseFrench(t *testing.T) {
+	b := newTestBot(t)
+	if _, err := dispatchIn(t, b, fr, "subscribe Europe/Paris"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := dispatchIn(t, b, fr, "pause 2w")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "En pause jusqu'au vendredi 4 décembre à 17 h (CET). Prochaine question : vendredi 11 décembre à 16 h (CET) ; `/mentor resume` la ramène plus tôt."
+	if r.Text != want {
+		t.Fatalf("got  %q\nwant %q", r.Text, want)
+	}
+	msg := failIn(t, b, fr, "pause 2x", EINVALID)
+	if want := "`2x` n'est pas une durée."; !strings.HasPrefix(msg, want) {
+		t.Fatalf("got %q, want it to start with %q", msg, want)
+	}
+}
+
+// A zone a French member types wrong, or that means several zones, is
+// explained in French, with the candidates joined by "ou".
+func TestZoneErrorFrench(t *testing.T) {
+	b := newTestBot(t)
+	for _, tc := range []struct{ cmd, want string }{
+		{"subscribe fri 16:00 cst", "`cst` peut désigner `America/Chicago`, `Asia/Shanghai` ou `America/Havana` : précise lequel, par exemple `/mentor subscribe weekly fri 16:00 America/Chicago`."},
+		{"subscribe fri 16:00 IST", "`IST` peut désigner `Asia/Kolkata`, `Europe/Dublin` ou `Asia/Jerusalem` : précise lequel, par exemple `/mentor subscribe weekly fri 16:00 Asia/Kolkata`."},
+		{"subscribe Mars/Olympus", "Je ne connais pas le fuseau horaire `Mars/Olympus`. Donne un nom Région/Ville, une ville ou un décalage, par exemple `/mentor subscribe weekly fri 16:00 Europe/Paris`."},
+		{"subscribe atlantis", "Je ne comprends pas `atlantis`. Utilise `/mentor subscribe [weekly|daily|weekdays] [JOUR] [HH:MM] [FUSEAU]`, par exemple `/mentor subscribe weekly fri 16:00 Europe/Paris`."},
+	} {
+		if got := failIn(t, b, fr, tc.cmd, EINVALID); got != tc.want {
+			t.Errorf("%s:\ngot  %q\nwant %q", tc.cmd, got, tc.want)
+		}
+	}
+	if _, ok, _ := b.Schedules.Subscription("U1"); ok {
+		t.Fatal("a refused subscribe stored a subscription")
+	}
+	r, err := dispatchIn(t, b, fr, "subscribe UTC+2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, r.Text, "(`UTC+2` est un décalage fixe, UTC+02:00 : il ignore l'heure d'été ; une ville comme `Europe/Paris` la suit.)")
+}
+
+// failIn runs a command as U1 in p's language and returns the member's
+// error line, failing unless the error has code.
+func failIn(t *testing.T, b *Bot, p *lang.Printer, text, code string) string {
+	t.Helper()
+	r, err := dispatchIn(t, b, p, text)
+	if err == nil {
+		t.Fatalf("%s: no error, replied %q", text, r.Text)
+	}
+	if ErrorCode(err) != code {
+		t.Fatalf("%s: %v, want %s", text, err, code)
+	}
+	return ErrorMessage(err)
+}
