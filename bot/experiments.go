@@ -3,11 +3,14 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 )
@@ -57,8 +60,12 @@ type ExperimentStore interface {
 // prompt while its follow-up is pending, and says when the bot will ask.
 func (b *Bot) tryIt(ctx context.Context, c *Command) (Reply, error) {
 	p, ok := b.Catalog.Prompt(parsePromptRef(c.Value).PromptID)
+	if ok {
+		// The commitment keeps the experiment as the member read it.
+		p = b.Catalog.Localize(p, c.P.Lang())
+	}
 	if !ok || p.Try == "" {
-		return Reply{}, Errorf(ENOTFOUND, "That prompt has no experiment any more. `%s prompt experiments` gives you one.", c.Name)
+		return Reply{}, &Error{Code: ENOTFOUND, Message: c.P.T("exp_no_experiment", "Cmd", c.Name)}
 	}
 	due, tz := b.followUpAt(ctx, c.UserID, b.Now())
 	unlock := b.locks.lock(c.UserID)
@@ -69,36 +76,40 @@ func (b *Bot) tryIt(ctx context.Context, c *Command) (Reply, error) {
 	}
 	for _, old := range cs {
 		if old.PromptID == p.ID && old.Outcome == "" {
-			when := "soon"
+			date := ""
 			if old.Waiting() {
-				when = "on " + localTime(c.P, old.Due, tz)
+				date = c.P.DateTime(zoned(old.Due, tz))
 			}
-			return textReply(fmt.Sprintf("You already plan to try this one; I will ask how it went %s.", when)), nil
+			return textReply(c.P.T("exp_already", "Date", date)), nil
 		}
 	}
 	_, err = b.Experiments.AddCommitment(store.Commitment{UserID: c.UserID, PromptID: p.ID, Theme: p.Theme, Experiment: p.Try, At: b.Now(), Due: due})
 	if err != nil {
 		return Reply{}, err
 	}
-	return textReply(fmt.Sprintf("Noted: you will try “%s” I will ask how it went on %s, in our DM.", strings.TrimSpace(escape(p.Try)), localTime(c.P, due, tz))), nil
+	return textReply(c.P.T("exp_noted", "Try", strings.TrimSpace(escape(p.Try)), "Date", c.P.DateTime(zoned(due, tz)))), nil
 }
 
 // followUpAt is when a follow-up for something done at from is due: seven
 // days later at the member's nudge time, or at 16:00 in their zone when they
 // have no schedule; and the zone it is said in.
 func (b *Bot) followUpAt(ctx context.Context, userID string, from time.Time) (time.Time, string) {
-	hour, minute, tz := defaultFollowUpHour, 0, ""
-	if sub, ok, err := b.Schedules.Subscription(userID); err == nil && ok {
-		hour, minute, tz = sub.Hour, sub.Minute, sub.TZ
-	} else {
-		tz = b.memberZone(ctx, userID)
-	}
+	hour, minute, tz := b.followUpClock(ctx, userID)
 	loc, err := store.LoadZone(tz)
 	if err != nil {
 		loc, tz = time.UTC, "UTC"
 	}
 	d := from.Add(followUpAfter).In(loc)
 	return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, loc).UTC(), tz
+}
+
+// followUpClock is the time of day and zone of the member's follow-ups:
+// their schedule's, or 16:00 in their Slack zone when they have none.
+func (b *Bot) followUpClock(ctx context.Context, userID string) (hour, minute int, tz string) {
+	if sub, ok, err := b.Schedules.Subscription(userID); err == nil && ok {
+		return sub.Hour, sub.Minute, sub.TZ
+	}
+	return defaultFollowUpHour, 0, b.memberZone(ctx, userID)
 }
 
 // sendFollowUps sends every follow-up due at now, one at a time: there are
@@ -140,8 +151,9 @@ func (b *Bot) followUp(ctx context.Context, f store.FollowUp, now time.Time) str
 	}
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	text := followUpText(c)
-	_, _, err = b.post(pctx, c.UserID, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(followUpBlocks(c)...))
+	p := b.printerFor(pctx, c.UserID)
+	text := followUpText(p, c)
+	_, _, err = b.post(pctx, c.UserID, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(followUpBlocks(p, c)...))
 	if err != nil && transient(err) {
 		b.Logger.Warn("follow-up: Slack unavailable; still due", "user", c.UserID, "err", redact(err))
 		return "retried"
@@ -196,9 +208,9 @@ func (b *Bot) answerable(c *Command) (store.Commitment, error) {
 	case err != nil:
 		return cm, err
 	case cm.Outcome != "":
-		return cm, Errorf(EINVALID, "You answered this one already: %s.", outcomeWords(cm.Outcome))
+		return cm, &Error{Code: EINVALID, Message: c.P.T("exp_answered_already", "Outcome", outcomeWords(c.P, cm.Outcome))}
 	case !cm.Asked():
-		return cm, Errorf(EINVALID, "I have not asked about this one yet; I will, in our DM.")
+		return cm, &Error{Code: EINVALID, Message: c.P.T("exp_not_asked")}
 	}
 	return cm, nil
 }
@@ -223,15 +235,14 @@ func (b *Bot) expAnswer(ctx context.Context, c *Command, outcome string) (Reply,
 	if err != nil {
 		return Reply{}, err
 	}
-	text := fmt.Sprintf("Noted: %s for “%s”", outcomeWords(outcome), escape(strings.TrimSpace(cm.Experiment)))
 	octx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	if _, err := b.Slack.OpenViewContext(octx, c.TriggerID, expNoteModal(cm)); err != nil {
+	_, err = b.Slack.OpenViewContext(octx, c.TriggerID, expNoteModal(c.P, cm))
+	if err != nil {
 		b.Logger.Warn("experiment note form not opened", "user", c.UserID, "err", redact(err))
-	} else {
-		text += "\nA form is open for what happened; writing in it is up to you."
 	}
-	r := textReply(text)
+	r := textReply(c.P.T("exp_answer_noted", "Outcome", outcomeWords(c.P, outcome),
+		"Try", escape(strings.TrimSpace(cm.Experiment)), "Form", err == nil))
 	r.ReplaceOriginal = true
 	return r, nil
 }
@@ -245,10 +256,10 @@ func (b *Bot) expNotYet(ctx context.Context, c *Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	text := "Noted: not tried. I will not ask about this one again; it stays in your experiments."
+	text := c.P.T("exp_not_tried_final")
 	if cm.Asks < maxAsks {
 		cm.Due = due
-		text = fmt.Sprintf("No rush. I will ask once more, on %s.", localTime(c.P, due, tz))
+		text = c.P.T("exp_ask_again", "Date", c.P.DateTime(zoned(due, tz)))
 	} else {
 		cm.Outcome, cm.AnsweredAt = store.OutcomeNotYet, b.Now()
 	}
@@ -269,7 +280,7 @@ func (b *Bot) submitExpNote(c *Command, values formValues) (*viewResponse, error
 	case n == 0:
 		return &viewResponse{Action: "clear"}, nil
 	case n > store.MaxReflectionLen:
-		return expNoteError(fmt.Sprintf("That is %d characters; the journal keeps at most %d per entry.", n, store.MaxReflectionLen)), nil
+		return expNoteError(c.P.T("exp_note_too_long", "Len", n, "Max", store.MaxReflectionLen)), nil
 	}
 	unlock := b.locks.lock(c.UserID)
 	defer unlock()
@@ -279,10 +290,10 @@ func (b *Bot) submitExpNote(c *Command, values formValues) (*viewResponse, error
 		return nil, err
 	}
 	if cm.Outcome == "" {
-		return expNoteError("Answer the question in our DM first: Tried it, Not yet or Not for me."), nil
+		return expNoteError(c.P.T("exp_note_answer_first")), nil
 	}
 	if cm.Note == "" {
-		if _, err := b.Journal.AddReflection(expReflection(cm, text, b.Now())); err != nil {
+		if _, err := b.Journal.AddReflection(expReflection(c.P, cm, text, b.Now())); err != nil {
 			return nil, err
 		}
 		cm.Note = text
@@ -294,26 +305,37 @@ func (b *Bot) submitExpNote(c *Command, values formValues) (*viewResponse, error
 }
 
 // expReflection is the journal entry of an experiment's note: the
-// experiment where the prompt goes, the outcome before the words.
-func expReflection(cm store.Commitment, note string, at time.Time) store.Reflection {
+// experiment where the prompt goes, the outcome before the words, in the
+// language of the member who wrote them.
+func expReflection(p *lang.Printer, cm store.Commitment, note string, at time.Time) store.Reflection {
 	return store.Reflection{UserID: cm.UserID, PromptID: cm.PromptID, Theme: cm.Theme,
-		Prompt: "Try this week: " + cm.Experiment, Text: capitalise(outcomeWords(cm.Outcome)) + ". " + note, At: at}
+		Prompt: p.T("exp_journal_prompt", "Try", cm.Experiment),
+		Text:   p.T("exp_journal_text", "Outcome", capitalise(outcomeWords(p, cm.Outcome)), "Note", note), At: at}
 }
 
+// capitalise puts s's first letter in upper case: "essayé" → "Essayé".
 func capitalise(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // expSummary is the member's experiments in one line, as status and Home
 // show them: how many of this quarter's were tried, and when the next
-// question comes.
-func (b *Bot) expSummary(userID, tz string) (string, error) {
+// question comes, in the zone it was set in (followUpClock): a member with
+// no schedule reads it in their Slack zone, not the workspace's default.
+func (b *Bot) expSummary(ctx context.Context, p *lang.Printer, userID string) (string, error) {
 	cs, err := b.Experiments.Commitments(userID, 0)
 	if err != nil {
 		return "", err
 	}
-	return experimentsLine(nil, cs, b.Now(), tz), nil
+	tz := b.DefaultTZ
+	if slices.ContainsFunc(cs, store.Commitment.Waiting) {
+		_, _, tz = b.followUpClock(ctx, userID)
+	} else if sub, ok, err := b.Schedules.Subscription(userID); err == nil && ok {
+		tz = sub.TZ
+	}
+	return experimentsLine(p, cs, b.Now(), tz), nil
 }

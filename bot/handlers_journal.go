@@ -212,7 +212,7 @@ func writeExperiments(sb *strings.Builder, cs []store.Commitment) {
 	fmt.Fprintf(sb, "\n## Experiments (%d)\n", len(cs))
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := cs[i]
-		fmt.Fprintf(sb, "\n### %s · %s · %s\n\n%s\n", c.At.UTC().Format("2006-01-02"), c.PromptID, outcomeWords(c.Outcome), c.Experiment)
+		fmt.Fprintf(sb, "\n### %s · %s · %s\n\n%s\n", c.At.UTC().Format("2006-01-02"), c.PromptID, outcomeWords(nil, c.Outcome), c.Experiment)
 		if c.Waiting() {
 			fmt.Fprintf(sb, "\nAsk: %s\n", c.Due.UTC().Format("2006-01-02 15:04 MST"))
 		}

@@ -151,12 +151,12 @@ func skippedDates(p *lang.Printer, skips []time.Time, tz string) string {
 	return strings.Join(dates, ", ")
 }
 
-func (b *Bot) cmdStatus(_ context.Context, c *Command) (Reply, error) {
-	st, tz, err := b.memberStatus(c.P, c.UserID)
+func (b *Bot) cmdStatus(ctx context.Context, c *Command) (Reply, error) {
+	st, _, err := b.memberStatus(c.P, c.UserID)
 	if err != nil {
 		return Reply{}, err
 	}
-	if st.Experiments, err = b.expSummary(c.UserID, tz); err != nil {
+	if st.Experiments, err = b.expSummary(ctx, c.P, c.UserID); err != nil {
 		return Reply{}, err
 	}
 	st.Name = c.Name

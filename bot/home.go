@@ -91,7 +91,7 @@ func (b *Bot) homeFor(ctx context.Context, userID string) (home, error) {
 		return home{}, err
 	}
 	h := home{status: st, TZ: tz}
-	if h.Experiments, err = b.expSummary(userID, tz); err != nil {
+	if h.Experiments, err = b.expSummary(ctx, b.printerFor(ctx, userID), userID); err != nil {
 		return home{}, err
 	}
 	if h.Reflections, err = b.Journal.Reflections(userID, homeReflections); err != nil {

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -17,51 +16,45 @@ const (
 )
 
 // tryButton is a card's I'll try it, for a prompt with an experiment.
-func tryButton(ref promptRef) *slack.ButtonBlockElement {
-	return slack.NewButtonBlockElement(actionTryIt, ref.value(), plain("I'll try it"))
+func tryButton(p *lang.Printer, ref promptRef) *slack.ButtonBlockElement {
+	return slack.NewButtonBlockElement(actionTryIt, ref.value(), plain(p.T("exp_try_button")))
 }
 
 // followUpText is the follow-up's question, also its notification.
-func followUpText(c store.Commitment) string {
-	when := "Last week"
-	if c.Asks > 0 {
-		when = "A while ago"
-	}
-	return fmt.Sprintf("%s you planned to try: %s How did it go?", when, strings.TrimSpace(c.Experiment))
+func followUpText(p *lang.Printer, c store.Commitment) string {
+	return p.T("exp_followup", "Again", c.Asks > 0, "Try", strings.TrimSpace(c.Experiment))
 }
 
 // followUpBlocks is the follow-up DM: the question and its three answers.
-func followUpBlocks(c store.Commitment) []slack.Block {
+func followUpBlocks(p *lang.Printer, c store.Commitment) []slack.Block {
 	v := expValue(c.Seq)
-	tried := slack.NewButtonBlockElement(actionExpTried, v, plain("Tried it"))
+	tried := slack.NewButtonBlockElement(actionExpTried, v, plain(p.T("exp_tried")))
 	tried.Style = slack.StylePrimary
 	return []slack.Block{
-		section(escape(followUpText(c))),
-		contextLine(fmt.Sprintf("From a `%s` prompt. Only you see this.", c.Theme)),
+		section(escape(followUpText(p, c))),
+		contextLine(p.T("exp_followup_from", "Theme", c.Theme)),
 		slack.NewActionBlock("exp.actions", tried,
-			slack.NewButtonBlockElement(actionExpNotYet, v, plain("Not yet")),
-			slack.NewButtonBlockElement(actionExpNotForMe, v, plain("Not for me"))),
+			slack.NewButtonBlockElement(actionExpNotYet, v, plain(p.T("exp_not_yet"))),
+			slack.NewButtonBlockElement(actionExpNotForMe, v, plain(p.T("exp_not_for_me")))),
 	}
 }
 
 // expNoteModal asks, optionally, what happened.
-func expNoteModal(c store.Commitment) slack.ModalViewRequest {
-	input := slack.NewPlainTextInputBlockElement(plain("A few words for your journal, if you like."), actionExpNote)
+func expNoteModal(p *lang.Printer, c store.Commitment) slack.ModalViewRequest {
+	input := slack.NewPlainTextInputBlockElement(plain(p.T("exp_note_placeholder")), actionExpNote)
 	input.Multiline = true
 	input.MaxLength = store.MaxReflectionLen
-	field := slack.NewInputBlock(blockExpNote, plain("What happened?"), nil, input)
+	field := slack.NewInputBlock(blockExpNote, plain(p.T("exp_note_label")), nil, input)
 	field.Optional = true
+	head := p.T("exp_note_head", "Outcome", capitalise(outcomeWords(p, c.Outcome)), "Try", escape(strings.TrimSpace(c.Experiment)))
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      callbackExpNote,
-		Title:           plain("What happened?"),
-		Submit:          plain("Save to my journal"),
-		Close:           plain("Skip"),
+		Title:           plain(p.T("exp_note_title")),
+		Submit:          plain(p.T("exp_note_submit")),
+		Close:           plain(p.T("exp_note_close")),
 		PrivateMetadata: expValue(c.Seq),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			section(fmt.Sprintf("*%s:* %s", capitalise(outcomeWords(c.Outcome)), escape(strings.TrimSpace(c.Experiment)))),
-			field,
-		}},
+		Blocks:          slack.Blocks{BlockSet: []slack.Block{section(head), field}},
 	}
 }
 
@@ -71,16 +64,16 @@ func expNoteError(msg string) *viewResponse {
 }
 
 // outcomeWords says an outcome as the member's answer did.
-func outcomeWords(outcome string) string {
+func outcomeWords(p *lang.Printer, outcome string) string {
 	switch outcome {
 	case store.OutcomeTried:
-		return "tried it"
+		return p.T("exp_outcome_tried")
 	case store.OutcomeNotYet:
-		return "not tried"
+		return p.T("exp_outcome_not_yet")
 	case store.OutcomeNotForMe:
-		return "not for you"
+		return p.T("exp_outcome_not_for_me")
 	}
-	return "not answered yet"
+	return p.T("exp_outcome_none")
 }
 
 // experimentsLine sums up the member's experiments: "2 of 3 experiments
@@ -88,7 +81,7 @@ func outcomeWords(outcome string) string {
 // with none, what they are.
 func experimentsLine(p *lang.Printer, cs []store.Commitment, now time.Time, tz string) string {
 	if len(cs) == 0 {
-		return "*Experiments:* none yet. A card with a *Try this week* line has an *I'll try it* button; a week later I ask how it went."
+		return p.T("exp_none")
 	}
 	loc, err := store.LoadZone(tz)
 	if err != nil {
@@ -109,9 +102,9 @@ func experimentsLine(p *lang.Printer, cs []store.Commitment, now time.Time, tz s
 			next = c.Due
 		}
 	}
-	line := fmt.Sprintf("*Experiments:* %d of %s tried this quarter", tried, p.N("count_experiment", planned))
+	when := ""
 	if !next.IsZero() {
-		line += "; next question " + localTime(nil, next, tz)
+		when = p.DateTime(next.In(loc))
 	}
-	return line + "."
+	return p.N("exp_line", planned, "Tried", tried, "Next", when)
 }

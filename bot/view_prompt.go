@@ -137,7 +137,7 @@ func promptBlocks(card []slack.Block, p *prompts.Prompt, askedTheme string, slot
 	reflect.Style = slack.StylePrimary
 	buttons := []slack.BlockElement{reflect, slack.NewButtonBlockElement(actionAnotherPrompt, ref.value(), plain("Another prompt"))}
 	if p.Try != "" {
-		buttons = append(buttons, tryButton(ref))
+		buttons = append(buttons, tryButton(nil, ref))
 	}
 	return append(card, slack.NewActionBlock("prompt.actions", buttons...))
 }
@@ -163,7 +163,7 @@ func nudgeBlocks(card []slack.Block, p *prompts.Prompt, slot time.Time, sched st
 	reflect.Style = slack.StylePrimary
 	buttons := []slack.BlockElement{reflect, slack.NewButtonBlockElement(actionAnotherPrompt, ref.value(), plain("Another prompt"))}
 	if p.Try != "" {
-		buttons = append(buttons, tryButton(ref))
+		buttons = append(buttons, tryButton(nil, ref))
 	}
 	if next, err := sched.SlotAfter(slot); err == nil {
 		skip := ref

@@ -1,0 +1,80 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot/lang"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// TestFollowUpGolden pins the follow-up DM, its second asking and the What
+// happened? form in both languages.
+func TestFollowUpGolden(t *testing.T) {
+	c := store.Commitment{Seq: 7, UserID: "U1", PromptID: "impostor-one", Theme: "impostor",
+		Experiment: "Ask one question in public.", Asks: 0}
+	golden(t, "followup", followUpBlocks(en, c))
+	c.Experiment = "Pose une question en public."
+	golden(t, "followup.fr", followUpBlocks(fr, c))
+	c.Asks = 1
+	golden(t, "followup-again.fr", followUpBlocks(fr, c))
+	c.Outcome = store.OutcomeTried
+	for _, p := range []*lang.Printer{en, fr} {
+		m := expNoteModal(p, c)
+		for _, s := range []string{m.Title.Text, m.Submit.Text, m.Close.Text} {
+			if n := len([]rune(s)); n > 24 {
+				t.Errorf("%s: %q is %d characters; Slack takes 24", p.Lang(), s, n)
+			}
+		}
+	}
+	golden(t, "expnote.fr", expNoteModal(fr, c).Blocks.BlockSet)
+}
+
+// The next question of a member with no schedule is shown in their Slack
+// zone, where it was set, not in the workspace's default zone (UTC here).
+func TestExpSummary_MemberZone(t *testing.T) {
+	b := newTestBot(t)
+	b.Slack = &homeSlack{} // users.info says Europe/Paris
+	b.DefaultTZ = "UTC"
+	due := time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
+	if _, err := b.Experiments.AddCommitment(store.Commitment{UserID: "U1", PromptID: "impostor-one", Theme: "impostor",
+		Experiment: "Ask one question in public.", At: b.Now(), Due: due}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := dispatch(t, b, "status")
+	if text := blocksText(t, r); err != nil || !strings.Contains(text, "0 of 1 experiment tried this quarter; next question Friday 27 November at 16:00 CET.") {
+		t.Fatalf("status: %v\n%s", err, text)
+	}
+	line, err := b.expSummary(context.Background(), fr, "U1")
+	if want := "*Expériences :* ce trimestre, tu en as essayé 0 sur 1 ; prochaine question le vendredi 27 novembre à 16 h (CET)."; err != nil || line != want {
+		t.Fatalf("French summary:\n%q, %v\nwant\n%q", line, err, want)
+	}
+}
+
+// A French member commits, is asked in French, and answers.
+func TestExperiment_French(t *testing.T) {
+	b := newTestBot(t)
+	b.Slack = &homeSlack{}
+	ref := promptRef{PromptID: "impostor-one", Theme: "impostor"}.value()
+	c := &Command{UserID: "U1", Name: "/mentor", Value: ref, P: fr}
+	r, err := b.tryIt(context.Background(), c)
+	if err != nil || !strings.Contains(r.Text, "C'est noté, tu vas essayer") || !strings.Contains(r.Text, "le vendredi 27 novembre à 16 h (CET)") {
+		t.Fatalf("I'll try it: %q, %v", r.Text, err)
+	}
+	r, _ = b.tryIt(context.Background(), c)
+	if !strings.Contains(r.Text, "Tu as déjà prévu d'essayer celle-ci") {
+		t.Fatalf("second click: %q", r.Text)
+	}
+	cm := commitments(t, b, "U1")[0]
+	cm.Due, cm.Asks = time.Time{}, 1
+	if err := b.Experiments.PutCommitment(cm); err != nil {
+		t.Fatal(err)
+	}
+	c.Value = expValue(cm.Seq)
+	r, err = b.expNotYet(context.Background(), c)
+	if err != nil || !strings.HasPrefix(r.Text, "Rien ne presse.") {
+		t.Fatalf("Not yet: %q, %v", r.Text, err)
+	}
+}
