@@ -139,11 +139,15 @@ const (
 
 // route is one interaction.
 type route struct {
-	kind    kind
-	id      string  // the subcommand, action_id or callback_id
-	name    string  // what logs and metrics call it; id when empty
-	args    string  // a subcommand's arguments, as help shows them
-	summary string  // what it does, in a few words
+	kind kind
+	id   string // the subcommand, action_id or callback_id
+	name string // what logs and metrics call it; id when empty
+	// args and summary say how to use it and what it does. For a
+	// subcommand they are ids of messages (help.*.toml), since help shows
+	// them in the member's language: help_args_ID ("" for none) and
+	// help_sub_ID. For the rest they are a note for readers of this table.
+	args    string
+	summary string
 	carries carries // what its payload holds, and so its ownership check
 	home    bool    // a success changes what the member's Home tab shows
 	// text: a subcommand that takes free text, in Command.Text, and whose
@@ -168,27 +172,27 @@ func (r *route) logName() string {
 // outcome on top (answerHome).
 func (b *Bot) routes() []route {
 	return []route{
-		{kind: kindSlash, id: "prompt", args: "[THEME]", summary: "a prompt to reflect on now; THEME is an id or its first letters", handle: b.cmdPrompt},
-		{kind: kindSlash, id: "themes", summary: "every theme, with how many private prompts and team topics it has", handle: b.cmdThemes},
-		{kind: kindSlash, id: "role", args: "[ic|staff|manager|lead|none]", summary: "prefer prompts written for your role", home: true, handle: b.cmdRole},
-		{kind: kindSlash, id: "subscribe", args: "[weekly|daily|weekdays] [DAY] [HH:MM] [TZ]", summary: "a prompt in a DM at your local time (default weekly fri 16:00); later, changes only what you name", home: true, handle: b.cmdSubscribe},
-		{kind: kindSlash, id: "status", summary: "your schedule, next prompt, pause, themes, role and streak", handle: b.cmdStatus},
-		{kind: kindSlash, id: "pause", args: "DURATION | until YYYY-MM-DD", summary: "a break from scheduled prompts, e.g. `pause 2w`", home: true, handle: b.cmdPause},
-		{kind: kindSlash, id: "resume", summary: "end a pause", home: true, handle: b.cmdResume},
-		{kind: kindSlash, id: "skip", summary: "skip the next scheduled prompt only", home: true, handle: b.cmdSkip},
-		{kind: kindSlash, id: "focus", args: "THEME… | all", summary: "scheduled prompts from these themes only", home: true, handle: b.cmdFocus},
-		{kind: kindSlash, id: "unsubscribe", summary: "no more scheduled prompts", home: true, handle: b.cmdUnsubscribe},
-		{kind: kindSlash, id: "journal", args: "[N]", summary: "your last N reflections, only for you", handle: b.cmdJournal},
-		{kind: kindSlash, id: "win", args: "TEXT", summary: "keep something you did well in your private evidence file", home: true, text: true, handle: b.cmdWin},
-		{kind: kindSlash, id: "wins", args: "[N]", summary: "your last N wins, with a Delete button each", handle: b.cmdWins},
-		{kind: kindSlash, id: "thanks", args: "@MEMBER TEXT", summary: "thank someone: a DM to them, kept in their wins", text: true, handle: b.cmdThanks},
-		{kind: kindSlash, id: "check-in", args: "[monthly|off]", summary: "five statements, 1 to 5, and your private trend; monthly with the first prompt", handle: b.cmdCheckIn},
-		{kind: kindSlash, id: "export", summary: "all your data, as a file in a DM", handle: b.cmdExport},
-		{kind: kindSlash, id: "forget", summary: "delete all your data, after a confirmation", handle: b.cmdForget},
-		{kind: kindSlash, id: "broadcast", args: "#CHANNEL [every DAY HH:MM [TZ]] THEME [role:ROLE]|\"topic\"", summary: "leads: a discussion topic in a channel, now or weekly", home: true, handle: b.cmdBroadcast},
-		{kind: kindSlash, id: "broadcasts", summary: "leads: your weekly broadcasts; `broadcast cancel ID` stops one", handle: b.cmdBroadcasts},
-		{kind: kindSlash, id: "language", args: "[fr|en|auto]", summary: "the language I speak with you; auto follows your Slack language", home: true, handle: b.cmdLanguage},
-		{kind: kindSlash, id: "help", summary: "this help", handle: b.cmdHelp},
+		{kind: kindSlash, id: "prompt", args: "help_args_prompt", summary: "help_sub_prompt", handle: b.cmdPrompt},
+		{kind: kindSlash, id: "themes", summary: "help_sub_themes", handle: b.cmdThemes},
+		{kind: kindSlash, id: "role", args: "help_args_role", summary: "help_sub_role", home: true, handle: b.cmdRole},
+		{kind: kindSlash, id: "subscribe", args: "help_args_subscribe", summary: "help_sub_subscribe", home: true, handle: b.cmdSubscribe},
+		{kind: kindSlash, id: "status", summary: "help_sub_status", handle: b.cmdStatus},
+		{kind: kindSlash, id: "pause", args: "help_args_pause", summary: "help_sub_pause", home: true, handle: b.cmdPause},
+		{kind: kindSlash, id: "resume", summary: "help_sub_resume", home: true, handle: b.cmdResume},
+		{kind: kindSlash, id: "skip", summary: "help_sub_skip", home: true, handle: b.cmdSkip},
+		{kind: kindSlash, id: "focus", args: "help_args_focus", summary: "help_sub_focus", home: true, handle: b.cmdFocus},
+		{kind: kindSlash, id: "unsubscribe", summary: "help_sub_unsubscribe", home: true, handle: b.cmdUnsubscribe},
+		{kind: kindSlash, id: "journal", args: "help_args_journal", summary: "help_sub_journal", handle: b.cmdJournal},
+		{kind: kindSlash, id: "win", args: "help_args_win", summary: "help_sub_win", home: true, text: true, handle: b.cmdWin},
+		{kind: kindSlash, id: "wins", args: "help_args_wins", summary: "help_sub_wins", handle: b.cmdWins},
+		{kind: kindSlash, id: "thanks", args: "help_args_thanks", summary: "help_sub_thanks", text: true, handle: b.cmdThanks},
+		{kind: kindSlash, id: "check-in", args: "help_args_checkin", summary: "help_sub_checkin", handle: b.cmdCheckIn},
+		{kind: kindSlash, id: "export", summary: "help_sub_export", handle: b.cmdExport},
+		{kind: kindSlash, id: "forget", summary: "help_sub_forget", handle: b.cmdForget},
+		{kind: kindSlash, id: "broadcast", args: "help_args_broadcast", summary: "help_sub_broadcast", home: true, handle: b.cmdBroadcast},
+		{kind: kindSlash, id: "broadcasts", summary: "help_sub_broadcasts", handle: b.cmdBroadcasts},
+		{kind: kindSlash, id: "language", args: "help_args_language", summary: "help_sub_language", home: true, handle: b.cmdLanguage},
+		{kind: kindSlash, id: "help", summary: "help_sub_help", handle: b.cmdHelp},
 
 		{kind: kindButton, id: actionAnotherPrompt, summary: "another prompt in place of the card", carries: carriesPrompt, handle: b.anotherPrompt},
 		{kind: kindButton, id: actionReflect, summary: "open the reflection form for the card's prompt", carries: carriesPrompt, handle: b.openReflect},
@@ -269,6 +273,8 @@ func (r *route) valid() error {
 		return errors.New(`"unknown" is the log name of what no route matched`)
 	case r.text && r.kind != kindSlash:
 		return errors.New("only a subcommand takes free text")
+	case r.kind == kindSlash && (!strings.HasPrefix(r.summary, "help_sub_") || r.args != "" && !strings.HasPrefix(r.args, "help_args_")):
+		return errors.New("a subcommand's summary and args are ids of help messages (help_sub_ID, help_args_ID)")
 	case r.kind == kindSlash && r.carries != carriesNothing:
 		return errors.New("a subcommand carries only the words typed")
 	case r.kind == kindShortcut && r.carries != carriesNothing:
@@ -334,7 +340,7 @@ func (b *Bot) Dispatch(ctx context.Context, c *Command, text string) (Reply, err
 	if r, ok := b.table.lookup(kindSlash, c.Sub); ok {
 		return r.handle(ctx, c)
 	}
-	reply := b.unknown(c.Name, c.Sub)
+	reply := b.unknown(c.P, c.Name, c.Sub)
 	// Logs and metrics label by subcommand; keep member text out of them.
 	c.Sub = "unknown"
 	return reply, nil
@@ -361,18 +367,18 @@ func (b *Bot) freeText(text string) (*route, string, bool) {
 // unknown answers a subcommand nobody has with the one the member most
 // likely meant: a mistyped subcommand (closest), or a theme typed without
 // `prompt` before it (`/mentor daring`, `/mentor imp`).
-func (b *Bot) unknown(name, sub string) Reply {
+func (b *Bot) unknown(p *lang.Printer, name, sub string) Reply {
 	if r := b.table.closest(sub); r != nil {
-		return unknownReply(name, sub, r.id, r)
+		return unknownReply(p, name, sub, r.id, r)
 	}
 	if utf8.RuneCountInString(sub) >= 3 {
 		if t, err := b.Catalog.ResolveTheme(sub); err == nil {
 			if r, ok := b.table.lookup(kindSlash, "prompt"); ok {
-				return unknownReply(name, sub, r.id+" "+t.ID, r)
+				return unknownReply(p, name, sub, r.id+" "+t.ID, r)
 			}
 		}
 	}
-	return unknownReply(name, sub, "", nil)
+	return unknownReply(p, name, sub, "", nil)
 }
 
 // closest is the subcommand a mistyped word most likely meant, nil when none

@@ -45,7 +45,7 @@ type MemberStore interface {
 }
 
 func (b *Bot) cmdHelp(_ context.Context, c *Command) (Reply, error) {
-	return Reply{Text: "How to use " + c.Name, Blocks: helpBlocks(c.Name, b.table.subcommands())}, nil
+	return Reply{Text: c.P.T("help_title", "Cmd", c.Name), Blocks: helpBlocks(c.P, c.Name, b.table.subcommands())}, nil
 }
 
 func (b *Bot) cmdThemes(_ context.Context, c *Command) (Reply, error) {

@@ -126,7 +126,7 @@ func TestServeSlash(t *testing.T) {
 		b, ack, sink := newTestBot(t), &fakeAcker{}, newResponseSink(t)
 		b.AckWithin = time.Nanosecond
 		release := make(chan struct{})
-		addRoute(t, b, route{kind: kindSlash, id: "slow", summary: "slow", handle: func(context.Context, *Command) (Reply, error) {
+		addRoute(t, b, route{kind: kindSlash, id: "slow", summary: "help_sub_slow", handle: func(context.Context, *Command) (Reply, error) {
 			<-release
 			return textReply("worth the wait"), nil
 		}})
@@ -146,7 +146,7 @@ func TestServeSlash(t *testing.T) {
 		// 29 KB of sections: before, the ack was refused and the reply went,
 		// without its layout, to the response_url.
 		b, ack, sink := newTestBot(t), &fakeAcker{}, newResponseSink(t)
-		addRoute(t, b, route{kind: kindSlash, id: "big", summary: "big", handle: func(context.Context, *Command) (Reply, error) {
+		addRoute(t, b, route{kind: kindSlash, id: "big", summary: "help_sub_big", handle: func(context.Context, *Command) (Reply, error) {
 			var blocks []slack.Block
 			for range 10 {
 				blocks = append(blocks, section(strings.Repeat("x", 2900)))
@@ -171,7 +171,7 @@ func TestServeSlash(t *testing.T) {
 		b, ack := newTestBot(t), &fakeAcker{}
 		var logs strings.Builder
 		b.Logger = newTextLogger(&logs)
-		addRoute(t, b, route{kind: kindSlash, id: "boom", summary: "boom", handle: func(context.Context, *Command) (Reply, error) {
+		addRoute(t, b, route{kind: kindSlash, id: "boom", summary: "help_sub_boom", handle: func(context.Context, *Command) (Reply, error) {
 			panic("kaboom")
 		}})
 		req, sc := slash("boom", "E4", "")

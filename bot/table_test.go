@@ -34,7 +34,7 @@ func TestTable_RefusesMistakes(t *testing.T) {
 		r    route
 		want string
 	}{
-		"ErrSubcommandCarries":   {route{kind: kindSlash, id: "x", summary: "s", carries: carriesSlot, handle: nopHandle}, `subcommand "x": a subcommand carries only the words typed`},
+		"ErrSubcommandCarries":   {route{kind: kindSlash, id: "x", summary: "help_sub_x", carries: carriesSlot, handle: nopHandle}, `subcommand "x": a subcommand carries only the words typed`},
 		"ErrShortcutCarries":     {route{kind: kindShortcut, id: "x", summary: "s", carries: carriesPrompt, handle: nopHandle}, `shortcut "x": a shortcut carries the message`},
 		"ErrPayloadWithoutCheck": {route{kind: kindButton, id: "x", summary: "s", carries: carriesKinds, handle: nopHandle}, `action "x": carries a payload no check knows`},
 		"ErrNoHandler":           {route{kind: kindButton, id: "x", summary: "s"}, `action "x": needs handle`},
@@ -45,6 +45,8 @@ func TestTable_RefusesMistakes(t *testing.T) {
 		"ErrDuplicateID":         {route{kind: kindButton, id: "x.ok", name: "other", summary: "s", handle: nopHandle}, `action "x.ok": declared twice`},
 		"ErrDuplicateLogName":    {route{kind: kindForm, id: "y", name: "x.ok", summary: "s", submit: nopSubmit, fail: fieldError}, `callback "y": log name "x.ok" used twice`},
 		"ErrUnknownName":         {route{kind: kindButton, id: "y", name: "unknown", summary: "s", handle: nopHandle}, `action "y": "unknown" is the log name`},
+		"ErrSubcommandProse":     {route{kind: kindSlash, id: "y", summary: "does y", handle: nopHandle}, `subcommand "y": a subcommand's summary and args are ids of help messages`},
+		"ErrSubcommandArgsProse": {route{kind: kindSlash, id: "y", args: "[N]", summary: "help_sub_y", handle: nopHandle}, `subcommand "y": a subcommand's summary and args are ids`},
 		"ErrUnknownKind":         {route{kind: kindShortcut + 1, id: "y", summary: "s", handle: nopHandle}, `kind(4) "y": unknown kind`},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -56,7 +58,7 @@ func TestTable_RefusesMistakes(t *testing.T) {
 	}
 	t.Run("OK", func(t *testing.T) {
 		// The same id may name a subcommand and a button: Slack tells them apart.
-		tbl, err := newTable([]route{ok, {kind: kindSlash, id: "x", summary: "s", handle: nopHandle}, {kind: kindShortcut, id: "x", name: "x.shortcut", summary: "s", handle: nopHandle}})
+		tbl, err := newTable([]route{ok, {kind: kindSlash, id: "x", summary: "help_sub_x", handle: nopHandle}, {kind: kindShortcut, id: "x", name: "x.shortcut", summary: "s", handle: nopHandle}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +85,7 @@ func TestTable_BotRoutes(t *testing.T) {
 			t.Errorf("form %s has no route", id)
 		}
 	}
-	help := blocksText(t, Reply{Blocks: helpBlocks("/mentor", b.table.subcommands())})
+	help := blocksText(t, Reply{Blocks: helpBlocks(nil, "/mentor", b.table.subcommands())})
 	for _, r := range b.table.subcommands() {
 		if !strings.Contains(help, "`/mentor "+r.id) {
 			t.Errorf("help does not list %s", r.id)

@@ -32,30 +32,42 @@ func errorBlocks(text string) []slack.Block { return []slack.Block{section(text)
 // unknownReply answers a subcommand nobody has: what the member likely
 // meant when there is something ("" for nothing), with the usage of its
 // subcommand, rather than the whole help.
-func unknownReply(name, sub, meant string, closest *route) Reply {
-	text := fmt.Sprintf("I don't know `%s`.", clip(sub))
-	usage := fmt.Sprintf("`%s help` lists everything I can do; `%s prompt` gives you something to reflect on now.", name, name)
-	if meant != "" {
-		text += fmt.Sprintf(" Did you mean `%s %s`?", name, meant)
-		usage = fmt.Sprintf("`%s`  %s. `%s help` lists everything.", strings.TrimSpace(name+" "+closest.id+" "+closest.args), closest.summary, name)
+func unknownReply(p *lang.Printer, name, sub, meant string, closest *route) Reply {
+	if meant == "" {
+		text := p.T("help_unknown", "Word", clip(sub))
+		return Reply{Text: text, Blocks: []slack.Block{section(text), contextLine(p.T("help_unknown_hint", "Cmd", name))}}
 	}
+	text := p.T("help_unknown_meant", "Word", clip(sub), "Cmd", name, "Meant", meant)
+	usage := p.T("help_unknown_usage", "Usage", closest.usage(p, name), "Summary", closest.about(p), "Cmd", name)
 	return Reply{Text: text, Blocks: []slack.Block{section(text), contextLine(usage)}}
 }
 
-// helpBlocks lists every subcommand, one line each.
-func helpBlocks(name string, routes []*route) []slack.Block {
+// helpBlocks lists every subcommand, one line each, in p's language; the
+// subcommands themselves stay as they are typed.
+func helpBlocks(p *lang.Printer, name string, routes []*route) []slack.Block {
 	var sb strings.Builder
 	for _, r := range routes {
-		usage := strings.TrimSpace(r.id + " " + r.args)
-		fmt.Fprintf(&sb, "`%s %s`  %s\n", name, usage, r.summary)
+		fmt.Fprintf(&sb, "`%s`  %s\n", r.usage(p, name), r.about(p))
 	}
 	return []slack.Block{
 		slack.NewHeaderBlock(plain("mentorbot")),
-		section("Prompts about the human side of engineering: impostor syndrome, the last mile, vision, empathy, daring. Everything I send you here is visible only to you."),
+		section(p.T("help_intro")),
 		section(strings.TrimRight(sb.String(), "\n")),
-		contextLine(fmt.Sprintf("Start with `%s prompt`, or `%s themes` to choose one.", name, name)),
+		contextLine(p.T("help_start", "Cmd", name)),
 	}
 }
+
+// usage is a subcommand's usage line, as in "/mentor prompt [THEME]", its
+// arguments in p's language.
+func (r *route) usage(p *lang.Printer, name string) string {
+	if r.args == "" {
+		return name + " " + r.id
+	}
+	return name + " " + r.id + " " + p.T(r.args)
+}
+
+// about is what a subcommand does, in p's language.
+func (r *route) about(p *lang.Printer) string { return p.T(r.summary) }
 
 // clip makes member input safe to quote back: short, one line, no markup.
 func clip(s string) string {

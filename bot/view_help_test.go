@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/mentorbot/mentorbot/bot/lang"
@@ -43,5 +45,56 @@ func TestCounts(t *testing.T) {
 		if got := tt.p.N("count_win", tt.n); got != tt.want {
 			t.Errorf("%s count_win %d = %q, want %q", tt.p.Lang(), tt.n, got, tt.want)
 		}
+	}
+}
+
+func TestGolden_HelpFrench(t *testing.T) {
+	b := newTestBot(t)
+	golden(t, "help.fr", helpBlocks(fr, "/mentor", b.table.subcommands()))
+}
+
+// Every subcommand's usage and summary exist in every built-in language,
+// and the help shows them rather than an id: the table names them by id,
+// which the scan of literal T calls cannot see.
+func TestHelpMessagesExist(t *testing.T) {
+	b := newTestBot(t)
+	for _, p := range []*lang.Printer{en, fr} {
+		for _, r := range b.table.subcommands() {
+			ids := []string{r.summary}
+			if r.args != "" {
+				ids = append(ids, r.args)
+			}
+			for _, id := range ids {
+				if got := p.T(id); got == id || got == "" {
+					t.Errorf("%s: subcommand %s has no message %s", p.Lang(), r.id, id)
+				}
+			}
+		}
+		help := blocksText(t, Reply{Blocks: helpBlocks(p, "/mentor", b.table.subcommands())})
+		if strings.Contains(help, "help_") {
+			t.Errorf("%s help shows a message id:\n%s", p.Lang(), help)
+		}
+	}
+}
+
+// A French member who mistypes gets French around the English subcommand
+// they meant: the matching is on the names members type.
+func TestDispatch_UnknownFrench(t *testing.T) {
+	b := newTestBot(t)
+	for _, tc := range []struct{ text, want string }{
+		{"promt", "Je ne connais pas `promt`. Tu voulais dire `/mentor prompt` ?\n`/mentor prompt [THÈME]`  une question de réflexion, tout de suite ; THÈME est l'identifiant d'un thème ou ses premières lettres. `/mentor help` liste tout le reste."},
+		{"dele", "Tu voulais dire `/mentor prompt delegation` ?"},
+		{"xyz", "Je ne connais pas `xyz`.\n`/mentor help` liste tout ce que je sais faire ; `/mentor prompt` te donne tout de suite de quoi réfléchir."},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: fr}
+			r, err := b.Dispatch(context.Background(), c, tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := blocksText(t, r); !strings.Contains(got, tc.want) {
+				t.Fatalf("reply:\n%s\nwant it to contain:\n%s", got, tc.want)
+			}
+		})
 	}
 }

@@ -72,7 +72,7 @@ func TestGolden_PromptCard(t *testing.T) {
 
 func TestGolden_Help(t *testing.T) {
 	b := newTestBot(t)
-	golden(t, "help", helpBlocks("/mentor", b.table.subcommands()))
+	golden(t, "help", helpBlocks(nil, "/mentor", b.table.subcommands()))
 }
 
 // The themes view must stay inside Slack's limits however many themes an
