@@ -21,6 +21,10 @@ type builder struct {
 	heads map[string]*themeHead
 	// defined maps a prompt id to where this directory first defines it.
 	defined map[string]string
+	// langHeads is what each language directory says about each theme, by
+	// language code; langDirs names each language directory, for messages.
+	langHeads map[string]map[string]*themeHead
+	langDirs  map[string]string
 }
 
 // themeHead is a theme's title and summary as a directory sets them.
@@ -36,33 +40,53 @@ type themeHead struct {
 // read; anything wrong inside the files is in the Problems. The catalog is
 // nil when some problem is not a warning.
 func build(base *Catalog, fsys fs.FS, dir string, name func(string) string) (*Catalog, Problems, error) {
-	files, probs, err := readFiles(fsys, dir, name)
+	files, probs, err := readFiles(fsys, dir, baseLang, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	langs, lprobs, err := readLanguages(fsys, dir, name)
 	if err != nil {
 		return nil, nil, err
 	}
 	if base == nil && len(files) == 0 {
 		probs = append(probs, Problem{File: name(""), Msg: "no prompt files (*.md)"})
 	}
-	b := &builder{base: base, overlay: base != nil, probs: probs, heads: map[string]*themeHead{}, defined: map[string]string{}}
+	b := &builder{base: base, overlay: base != nil, probs: probs, heads: map[string]*themeHead{}, defined: map[string]string{},
+		langHeads: map[string]map[string]*themeHead{}, langDirs: map[string]string{}}
 	if b.base == nil {
 		b.base = newCatalog()
 	}
 	b.checkThemes(files)
 	b.checkPrompts(files)
+	// Languages are checked against the English catalog these files make,
+	// so only once it is valid; their own files' problems are in already.
+	var c *Catalog
+	var dropped map[string]map[string]bool
+	if len(b.probs.Errors()) == 0 {
+		c = b.assemble(files)
+		dropped = b.dropReplaced(c)
+	}
+	b.probs = append(b.probs, lprobs...)
+	for _, l := range langs {
+		b.langDirs[l.code] = l.dir
+		b.checkLanguage(c, l)
+	}
+	if c != nil {
+		b.missing(c, langs, dropped)
+	}
 	slices.SortStableFunc(b.probs, func(x, y Problem) int {
 		return cmp.Or(strings.Compare(x.File, y.File), cmp.Compare(x.Line, y.Line))
 	})
 	if len(b.probs.Errors()) > 0 {
 		return nil, b.probs, nil
 	}
-	c := b.assemble(files)
 	c.warnings = append(slices.Clone(c.warnings), b.probs...)
 	return c, b.probs, nil
 }
 
-// readFiles parses every *.md file in dir, in name order. Dot files are
-// skipped: editors leave lock and swap files there.
-func readFiles(fsys fs.FS, dir string, name func(string) string) ([]*file, Problems, error) {
+// readFiles parses every *.md file in dir, written in lang, in name order.
+// Dot files are skipped: editors leave lock and swap files there.
+func readFiles(fsys fs.FS, dir, lang string, name func(string) string) ([]*file, Problems, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, nil, err
@@ -78,7 +102,7 @@ func readFiles(fsys fs.FS, dir string, name func(string) string) ([]*file, Probl
 		if err != nil {
 			return nil, nil, err
 		}
-		f, ps := parseFile(name(n), data)
+		f, ps := parseFile(name(n), lang, data)
 		files = append(files, f)
 		probs = append(probs, ps...)
 	}
@@ -87,6 +111,12 @@ func readFiles(fsys fs.FS, dir string, name func(string) string) ([]*file, Probl
 
 func (b *builder) problem(file string, line int, format string, args ...any) {
 	b.probs = append(b.probs, Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// warn records something the catalog loads with but the author should
+// change, such as a prompt a language has not translated yet.
+func (b *builder) warn(file string, line int, format string, args ...any) {
+	b.probs = append(b.probs, Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...), Warning: true})
 }
 
 // checkThemes gathers titles and summaries, and checks that every theme a

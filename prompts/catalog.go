@@ -13,9 +13,10 @@ import (
 	"strings"
 )
 
-// builtinFS holds the built-in prompt files, one per theme.
+// builtinFS holds the built-in prompt files, one per theme, in English
+// directly under catalog and in other languages under catalog/LANG.
 //
-//go:embed catalog/*.md
+//go:embed catalog
 var builtinFS embed.FS
 
 // Catalog is a checked, read-only set of themes and their prompts. It is safe
@@ -33,6 +34,8 @@ type Catalog struct {
 	// warnings are what the files loaded with but should change, such as
 	// the first edition's fields; serve logs them.
 	warnings Problems
+	// langs holds the other languages' text, by base code ("fr").
+	langs map[string]*translation
 }
 
 // promptRef locates a live prompt, so the picker maps a history entry to a
@@ -44,7 +47,7 @@ type promptRef struct {
 }
 
 func newCatalog() *Catalog {
-	return &Catalog{byID: map[string]int{}, prompts: map[string]promptRef{}, retired: map[string]bool{}}
+	return &Catalog{byID: map[string]int{}, prompts: map[string]promptRef{}, retired: map[string]bool{}, langs: map[string]*translation{}}
 }
 
 // Builtin parses and checks the catalog embedded in the binary. Its files are
@@ -190,6 +193,9 @@ func (c *Catalog) clone() *Catalog {
 	maps.Copy(nc.prompts, c.prompts)
 	maps.Copy(nc.retired, c.retired)
 	nc.warnings = c.warnings
+	for code, tr := range c.langs {
+		nc.langs[code] = tr.clone()
+	}
 	for _, t := range c.themes {
 		nt := *t
 		nt.Prompts = slices.Clone(t.Prompts)
@@ -254,18 +260,4 @@ func themeRank(id string) int {
 		return r
 	}
 	return len(themeOrder)
-}
-
-// Localize returns prompt p as written in lang (a base code such as "fr"):
-// the same id, theme, audience, roles and form, with its text, scale
-// labels, experiment and follow-up in that language. A language the catalog
-// has no text for returns p itself.
-func (c *Catalog) Localize(p *Prompt, lang string) *Prompt {
-	return p
-}
-
-// ThemeIn returns theme t with its title and summary in lang, or t itself
-// when the catalog has none in that language. Its Prompts are t's.
-func (c *Catalog) ThemeIn(t *Theme, lang string) *Theme {
-	return t
 }

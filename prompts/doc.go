@@ -8,7 +8,8 @@
 // # The catalog
 //
 // A Catalog is a list of themes, each a list of prompts. Builtin parses the
-// files embedded from catalog/*.md, one per theme; the built-in themes are
+// files embedded from catalog/*.md, one per theme, and their translations in
+// catalog/LANG/*.md; the built-in themes are
 // ThemeIDs, in DESIGN.md order. WithOverlay returns a new catalog with an
 // operator's directory (MENTOR_PROMPTS_DIR) applied: it may add themes, add
 // prompts to a theme, replace a prompt by defining its id again, or withdraw
@@ -39,6 +40,21 @@
 //
 // Lines within a paragraph are joined with a space, because Slack shows each
 // newline as a line break. docs/prompt-format.md is the full reference.
+//
+// # Languages
+//
+// The files directly in a directory are English, the base language. A
+// subdirectory named by a two-letter language code (catalog/fr, or
+// MENTOR_PROMPTS_DIR/de) translates them: the same themes and ids, the same
+// audience, roles and form, with the text, scale labels, try, follow-up and
+// source in that language. Catalog.Localize returns a prompt in a member's
+// language and Catalog.ThemeIn a theme's title and summary; either falls back
+// to English when the language lacks it, so a language can be added a theme
+// at a time. Lint reports an id or a field that differs from English as a
+// problem, and each prompt a language lacks as a warning at the English
+// prompt's line (Catalog.Untranslated lists them). Replacing an English
+// prompt in an overlay drops its translations, which were made for the old
+// text.
 //
 // Every prompt has one audience: private (a member reflects alone) or team
 // (worded for a group, what broadcasts post). The first edition's fields,

@@ -53,15 +53,17 @@ type section struct {
 // parser walks the lines of one file, collecting problems as it goes.
 type parser struct {
 	name  string
+	lang  string // the base code of the file's language: baseLang, or its directory's
 	lines []string
 	i     int // index of the next line; its number is i+1
 	probs Problems
 }
 
-// parseFile parses one prompt file. It returns the file with every prompt it
-// could read, and every problem found in it.
-func parseFile(name string, data []byte) (*file, Problems) {
-	p := &parser{name: name, lines: splitLines(data)}
+// parseFile parses one prompt file written in lang (a base code such as
+// "en"). It returns the file with every prompt it could read, and every
+// problem found in it.
+func parseFile(name, lang string, data []byte) (*file, Problems) {
+	p := &parser{name: name, lang: lang, lines: splitLines(data)}
 	p.characters()
 	f := &file{name: name}
 	if p.frontMatter(f) {

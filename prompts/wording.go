@@ -2,6 +2,7 @@ package prompts
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -25,11 +26,17 @@ var (
 // the question.
 const maxScenarioLen = 700
 
-// checkWording checks that a team prompt speaks to a group. A first-edition
-// prompt gets warnings rather than problems: it loaded before, and an
-// operator upgrading should not find the bot refusing to start.
+// checkWording checks that a team prompt speaks to a group, in the languages
+// whose words the check knows (English and French); another language's team
+// prompts are not checked. A first-edition prompt gets warnings rather than
+// problems: it loaded before, and an operator upgrading should not find the
+// bot refusing to start.
 func (p *parser) checkWording(s *section, old bool) {
 	if s.p.Audience != AudienceTeam || s.p.Text == "" {
+		return
+	}
+	w, ok := wordings[p.lang]
+	if !ok {
 		return
 	}
 	report := p.problem
@@ -37,13 +44,74 @@ func (p *parser) checkWording(s *section, old bool) {
 		report = p.warn
 	}
 	for _, f := range [...]struct{ name, val string }{{"text", s.p.Text}, {"followup", s.p.Followup}} {
-		if w := secondPersonRE.FindString(f.val); w != "" {
-			report(s.p.Line, `team prompt %q says %q in its %s: a channel reads it as aimed at one person; write to the group ("we", "our team") or make it private`, s.p.ID, w, f.name)
+		if word := w.you(f.val); word != "" {
+			report(s.p.Line, `team prompt %q says %q in its %s: a channel reads it as aimed at one person; write to the group (%s) or make it private`, s.p.ID, word, f.name, w.we)
 		}
 	}
-	if !firstPluralRE.MatchString(s.p.Text) {
-		report(s.p.Line, `team prompt %q does not speak to a group: say "we", "our" or "us"`, s.p.ID)
+	if !w.group(s.p.Text) {
+		report(s.p.Line, `team prompt %q does not speak to a group: say %s`, s.p.ID, w.say)
 	}
+}
+
+// wording is how the team-wording check reads one language: you finds a
+// word that addresses the reader, group reports whether the text speaks as a
+// group, and we and say quote that language's words in messages.
+type wording struct {
+	you     func(string) string
+	group   func(string) bool
+	we, say string
+}
+
+// wordings are the languages the team-wording check knows, by base code.
+var wordings = map[string]wording{
+	baseLang: {
+		you:   secondPersonRE.FindString,
+		group: firstPluralRE.MatchString,
+		we:    `"we", "our team"`,
+		say:   `"we", "our" or "us"`,
+	},
+	"fr": {you: frenchYou, group: frenchGroup, we: `"nous", "notre équipe"`, say: `"nous", "notre" or "nos"`},
+}
+
+// frenchWordRE is a French word with the apostrophe of an elision ("t'",
+// "l'"), so that "t'aider" is told from the "t" of "a-t-on".
+var frenchWordRE = regexp.MustCompile(`\p{L}+['’]?`)
+
+// frenchYouWords address the reader, singular or plural: the bot says "tu"
+// to a member, and a team prompt says "nous", never "vous", for the same
+// reason it never says "you" in English.
+var frenchYouWords = map[string]bool{
+	"tu": true, "toi": true, "te": true, "t'": true, "t’": true, "ton": true, "ta": true, "tes": true,
+	"tien": true, "tienne": true, "tiens": true, "tiennes": true,
+	"vous": true, "votre": true, "vos": true, "vôtre": true, "vôtres": true,
+}
+
+// frenchYou returns the first word of text that addresses the reader, or "".
+// "Ton" after a determiner is the noun ("le ton d'une revue"), not "your".
+func frenchYou(text string) string {
+	words := frenchWordRE.FindAllString(strings.ToLower(text), -1)
+	for i, w := range words {
+		if !frenchYouWords[w] {
+			continue
+		}
+		if w == "ton" && i > 0 && slices.Contains([]string{"le", "un", "du", "ce", "même", "quel"}, words[i-1]) {
+			continue
+		}
+		return w
+	}
+	return ""
+}
+
+// frenchGroup reports whether text speaks as a group: "nous", "notre",
+// "nos", or the team itself.
+func frenchGroup(text string) bool {
+	for _, w := range frenchWordRE.FindAllString(strings.ToLower(text), -1) {
+		switch strings.TrimRight(w, "'’") {
+		case "nous", "notre", "nos", "nôtre", "nôtres", "équipe", "équipes":
+			return true
+		}
+	}
+	return false
 }
 
 // checkForm checks the fields each form needs, and that a follow-up is a

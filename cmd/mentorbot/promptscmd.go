@@ -39,8 +39,12 @@ func promptsLint(args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("built-in catalog:\n%w", err)
 		}
+		// Warnings (a prompt a language has not translated yet) do not fail
+		// the check, as for an operator's directory: the bot shows such a
+		// prompt in English. The tests hold a release to none.
 		if w := base.Warnings(); len(w) > 0 {
-			return fmt.Errorf("built-in catalog:\n%w", w)
+			fmt.Fprintf(stdout, "%s\nbuilt-in catalog: %d themes, %d prompts, %s, no other problems\n", w, len(base.Themes()), base.Len(), count(len(w), "warning"))
+			return nil
 		}
 		fmt.Fprintf(stdout, "built-in catalog: %d themes, %d prompts, no problems\n", len(base.Themes()), base.Len())
 		return nil
@@ -84,7 +88,7 @@ func count(n int, noun string) string {
 }
 
 // promptFiles counts the files in dir the catalog loads: visible *.md files,
-// in any case.
+// in any case, there and in its language subdirectories (LANG/*.md).
 func promptFiles(dir string) (int, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -92,11 +96,26 @@ func promptFiles(dir string) (int, error) {
 	}
 	n := 0
 	for _, e := range entries {
+		if e.IsDir() && prompts.IsLanguageDir(e.Name()) {
+			sub, err := os.ReadDir(filepath.Join(dir, e.Name()))
+			if err != nil {
+				return 0, err
+			}
+			n += countMD(sub)
+		}
+	}
+	return n + countMD(entries), nil
+}
+
+// countMD counts the visible *.md files among entries.
+func countMD(entries []os.DirEntry) int {
+	n := 0
+	for _, e := range entries {
 		if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") && strings.EqualFold(filepath.Ext(e.Name()), ".md") {
 			n++
 		}
 	}
-	return n, nil
+	return n
 }
 
 // promptsList prints the catalog, as text for people or JSON for tools.

@@ -53,10 +53,43 @@ func TestPromptsLint(t *testing.T) {
 			t.Fatalf("lint failed a first-edition file: %v", err)
 		}
 		for _, want := range []string{`mine.md:6: warning: audience lists roles (first-edition format): move them to "roles: staff, lead"`,
-			`mine.md:7: warning: kind is replaced by audience (first-edition format): write "audience: private"`, "1 file, 2 warnings, no other problems"} {
+			`mine.md:7: warning: kind is replaced by audience (first-edition format): write "audience: private"`,
+			// The built-in catalog speaks French: a prompt added in English only
+			// reaches French members in English.
+			`mine.md:5: warning: prompt "daring-mine" has no fr text: fr members see it in English until fr/daring.md translates it`,
+			"1 file, 3 warnings, no other problems"} {
 			if !strings.Contains(out.String(), want) {
 				t.Fatalf("output lacks %q:\n%s", want, out.String())
 			}
+		}
+	})
+
+	// A directory may hold only translations, in LANG/ subdirectories: they
+	// are counted and checked against the English prompt they translate.
+	t.Run("LanguageDir", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.Mkdir(filepath.Join(dir, "fr"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		fr := "---\ntheme: impostor\n---\n\n## impostor-first-hour\naudience: private\n" +
+			"try: Consacre 30 minutes à la première étape.\n\nQu'as-tu fait dans la première heure ?\n"
+		if err := os.WriteFile(filepath.Join(dir, "fr", "mine.md"), []byte(fr), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := run(t.Context(), []string{"prompts", "lint", dir}, mapEnv(nil), nil, &out, &out); err != nil {
+			t.Fatalf("lint of a translation: %v", err)
+		}
+		if !strings.Contains(out.String(), "1 file, no problems") {
+			t.Fatalf("output = %q", out.String())
+		}
+		bad := strings.Replace(fr, "audience: private", "audience: team", 1)
+		if err := os.WriteFile(filepath.Join(dir, "fr", "mine.md"), []byte(bad), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := run(t.Context(), []string{"prompts", "lint", dir}, mapEnv(nil), nil, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), `fr/mine.md:5: prompt "impostor-first-hour" has audience "team" here but "private" in English`) {
+			t.Fatalf("lint of a translation that changes the audience: %v", err)
 		}
 	})
 
