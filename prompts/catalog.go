@@ -139,8 +139,9 @@ func (c *Catalog) Prompt(id string) (*Prompt, bool) {
 }
 
 // Warnings returns what the files loaded with but their authors should
-// change, such as the first edition's "kind:" field, each at its file and
-// line; nil when there is nothing.
+// change, such as the first edition's "kind:" field or a prompt a language
+// has not translated, each at its file and line; nil when there is nothing.
+// A catalog made by WithOverlay lists its base's warnings first.
 func (c *Catalog) Warnings() Problems {
 	return slices.Clone(c.warnings)
 }

@@ -61,8 +61,9 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand, clk appClock) (*app
 		return nil, err
 	}
 	// A prompt file in the first edition's format still loads; say once
-	// where, so the operator can update it.
-	if w := catalog.Warnings(); len(w) > 0 {
+	// where, so the operator can update it. The built-in catalog's own
+	// warnings (a translation still being written) are not the operator's.
+	if w := overlayWarnings(catalog); len(w) > 0 {
 		logger.Warn("MENTOR_PROMPTS_DIR has prompt files to update; `mentorbot prompts lint DIR` lists every line",
 			"warnings", len(w), "first", w[0].String())
 	}
@@ -109,6 +110,16 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand, clk appClock) (*app
 	limits.metrics, replies.metrics = b.Metrics, b.Metrics
 	return &app{cfg: cfg, logger: logger, db: db, api: api, sm: socketmode.New(api), bot: b, metrics: metrics,
 		backups: make(chan struct{}, maxBackups)}, nil
+}
+
+// overlayWarnings returns c's warnings but the built-in catalog's, which
+// come first.
+func overlayWarnings(c *prompts.Catalog) prompts.Problems {
+	w := c.Warnings()
+	if base, err := prompts.Builtin(); err == nil {
+		w = w[min(len(base.Warnings()), len(w)):]
+	}
+	return w
 }
 
 // loadCatalog loads the built-in prompts and the operator's directory, if any.
