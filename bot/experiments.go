@@ -301,7 +301,7 @@ func (b *Bot) submitExpNote(c *Command, values formValues) (*viewResponse, error
 			return nil, err
 		}
 	}
-	return &viewResponse{Action: "update", View: savedModal(c.Name, 0, false, nil)}, nil
+	return &viewResponse{Action: "update", View: savedModal(c.P, c.Name, 0, false, nil)}, nil
 }
 
 // expReflection is the journal entry of an experiment's note: the

@@ -56,11 +56,11 @@ func TestTryIt(t *testing.T) {
 	b.Slack = &homeSlack{} // users.info says Europe/Paris
 	ref := promptRef{PromptID: "impostor-one", Theme: "impostor"}.value()
 	p, _ := b.Catalog.Prompt("impostor-one")
-	if raw := blocksJSON(t, promptBlocks(nil, p, "impostor", time.Time{})); !strings.Contains(raw, actionTryIt) {
+	if raw := blocksJSON(t, promptBlocks(cardView{Prompt: p}, nil, "impostor", time.Time{})); !strings.Contains(raw, actionTryIt) {
 		t.Fatalf("no I'll try it on a card with an experiment: %s", raw)
 	}
 	d, _ := b.Catalog.Prompt("daring-one")
-	if raw := blocksJSON(t, promptBlocks(nil, d, "daring", time.Time{})); strings.Contains(raw, actionTryIt) {
+	if raw := blocksJSON(t, promptBlocks(cardView{Prompt: d}, nil, "daring", time.Time{})); strings.Contains(raw, actionTryIt) {
 		t.Fatalf("I'll try it on a card without an experiment: %s", raw)
 	}
 	m := clickAs(t, b, sink, "T1", "U1", actionTryIt, ref)

@@ -25,7 +25,7 @@ func form(rating, text string) formValues {
 
 func TestReflectModal_Forms(t *testing.T) {
 	t.Run("Scale", func(t *testing.T) {
-		m := reflectModal(nil, scalePrompt, promptRef{PromptID: "x-scale"})
+		m := reflectModal(cardView{Prompt: scalePrompt}, promptRef{PromptID: "x-scale"})
 		var sel *slack.SelectBlockElement
 		var text *slack.InputBlock
 		for _, bl := range m.Blocks.BlockSet {
@@ -46,7 +46,7 @@ func TestReflectModal_Forms(t *testing.T) {
 		}
 	})
 	t.Run("Finish", func(t *testing.T) {
-		m := reflectModal(nil, finishPrompt, promptRef{PromptID: "x-finish"})
+		m := reflectModal(cardView{Prompt: finishPrompt}, promptRef{PromptID: "x-finish"})
 		in := m.Blocks.BlockSet[len(m.Blocks.BlockSet)-1].(*slack.InputBlock)
 		el := in.Element.(*slack.PlainTextInputBlockElement)
 		if in.Optional || in.Label.Text != "Finish the sentence" || el.InitialValue != "The part of my job I over-explain is " {
@@ -72,7 +72,7 @@ func TestReflectionText(t *testing.T) {
 		{"ErrEmpty", nil, form("", "  "), "Write a few words first", blockReflection},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, bad := reflectionText(tt.p, tt.values)
+			got, bad := reflectionText(nil, tt.p, tt.values)
 			switch {
 			case tt.field == "" && (bad != nil || got != tt.want):
 				t.Fatalf("got %q, %+v; want %q saved", got, bad, tt.want)
@@ -86,17 +86,17 @@ func TestReflectionText(t *testing.T) {
 // A prompt's follow-up is offered once the reflection is saved, and asked
 // under the earlier answer when the prompt comes back.
 func TestFollowup(t *testing.T) {
-	got := blocksText(t, Reply{Blocks: savedModal("/mentor", 0, false, finishPrompt).Blocks.BlockSet})
+	got := blocksText(t, Reply{Blocks: savedModal(nil, "/mentor", 0, false, finishPrompt).Blocks.BlockSet})
 	if !strings.Contains(got, "*Go one step further:* Who would notice if you stopped?") {
 		t.Fatalf("saved view:\n%s", got)
 	}
-	if got := blocksText(t, Reply{Blocks: savedModal("/mentor", 0, false, scalePrompt).Blocks.BlockSet}); strings.Contains(got, "one step further") {
+	if got := blocksText(t, Reply{Blocks: savedModal(nil, "/mentor", 0, false, scalePrompt).Blocks.BlockSet}); strings.Contains(got, "one step further") {
 		t.Fatalf("saved view offers a follow-up the prompt does not have:\n%s", got)
 	}
-	if got := thenAndNowQuestion(finishPrompt); got != "*One step further:* Who would notice if you stopped?" {
+	if got := thenAndNowQuestion(cardView{Prompt: finishPrompt}); got != "*One step further:* Who would notice if you stopped?" {
 		t.Errorf("then and now asks %q", got)
 	}
-	if got := thenAndNowQuestion(scalePrompt); got != "What would you say today?" {
+	if got := thenAndNowQuestion(cardView{Prompt: scalePrompt}); got != "What would you say today?" {
 		t.Errorf("then and now without a follow-up asks %q", got)
 	}
 }

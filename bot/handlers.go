@@ -49,7 +49,11 @@ func (b *Bot) cmdHelp(_ context.Context, c *Command) (Reply, error) {
 }
 
 func (b *Bot) cmdThemes(_ context.Context, c *Command) (Reply, error) {
-	return Reply{Text: "Themes", Blocks: themesBlocks(c.P, c.Name, b.Catalog.Themes())}, nil
+	themes := b.Catalog.Themes() // a copy, ours to change
+	for i, t := range themes {
+		themes[i] = b.Catalog.ThemeIn(t, c.P.Lang())
+	}
+	return Reply{Text: c.P.T("prompt_themes_title"), Blocks: themesBlocks(c.P, c.Name, themes)}, nil
 }
 
 func (b *Bot) cmdPrompt(ctx context.Context, c *Command) (Reply, error) {
@@ -89,8 +93,8 @@ func (b *Bot) anotherPrompt(ctx context.Context, c *Command) (Reply, error) {
 			if err != nil {
 				return Reply{}, err
 			}
-			p := pick.Prompt
-			return Reply{Text: p.Text, Blocks: b.nudgeCard(c.P, sub, p, ref.Slot, pick.Restarted), ReplaceOriginal: true}, nil
+			v := b.cardView(c.P, pick.Prompt, dailyRhythm(sub.Schedule))
+			return Reply{Text: v.Prompt.Text, Blocks: b.nudgeCard(v, sub, ref.Slot, pick.Restarted), ReplaceOriginal: true}, nil
 		}
 	}
 	r, err := b.promptReply(ctx, c, theme, ref.Slot)
@@ -121,12 +125,12 @@ func (b *Bot) promptReply(ctx context.Context, c *Command, theme string, slot ti
 	if err != nil {
 		return Reply{}, err
 	}
-	p := pick.Prompt
-	card := b.cycleCard(p, pick.Restarted)
+	v := b.cardView(c.P, pick.Prompt, b.daily(c.UserID))
+	card := cycleCard(v, pick.Restarted)
 	if !inChannel(c.ChannelID) {
-		card = append(card, b.evidence(c.P, c.UserID, p)...)
+		card = append(card, b.evidence(c.P, c.UserID, pick.Prompt)...)
 	}
-	return Reply{Text: p.Text, Blocks: promptBlocks(card, p, theme, slot)}, nil
+	return Reply{Text: v.Prompt.Text, Blocks: promptBlocks(v, card, theme, slot)}, nil
 }
 
 // inChannel reports whether a conversation is a channel, public or private,

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 )
@@ -289,13 +290,15 @@ func (b *Bot) keepData(context.Context, *Command) (Reply, error) {
 
 // reflectionFor checks a reflection before it is saved: the prompt must
 // exist and the slot must be one of the member's own nudges, or it is saved
-// as a reflection on a prompt asked for.
-func (b *Bot) reflectionFor(userID string, ref promptRef, text string) (store.Reflection, error) {
+// as a reflection on a prompt asked for. The entry keeps the prompt's words
+// in the member's language, as they read them when they answered.
+func (b *Bot) reflectionFor(pr *lang.Printer, userID string, ref promptRef, text string) (store.Reflection, error) {
 	p, ok := b.Catalog.Prompt(ref.PromptID)
 	if !ok {
-		return store.Reflection{}, Errorf(ENOTFOUND, "That prompt is no longer in the catalog; your words were not saved. Copy them before closing.")
+		return store.Reflection{}, &Error{Code: ENOTFOUND, Message: pr.T("prompt_gone_unsaved")}
 	}
-	r := store.Reflection{UserID: userID, PromptID: p.ID, Theme: p.Theme, Prompt: p.Text, Text: text, At: b.Now()}
+	shown := b.Catalog.Localize(p, pr.Lang()).Text
+	r := store.Reflection{UserID: userID, PromptID: p.ID, Theme: p.Theme, Prompt: shown, Text: text, At: b.Now()}
 	if ref.Slot.IsZero() {
 		return r, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -20,12 +21,13 @@ func (b *Bot) openReflect(ctx context.Context, c *Command) (Reply, error) {
 	ref := parsePromptRef(c.Value)
 	p, ok := b.Catalog.Prompt(ref.PromptID)
 	if !ok {
-		return Reply{}, Errorf(ENOTFOUND, "That prompt is no longer in the catalog. `%s prompt` gives you a new one.", c.Name)
+		return Reply{}, &Error{Code: ENOTFOUND, Message: c.P.T("prompt_gone", "Cmd", c.Name)}
 	}
-	t, _ := b.Catalog.Theme(p.Theme)
+	// The card the modal repeats says "Try today" as the one clicked did.
+	v := b.cardView(c.P, p, b.daily(c.UserID))
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	if _, err := b.Slack.OpenViewContext(ctx, c.TriggerID, reflectModal(t, p, ref)); err != nil {
+	if _, err := b.Slack.OpenViewContext(ctx, c.TriggerID, reflectModal(v, ref)); err != nil {
 		return Reply{}, fmt.Errorf("open reflect modal for %s: %w", c.UserID, err)
 	}
 	return Reply{}, nil
@@ -37,7 +39,11 @@ func (b *Bot) openReflect(ctx context.Context, c *Command) (Reply, error) {
 func (b *Bot) submitReflection(c *Command, values formValues) (*viewResponse, error) {
 	ref := parsePromptRef(c.Value)
 	p, _ := b.Catalog.Prompt(ref.PromptID) // nil when retired since: reflectionFor says so
-	text, bad := reflectionText(p, values)
+	var shown *prompts.Prompt              // p in the member's language
+	if p != nil {
+		shown = b.Catalog.Localize(p, c.P.Lang())
+	}
+	text, bad := reflectionText(c.P, shown, values)
 	if bad != nil {
 		return bad, nil
 	}
@@ -48,7 +54,7 @@ func (b *Bot) submitReflection(c *Command, values formValues) (*viewResponse, er
 		return nil, err
 	}
 	if !saved {
-		if r, err = b.reflectionFor(c.UserID, ref, text); err != nil {
+		if r, err = b.reflectionFor(c.P, c.UserID, ref, text); err != nil {
 			return nil, err
 		}
 		r.View = c.Form
@@ -60,31 +66,32 @@ func (b *Bot) submitReflection(c *Command, values formValues) (*viewResponse, er
 	if err != nil {
 		b.Logger.Warn("reflection saved; streak unknown", "user", c.UserID, "err", err)
 	}
-	return &viewResponse{Action: "update", View: savedModal(c.Name, streak(ns), !r.Slot.IsZero(), p)}, nil
+	return &viewResponse{Action: "update", View: savedModal(c.P, c.Name, streak(ns), !r.Slot.IsZero(), shown)}, nil
 }
 
-// reflectionText is the journal entry a submitted form makes, or the field
-// errors to show. A scale's rating comes first, with what its ends mean, so
-// the entry reads on its own later; a sentence to finish must go beyond the
-// words it started with.
-func reflectionText(p *prompts.Prompt, values formValues) (string, *viewResponse) {
+// reflectionText is the journal entry a submitted form makes, in the
+// member's language, or the field errors to show. p is the prompt in that
+// language, nil when retired. A scale's rating comes first, with what its
+// ends mean, so the entry reads on its own later; a sentence to finish must
+// go beyond the words it started with.
+func reflectionText(pr *lang.Printer, p *prompts.Prompt, values formValues) (string, *viewResponse) {
 	text := strings.TrimSpace(values[blockReflection][actionReflection].Value)
 	if p != nil && p.Form == prompts.FormScale {
 		rating := values[blockRating][actionRating].SelectedOption.Value
 		if len(rating) != 1 || rating < "1" || rating > "5" {
-			return "", &viewResponse{Action: "errors", Errors: map[string]string{blockRating: "Choose a number from 1 to 5."}}
+			return "", &viewResponse{Action: "errors", Errors: map[string]string{blockRating: pr.T("prompt_rating_missing")}}
 		}
-		head := fmt.Sprintf("%s of 5 (1: %s, 5: %s)", rating, p.Scale[0], p.Scale[1])
+		head := pr.T("prompt_rating_entry", "Rating", rating, "Low", p.Scale[0], "High", p.Scale[1])
 		if text != "" {
-			head += "\nOne point higher: " + text
+			head += "\n" + pr.T("prompt_rating_higher", "Text", text)
 		}
 		text = head
 	}
 	switch n := utf8.RuneCountInString(text); {
 	case n == 0, p != nil && p.Form == prompts.FormFinish && text == strings.TrimSpace(finishStem(p)):
-		return "", fieldError("Write a few words first, or press Cancel.")
+		return "", fieldError(pr.T("prompt_reflection_empty"))
 	case n > store.MaxReflectionLen:
-		return "", fieldError(fmt.Sprintf("That is %d characters; the journal keeps at most %d per entry.", n, store.MaxReflectionLen))
+		return "", fieldError(pr.T("prompt_reflection_too_long", "N", n, "Max", store.MaxReflectionLen))
 	}
 	return text, nil
 }

@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
@@ -230,26 +229,26 @@ func (b *Bot) pickNudgePrompt(sub store.Subscription) (prompts.Pick, error) {
 // postNudge sends the nudge DM for n's slot; posting to a user id opens the
 // app's DM.
 func (b *Bot) postNudge(ctx context.Context, sub store.Subscription, n store.Nudge, p *prompts.Prompt) (string, string, error) {
-	t, _ := b.Catalog.Theme(p.Theme)
 	// A send in flight finishes even when shutdown begins: cutting it off
 	// could leave a message Slack accepted recorded as unsent.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	blocks := b.nudgeCard(b.printerFor(ctx, sub.UserID), sub, p, n.Slot, n.Restarted)
-	return b.post(ctx, sub.UserID, slack.MsgOptionText(nudgeFallback(t, p), false), slack.MsgOptionBlocks(blocks...))
+	v := b.cardView(b.printerFor(ctx, sub.UserID), p, dailyRhythm(sub.Schedule))
+	blocks := b.nudgeCard(v, sub, n.Slot, n.Restarted)
+	return b.post(ctx, sub.UserID, slack.MsgOptionText(nudgeFallback(v), false), slack.MsgOptionBlocks(blocks...))
 }
 
-// nudgeCard is the whole nudge of p for slot: the card (opened by the
-// new-cycle line when restarted), the member's evidence and earlier answer,
-// the nudge's buttons and, once a month, the check-in. Another prompt on a
-// nudge builds the same, so the card stays a nudge. lp is the member's
-// printer.
-func (b *Bot) nudgeCard(lp *lang.Printer, sub store.Subscription, p *prompts.Prompt, slot time.Time, restarted bool) []slack.Block {
+// nudgeCard is the whole nudge of v's prompt for slot: the card (opened by
+// the new-cycle line when restarted), the member's evidence and earlier
+// answer, the nudge's buttons and, once a month, the check-in. Another
+// prompt on a nudge builds the same, so the card stays a nudge.
+func (b *Bot) nudgeCard(v cardView, sub store.Subscription, slot time.Time, restarted bool) []slack.Block {
+	p := v.Prompt
 	var earlier *store.Reflection
 	if r, ok, err := b.Journal.LastReflectionOn(sub.UserID, p.ID); err == nil && ok && slot.Sub(r.At) > thenAndNowAge {
 		earlier = &r
 	}
-	blocks := nudgeBlocks(append(b.cycleCard(p, restarted), b.evidence(lp, sub.UserID, p)...), p, slot, sub.Schedule, earlier)
+	blocks := nudgeBlocks(v, append(cycleCard(v, restarted), b.evidence(v.P, sub.UserID, p)...), slot, sub.Schedule, earlier)
 	if b.monthlyCheckIn(sub.UserID, slot, sub.TZ) {
 		blocks = append(blocks, checkInInvite()...)
 	}

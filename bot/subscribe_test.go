@@ -128,7 +128,7 @@ func TestSkip(t *testing.T) {
 		mustDispatch(t, b, "subscribe")
 		sub := mustSub(t, b, "U1")
 		card := fri27.AddDate(0, 0, -7) // the card sent last Friday; its button names 27 November
-		value := skipValue(t, nudgeBlocks(nil, &promptForTest, card, sub.Schedule, nil))
+		value := skipValue(t, nudgeBlocks(cardView{Prompt: &promptForTest}, nil, card, sub.Schedule, nil))
 		c := &Command{UserID: "U1", Name: "/mentor"}
 		for i := range 3 {
 			r, err := b.skipFromCard(c, value)
@@ -161,7 +161,7 @@ func TestSkip(t *testing.T) {
 	t.Run("ScheduleChanged", func(t *testing.T) {
 		b := newTestBot(t)
 		mustDispatch(t, b, "subscribe")
-		value := skipValue(t, nudgeBlocks(nil, &promptForTest, fri27.AddDate(0, 0, -7), mustSub(t, b, "U1").Schedule, nil))
+		value := skipValue(t, nudgeBlocks(cardView{Prompt: &promptForTest}, nil, fri27.AddDate(0, 0, -7), mustSub(t, b, "U1").Schedule, nil))
 		mustDispatch(t, b, "subscribe 09:00")
 		r, err := b.skipFromCard(&Command{UserID: "U1", Name: "/mentor"}, value)
 		if err != nil {
@@ -299,9 +299,9 @@ func TestNudgeWording(t *testing.T) {
 	} {
 		t.Run(tc.cadence, func(t *testing.T) {
 			sched := rule(tc.cadence, time.Friday, 16, 0, "Europe/Paris")
-			got := blocksText(t, Reply{Blocks: nudgeBlocks(nil, &promptForTest, fri, sched, nil)})
+			got := blocksText(t, Reply{Blocks: nudgeBlocks(cardView{Prompt: &promptForTest}, nil, fri, sched, nil)})
 			contains(t, got, tc.period, tc.button)
-			if ref := parsePromptRef(skipValue(t, nudgeBlocks(nil, &promptForTest, fri, sched, nil))); !ref.Slot.Equal(fri) || ref.Skip.IsZero() {
+			if ref := parsePromptRef(skipValue(t, nudgeBlocks(cardView{Prompt: &promptForTest}, nil, fri, sched, nil))); !ref.Slot.Equal(fri) || ref.Skip.IsZero() {
 				t.Fatalf("skip value %+v", ref)
 			}
 		})

@@ -1,10 +1,10 @@
 package bot
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
@@ -18,26 +18,26 @@ const (
 	actionRating     = "value"
 )
 
-// reflectModal asks for a reflection on p, in the prompt's form: a sentence
+// reflectModal asks for a reflection on v's prompt, in its form: a sentence
 // to finish starts the answer with its words; a scale asks for a rating in
 // a menu, then what would move it one point higher. The private metadata
 // says which prompt and slot it answers, never who: that comes from the
 // submission.
-func reflectModal(t *prompts.Theme, p *prompts.Prompt, ref promptRef) slack.ModalViewRequest {
-	input := slack.NewPlainTextInputBlockElement(plain("Write as much or as little as you like. Only you will read it."), actionReflection)
+func reflectModal(v cardView, ref promptRef) slack.ModalViewRequest {
+	p := v.Prompt
+	input := slack.NewPlainTextInputBlockElement(plain(v.P.T("prompt_modal_placeholder")), actionReflection)
 	input.Multiline = true
 	input.MaxLength = store.MaxReflectionLen
-	label := "Your reflection"
-	var blocks []slack.Block
+	label := v.P.T("prompt_modal_label")
+	blocks := cardBlocks(v)
 	switch p.Form {
 	case prompts.FormFinish:
-		label, input.InitialValue = "Finish the sentence", finishStem(p)
-		blocks = cardBlocks(t, p)
+		label, input.InitialValue = v.P.T("prompt_modal_finish"), finishStem(p)
 	case prompts.FormScale:
-		label = "What would move it one point higher?"
-		blocks = append(cardBlocks(t, p), slack.NewInputBlock(blockRating, plain("From 1 to 5"), nil, staticSelect(actionRating, scaleOptions(p), "")))
-	default:
-		blocks = cardBlocks(t, p)
+		label = v.P.T("prompt_modal_higher")
+		rating := staticSelect(actionRating, scaleOptions(p), "")
+		rating.Placeholder = plain(v.P.T("prompt_modal_choose"))
+		blocks = append(blocks, slack.NewInputBlock(blockRating, plain(v.P.T("prompt_modal_rating")), nil, rating))
 	}
 	reflection := slack.NewInputBlock(blockReflection, plain(label), nil, input)
 	reflection.Optional = p.Form == prompts.FormScale // the rating is an answer on its own
@@ -45,9 +45,9 @@ func reflectModal(t *prompts.Theme, p *prompts.Prompt, ref promptRef) slack.Moda
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      callbackReflect,
-		Title:           plain("Reflect"),
-		Submit:          plain("Save to my journal"),
-		Close:           plain("Cancel"),
+		Title:           plain(v.P.T("prompt_modal_title")),
+		Submit:          plain(v.P.T("prompt_modal_submit")),
+		Close:           plain(v.P.T("prompt_modal_cancel")),
 		PrivateMetadata: ref.value(),
 		Blocks:          slack.Blocks{BlockSet: blocks},
 	}
@@ -82,21 +82,22 @@ func clipRunes(s string, n int) string {
 }
 
 // savedModal replaces the modal once the reflection is on disk. A prompt's
-// follow-up is offered there, while the member is still thinking about it.
-func savedModal(name string, streak int, scheduled bool, p *prompts.Prompt) *slack.ModalViewRequest {
-	text := fmt.Sprintf("Saved to your journal. Only you can read it: `%s journal`.", name)
+// follow-up is offered there, while the member is still thinking about it;
+// p is the prompt in the member's language, nil for a form of no prompt.
+func savedModal(pr *lang.Printer, name string, streak int, scheduled bool, p *prompts.Prompt) *slack.ModalViewRequest {
+	text := pr.T("prompt_saved", "Cmd", name)
 	if scheduled && streak > 1 {
-		text += fmt.Sprintf("\nThat is %d scheduled prompts in a row with a reflection.", streak)
+		text += "\n" + pr.N("prompt_saved_streak", streak)
 	}
 	blocks := []slack.Block{section(text)}
 	if p != nil && p.Followup != "" {
-		blocks = append(blocks, section("*Go one step further:* "+escape(p.Followup)),
-			contextLine("No need to answer now: it comes back under your answer when this prompt does."))
+		blocks = append(blocks, section(pr.T("prompt_saved_further", "Followup", escape(p.Followup))),
+			contextLine(pr.T("prompt_saved_later")))
 	}
 	return &slack.ModalViewRequest{
 		Type:   slack.VTModal,
-		Title:  plain("Saved"),
-		Close:  plain("Done"),
+		Title:  plain(pr.T("prompt_saved_title")),
+		Close:  plain(pr.T("prompt_saved_done")),
 		Blocks: slack.Blocks{BlockSet: blocks},
 	}
 }

@@ -5,7 +5,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
@@ -61,125 +64,199 @@ func timeOf(s string) time.Time {
 	return time.Time{}
 }
 
-// cardBlocks renders a prompt: its theme, the question (with what a
-// scale's ends mean), the optional experiment and where the idea comes from.
-func cardBlocks(t *prompts.Theme, p *prompts.Prompt) []slack.Block {
+// cardView is a prompt as one member reads it: in their language, with the
+// words of their rhythm.
+type cardView struct {
+	P      *lang.Printer   // the member's; nil prints English
+	Theme  *prompts.Theme  // in the member's language; nil for a theme retired since
+	Prompt *prompts.Prompt // in the member's language
+	// Daily is true when the member's prompts come every day or weekday:
+	// the experiment is then for today, not this week.
+	Daily bool
+}
+
+// cardView returns p as the member of printer pr reads it, in their
+// language.
+func (b *Bot) cardView(pr *lang.Printer, p *prompts.Prompt, daily bool) cardView {
+	v := cardView{P: pr, Prompt: b.Catalog.Localize(p, pr.Lang()), Daily: daily}
+	if t, ok := b.Catalog.Theme(p.Theme); ok {
+		v.Theme = b.Catalog.ThemeIn(t, pr.Lang())
+	}
+	return v
+}
+
+// dailyRhythm reports whether a schedule sends prompts every day or
+// weekday, rather than once a week.
+func dailyRhythm(s store.Schedule) bool {
+	return s.Cadence == store.CadenceDaily || s.Cadence == store.CadenceWeekdays
+}
+
+// daily reports whether the member's prompts come every day or weekday. A
+// member with no subscription, or one that cannot be read, gets the weekly
+// words: the card is still worth showing.
+func (b *Bot) daily(userID string) bool {
+	sub, ok, err := b.Schedules.Subscription(userID)
+	if err != nil {
+		b.Logger.Warn("read subscription for a card's words", "user", userID, "err", err)
+	}
+	return err == nil && ok && dailyRhythm(sub.Schedule)
+}
+
+// cardBlocks renders a prompt: its theme, the question in its form (what a
+// scale's ends mean; a scenario's situation set apart from its question),
+// the optional experiment and where the idea comes from.
+func cardBlocks(v cardView) []slack.Block {
+	p := v.Prompt
 	title := p.Theme
-	if t != nil {
-		title = t.Title
+	if v.Theme != nil {
+		title = v.Theme.Title
 	}
 	blocks := []slack.Block{
 		contextLine("*" + escape(title) + "*  ·  `" + p.Theme + "`"),
-		section(quoteLines(escape(p.Text))),
+		section(questionText(v)),
 	}
 	if p.Form == prompts.FormScale {
-		blocks = append(blocks, contextLine(scaleLine(p)))
+		blocks = append(blocks, contextLine(v.P.T("prompt_scale", "Low", escape(p.Scale[0]), "High", escape(p.Scale[1]))))
 	}
 	if p.Try != "" {
-		blocks = append(blocks, section("*Try this week:* "+escape(p.Try)))
+		try := v.P.T("prompt_try_week", "Try", escape(p.Try))
+		if v.Daily {
+			try = v.P.T("prompt_try_today", "Try", escape(p.Try))
+		}
+		blocks = append(blocks, section(try))
 	}
 	if p.Source != "" {
-		blocks = append(blocks, contextLine("From "+escape(p.Source)))
+		blocks = append(blocks, contextLine(v.P.T("prompt_source", "Source", escape(p.Source))))
 	}
 	return blocks
 }
 
+// questionText is a card's question: quoted, or for a scenario, the
+// situation quoted under a few words that announce it and the question
+// after it, so it reads as a case to think through rather than one more
+// question.
+func questionText(v cardView) string {
+	text := escape(v.Prompt.Text)
+	if v.Prompt.Form == prompts.FormScenario {
+		if situation, question, ok := splitScenario(text); ok {
+			return v.P.T("prompt_scenario", "Situation", quoteLines(situation), "Question", question)
+		}
+	}
+	return quoteLines(text)
+}
+
+// splitScenario cuts a scenario before the sentence holding its first
+// question: the situation, then what it asks. ok is false when there is no
+// sentence before the question (nothing to set apart).
+func splitScenario(text string) (situation, question string, ok bool) {
+	q := strings.IndexByte(text, '?')
+	if q < 0 {
+		return "", "", false
+	}
+	cut := -1
+	for i, r := range text[:q] {
+		if r != '.' && r != '!' && r != '…' && r != '\n' {
+			continue
+		}
+		if end := i + utf8.RuneLen(r); end < q && unicode.IsSpace(rune(text[end])) {
+			cut = end
+		}
+	}
+	if cut <= 0 {
+		return "", "", false
+	}
+	situation, question = strings.TrimSpace(text[:cut]), strings.TrimSpace(text[cut:])
+	return situation, question, situation != "" && question != ""
+}
+
 // thenAndNowQuestion is what a nudge asks under the member's earlier answer:
 // the prompt's follow-up, one step further than last time, when it has one.
-func thenAndNowQuestion(p *prompts.Prompt) string {
-	if p.Followup != "" {
-		return "*One step further:* " + escape(p.Followup)
+func thenAndNowQuestion(v cardView) string {
+	if v.Prompt.Followup != "" {
+		return v.P.T("prompt_then_followup", "Followup", escape(v.Prompt.Followup))
 	}
-	return "What would you say today?"
+	return v.P.T("prompt_then_today")
 }
 
-// scaleLine says what the ends of a scale prompt mean, and what comes after
-// the rating.
-func scaleLine(p *prompts.Prompt) string {
-	return fmt.Sprintf("From 1 (%s) to 5 (%s). Then: what would move it one point higher?", escape(p.Scale[0]), escape(p.Scale[1]))
-}
-
-// card is p's cardBlocks, built for every message. The blocks used to be
-// made once, converted to types without slack-go's MarshalJSON methods, and
-// kept; measured alone that cache bought 1% of the command benchmark's CPU
-// per command at 64 members and none at 1,000 (docs/benchmarks.md).
-func (b *Bot) card(p *prompts.Prompt) []slack.Block {
-	t, _ := b.Catalog.Theme(p.Theme)
-	return cardBlocks(t, p)
-}
-
-// cycleCard is p's card, opened by a line saying the theme starts over when
+// cycleCard is v's card, opened by a line saying the theme starts over when
 // restarted: without it, a prompt seen before looks like a mistake.
-func (b *Bot) cycleCard(p *prompts.Prompt, restarted bool) []slack.Block {
+func cycleCard(v cardView, restarted bool) []slack.Block {
 	if !restarted {
-		return b.card(p)
+		return cardBlocks(v)
 	}
-	name := "this theme"
-	if t, ok := b.Catalog.Theme(p.Theme); ok {
-		name = "*" + escape(t.Title) + "*"
+	notice := v.P.T("prompt_cycle")
+	if v.Theme != nil {
+		notice = v.P.T("prompt_cycle_theme", "Theme", escape(v.Theme.Title))
 	}
-	notice := contextLine("You have seen every prompt in " + name + "; here they come again, in a new order.")
-	return append([]slack.Block{notice}, b.card(p)...)
-}
-
-// promptCard is a prompt asked for with promptBlocks.
-func (b *Bot) promptCard(p *prompts.Prompt, askedTheme string, slot time.Time) []slack.Block {
-	return promptBlocks(b.card(p), p, askedTheme, slot)
+	return append([]slack.Block{contextLine(notice)}, cardBlocks(v)...)
 }
 
 // promptBlocks is a prompt asked for with /mentor prompt: its card, a button
 // to reflect on it, one for another prompt of the theme asked for
 // (askedTheme is anyTheme when none was) and, when the prompt has an
 // experiment, I'll try it.
-func promptBlocks(card []slack.Block, p *prompts.Prompt, askedTheme string, slot time.Time) []slack.Block {
-	ref := promptRef{PromptID: p.ID, Theme: askedTheme, Slot: slot}
-	reflect := slack.NewButtonBlockElement(actionReflect, ref.value(), plain("Reflect"))
-	reflect.Style = slack.StylePrimary
-	buttons := []slack.BlockElement{reflect, slack.NewButtonBlockElement(actionAnotherPrompt, ref.value(), plain("Another prompt"))}
-	if p.Try != "" {
-		buttons = append(buttons, tryButton(nil, ref))
-	}
+func promptBlocks(v cardView, card []slack.Block, askedTheme string, slot time.Time) []slack.Block {
+	ref := promptRef{PromptID: v.Prompt.ID, Theme: askedTheme, Slot: slot}
+	buttons := cardButtons(v, ref)
 	return append(card, slack.NewActionBlock("prompt.actions", buttons...))
+}
+
+// cardButtons are the buttons every card has: Reflect, Another prompt and,
+// when the prompt has an experiment, I'll try it.
+func cardButtons(v cardView, ref promptRef) []slack.BlockElement {
+	reflect := slack.NewButtonBlockElement(actionReflect, ref.value(), plain(v.P.T("prompt_reflect")))
+	reflect.Style = slack.StylePrimary
+	buttons := []slack.BlockElement{reflect, slack.NewButtonBlockElement(actionAnotherPrompt, ref.value(), plain(v.P.T("prompt_another")))}
+	if v.Prompt.Try != "" {
+		buttons = append(buttons, tryButton(v.P, ref))
+	}
+	return buttons
 }
 
 // nudgeBlocks is the scheduled DM: the prompt's card, the member's earlier
 // answer to the same prompt when there is one ("then and now"), and the
-// buttons. sched is the member's schedule, for the words of its period and
-// the slot the skip button names: the one after this card's.
-func nudgeBlocks(card []slack.Block, p *prompts.Prompt, slot time.Time, sched store.Schedule, earlier *store.Reflection) []slack.Block {
-	period := "this week"
-	if sched.Cadence == store.CadenceDaily || sched.Cadence == store.CadenceWeekdays {
-		period = "today"
+// buttons. sched is the member's schedule, for the words of its period, the
+// zone of its dates and the slot the skip button names: the one after this
+// card's.
+func nudgeBlocks(v cardView, card []slack.Block, slot time.Time, sched store.Schedule, earlier *store.Reflection) []slack.Block {
+	head := v.P.T("prompt_nudge_week")
+	if dailyRhythm(sched) {
+		head = v.P.T("prompt_nudge_today")
 	}
-	blocks := []slack.Block{section("Your reflection prompt for " + period + ". Take ten quiet minutes when you can.")}
+	blocks := []slack.Block{section(head)}
 	blocks = append(blocks, card...)
 	if earlier != nil {
-		blocks = append(blocks, slack.NewDividerBlock(),
-			section(fmt.Sprintf("*Then and now.* You answered this on %s:\n%s\n%s",
-				earlier.At.Format("2 January 2006"), quoteLines(escape(shorten(earlier.Text, 600))), thenAndNowQuestion(p))))
+		blocks = append(blocks, slack.NewDividerBlock(), section(v.P.T("prompt_then_now",
+			"Date", v.P.LongDate(inZone(earlier.At, sched.TZ)),
+			"Answer", quoteLines(escape(shorten(earlier.Text, 600))),
+			"Question", thenAndNowQuestion(v))))
 	}
-	ref := promptRef{PromptID: p.ID, Theme: p.Theme, Slot: slot}
-	reflect := slack.NewButtonBlockElement(actionReflect, ref.value(), plain("Reflect"))
-	reflect.Style = slack.StylePrimary
-	buttons := []slack.BlockElement{reflect, slack.NewButtonBlockElement(actionAnotherPrompt, ref.value(), plain("Another prompt"))}
-	if p.Try != "" {
-		buttons = append(buttons, tryButton(nil, ref))
-	}
+	ref := promptRef{PromptID: v.Prompt.ID, Theme: v.Prompt.Theme, Slot: slot}
+	buttons := cardButtons(v, ref)
 	if next, err := sched.SlotAfter(slot); err == nil {
 		skip := ref
 		skip.Skip = next
-		buttons = append(buttons, slack.NewButtonBlockElement(actionSkipNext, skip.value(), plain(skipLabel(nil, sched, next))))
+		buttons = append(buttons, slack.NewButtonBlockElement(actionSkipNext, skip.value(), plain(skipLabel(v.P, sched, next))))
 	}
-	buttons = append(buttons, slack.NewButtonBlockElement(actionPauseTwoWeeks, ref.value(), plain("Pause two weeks")))
+	buttons = append(buttons, slack.NewButtonBlockElement(actionPauseTwoWeeks, ref.value(), plain(v.P.T("prompt_pause"))))
 	return append(blocks, slack.NewActionBlock("nudge.actions", buttons...))
 }
 
-// nudgeFallback is the notification text: what shows in a DM preview.
-func nudgeFallback(t *prompts.Theme, p *prompts.Prompt) string {
-	if t == nil {
-		return p.Text
+// inZone is t in the zone named tz, or in UTC when tz does not load.
+func inZone(t time.Time, tz string) time.Time {
+	loc, err := store.LoadZone(tz)
+	if err != nil {
+		loc = time.UTC
 	}
-	return t.Title + ": " + p.Text
+	return t.In(loc)
+}
+
+// nudgeFallback is the notification text: what shows in a DM preview.
+func nudgeFallback(v cardView) string {
+	if v.Theme == nil {
+		return v.Prompt.Text
+	}
+	return v.P.T("prompt_fallback", "Title", v.Theme.Title, "Text", v.Prompt.Text)
 }
 
 // escape makes catalog text literal for Slack's mrkdwn, where &, < and >

@@ -67,7 +67,8 @@ func TestGolden_PromptCard(t *testing.T) {
 	if !ok {
 		t.Fatal("impostor-quiet-question is gone from the catalog; pick another prompt for this golden file")
 	}
-	golden(t, "prompt-card", promptBlocks(b.card(p), p, "impostor", time.Time{}))
+	v := b.cardView(en, p, false)
+	golden(t, "prompt-card", promptBlocks(v, cardBlocks(v), "impostor", time.Time{}))
 }
 
 func TestGolden_Help(t *testing.T) {
@@ -96,7 +97,7 @@ func TestThemesBlocks_ManyThemes(t *testing.T) {
 // A scale prompt's card says what 1 and 5 mean and what follows the rating.
 func TestCardBlocks_Scale(t *testing.T) {
 	p := &prompts.Prompt{ID: "x-scale", Theme: "x", Text: "How at ease are you?", Form: prompts.FormScale, Scale: [2]string{"anxious", "at <ease>"}}
-	got := blocksText(t, Reply{Blocks: cardBlocks(nil, p)})
+	got := blocksText(t, Reply{Blocks: cardBlocks(cardView{Prompt: p})})
 	if !strings.Contains(got, "From 1 (anxious) to 5 (at &lt;ease&gt;). Then: what would move it one point higher?") {
 		t.Fatalf("card:\n%s", got)
 	}

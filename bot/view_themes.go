@@ -9,11 +9,12 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// themesBlocks lists every theme with its id, title, summary and size. Lines
+// themesBlocks lists every theme with its id, title, summary and size, in
+// the language of p; themes are already in that language (ThemeIn). Lines
 // are grouped into as few sections as fit, so an operator's catalog of many
 // themes stays within Slack's block limits.
 func themesBlocks(p *lang.Printer, name string, themes []*prompts.Theme) []slack.Block {
-	blocks := []slack.Block{slack.NewHeaderBlock(plain("Themes"))}
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(p.T("prompt_themes_title")))}
 	var sb strings.Builder
 	for _, t := range themes {
 		line := fmt.Sprintf("`%s`  *%s* (%s)\n%s\n", t.ID, escape(t.Title), themeCounts(p, t), escape(t.Summary))
@@ -26,7 +27,7 @@ func themesBlocks(p *lang.Printer, name string, themes []*prompts.Theme) []slack
 	if sb.Len() > 0 {
 		blocks = append(blocks, section(strings.TrimRight(sb.String(), "\n")))
 	}
-	return append(blocks, contextLine(fmt.Sprintf("`%s prompt THEME` for one of them; the first letters are enough, as in `%s prompt imp`. Private prompts are yours alone; team topics are what a lead's broadcast posts in a channel.", name, name)))
+	return append(blocks, contextLine(p.T("prompt_themes_footer", "Cmd", name)))
 }
 
 // themeCounts says how many prompts a member cycles through in the theme
