@@ -60,7 +60,9 @@
 // see; a second join succeeds with the already_in_channel warning.
 // conversations.members lists a public channel's member ids, or a private
 // one's the bot is in (channel_not_found otherwise), by id, with the same
-// limit and cursor paging.
+// limit and cursor paging. users.info gives a member's locale (User.Locale,
+// else Options.Locale, en-US by default) only when asked with
+// include_locale=true, as Slack does.
 // Every call is recorded without its token (Calls); SetFault and FailNext
 // inject 429s with Retry-After, 5xx, ok:false errors and delays. Faults run
 // on Options.Clock: a test that gives the bot the same Clock makes an outage

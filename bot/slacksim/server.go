@@ -57,6 +57,9 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Clock is the time faults run on (see Clock). Default the wall clock.
 	Clock Clock
+	// Locale is the Slack language of members added without one
+	// (User.Locale). Default "en-US", Slack's own.
+	Locale string
 }
 
 func (o Options) withDefaults() Options {
@@ -72,6 +75,7 @@ func (o Options) withDefaults() Options {
 	def(&o.AppID, "A0SIM")
 	def(&o.BotUserID, "U0BOT")
 	def(&o.BotID, "B0SIM")
+	def(&o.Locale, "en-US")
 	if o.PingInterval <= 0 {
 		o.PingInterval = 10 * time.Second
 	}

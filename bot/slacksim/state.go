@@ -1,6 +1,7 @@
 package slacksim
 
 import (
+	"cmp"
 	"strings"
 	"time"
 )
@@ -13,6 +14,10 @@ type User struct {
 	// TZ is an IANA zone name, e.g. "Europe/Berlin"; users.info derives
 	// tz_label and tz_offset from it. Empty means Slack knows no zone.
 	TZ string
+	// Locale is the member's Slack language, e.g. "fr-FR"; users.info
+	// gives it only when asked with include_locale=true. Empty means
+	// Options.Locale.
+	Locale string
 	// Bot marks another app's bot user; the server's own bot is one anyway.
 	Bot bool
 	// Deleted marks a member who left the workspace.
@@ -177,7 +182,11 @@ func (s *Server) usersInfo(r *apiRequest) (map[string]any, string) {
 	if !ok {
 		return nil, "user_not_found"
 	}
-	return map[string]any{"user": s.userJSON(u)}, ""
+	m := s.userJSON(u)
+	if r.Params["include_locale"] == "true" {
+		m["locale"] = cmp.Or(u.Locale, s.opts.Locale)
+	}
+	return map[string]any{"user": m}, ""
 }
 
 func (s *Server) userJSON(u User) map[string]any {

@@ -221,6 +221,16 @@ func TestDirectory(t *testing.T) {
 	if _, err := api.GetUserInfo("U9"); errString(err) != "user_not_found" {
 		t.Errorf("unknown user: %v", err)
 	}
+	sim.AddUser(slacksim.User{ID: "U3", Name: "eve", Locale: "fr-CA"})
+	for _, tc := range []struct {
+		user, want string
+		include    bool
+	}{{"U3", "fr-CA", true}, {"U1", "en-US", true}, {"U3", "", false}} {
+		u, err := api.GetUserInfo(tc.user, slack.GetUserInfoOptionIncludeLocale(tc.include))
+		if err != nil || u.Locale != tc.want {
+			t.Errorf("GetUserInfo(%s, include_locale=%v).Locale = %q, %v; want %q", tc.user, tc.include, u.Locale, err, tc.want)
+		}
+	}
 	ch, _, already, err := api.OpenConversation(&slack.OpenConversationParameters{Users: []string{"U1"}})
 	if err != nil || ch.ID != "DU1" || already {
 		t.Errorf("OpenConversation = %+v, %v, %v", ch, already, err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/slacksim"
+	"golang.org/x/text/language"
 )
 
 // tryChannel is the #team channel every member of a try session is in.
@@ -59,13 +60,17 @@ func tryWith(ctx context.Context, o tryOptions, args []string, stdin io.Reader, 
 	dbPath := fs.String("db", "", "keep the bot's database in this file (default: a temporary one, removed on exit)")
 	verbose := fs.Bool("v", false, "show the bot's log lines")
 	as := fs.String("as", simMembers[0].Name, "start as this member (ana, sam or lee)")
+	locale := fs.String("locale", "en-US", "the members' Slack language, such as fr-FR: the bot speaks theirs")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		// "try sam" or "try -db x.db -as" read as meant would be a guess;
 		// ignoring them left the member wondering why nothing changed.
-		return fmt.Errorf("try takes only flags (-as NAME, -db FILE, -v), not %q; mentorbot try --help lists them", strings.Join(fs.Args(), " "))
+		return fmt.Errorf("try takes only flags (-as NAME, -db FILE, -locale LOCALE, -v), not %q; mentorbot try --help lists them", strings.Join(fs.Args(), " "))
+	}
+	if _, err := language.Parse(*locale); err != nil {
+		return fmt.Errorf("-locale %q is not a Slack locale; write one such as fr-FR or en-US", *locale)
 	}
 	first, ok := memberNamed(*as)
 	if !ok {
@@ -81,7 +86,7 @@ func tryWith(ctx context.Context, o tryOptions, args []string, stdin io.Reader, 
 		defer os.RemoveAll(dir)
 		*dbPath = filepath.Join(dir, "mentorbot.db")
 	}
-	sim := startTrySlack()
+	sim := startTrySlack(*locale)
 	defer sim.Close()
 
 	level := slog.LevelWarn
@@ -130,12 +135,12 @@ func tryWith(ctx context.Context, o tryOptions, args []string, stdin io.Reader, 
 	return <-done
 }
 
-// startTrySlack starts the local Slack with the session's members, #team
-// and the leads' group (lee).
-func startTrySlack() *slacksim.Server {
+// startTrySlack starts the local Slack with the session's members, whose
+// Slack language is locale, #team and the leads' group (lee).
+func startTrySlack(locale string) *slacksim.Server {
 	// A long session must not grow without bound; 10,000 of each record is
 	// far more than a person types.
-	sim := slacksim.New(slacksim.Options{History: 10000})
+	sim := slacksim.New(slacksim.Options{History: 10000, Locale: locale})
 	ids := make([]string, len(simMembers))
 	for i, u := range simMembers {
 		sim.AddUser(u)

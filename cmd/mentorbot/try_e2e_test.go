@@ -250,6 +250,20 @@ func TestTryFlags(t *testing.T) {
 	if strings.Contains(stdout.String(), "Starting") {
 		t.Errorf("started before refusing the flag:\n%s", stdout.String())
 	}
+	stdout.Reset()
+	err = tryWith(context.Background(), tryOptions{}, []string{"-locale", "fr FR!"}, strings.NewReader(""), &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), `-locale "fr FR!" is not a Slack locale`) || stdout.Len() > 0 {
+		t.Errorf("try -locale 'fr FR!': %v, printed %q", err, stdout.String())
+	}
+}
+
+// TestTryLocale: -locale fr-FR gives the members a French Slack, and the
+// bot speaks French to them.
+func TestTryLocale(t *testing.T) {
+	t.Parallel()
+	out := runTry(t, time.Time{}, "/mentor status\n/mentor language\n", "-locale", "fr-FR")
+	inOrder(t, out, "ana> /mentor status", "Tu n'as pas d'abonnement.",
+		"ana> /mentor language", "Je te parle en français, la langue de ton Slack (fr-FR).")
 }
 
 // BenchmarkTryStart: how long try takes from its call to the session's
