@@ -62,12 +62,19 @@ func promptsLint(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	msgFiles, msgErr := lintMessages(dir, stdout)
+	if files == 0 && msgFiles == 0 {
+		return fmt.Errorf("%s: no prompt files (*.md) or message files (*.LANG.toml) in it; nothing was checked", dir)
+	}
 	if files == 0 {
-		return fmt.Errorf("%s: no prompt files (*.md) in it; nothing was checked", dir)
+		return msgErr
 	}
 	problems := prompts.LintOverlay(base, dir)
 	if errs := problems.Errors(); len(errs) > 0 {
-		return fmt.Errorf("%s:\n%w", count(len(problems), "problem"), problems)
+		return errors.Join(fmt.Errorf("%s:\n%w", count(len(problems), "problem"), problems), msgErr)
+	}
+	if msgErr != nil {
+		return msgErr
 	}
 	// Warnings do not fail the check: the bot loads these files as they
 	// are, and the author can fix them at leisure.

@@ -67,6 +67,10 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand, clk appClock) (*app
 		logger.Warn("MENTOR_PROMPTS_DIR has prompt files to update; `mentorbot prompts lint DIR` lists every line",
 			"warnings", len(w), "first", w[0].String())
 	}
+	messages, err := loadMessages(cfg.PromptsDir, logger)
+	if err != nil {
+		return nil, err
+	}
 	db, err := store.Open(cfg.DBPath, store.Options{})
 	if err != nil {
 		return nil, err
@@ -94,6 +98,7 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand, clk appClock) (*app
 		b.Now, b.After = clk.Now, clk.After
 	}
 	b.Logger = logger
+	b.Lang = messages
 	b.Command = cfg.Command
 	b.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: replies}
 	b.Slack = api
