@@ -15,7 +15,7 @@ import (
 // written: until they are done, their prompts may show in English to French
 // members, and lint's warnings about them are tolerated here. Every other
 // theme must be complete. The list must be empty for a release.
-var frenchPending = []string{"hands-on", "delegation", "growth"}
+var frenchPending = []string{"hands-on", "growth"}
 
 // pending reports whether the built-in theme of a prompt or theme id is
 // still being translated.
@@ -48,6 +48,9 @@ var frenchPunctRE = regexp.MustCompile(`[\p{L}»)][?!;:]`)
 
 // vousRE finds vouvoiement: the bot says "tu" to a member.
 var vousRE = regexp.MustCompile(`(?i)(^|[^\p{L}])(vous|votre|vos)([^\p{L}]|$)`)
+
+// tuRE finds tutoiement, which a team prompt's try line avoids.
+var tuRE = regexp.MustCompile(`(?i)(^|[^\p{L}])((tu|toi|ton|ta|tes|te)([^\p{L}]|$)|t['’])`)
 
 // TestBuiltinFrench checks the French catalog against the English one: every
 // theme not pending is complete, and every translation is French in form
@@ -104,6 +107,11 @@ func checkFrench(t *testing.T, en, p *prompts.Prompt) {
 		if p.Audience == prompts.AudiencePrivate && name != "source" && vousRE.MatchString(v) {
 			t.Errorf("%s: %s says %q: the bot says \"tu\" to a member", at, name, vousRE.FindString(v))
 		}
+	}
+	// A team prompt's experiment invites the channel, as its text does:
+	// « Essayons… », not « Essaie… ».
+	if p.Audience == prompts.AudienceTeam && tuRE.MatchString(p.Try) {
+		t.Errorf("%s: team try line says %q: invite the group (« essayons »)", at, tuRE.FindString(p.Try))
 	}
 	if p.Form == prompts.FormScale && (p.Scale == en.Scale || p.Scale[0] == "" || p.Scale[1] == "") {
 		t.Errorf("%s: scale %q: want both labels in French", at, p.Scale)
