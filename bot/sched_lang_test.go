@@ -183,3 +183,46 @@ func failIn(t *testing.T, b *Bot, p *lang.Printer, text, code string) string {
 	}
 	return ErrorMessage(err)
 }
+
+// French members type times and days the French way: 16h, 16 h 30, vendredi,
+// "chaque lundi à 9h". 16:00 still works, and so does English.
+func TestParseSchedule_FrenchInput(t *testing.T) {
+	base := defaultSchedule("Europe/Paris")
+	for _, tc := range []struct {
+		args string
+		want store.Schedule
+	}{
+		{"16h", rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris")},
+		{"9h05", rule(store.CadenceWeekly, time.Friday, 9, 5, "Europe/Paris")},
+		{"16 h", rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris")},
+		{"16 H 30", rule(store.CadenceWeekly, time.Friday, 16, 30, "Europe/Paris")},
+		{"16 h30 mardi", rule(store.CadenceWeekly, time.Tuesday, 16, 30, "Europe/Paris")},
+		{"vendredi 16:00", rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris")},
+		{"chaque lundi à 9h", rule(store.CadenceWeekly, time.Monday, 9, 0, "Europe/Paris")},
+		{"le jeudi à 8 h 15 Europe/Brussels", rule(store.CadenceWeekly, time.Thursday, 8, 15, "Europe/Brussels")},
+		{"mercredis 7h", rule(store.CadenceWeekly, time.Wednesday, 7, 0, "Europe/Paris")},
+		{"Dimanche 0h", rule(store.CadenceWeekly, time.Sunday, 0, 0, "Europe/Paris")},
+		{"sam. 10h", rule(store.CadenceWeekly, time.Saturday, 10, 0, "Europe/Paris")},
+		{"daily 7 h 45", rule(store.CadenceDaily, time.Friday, 7, 45, "Europe/Paris")},
+	} {
+		got, _, err := parseSchedule(scheduleGrammar{name: "/mentor", p: fr}, strings.Fields(tc.args), base)
+		if err != nil {
+			t.Errorf("%q: %v", tc.args, err)
+			continue
+		}
+		if !got.SameRule(tc.want) {
+			t.Errorf("%q: %s, want %s", tc.args, got.Describe(), tc.want.Describe())
+		}
+	}
+	for _, tc := range []struct{ args, want string }{
+		{"25h", "`25h` n'est pas une heure."},
+		{"16 h 75", "`16 h 75` n'est pas une heure."},
+		{"16h 16:00", "Une seule heure, pas à la fois `16h` et `16:00`."},
+		{"lundi vendredi", "Un seul jour, pas à la fois `lundi` et `vendredi` :"},
+	} {
+		_, _, err := parseSchedule(scheduleGrammar{name: "/mentor", p: fr}, strings.Fields(tc.args), base)
+		if ErrorCode(err) != EINVALID || !strings.HasPrefix(ErrorMessage(err), tc.want) {
+			t.Errorf("%q: %v, want an error starting %q", tc.args, err, tc.want)
+		}
+	}
+}

@@ -44,8 +44,8 @@ var cadences = map[string]string{
 }
 
 // fillers are words people put between the parts of a schedule ("every
-// monday at 9am in tokyo"); they mean nothing more.
-var fillers = map[string]bool{"at": true, "on": true, "every": true, "in": true}
+// monday at 9am in tokyo", "chaque lundi à 9h"); they mean nothing more.
+var fillers = map[string]bool{"at": true, "on": true, "every": true, "in": true, "à": true, "chaque": true, "le": true}
 
 var weekdays = map[string]time.Weekday{
 	"sun": time.Sunday, "sunday": time.Sunday, "mon": time.Monday, "monday": time.Monday,
@@ -53,6 +53,11 @@ var weekdays = map[string]time.Weekday{
 	"wed": time.Wednesday, "wednesday": time.Wednesday,
 	"thu": time.Thursday, "thur": time.Thursday, "thurs": time.Thursday, "thursday": time.Thursday,
 	"fri": time.Friday, "friday": time.Friday, "sat": time.Saturday, "saturday": time.Saturday,
+	// French members type their days in French.
+	"lun": time.Monday, "lundi": time.Monday, "mar": time.Tuesday, "mardi": time.Tuesday,
+	"mer": time.Wednesday, "mercredi": time.Wednesday, "jeu": time.Thursday, "jeudi": time.Thursday,
+	"ven": time.Friday, "vendredi": time.Friday, "sam": time.Saturday, "samedi": time.Saturday,
+	"dim": time.Sunday, "dimanche": time.Sunday,
 }
 
 // defaultSchedule is what a new subscriber gets for what they do not name:
@@ -94,9 +99,11 @@ func skipLabel(p *lang.Printer, sched store.Schedule, next time.Time) string {
 // or defaultSchedule for a new subscriber. Naming a day turns a daily or
 // weekdays schedule weekly, unless the cadence is named too.
 //
-// DAY is mon…sun or the full English name (also "fridays"), in any case.
-// The time is 24-hour H:MM or HH:MM, or 4pm, 9am, 9:30am. TZ is read by
-// readZone, and may be several words ("new york").
+// DAY is mon…sun or the full English name (also "fridays"), or the French
+// lun…dim, lundi…dimanche, in any case. The time is 24-hour H:MM or HH:MM,
+// or 4pm, 9am, 9:30am, or as French writes it, 16h, 16 h, 16h30, 16 h 30.
+// TZ is read by readZone, and may be several words ("new york"). "at",
+// "on", "every", "in", "à", "chaque" and "le" may go between the parts.
 //
 // It returns the schedule's rule (base's state is kept) and a note on how a
 // zone was read, or "". Returns an EINVALID *Error, one line with an
@@ -140,6 +147,14 @@ func (p *scheduleParser) take(args []string) (int, error) {
 			n, err := p.take(append([]string{w + args[1]}, args[2:]...))
 			return n + 1, err
 		}
+	}
+	if n := spacedClock(args); n > 1 { // "16 h", "16 h 30"
+		joined := strings.Join(args[:n], "")
+		if _, _, ok := parseClock(strings.ToLower(joined)); !ok {
+			return 0, Errorf(EINVALID, "%s", p.g.p.T("sched_err_not_time", "Word", clip(strings.Join(args[:n], " ")), "Example", p.g.example("weekly fri 16:00")))
+		}
+		k, err := p.take(append([]string{joined}, args[n:]...))
+		return k + n - 1, err
 	}
 	if c, ok := cadences[lw]; ok {
 		return 1, p.setCadence(w, c)
@@ -265,23 +280,54 @@ func orList(p *lang.Printer, items []string) string {
 	return p.T("sched_or_list", "Head", strings.Join(q[:len(q)-1], ", "), "Last", q[len(q)-1])
 }
 
-// parseDay reads a lowercased day name: mon, monday, also mondays.
+// parseDay reads a lowercased day name: mon, monday, also mondays, and
+// the French lun, lundi, lundis, also "lun." as French abbreviates.
 func parseDay(lw string) (time.Weekday, bool) {
+	lw = strings.TrimSuffix(lw, ".")
 	if d, ok := weekdays[lw]; ok {
 		return d, true
 	}
-	if strings.HasSuffix(lw, "days") {
+	if strings.HasSuffix(lw, "days") || strings.HasSuffix(lw, "dis") || lw == "dimanches" {
 		d, ok := weekdays[strings.TrimSuffix(lw, "s")]
 		return d, ok
 	}
 	return 0, false
 }
 
-var clockRE = regexp.MustCompile(`^(\d{1,2})(?::(\d\d))?(am|pm)?$`)
+var (
+	clockRE = regexp.MustCompile(`^(\d{1,2})(?::(\d\d))?(am|pm)?$`)
+	// frClockRE is a time as French is written: 16h, 16h30.
+	frClockRE = regexp.MustCompile(`^(\d{1,2})h(\d\d)?$`)
+	hourRE    = regexp.MustCompile(`^\d{1,2}$`)
+	minutesRE = regexp.MustCompile(`^h?\d\d$`)
+)
 
-// parseClock reads a lowercased time: 16:00, 9:30, 4pm, 9:30am. A bare
-// number is not a time: "16" could as well be a date.
+// spacedClock says how many of args spell a French time with spaces in
+// it, "16 h" (2) or "16 h 30" (3), or 0 when they do not.
+func spacedClock(args []string) int {
+	if len(args) < 2 || !hourRE.MatchString(args[0]) {
+		return 0
+	}
+	switch h := strings.ToLower(args[1]); {
+	case h == "h" && len(args) > 2 && minutesRE.MatchString(args[2]) && !strings.HasPrefix(args[2], "h"):
+		return 3
+	case h == "h" || (h[0] == 'h' && minutesRE.MatchString(h)): // "16 h", "16 h30"
+		return 2
+	}
+	return 0
+}
+
+// parseClock reads a lowercased time: 16:00, 9:30, 4pm, 9:30am, and as
+// French writes it, 16h or 16h30. A bare number is not a time: "16" could
+// as well be a date.
 func parseClock(lw string) (hour, minute int, ok bool) {
+	if m := frClockRE.FindStringSubmatch(lw); m != nil {
+		hour, _ = strconv.Atoi(m[1])
+		if m[2] != "" {
+			minute, _ = strconv.Atoi(m[2])
+		}
+		return hour, minute, hour <= 23 && minute <= 59
+	}
 	m := clockRE.FindStringSubmatch(lw)
 	if m == nil || (m[2] == "" && m[3] == "") {
 		return 0, 0, false
