@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
@@ -59,10 +61,13 @@ type broadcastReq struct {
 	theme   string          // a theme id, or "" with topic set
 	topic   string          // the lead's own words, cleaned
 	role    string          // from role:ROLE; "" for prompts suitable for everyone
+	lang    string          // from lang:LANG, a language the bot speaks; "" for the lead's own
 }
 
 // cmdBroadcast is `broadcast #CHANNEL THEME|"topic"`, `broadcast #CHANNEL
-// every DAY HH:MM [TZ] THEME|"topic"` and `broadcast cancel ID`.
+// every DAY HH:MM [TZ] THEME|"topic"` and `broadcast cancel ID`, with
+// `role:ROLE` and `lang:LANG` anywhere after `broadcast`. The post is in the
+// lead's language unless lang: says otherwise.
 //
 // Cancelling needs no lead status: authors may always cancel their own,
 // a lead who was demoted since included.
@@ -102,41 +107,41 @@ func (b *Bot) leadOnly(ctx context.Context, c *Command, listing bool) error {
 			return nil
 		}
 		if listing {
-			return Errorf(EFORBIDDEN, "%s", b.Leads.NoBroadcasts(c.Name))
+			return Errorf(EFORBIDDEN, "%s", b.Leads.NoBroadcasts(c.P, c.Name))
 		}
-		return Errorf(EFORBIDDEN, "%s", b.Leads.HowToBecome(c.Name))
+		return Errorf(EFORBIDDEN, "%s", b.Leads.HowToBecome(c.P, c.Name))
 	}
 	if listing {
-		return Errorf(EFORBIDDEN, "You have no broadcasts. Broadcasting to channels is for team leads, and this workspace has none set up yet: an admin sets MENTOR_LEADS or MENTOR_LEAD_GROUP.")
+		return Errorf(EFORBIDDEN, "%s", c.P.T("bcast_no_leads_listing"))
 	}
-	return Errorf(EFORBIDDEN, "Broadcasting to channels is for team leads, and this workspace has none set up yet: an admin sets MENTOR_LEADS or MENTOR_LEAD_GROUP.")
+	return Errorf(EFORBIDDEN, "%s", c.P.T("bcast_no_leads"))
 }
 
 func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, error) {
-	usage := fmt.Sprintf("For example `%[1]s broadcast #team last-mile`, `%[1]s broadcast #team \"our own topic\"` or `%[1]s broadcast #team every mon 10:00 vision`.", c.Name)
+	var req broadcastReq
+	usage := c.P.T("bcast_usage", "Cmd", c.Name)
 	if len(c.Args) < 2 {
-		return broadcastReq{}, Errorf(EINVALID, "Which channel, and what? %s", usage)
+		return req, Errorf(EINVALID, "%s", c.P.T("bcast_which_channel_what", "Usage", usage))
 	}
-	ref, err := ParseChannelRef(c.Name, c.Args[0])
-	if err != nil {
-		return broadcastReq{}, err
+	args, err := b.takeOptions(c.P, c.Args, &req)
+	switch {
+	case err != nil:
+		return req, err
+	case len(args) == 0:
+		return req, Errorf(EINVALID, "%s", c.P.T("bcast_which_channel_what", "Usage", usage))
 	}
-	if ref.ID == "" {
-		if ref, err = ResolveChannel(ctx, b.Channels, c.Name, ref); err != nil {
-			return broadcastReq{}, err
-		}
-	}
-	req := broadcastReq{channel: ref}
-	rest, err := takeRole(c.Args[1:], &req.role)
-	if err != nil {
+	if req.channel, err = ParseChannelRef(c.P, c.Name, args[0]); err != nil {
 		return req, err
 	}
-	if len(rest) == 0 {
-		return req, Errorf(EINVALID, "Which theme, or which topic? %s", usage)
+	if req.channel.ID == "" {
+		if req.channel, err = ResolveChannel(ctx, b.Channels, c.P, c.Name, req.channel); err != nil {
+			return req, err
+		}
 	}
-	if strings.EqualFold(rest[0], "every") {
+	rest := args[1:]
+	if len(rest) > 0 && strings.EqualFold(rest[0], "every") {
 		g := scheduleGrammar{name: c.Name, broadcast: true}
-		sched, n, note, err := parseEvery(g, rest[1:], b.memberZone(ctx, c.UserID))
+		sched, n, note, err := parseEvery(g, c.P, rest[1:], b.memberZone(ctx, c.UserID))
 		if err != nil {
 			return req, err
 		}
@@ -144,62 +149,101 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 	}
 	switch {
 	case len(rest) == 0 || strings.TrimSpace(rest[0]) == "" && len(rest) == 1:
-		return req, Errorf(EINVALID, "Which theme, or which topic? %s", usage)
+		return req, Errorf(EINVALID, "%s", c.P.T("bcast_which_topic", "Usage", usage))
 	case len(rest) > 1:
-		return req, Errorf(EINVALID, "Put a topic of your own between quotes, for example `%s broadcast #team \"%s\"`.", c.Name, clip(strings.Join(rest, " ")))
+		return req, Errorf(EINVALID, "%s", c.P.T("bcast_quote_topic", "Cmd", c.Name, "Words", clip(strings.Join(rest, " "))))
 	case strings.ContainsAny(rest[0], " \t\n"):
 		if req.role != "" {
-			return req, Errorf(EINVALID, "`role:` chooses among a theme's prompts; a topic of your own is posted as you wrote it. Leave out `role:%s`.", req.role)
+			return req, Errorf(EINVALID, "%s", c.P.T("bcast_role_with_topic", "Role", req.role))
 		}
-		if req.topic, err = CleanTopic(rest[0]); err != nil {
-			return req, Errorf(ErrorCode(err), "%s For example `%s broadcast #team \"What slowed us down this week?\"`.", ErrorMessage(err), c.Name)
+		if req.topic, err = CleanTopic(c.P, rest[0]); err != nil {
+			return req, Errorf(ErrorCode(err), "%s", c.P.T("bcast_topic_example", "Problem", ErrorMessage(err), "Cmd", c.Name))
 		}
 		return req, nil
 	}
 	t, err := b.resolveTheme(c.Name, rest[0])
 	if err != nil {
 		if ErrorCode(err) == ENOTFOUND {
-			return req, Errorf(ENOTFOUND, "%s To post your own words, put them between quotes, for example `%s broadcast #team \"our own topic\"`.", ErrorMessage(err), c.Name)
+			return req, Errorf(ENOTFOUND, "%s", c.P.T("bcast_unknown_theme", "Problem", ErrorMessage(err), "Cmd", c.Name))
 		}
 		return req, err
 	}
 	req.theme = t.ID
-	return req, teamPool(t, req.role)
+	return req, teamPool(c.P, t, req.role)
 }
 
-// takeRole removes a `role:ROLE` word from args into role. A broadcast
-// without one draws only from prompts suitable for everyone.
-func takeRole(args []string, role *string) ([]string, error) {
+// takeOptions removes the `role:ROLE` and `lang:LANG` words from args into
+// req, wherever they are and in any case. A word with a space is a topic of
+// the lead's own, never an option, even if it starts with "role:". The
+// same option twice is taken once when it says the same, and refused when
+// it does not.
+func (b *Bot) takeOptions(p *lang.Printer, args []string, req *broadcastReq) ([]string, error) {
 	var rest []string
 	for _, a := range args {
 		name, val, ok := strings.Cut(a, ":")
-		if !ok || !strings.EqualFold(name, "role") || *role != "" {
-			rest = append(rest, a)
-			continue
-		}
+		ok = ok && !strings.ContainsAny(strings.TrimSpace(a), " \t\n")
 		val = strings.ToLower(strings.TrimSpace(val))
-		if !slices.Contains(prompts.Roles, val) {
-			return nil, Errorf(EINVALID, "Roles are %s: for example `role:manager`.", codeList(nil, prompts.Roles))
+		var err error
+		switch {
+		case ok && strings.EqualFold(name, "role"):
+			err = takeRole(p, val, &req.role)
+		case ok && strings.EqualFold(name, "lang"):
+			err = b.takeLang(p, val, &req.lang)
+		default:
+			rest = append(rest, a)
 		}
-		*role = val
+		if err != nil {
+			return nil, err
+		}
 	}
 	return rest, nil
+}
+
+// takeRole sets role to val, a role of the catalog. A broadcast without
+// one draws only from prompts suitable for everyone.
+func takeRole(p *lang.Printer, val string, role *string) error {
+	switch {
+	case !slices.Contains(prompts.Roles, val):
+		return Errorf(EINVALID, "%s", p.T("bcast_roles", "Roles", codeList(p, prompts.Roles)))
+	case *role != "" && *role != val:
+		return Errorf(EINVALID, "%s", p.T("bcast_role_twice", "First", *role, "Second", val))
+	}
+	*role = val
+	return nil
+}
+
+// takeLang sets lg to the language val names: a base code the bot speaks,
+// such as "fr", or a locale of one, such as "fr-CA".
+func (b *Bot) takeLang(p *lang.Printer, val string, lg *string) error {
+	base, _, _ := strings.Cut(strings.ReplaceAll(val, "_", "-"), "-")
+	if !b.Lang.Speaks(base) {
+		codes := b.Lang.Languages()
+		for i, l := range codes {
+			codes[i] = "`lang:" + l + "`"
+		}
+		return Errorf(EINVALID, "%s", p.T("bcast_lang_unknown", "Lang", clip("lang:"+val), "Langs", strings.Join(codes, ", ")))
+	}
+	if *lg != "" && *lg != base {
+		return Errorf(EINVALID, "%s", p.T("bcast_lang_twice", "First", *lg, "Second", base))
+	}
+	*lg = base
+	return nil
 }
 
 // teamPool refuses a broadcast whose theme has no team prompt for the role
 // (or for everyone), rather than accept it and post nothing: a channel is
 // never sent a private prompt instead.
-func teamPool(t *prompts.Theme, role string) error {
+func teamPool(p *lang.Printer, t *prompts.Theme, role string) error {
 	opt := broadcastPick(t.ID, role)
-	for _, p := range t.Prompts {
-		if opt.InPool(p) {
+	for _, pr := range t.Prompts {
+		if opt.InPool(pr) {
 			return nil
 		}
 	}
 	if role != "" {
-		return Errorf(EINVALID, "The `%s` theme has no team topic written for %s. Leave out `role:%s` for topics suitable for everyone.", t.ID, roleNoun(role), role)
+		return Errorf(EINVALID, "%s", p.T("bcast_no_team_topic_role", "Theme", t.ID, "Role", roleNoun(p, role), "Code", role))
 	}
-	return Errorf(EINVALID, "The `%s` theme has no team topic suitable for everyone. Give a role, like `role:manager`, or a topic of your own between quotes.", t.ID)
+	return Errorf(EINVALID, "%s", p.T("bcast_no_team_topic", "Theme", t.ID))
 }
 
 // broadcastPick is what a broadcast draws from: team prompts only, for the
@@ -208,26 +252,31 @@ func broadcastPick(theme, role string) prompts.PickOptions {
 	return prompts.PickOptions{Theme: theme, Audience: prompts.AudienceTeam, Role: role, RoleOnly: true}
 }
 
-// roleNoun names a role in a sentence.
-func roleNoun(role string) string {
+// roleNoun names a role in a sentence: "managers". A role the messages do
+// not name (the catalog gained one) is shown as its id.
+func roleNoun(p *lang.Printer, role string) string {
 	switch role {
 	case "ic":
-		return "individual contributors"
+		return p.T("bcast_role_ic")
 	case "staff":
-		return "staff engineers"
+		return p.T("bcast_role_staff")
+	case "manager":
+		return p.T("bcast_role_manager")
+	case "lead":
+		return p.T("bcast_role_lead")
 	}
-	return role + "s"
+	return "`" + role + "`"
 }
 
 // parseEvery reads the schedule after `every`: a day, a time and maybe a
 // zone (tz, the lead's own, by default), in any order, up to the last word,
 // which is the theme or topic. It says how many words it used, and how it
 // read the zone.
-func parseEvery(g scheduleGrammar, words []string, tz string) (store.Schedule, int, string, error) {
-	p := scheduleParser{g: g, s: store.Schedule{Cadence: store.CadenceWeekly, TZ: tz}}
+func parseEvery(g scheduleGrammar, p *lang.Printer, words []string, tz string) (store.Schedule, int, string, error) {
+	sp := scheduleParser{g: g, s: store.Schedule{Cadence: store.CadenceWeekly, TZ: tz}}
 	i := 0
 	for i < len(words)-1 {
-		n, err := p.take(words[i : len(words)-1])
+		n, err := sp.take(words[i : len(words)-1])
 		if err != nil {
 			return store.Schedule{}, 0, "", err
 		}
@@ -236,34 +285,35 @@ func parseEvery(g scheduleGrammar, words []string, tz string) (store.Schedule, i
 		}
 		i += n
 	}
-	if p.day == "" || p.clock == "" {
+	if sp.day == "" || sp.clock == "" {
 		// The last word, kept for the theme, may complete the schedule: then
 		// what is missing is the theme.
 		if i < len(words) {
-			if n, err := p.take(words[i:]); err == nil && n > 0 && i+n == len(words) && p.day != "" && p.clock != "" {
-				return store.Schedule{}, 0, "", Errorf(EINVALID, "Which theme, or which topic? Put it after the time, for example %s.", g.example("weekly mon 10:00"))
+			if n, err := sp.take(words[i:]); err == nil && n > 0 && i+n == len(words) && sp.day != "" && sp.clock != "" {
+				return store.Schedule{}, 0, "", Errorf(EINVALID, "%s", p.T("bcast_every_no_topic", "Example", g.example("weekly mon 10:00")))
 			}
 		}
 		// A word that stopped the schedule before the theme, shaped like the
 		// missing day or time ("funday", "25:00"), is named.
 		if i < len(words)-1 {
-			if err := p.misshapen(words[i]); err != nil {
+			if err := sp.misshapen(words[i]); err != nil {
 				return store.Schedule{}, 0, "", err
 			}
 		}
-		return store.Schedule{}, 0, "", Errorf(EINVALID, "Every when? Give a day and a time, then the theme, for example %s.", g.example("weekly mon 10:00"))
+		return store.Schedule{}, 0, "", Errorf(EINVALID, "%s", p.T("bcast_every_when", "Example", g.example("weekly mon 10:00")))
 	}
-	sched, note, err := p.finish()
+	sched, note, err := sp.finish()
 	return sched, i, note, err
 }
 
 // broadcastNow posts one topic at once.
 func (b *Bot) broadcastNow(ctx context.Context, c *Command, req broadcastReq) (Reply, error) {
-	bc := store.Broadcast{LeadID: c.UserID, Channel: req.channel.ID, ChannelName: req.channel.Name, Theme: req.theme, Role: req.role, Topic: req.topic}
+	bc := store.Broadcast{LeadID: c.UserID, Channel: req.channel.ID, ChannelName: req.channel.Name, Theme: req.theme, Role: req.role, Topic: req.topic,
+		Lang: cmp.Or(req.lang, c.P.Lang())}
 	if err := b.postBroadcast(ctx, bc); err != nil {
-		return Reply{}, b.broadcastError(err, req.channel, c.Name)
+		return Reply{}, b.broadcastError(c.P, err, req.channel)
 	}
-	return textReply(fmt.Sprintf("Posted in %s. Replies will gather in its thread.", req.channel)), nil
+	return textReply(c.P.T("bcast_posted", "Channel", req.channel.String())), nil
 }
 
 // scheduleBroadcast stores a weekly broadcast, unless the lead has the
@@ -273,7 +323,7 @@ func (b *Bot) scheduleBroadcast(c *Command, req broadcastReq) (Reply, error) {
 	defer unlock()
 	now := b.Now()
 	bc := store.Broadcast{LeadID: c.UserID, Channel: req.channel.ID, ChannelName: req.channel.Name,
-		Theme: req.theme, Role: req.role, Topic: req.topic, Created: now}
+		Theme: req.theme, Role: req.role, Topic: req.topic, Lang: cmp.Or(req.lang, c.P.Lang()), Created: now}
 	bc.Reschedule(*req.every, now)
 	mine, err := b.Broadcasts.BroadcastsByLead(c.UserID)
 	if err != nil {
@@ -281,19 +331,19 @@ func (b *Bot) scheduleBroadcast(c *Command, req broadcastReq) (Reply, error) {
 	}
 	for _, o := range mine {
 		if o.Channel == bc.Channel && o.Theme == bc.Theme && o.Role == bc.Role && o.Topic == bc.Topic && o.SameRule(bc.Schedule) {
-			return Reply{}, Errorf(EINVALID, "You have this broadcast already: `%s`, %s in <#%s> %s. `%s broadcast cancel %s` stops it.",
-				o.ID, broadcastWhat(o), o.Channel, broadcastWhen(o.Schedule), c.Name, o.ID)
+			return Reply{}, Errorf(EINVALID, "%s", c.P.T("bcast_duplicate", "ID", o.ID, "What", broadcastWhat(c.P, o),
+				"Channel", o.Channel, "When", broadcastWhen(c.P, o.Schedule), "Cmd", c.Name))
 		}
 	}
 	if bc, err = b.Broadcasts.CreateBroadcast(bc); err != nil {
 		return Reply{}, fmt.Errorf("create broadcast for %s: %w", c.UserID, err)
 	}
-	note := ""
-	if req.note != "" {
-		note = " (" + req.note + ".)"
+	inLang := "" // said only when it is not the lead's own
+	if bc.Lang != c.P.Lang() {
+		inLang = broadcastLangName(c.P, bc.Lang)
 	}
-	return textReply(fmt.Sprintf("Broadcast `%s`: %s in %s %s.%s The first one: %s. If I am not in the channel yet, `/invite @mentorbot` there. `%s broadcasts` lists yours.",
-		bc.ID, broadcastWhat(bc), req.channel, broadcastWhen(bc.Schedule), note, localTime(c.P, bc.NextDue, bc.TZ), c.Name)), nil
+	return textReply(c.P.T("bcast_scheduled", "ID", bc.ID, "What", broadcastWhat(c.P, bc), "Channel", req.channel.String(),
+		"When", broadcastWhen(c.P, bc.Schedule), "Lang", inLang, "Note", req.note, "First", localTime(c.P, bc.NextDue, bc.TZ), "Cmd", c.Name)), nil
 }
 
 // cmdBroadcasts lists the member's broadcasts. A member who is not a lead
@@ -309,15 +359,15 @@ func (b *Bot) cmdBroadcasts(ctx context.Context, c *Command) (Reply, error) {
 			return Reply{}, err
 		}
 	}
-	return Reply{Text: "Your broadcasts", Blocks: broadcastsBlocks(c.Name, bs)}, nil
+	return Reply{Text: c.P.T("bcast_list_title"), Blocks: broadcastsBlocks(c.P, c.Name, bs)}, nil
 }
 
 func (b *Bot) cancelBroadcast(c *Command) (Reply, error) {
 	switch {
 	case len(c.Args) < 2:
-		return Reply{}, Errorf(EINVALID, "Which one? `%s broadcast cancel b3`; `%s broadcasts` lists the ids.", c.Name, c.Name)
+		return Reply{}, Errorf(EINVALID, "%s", c.P.T("bcast_cancel_which", "Cmd", c.Name))
 	case len(c.Args) > 2:
-		return Reply{}, Errorf(EINVALID, "One at a time: `%s broadcast cancel %s`, then the next.", c.Name, clip(c.Args[1]))
+		return Reply{}, Errorf(EINVALID, "%s", c.P.T("bcast_cancel_one", "Cmd", c.Name, "ID", clip(c.Args[1])))
 	}
 	id := strings.ToLower(c.Args[1])
 	bc, ok, err := b.Broadcasts.Broadcast(id)
@@ -325,21 +375,24 @@ func (b *Bot) cancelBroadcast(c *Command) (Reply, error) {
 		return Reply{}, fmt.Errorf("read broadcast %s: %w", id, err)
 	}
 	if !ok || bc.LeadID != c.UserID {
-		return Reply{}, Errorf(ENOTFOUND, "You have no broadcast `%s`. `%s broadcasts` lists yours.", clip(id), c.Name)
+		return Reply{}, Errorf(ENOTFOUND, "%s", c.P.T("bcast_cancel_unknown", "ID", clip(id), "Cmd", c.Name))
 	}
 	if err := b.Broadcasts.DeleteBroadcast(id); err != nil {
 		return Reply{}, fmt.Errorf("cancel broadcast %s: %w", id, err)
 	}
+	cancelled := c.P.T("bcast_cancelled", "ID", id, "What", broadcastWhat(c.P, bc), "Channel", bc.Channel)
 	left, err := b.Broadcasts.BroadcastsInChannel(bc.Channel)
 	if err != nil {
 		b.Logger.Warn("broadcast cancelled; the channel's others not listed", "broadcast", id, "err", err)
-		return textReply(fmt.Sprintf("Cancelled `%s`: %s in <#%s> stops.", id, broadcastWhat(bc), bc.Channel)), nil
+		return textReply(cancelled), nil
 	}
-	return textReply(fmt.Sprintf("Cancelled `%s`: %s in <#%s> stops. %s", id, broadcastWhat(bc), bc.Channel, stillPosting(c.UserID, bc.Channel, left))), nil
+	return textReply(cancelled + " " + stillPosting(c.P, c.UserID, bc.Channel, left)), nil
 }
 
-// postBroadcast posts one topic and records it in the channel's history.
+// postBroadcast posts one topic, in the broadcast's language, and records
+// it in the channel's history.
 func (b *Bot) postBroadcast(ctx context.Context, bc store.Broadcast) error {
+	lp := b.Lang.Printer(bc.Lang) // a language since removed by the operator posts in the default
 	var p *prompts.Prompt
 	var pick prompts.Pick
 	if bc.Theme != "" {
@@ -354,14 +407,17 @@ func (b *Bot) postBroadcast(ctx context.Context, bc store.Broadcast) error {
 		if err != nil {
 			return err
 		}
-		p = pick.Prompt
+		p = b.Catalog.Localize(pick.Prompt, lp.Lang()) // the same id, for the history
 	}
 	t, _ := b.Catalog.Theme(bc.Theme)
+	if t != nil {
+		t = b.Catalog.ThemeIn(t, lp.Lang())
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	_, _, err := b.post(ctx, bc.Channel,
-		slack.MsgOptionText(topicFallback(t, p, bc.Topic), false),
-		slack.MsgOptionBlocks(topicBlocks(t, p, bc.Topic, bc.LeadID)...))
+		slack.MsgOptionText(topicFallback(lp, t, p, bc.Topic), false),
+		slack.MsgOptionBlocks(topicBlocks(lp, t, p, bc.Topic, bc.LeadID)...))
 	if err != nil || p == nil {
 		return err
 	}
@@ -373,14 +429,14 @@ func (b *Bot) postBroadcast(ctx context.Context, bc store.Broadcast) error {
 }
 
 // broadcastError turns Slack's refusals into what a lead can act on.
-func (b *Bot) broadcastError(err error, ch ChannelRef, name string) error {
+func (b *Bot) broadcastError(p *lang.Printer, err error, ch ChannelRef) error {
 	switch slackError(err) {
 	case "not_in_channel":
-		return Errorf(EINVALID, "I am not in %s. Invite me with `/invite @mentorbot` there, then try again.", ch)
+		return Errorf(EINVALID, "%s", p.T("bcast_not_in_channel", "Channel", ch.String()))
 	case "is_archived":
-		return Errorf(EINVALID, "%s is archived; I can't post there.", ch)
+		return Errorf(EINVALID, "%s", p.T("bcast_archived", "Channel", ch.String()))
 	case "channel_not_found":
-		return Errorf(ENOTFOUND, "I can't see %s. For a private channel, invite me first with `/invite @mentorbot`.", ch)
+		return Errorf(ENOTFOUND, "%s", p.T("bcast_channel_not_found", "Channel", ch.String()))
 	}
 	return err
 }

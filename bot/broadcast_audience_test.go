@@ -77,30 +77,59 @@ func promptIn(th *prompts.Theme, text string) *prompts.Prompt {
 	return nil
 }
 
-func TestTakeRole(t *testing.T) {
+// role: and lang: are taken wherever they are and in any case; a word with
+// a space is the lead's own topic even when it starts with one of them.
+func TestTakeOptions(t *testing.T) {
+	b := newTestBot(t)
 	for _, tt := range []struct {
-		args []string
-		role string
-		rest []string
+		args       []string
+		role, lang string
+		rest       []string
 	}{
-		{[]string{"vision"}, "", []string{"vision"}},
-		{[]string{"vision", "role:manager"}, "manager", []string{"vision"}},
-		{[]string{"ROLE:Staff", "every", "mon", "10:00", "vision"}, "staff", []string{"every", "mon", "10:00", "vision"}},
-		{[]string{"vision", "role:ic", "role:lead"}, "ic", []string{"vision", "role:lead"}},
+		{[]string{"C1", "vision"}, "", "", []string{"C1", "vision"}},
+		{[]string{"C1", "vision", "role:manager"}, "manager", "", []string{"C1", "vision"}},
+		{[]string{"C1", "ROLE:Staff", "every", "mon", "10:00", "vision"}, "staff", "", []string{"C1", "every", "mon", "10:00", "vision"}},
+		{[]string{"C1", "vision", "lang:fr"}, "", "fr", []string{"C1", "vision"}},
+		{[]string{"LANG:FR", "C1", "vision"}, "", "fr", []string{"C1", "vision"}},
+		{[]string{"C1", "lang:fr-CA", "every", "mon", "10:00", "vision", "role:ic"}, "ic", "fr", []string{"C1", "every", "mon", "10:00", "vision"}},
+		{[]string{"C1", "lang:en", "vision", "lang:EN"}, "", "en", []string{"C1", "vision"}},
+		{[]string{"C1", "role:lead", "vision", "role:lead"}, "lead", "", []string{"C1", "vision"}},
+		{[]string{"C1", "Lang: which words do we use?"}, "", "", []string{"C1", "Lang: which words do we use?"}},
 	} {
-		var role string
-		rest, err := takeRole(tt.args, &role)
-		if err != nil || role != tt.role || strings.Join(rest, " ") != strings.Join(tt.rest, " ") {
-			t.Errorf("takeRole(%q) = %q, %q, %v; want %q, %q", tt.args, rest, role, err, tt.rest, tt.role)
+		var req broadcastReq
+		rest, err := b.takeOptions(en, tt.args, &req)
+		if err != nil || req.role != tt.role || req.lang != tt.lang || strings.Join(rest, "|") != strings.Join(tt.rest, "|") {
+			t.Errorf("takeOptions(%q) = %q, role %q, lang %q, %v; want %q, %q, %q", tt.args, rest, req.role, req.lang, err, tt.rest, tt.role, tt.lang)
 		}
 	}
-	t.Run("ErrUnknownRole", func(t *testing.T) {
-		for _, arg := range []string{"role:cto", "role:", "role: "} {
-			var role string
-			_, err := takeRole([]string{"vision", arg}, &role)
-			if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "`role:manager`") {
-				t.Errorf("takeRole(%q) err %v, want EINVALID naming an example", arg, err)
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"ErrUnknownRole", []string{"vision", "role:cto"}, "`role:manager`"},
+		{"ErrEmptyRole", []string{"vision", "role:"}, "`role:manager`"},
+		{"ErrBlankRole", []string{"vision", "role: "}, "`role:manager`"},
+		{"ErrTwoRoles", []string{"vision", "role:ic", "role:lead"}, "One role per broadcast: `role:ic` or `role:lead`."},
+		{"ErrUnknownLang", []string{"vision", "lang:de"}, "I don't post in `lang:de`. Give one of `lang:en`, `lang:fr`, or leave `lang:` out to post in your own language."},
+		{"ErrUnknownLangUpper", []string{"LANG:DE", "vision"}, "I don't post in `lang:de`."},
+		{"ErrEmptyLang", []string{"vision", "lang:"}, "I don't post in `lang:`."},
+		{"ErrTwoLangs", []string{"lang:fr", "vision", "lang:en"}, "One language per broadcast: `lang:fr` or `lang:en`."},
+		{"ErrMarkupLang", []string{"lang:`<!here>`"}, "I don't post in `lang:'&lt;!here&gt;'`."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var req broadcastReq
+			_, err := b.takeOptions(en, tt.args, &req)
+			if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), tt.want) {
+				t.Errorf("takeOptions(%q) err %v, want EINVALID saying %q", tt.args, err, tt.want)
 			}
+		})
+	}
+	t.Run("ErrUnknownLangFrench", func(t *testing.T) {
+		var req broadcastReq
+		_, err := b.takeOptions(fr, []string{"lang:de"}, &req)
+		if want := "Je ne publie pas en `lang:de`. Choisis parmi `lang:en`, `lang:fr`, ou retire `lang:` pour publier dans ta langue."; ErrorMessage(err) != want {
+			t.Errorf("French error %q, want %q", ErrorMessage(err), want)
 		}
 	})
 }
@@ -122,7 +151,7 @@ func TestTeamPool(t *testing.T) {
 		{"", "The `delegation` theme has no team topic suitable for everyone"},
 		{"ic", "The `delegation` theme has no team topic written for individual contributors. Leave out `role:ic`"},
 	} {
-		err := teamPool(th, tt.role)
+		err := teamPool(en, th, tt.role)
 		if got := ErrorMessage(err); (tt.want == "") != (err == nil) || !strings.Contains(got, tt.want) {
 			t.Errorf("teamPool(%q) = %v, want %q", tt.role, err, tt.want)
 		}

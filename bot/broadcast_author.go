@@ -61,9 +61,9 @@ func (b *Bot) mustBeInChannel(ctx context.Context, c *Command, ch ChannelRef) er
 	ok, err := b.inChannel(ctx, ch.ID, c.UserID)
 	switch {
 	case err != nil:
-		return b.broadcastError(err, ch, c.Name)
+		return b.broadcastError(c.P, err, ch)
 	case !ok:
-		return Errorf(EFORBIDDEN, "You are not in %s, so I won't post there for you. Join it first, then try again.", ch)
+		return Errorf(EFORBIDDEN, "%s", c.P.T("bcast_lead_not_in_channel", "Channel", ch.String()))
 	}
 	return nil
 }

@@ -96,9 +96,11 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 	return outcome
 }
 
-// tellLead DMs a lead that their broadcast was paused.
+// tellLead DMs a lead that their broadcast was paused, in the lead's own
+// language (not the broadcast's).
 func (b *Bot) tellLead(ctx context.Context, bc store.Broadcast) {
-	text := fmt.Sprintf("I paused your broadcast `%s` to <#%s>: %s. `%s broadcast cancel %s` removes it.", bc.ID, bc.Channel, failure(bc.Failing), b.Command, bc.ID)
+	p := b.printerFor(ctx, bc.LeadID)
+	text := p.T("bcast_paused_dm", "ID", bc.ID, "Channel", bc.Channel, "Why", failure(p, bc.Failing), "Cmd", b.Command)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if _, _, err := b.Slack.PostMessageContext(ctx, bc.LeadID, slack.MsgOptionText(text, false)); err != nil {

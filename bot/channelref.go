@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/slack-go/slack"
 )
 
@@ -33,7 +34,7 @@ func (r ChannelRef) String() string {
 const maxChannelName = 80
 
 // exBroadcast is an example of a broadcast, starting with the slash command.
-func exBroadcast(name string) string { return "`" + name + " broadcast #team-backend vision`" }
+func exBroadcast(p *lang.Printer, name string) string { return p.T("bcast_example", "Cmd", name) }
 
 var (
 	// escapedChannelRE is Slack's escape for a channel mention. Recent clients
@@ -49,12 +50,12 @@ var (
 // G0123ABC, or a name with or without its # (letters, digits, - and _, at
 // most 80 characters). Names are lower-cased, as Slack shows them.
 //
-// Returns an EINVALID *Error, with an example of the slash command name, for
-// anything else.
-func ParseChannelRef(name, arg string) (ChannelRef, error) {
+// Returns an EINVALID *Error in p's language, with an example of the slash
+// command name, for anything else.
+func ParseChannelRef(p *lang.Printer, name, arg string) (ChannelRef, error) {
 	arg = strings.TrimSpace(arg)
 	if arg == "" {
-		return ChannelRef{}, Errorf(EINVALID, "Which channel? Type # and pick it, for example %s.", exBroadcast(name))
+		return ChannelRef{}, Errorf(EINVALID, "%s", p.T("bcast_which_channel", "Example", exBroadcast(p, name)))
 	}
 	if m := escapedChannelRE.FindStringSubmatch(arg); m != nil {
 		return ChannelRef{ID: m[1], Name: m[2]}, nil
@@ -64,7 +65,7 @@ func ParseChannelRef(name, arg string) (ChannelRef, error) {
 	}
 	channel := strings.ToLower(strings.TrimPrefix(arg, "#"))
 	if !validChannelName(channel) {
-		return ChannelRef{}, Errorf(EINVALID, "`%s` is not a channel I know how to read. Type # and pick it, for example %s.", clip(arg), exBroadcast(name))
+		return ChannelRef{}, Errorf(EINVALID, "%s", p.T("bcast_bad_channel", "Arg", clip(arg), "Example", exBroadcast(p, name)))
 	}
 	return ChannelRef{Name: channel}, nil
 }
@@ -107,15 +108,15 @@ const (
 // channels, 200 per call, following the cursor. A rate-limited page is
 // retried after Slack's Retry-After, as long as ctx allows.
 //
-// Returns an ENOTFOUND *Error, with an example of the slash command name,
-// when no such channel exists, and the Slack or context error, wrapped, when
-// the listing fails.
-func ResolveChannel(ctx context.Context, f ChannelFinder, name string, ref ChannelRef) (ChannelRef, error) {
+// Returns an ENOTFOUND *Error in p's language, with an example of the slash
+// command name, when no such channel exists, and the Slack or context error,
+// wrapped, when the listing fails.
+func ResolveChannel(ctx context.Context, f ChannelFinder, p *lang.Printer, name string, ref ChannelRef) (ChannelRef, error) {
 	if ref.ID != "" {
 		return ref, nil
 	}
 	if ref.Name == "" {
-		return ChannelRef{}, Errorf(EINVALID, "Which channel? Type # and pick it, for example %s.", exBroadcast(name))
+		return ChannelRef{}, Errorf(EINVALID, "%s", p.T("bcast_which_channel", "Example", exBroadcast(p, name)))
 	}
 	cursor := ""
 	for range maxChannelPages {
@@ -136,7 +137,7 @@ func ResolveChannel(ctx context.Context, f ChannelFinder, name string, ref Chann
 		}
 		cursor = next
 	}
-	return ChannelRef{}, Errorf(ENOTFOUND, "I can't find #%s. Use the channel picker: type # and choose it, for example %s.", clip(ref.Name), exBroadcast(name))
+	return ChannelRef{}, Errorf(ENOTFOUND, "%s", p.T("bcast_channel_unknown", "Name", clip(ref.Name), "Example", exBroadcast(p, name)))
 }
 
 // listChannelsPage fetches one page, waiting out rate limits.

@@ -38,7 +38,7 @@ func TestParseChannelRef(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseChannelRef("/mentor", tt.in)
+			got, err := ParseChannelRef(nil, "/mentor", tt.in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,7 +63,7 @@ func TestParseChannelRef(t *testing.T) {
 	}
 	for _, tt := range bad {
 		t.Run("Err"+tt.name, func(t *testing.T) {
-			_, err := ParseChannelRef("/mentor", tt.in)
+			_, err := ParseChannelRef(nil, "/mentor", tt.in)
 			if ErrorCode(err) != EINVALID {
 				t.Fatalf("ParseChannelRef(%q): err = %v, want EINVALID", tt.in, err)
 			}
@@ -130,7 +130,7 @@ func TestResolveChannel(t *testing.T) {
 	t.Run("IDNeedsNoCall", func(t *testing.T) {
 		f := &fakeFinder{}
 		ref := ChannelRef{ID: "C0123ABC", Name: "x"}
-		got, err := ResolveChannel(ctx, f, "/mentor", ref)
+		got, err := ResolveChannel(ctx, f, nil, "/mentor", ref)
 		if err != nil || got != ref || len(f.calls) != 0 {
 			t.Fatalf("got %+v, %v after %d calls", got, err, len(f.calls))
 		}
@@ -138,7 +138,7 @@ func TestResolveChannel(t *testing.T) {
 
 	t.Run("FirstPage", func(t *testing.T) {
 		f := &fakeFinder{channels: []slack.Channel{testChannel("C1", "general"), testChannel("C2", "team-backend")}}
-		got, err := ResolveChannel(ctx, f, "/mentor", ChannelRef{Name: "team-backend"})
+		got, err := ResolveChannel(ctx, f, nil, "/mentor", ChannelRef{Name: "team-backend"})
 		if err != nil || got != (ChannelRef{ID: "C2", Name: "team-backend"}) {
 			t.Fatalf("got %+v, %v", got, err)
 		}
@@ -150,7 +150,7 @@ func TestResolveChannel(t *testing.T) {
 
 	t.Run("FollowsCursor", func(t *testing.T) {
 		f := &fakeFinder{channels: manyChannels(450)}
-		got, err := ResolveChannel(ctx, f, "/mentor", ChannelRef{Name: "chan-444"})
+		got, err := ResolveChannel(ctx, f, nil, "/mentor", ChannelRef{Name: "chan-444"})
 		if err != nil || got.ID != "C0000444" {
 			t.Fatalf("got %+v, %v", got, err)
 		}
@@ -161,7 +161,7 @@ func TestResolveChannel(t *testing.T) {
 
 	t.Run("ErrNotFound", func(t *testing.T) {
 		f := &fakeFinder{channels: manyChannels(250)}
-		_, err := ResolveChannel(ctx, f, "/mentor", ChannelRef{Name: "nowhere"})
+		_, err := ResolveChannel(ctx, f, nil, "/mentor", ChannelRef{Name: "nowhere"})
 		if ErrorCode(err) != ENOTFOUND {
 			t.Fatalf("err = %v, want ENOTFOUND", err)
 		}
@@ -176,7 +176,7 @@ func TestResolveChannel(t *testing.T) {
 	t.Run("ErrSlack", func(t *testing.T) {
 		boom := errors.New("invalid_auth")
 		f := &fakeFinder{fail: []error{boom}}
-		_, err := ResolveChannel(ctx, f, "/mentor", ChannelRef{Name: "general"})
+		_, err := ResolveChannel(ctx, f, nil, "/mentor", ChannelRef{Name: "general"})
 		if !errors.Is(err, boom) || ErrorCode(err) != EINTERNAL {
 			t.Fatalf("err = %v, want the Slack error as internal", err)
 		}
@@ -187,7 +187,7 @@ func TestResolveChannel(t *testing.T) {
 			channels: []slack.Channel{testChannel("C1", "general")},
 			fail:     []error{&slack.RateLimitedError{RetryAfter: time.Millisecond}},
 		}
-		got, err := ResolveChannel(ctx, f, "/mentor", ChannelRef{Name: "general"})
+		got, err := ResolveChannel(ctx, f, nil, "/mentor", ChannelRef{Name: "general"})
 		if err != nil || got.ID != "C1" || len(f.calls) != 2 {
 			t.Fatalf("got %+v, %v after %d calls", got, err, len(f.calls))
 		}
@@ -197,14 +197,14 @@ func TestResolveChannel(t *testing.T) {
 		f := &fakeFinder{fail: []error{&slack.RateLimitedError{RetryAfter: time.Minute}}}
 		ctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 		defer cancel()
-		_, err := ResolveChannel(ctx, f, "/mentor", ChannelRef{Name: "general"})
+		_, err := ResolveChannel(ctx, f, nil, "/mentor", ChannelRef{Name: "general"})
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("err = %v, want DeadlineExceeded", err)
 		}
 	})
 
 	t.Run("ErrNoName", func(t *testing.T) {
-		if _, err := ResolveChannel(ctx, &fakeFinder{}, "/mentor", ChannelRef{}); ErrorCode(err) != EINVALID {
+		if _, err := ResolveChannel(ctx, &fakeFinder{}, nil, "/mentor", ChannelRef{}); ErrorCode(err) != EINVALID {
 			t.Fatalf("err = %v", err)
 		}
 	})

@@ -94,7 +94,7 @@ func FuzzParseChannelRef(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, arg string) {
-		ref, err := ParseChannelRef("/mentor", arg)
+		ref, err := ParseChannelRef(nil, "/mentor", arg)
 		if err == nil && ref.ID == "" && ref.Name == "" {
 			t.Fatalf("ParseChannelRef(%q) = empty ref without error", arg)
 		}

@@ -2,13 +2,13 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
 	"sync"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/slack-go/slack"
 )
 
@@ -188,23 +188,24 @@ var groupIDRE = regexp.MustCompile(`^S[A-Z0-9]+$`)
 // HowToBecome is the one-line refusal for a member who is not a lead and
 // tried a lead command: what happened (nothing was posted), how one becomes a
 // lead, and that the rest of cmd (the slash command, e.g. "/mentor") is
-// theirs. The user group is named with Slack's <!subteam^ID> form, which a
-// client shows as the group's handle; in the ephemeral reply it pings nobody.
-func (d *LeadDirectory) HowToBecome(cmd string) string {
-	return fmt.Sprintf("Broadcasting to channels is for team leads, so I haven't posted anything. To become a lead, %s. Everything else in `%s help` is yours to use.", d.how(), cmd)
+// theirs, in p's language. The user group is named with Slack's
+// <!subteam^ID> form, which a client shows as the group's handle; in the
+// ephemeral reply it pings nobody.
+func (d *LeadDirectory) HowToBecome(p *lang.Printer, cmd string) string {
+	return p.T("bcast_lead_how", "How", d.how(p), "Cmd", cmd)
 }
 
 // NoBroadcasts is the answer to `broadcasts` from a member who is not a lead
 // and has none: nothing was asked to be posted, so it says only that they
 // have none and how one becomes a lead, like HowToBecome.
-func (d *LeadDirectory) NoBroadcasts(cmd string) string {
-	return fmt.Sprintf("You have no broadcasts: broadcasting to channels is for team leads. To become a lead, %s. Everything else in `%s help` is yours to use.", d.how(), cmd)
+func (d *LeadDirectory) NoBroadcasts(p *lang.Printer, cmd string) string {
+	return p.T("bcast_lead_none", "How", d.how(p), "Cmd", cmd)
 }
 
 // how says how a member becomes a lead.
-func (d *LeadDirectory) how() string {
+func (d *LeadDirectory) how(p *lang.Printer) string {
 	if groupIDRE.MatchString(d.group) {
-		return fmt.Sprintf("ask an admin to add you to <!subteam^%s> or your member ID to `MENTOR_LEADS`", d.group)
+		return p.T("bcast_lead_how_group", "Group", d.group)
 	}
-	return "ask an admin to add your member ID to `MENTOR_LEADS`"
+	return p.T("bcast_lead_how_list")
 }

@@ -307,7 +307,7 @@ func TestLeadDirectorySlackSim(t *testing.T) {
 
 func TestHowToBecome(t *testing.T) {
 	t.Run("Group", func(t *testing.T) {
-		msg := NewLeadDirectory(nil, "S0LEADS", nil).HowToBecome("/mentor")
+		msg := NewLeadDirectory(nil, "S0LEADS", nil).HowToBecome(nil, "/mentor")
 		for _, want := range []string{"team leads", "<!subteam^S0LEADS>", "MENTOR_LEADS", "`/mentor help`"} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("missing %q: %s", want, msg)
@@ -318,13 +318,13 @@ func TestHowToBecome(t *testing.T) {
 		}
 	})
 	t.Run("NoGroup", func(t *testing.T) {
-		msg := NewLeadDirectory([]string{"U1"}, "", nil).HowToBecome("/mentor")
+		msg := NewLeadDirectory([]string{"U1"}, "", nil).HowToBecome(nil, "/mentor")
 		if strings.Contains(msg, "subteam") || !strings.Contains(msg, "MENTOR_LEADS") {
 			t.Fatalf("msg = %s", msg)
 		}
 	})
 	t.Run("OddGroupIDStaysOutOfMarkup", func(t *testing.T) {
-		msg := NewLeadDirectory(nil, "S1><!channel", nil).HowToBecome("/mentor")
+		msg := NewLeadDirectory(nil, "S1><!channel", nil).HowToBecome(nil, "/mentor")
 		if strings.Contains(msg, "<!") {
 			t.Fatalf("msg = %s", msg)
 		}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/mentorbot/mentorbot/bot/lang"
 )
 
 // MaxTopicLen bounds a lead's custom topic, in characters as typed. A topic
@@ -51,14 +53,15 @@ var massKeywords = []string{"channel", "here", "everyone"}
 // ops@here.io): an invisible character in a rare address costs less than a
 // ping to a whole channel.
 //
-// Returns an EINVALID *Error if the text is empty or longer than MaxTopicLen.
-func CleanTopic(text string) (string, error) {
+// Returns an EINVALID *Error, in p's language, if the text is empty or
+// longer than MaxTopicLen.
+func CleanTopic(p *lang.Printer, text string) (string, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return "", Errorf(EINVALID, "The topic is empty. Put your words between the quotes.")
+		return "", Errorf(EINVALID, "%s", p.T("bcast_topic_empty"))
 	}
 	if n := utf8.RuneCountInString(text); n > MaxTopicLen {
-		return "", Errorf(EINVALID, "That topic is %d characters long; topics are at most %d. Keep the question and link to a doc for the rest.", n, MaxTopicLen)
+		return "", Errorf(EINVALID, "%s", p.T("bcast_topic_too_long", "Len", n, "Max", MaxTopicLen))
 	}
 	return neutralise(text), nil
 }

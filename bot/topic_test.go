@@ -81,7 +81,7 @@ func TestCleanTopic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := CleanTopic(tt.in)
+			got, err := CleanTopic(nil, tt.in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,7 +89,7 @@ func TestCleanTopic(t *testing.T) {
 				t.Fatalf("CleanTopic(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 			}
 			// Cleaning is idempotent: a cleaned topic has nothing left to clean.
-			if again, _ := CleanTopic(got); again != got {
+			if again, _ := CleanTopic(nil, got); again != got {
 				t.Fatalf("not idempotent: %q -> %q", got, again)
 			}
 		})
@@ -97,13 +97,13 @@ func TestCleanTopic(t *testing.T) {
 
 	t.Run("LimitIsInclusive", func(t *testing.T) {
 		in := strings.Repeat("é", MaxTopicLen) // counted in characters, not bytes
-		if _, err := CleanTopic(in); err != nil {
+		if _, err := CleanTopic(nil, in); err != nil {
 			t.Fatal(err)
 		}
 	})
 
 	t.Run("ErrTooLong", func(t *testing.T) {
-		_, err := CleanTopic(strings.Repeat("a", MaxTopicLen+1))
+		_, err := CleanTopic(nil, strings.Repeat("a", MaxTopicLen+1))
 		if ErrorCode(err) != EINVALID {
 			t.Fatalf("err = %v, want EINVALID", err)
 		}
@@ -115,7 +115,7 @@ func TestCleanTopic(t *testing.T) {
 
 	for _, in := range []string{"", "   ", "\n\t"} {
 		t.Run("ErrEmpty", func(t *testing.T) {
-			if _, err := CleanTopic(in); ErrorCode(err) != EINVALID {
+			if _, err := CleanTopic(nil, in); ErrorCode(err) != EINVALID {
 				t.Fatalf("CleanTopic(%q): err = %v, want EINVALID", in, err)
 			}
 		})
@@ -123,7 +123,7 @@ func TestCleanTopic(t *testing.T) {
 
 	t.Run("WorstCaseFitsASection", func(t *testing.T) {
 		in := strings.Repeat("@here", MaxTopicLen/len("@here"))
-		got, err := CleanTopic(in)
+		got, err := CleanTopic(nil, in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +139,7 @@ func FuzzCleanTopic(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		got, err := CleanTopic(in)
+		got, err := CleanTopic(nil, in)
 		if err != nil {
 			return
 		}

@@ -1,114 +1,131 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
+	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 )
 
-// topicBlocks is a discussion topic as posted in a channel: the theme (or
-// "a topic from" the lead), the question, an invitation to the thread, and
-// who asked for it. topic is the lead's own words, already cleaned of mass
-// mentions and already in Slack's format; catalog text is escaped.
-func topicBlocks(t *prompts.Theme, p *prompts.Prompt, topic, leadID string) []slack.Block {
+// topicBlocks is a discussion topic as posted in a channel, in p's
+// language (the broadcast's, not a reader's): the theme (or "a topic from"
+// the lead), the question, an invitation to the thread, and who asked for
+// it. t and pr are already in that language; topic is the lead's own words,
+// already cleaned of mass mentions and already in Slack's format; catalog
+// text is escaped.
+func topicBlocks(p *lang.Printer, t *prompts.Theme, pr *prompts.Prompt, topic, leadID string) []slack.Block {
 	var head, body string
-	if p != nil {
-		title := p.Theme
+	if pr != nil {
+		title := pr.Theme
 		if t != nil {
 			title = t.Title
 		}
-		head = "*Discussion topic* · " + escape(title)
-		body = quoteLines(escape(p.Text))
+		head = p.T("bcast_post_head", "Title", escape(title))
+		body = quoteLines(escape(pr.Text))
 	} else {
-		head = "*Discussion topic*"
+		head = p.T("bcast_post_head_own")
 		body = quoteLines(topic)
 	}
 	blocks := []slack.Block{section(head), section(body)}
-	if p != nil && p.Try != "" {
-		blocks = append(blocks, section("*Try this week:* "+escape(p.Try)))
+	if pr != nil && pr.Try != "" {
+		blocks = append(blocks, section(p.T("bcast_post_try", "Try", escape(pr.Try))))
 	}
-	return append(blocks, contextLine(fmt.Sprintf("Reply in the thread: what does this look like in our team? Asked for by <@%s> with mentorbot.", leadID)))
+	return append(blocks, contextLine(p.T("bcast_post_footer", "Lead", leadID)))
 }
 
-func topicFallback(t *prompts.Theme, p *prompts.Prompt, topic string) string {
-	if p == nil {
-		return "Discussion topic: " + topic
+// topicFallback is the post's plain text, for notifications.
+func topicFallback(p *lang.Printer, t *prompts.Theme, pr *prompts.Prompt, topic string) string {
+	switch {
+	case pr == nil:
+		return p.T("bcast_post_fallback", "Text", topic)
+	case t != nil:
+		return p.T("bcast_post_fallback_theme", "Title", t.Title, "Text", pr.Text)
 	}
-	if t != nil {
-		return "Discussion topic (" + t.Title + "): " + p.Text
-	}
-	return "Discussion topic: " + p.Text
+	return p.T("bcast_post_fallback", "Text", pr.Text)
 }
 
-// broadcastsBlocks lists a lead's recurring broadcasts with ids, next local
-// times, and whether they are failing or paused.
-func broadcastsBlocks(name string, bs []store.Broadcast) []slack.Block {
+// broadcastsBlocks lists a lead's recurring broadcasts with ids, what and
+// when they post, in which language, next local times, and whether they are
+// failing or paused.
+func broadcastsBlocks(p *lang.Printer, name string, bs []store.Broadcast) []slack.Block {
 	if len(bs) == 0 {
-		return []slack.Block{section(fmt.Sprintf("You have no recurring broadcasts. `%s broadcast #team every mon 10:00 last-mile` starts one.", name))}
+		return []slack.Block{section(p.T("bcast_list_none", "Cmd", name))}
 	}
 	var lines []string
 	for _, bc := range bs {
-		line := fmt.Sprintf("`%s` · <#%s> · %s · %s · next %s", bc.ID, bc.Channel, broadcastWhat(bc), broadcastWhen(bc.Schedule), localTime(nil, bc.NextDue, bc.TZ))
+		line := p.T("bcast_list_line", "ID", bc.ID, "Channel", bc.Channel, "What", broadcastWhat(p, bc),
+			"When", broadcastWhen(p, bc.Schedule), "Lang", broadcastLangName(p, bc.Lang), "Next", localTime(p, bc.NextDue, bc.TZ))
 		switch {
 		case bc.Paused:
-			line += fmt.Sprintf("\n      *paused:* %s", failure(bc.Failing))
+			line += "\n" + p.T("bcast_list_paused", "Why", failure(p, bc.Failing))
 		case bc.Failing != "":
-			line += fmt.Sprintf("\n      *failing:* %s", failure(bc.Failing))
+			line += "\n" + p.T("bcast_list_failing", "Why", failure(p, bc.Failing))
 		}
 		lines = append(lines, line)
 	}
-	blocks := []slack.Block{slack.NewHeaderBlock(plain("Your broadcasts"))}
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(p.T("bcast_list_title")))}
 	for chunk := range chunkLines(lines, sectionLimit) {
 		blocks = append(blocks, section(chunk))
 	}
-	return append(blocks, contextLine(fmt.Sprintf("`%s broadcast cancel ID` stops one.", name)))
+	return append(blocks, contextLine(p.T("bcast_list_footer", "Cmd", name)))
 }
 
 // stillPosting says which recurring broadcasts still post in a channel
 // after one was cancelled, one per line: the lead's own, and other leads'.
-func stillPosting(leadID, channel string, left []store.Broadcast) string {
+func stillPosting(p *lang.Printer, leadID, channel string, left []store.Broadcast) string {
 	if len(left) == 0 {
-		return fmt.Sprintf("No other broadcast posts in <#%s>.", channel)
+		return p.T("bcast_none_left", "Channel", channel)
 	}
-	lines := []string{fmt.Sprintf("Still posting in <#%s>:", channel)}
+	lines := []string{p.T("bcast_still_posting", "Channel", channel)}
 	for i, o := range left {
 		if i == 10 {
-			lines = append(lines, fmt.Sprintf("• and %d more", len(left)-10))
+			lines = append(lines, p.N("bcast_still_more", len(left)-10))
 			break
 		}
 		by := ""
 		if o.LeadID != leadID {
-			by = fmt.Sprintf(", asked for by <@%s>", o.LeadID)
+			by = o.LeadID
 		}
-		lines = append(lines, fmt.Sprintf("• `%s`: %s %s%s", o.ID, broadcastWhat(o), broadcastWhen(o.Schedule), by))
+		lines = append(lines, p.T("bcast_still_line", "ID", o.ID, "What", broadcastWhat(p, o), "When", broadcastWhen(p, o.Schedule), "By", by))
 	}
 	return strings.Join(lines, "\n")
 }
 
 // broadcastWhat names what a broadcast posts: "a `vision` topic", "an
 // `empathy` topic", or its own topic's first words in quotes.
-func broadcastWhat(bc store.Broadcast) string {
+func broadcastWhat(p *lang.Printer, bc store.Broadcast) string {
 	if bc.Theme == "" {
-		return "“" + firstWords(bc.Topic, 6) + "”"
+		return p.T("bcast_what_topic", "Words", firstWords(bc.Topic, 6))
 	}
-	article := "a"
-	if strings.ContainsRune("aeiou", rune(bc.Theme[0])) {
-		article = "an"
-	}
-	what := article + " `" + bc.Theme + "` topic"
+	role := ""
 	if bc.Role != "" {
-		what += " for " + roleNoun(bc.Role)
+		role = roleNoun(p, bc.Role)
 	}
-	return what
+	vowel := strings.ContainsRune("aeiou", rune(bc.Theme[0]))
+	return p.T("bcast_what_theme", "Theme", bc.Theme, "Role", role, "Vowel", vowel)
 }
 
 // broadcastWhen is a weekly schedule as a listing says it: "every Monday
 // at 10:00 (Europe/Paris)".
-func broadcastWhen(s store.Schedule) string {
-	return fmt.Sprintf("every %s at %02d:%02d (%s)", s.Day, s.Hour, s.Minute, s.TZ)
+func broadcastWhen(p *lang.Printer, s store.Schedule) string {
+	clock := time.Date(2000, 1, 1, s.Hour, s.Minute, 0, 0, time.UTC)
+	return p.T("bcast_when", "Day", p.Weekday(s.Day), "Time", p.Clock(clock), "Zone", s.TZ)
+}
+
+// broadcastLangName says in p's language which language a broadcast posts
+// in: "in French". A language an operator added is named by its code;
+// none is English, as a stored broadcast without one is.
+func broadcastLangName(p *lang.Printer, code string) string {
+	switch code {
+	case "en", "":
+		return p.T("bcast_lang_en")
+	case "fr":
+		return p.T("bcast_lang_fr")
+	}
+	return p.T("bcast_lang_other", "Code", code)
 }
 
 // firstWords is text's first n words, with an ellipsis if there were more,
@@ -123,20 +140,20 @@ func firstWords(text string, n int) string {
 }
 
 // failure explains a broadcast's failure reason to its lead.
-func failure(reason string) string {
+func failure(p *lang.Printer, reason string) string {
 	switch reason {
 	case "not_in_channel":
-		return "I am not in the channel; `/invite @mentorbot` there"
+		return p.T("bcast_fail_not_in_channel")
 	case "is_archived":
-		return "the channel is archived"
+		return p.T("bcast_fail_archived")
 	case "channel_not_found":
-		return "the channel is gone, or private without me in it"
+		return p.T("bcast_fail_gone")
 	case failNotLead:
-		return "you are no longer a lead here, and broadcasts are for leads"
+		return p.T("bcast_fail_not_lead")
 	case failLeftChannel:
-		return "you are no longer in the channel"
+		return p.T("bcast_fail_left_channel")
 	}
-	return "Slack refused the last post (" + reason + ")"
+	return p.T("bcast_fail_other", "Code", reason)
 }
 
 // chunkLines joins lines into texts of at most limit bytes.

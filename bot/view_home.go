@@ -104,7 +104,7 @@ func homeJournalBlocks(name string, rs []store.Reflection, tz string) []slack.Bl
 
 // homeBroadcastBlocks lists a lead's first broadcasts, as `broadcasts` does.
 func homeBroadcastBlocks(p *lang.Printer, name string, bs []store.Broadcast) []slack.Block {
-	blocks := broadcastsBlocks(name, bs[:min(len(bs), homeBroadcasts)])
+	blocks := broadcastsBlocks(p, name, bs[:min(len(bs), homeBroadcasts)])
 	if n := len(bs) - homeBroadcasts; n > 0 {
 		blocks = append(blocks, contextLine(fmt.Sprintf("And %s more: `%s broadcasts` lists them all.", p.N("count_broadcast", n), name)))
 	}

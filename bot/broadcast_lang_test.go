@@ -1,0 +1,189 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot/lang"
+	"github.com/mentorbot/mentorbot/bot/slacksim"
+	"github.com/mentorbot/mentorbot/prompts"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// The topic card a channel reads, in each language, as the catalog's
+// Localize and ThemeIn hand it its text; and the lead's own words, whose
+// frame follows the broadcast's language while the words stay the lead's.
+func TestGolden_BroadcastPost(t *testing.T) {
+	th := &prompts.Theme{ID: "vision", Title: "Vision and direction"}
+	p := &prompts.Prompt{ID: "vision-team-why", Theme: "vision", Audience: prompts.AudienceTeam,
+		Text: "If a new colleague asked why our team exists, what would each of us answer?",
+		Try:  "Ask it at the next stand-up & compare the answers."}
+	golden(t, "broadcast-post", topicBlocks(en, th, p, "", "U0LEAD"))
+	thFr := &prompts.Theme{ID: "vision", Title: "Vision et cap"}
+	pFr := &prompts.Prompt{ID: "vision-team-why", Theme: "vision", Audience: prompts.AudienceTeam,
+		Text: "Si une nouvelle recrue nous demandait pourquoi notre équipe existe, que répondrait chacun de nous ?",
+		Try:  "Pose la question au prochain point d'équipe & comparez les réponses."}
+	golden(t, "broadcast-post.fr", topicBlocks(fr, thFr, pFr, "", "U0LEAD"))
+	golden(t, "broadcast-own.fr", topicBlocks(fr, nil, nil, "Qu'est-ce qui nous a ralentis cette semaine ?", "U0LEAD"))
+	if got, want := topicFallback(fr, thFr, pFr, ""), "Sujet de discussion (Vision et cap) : "+pFr.Text; got != want {
+		t.Errorf("French fallback %q, want %q", got, want)
+	}
+}
+
+// The listing, in each language: themes with and without a role, a topic of
+// the lead's own, a broadcast paused and one failing, in either language.
+func TestGolden_Broadcasts(t *testing.T) {
+	at := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, time.UTC) }
+	bs := []store.Broadcast{
+		{ID: "b1", Channel: "C0TEAM1", Theme: "vision", Lang: "fr",
+			Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Monday, Hour: 10, TZ: "Europe/Paris", NextDue: at(23, 9)}},
+		{ID: "b2", Channel: "C0TEAM1", Theme: "impostor", Role: "ic", Lang: "en", Failing: "not_in_channel",
+			Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Wednesday, Hour: 9, Minute: 30, TZ: "Europe/Paris", NextDue: at(25, 8).Add(30 * time.Minute)}},
+		{ID: "b3", Channel: "C0LEADS", Topic: "What did we ship this week that nobody noticed at all?", Lang: "fr",
+			Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Friday, Hour: 16, TZ: "Europe/Paris", NextDue: at(27, 15)}},
+		{ID: "b4", Channel: "C0GONE", Theme: "delegation", Role: "manager", Lang: "en", Paused: true, Failing: failNotLead,
+			Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Tuesday, Hour: 11, TZ: "UTC"}},
+	}
+	golden(t, "broadcasts", broadcastsBlocks(en, "/mentor", bs))
+	golden(t, "broadcasts.fr", broadcastsBlocks(fr, "/mentor", bs))
+	golden(t, "broadcasts-none.fr", broadcastsBlocks(fr, "/mentor", nil))
+}
+
+// leadSimBot is a lead bot over the simulator with the bot in C0TEAM1.
+func leadSimBot(t *testing.T) (*Bot, *slacksim.Server) {
+	t.Helper()
+	b := newLeadBot(t)
+	var sim *slacksim.Server
+	b.Slack, sim = simSlack(t)
+	sim.AddChannel(slacksim.Channel{ID: "C0TEAM1", Name: "team", BotIsMember: true})
+	return b, sim
+}
+
+// leadSays runs one command as lead U1 speaking p's language and returns
+// the reply's text, failing the test on an error.
+func leadSays(t *testing.T, b *Bot, p *lang.Printer, text string) string {
+	t.Helper()
+	r, err := dispatchIn(t, b, p, text)
+	if err != nil {
+		t.Fatalf("%s: %v", text, err)
+	}
+	return r.Text
+}
+
+// A broadcast posts in its lead's language unless lang: names another; the
+// lead's reply stays in the lead's language.
+func TestBroadcastLang_Now(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		lead       *lang.Printer
+		cmd        string
+		reply, out string
+	}{
+		{"FrenchLead", fr, "broadcast C0TEAM1 delegation", "C'est publié dans <#C0TEAM1>.", "Sujet de discussion"},
+		{"EnglishLead", en, "broadcast C0TEAM1 delegation", "Posted in <#C0TEAM1>.", "Discussion topic"},
+		{"EnglishLeadLangFr", en, "broadcast C0TEAM1 LANG:FR delegation", "Posted in <#C0TEAM1>.", "Sujet de discussion"},
+		{"FrenchLeadLangEn", fr, "broadcast lang:en C0TEAM1 delegation", "C'est publié dans <#C0TEAM1>.", "Discussion topic"},
+		{"OwnTopicLangFr", en, `broadcast C0TEAM1 "What slowed us down?" lang:fr`, "Posted in", "Sujet de discussion : What slowed us down?"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b, sim := leadSimBot(t)
+			contains(t, leadSays(t, b, tt.lead, tt.cmd), tt.reply)
+			msgs := sim.MessagesIn("C0TEAM1")
+			if len(msgs) != 1 {
+				t.Fatalf("%d posts, want 1", len(msgs))
+			}
+			contains(t, msgs[0].Text, tt.out)
+			footer := "Asked for by <@U1>"
+			if strings.HasPrefix(tt.out, "Sujet") {
+				footer = "Proposé par <@U1>"
+			}
+			contains(t, rendered(msgs[0]), footer)
+		})
+	}
+	t.Run("ErrUnknownLang", func(t *testing.T) {
+		b, sim := leadSimBot(t)
+		c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: fr}
+		_, err := b.Dispatch(context.Background(), c, "broadcast C0TEAM1 delegation lang:de")
+		if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "`lang:en`, `lang:fr`") {
+			t.Fatalf("err %v, want EINVALID listing the languages", err)
+		}
+		if n := len(sim.MessagesIn("C0TEAM1")); n != 0 {
+			t.Fatalf("%d posts after a refusal", n)
+		}
+	})
+}
+
+// A weekly broadcast keeps the language it was given, says it when it is
+// not the lead's own, lists it, and posts every week in it, whatever the
+// lead speaks by then; one stored before broadcasts had a language posts in
+// English.
+func TestBroadcastLang_Weekly(t *testing.T) {
+	b, sim := leadSimBot(t)
+	got := leadSays(t, b, en, "broadcast C0TEAM1 every mon 10:00 UTC delegation lang:fr")
+	contains(t, got, "Broadcast `b1`: a `delegation` topic in <#C0TEAM1> every Monday at 10:00 (UTC), in French. The first one: Monday 23 November at 10:00 UTC.")
+	got = leadSays(t, b, fr, "broadcast C0TEAM1 every tue 10:00 UTC delegation")
+	contains(t, got, "Diffusion `b2` : un sujet `delegation` dans <#C0TEAM1> chaque mardi à 10 h (UTC). La première : mardi 24 novembre à 10 h (UTC).")
+	for id, want := range map[string]string{"b1": "fr", "b2": "fr"} {
+		if bc, _, _ := b.Broadcasts.Broadcast(id); bc.Lang != want {
+			t.Fatalf("%s stored in %q, want %q", id, bc.Lang, want)
+		}
+	}
+	r, err := b.Dispatch(context.Background(), &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: en}, "broadcasts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, blocksText(t, r), "every Monday at 10:00 (UTC) · in French · next")
+	// A record as the previous version wrote it: no language.
+	old, err := b.Broadcasts.CreateBroadcast(store.Broadcast{LeadID: "U1", Channel: "C0TEAM1", Theme: "daring", Created: b.Now(),
+		Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Monday, Hour: 10, TZ: "UTC", NextDue: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	monday := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	if rep, err := b.sendBroadcasts(context.Background(), monday); err != nil || rep.Sent != 2 {
+		t.Fatalf("Monday: %+v, %v; want b1 and %s sent", rep, err, old.ID)
+	}
+	if rep, err := b.sendBroadcasts(context.Background(), monday.Add(24*time.Hour)); err != nil || rep.Sent != 1 {
+		t.Fatalf("Tuesday: %+v, %v; want b2 sent", rep, err)
+	}
+	var french, english int
+	theme, _ := b.Catalog.Theme("delegation")
+	for _, m := range sim.MessagesIn("C0TEAM1") {
+		switch {
+		case strings.HasPrefix(m.Text, "Sujet de discussion ("+b.Catalog.ThemeIn(theme, "fr").Title+") : "):
+			french++
+			contains(t, rendered(m), "On en parle dans le fil")
+			// The prompt is the catalog's French text of the one picked.
+			text := strings.TrimPrefix(m.Text, "Sujet de discussion ("+b.Catalog.ThemeIn(theme, "fr").Title+") : ")
+			if p := frenchPrompt(b, theme, text); p == nil {
+				t.Errorf("French post %q is no prompt of delegation as Localize gives it in French", m.Text)
+			}
+		case strings.HasPrefix(m.Text, "Discussion topic (") && strings.Contains(rendered(m), "Reply in the thread"):
+			english++
+		default:
+			t.Errorf("post %q is in neither language", m.Text)
+		}
+	}
+	if french != 2 || english != 1 {
+		t.Fatalf("%d French and %d English posts, want 2 and 1 (the old record)", french, english)
+	}
+}
+
+// frenchPrompt finds the prompt of th whose French text is text.
+func frenchPrompt(b *Bot, th *prompts.Theme, text string) *prompts.Prompt {
+	for _, p := range th.Prompts {
+		if b.Catalog.Localize(p, "fr").Text == text {
+			return p
+		}
+	}
+	return nil
+}
+
+// rendered is a posted message as a member reads it.
+func rendered(m slacksim.Message) string {
+	text, _ := slacksim.Render(m.Text, m.Blocks)
+	return text
+}
