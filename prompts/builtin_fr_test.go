@@ -11,37 +11,6 @@ import (
 	"github.com/mentorbot/mentorbot/prompts"
 )
 
-// frenchPending lists the built-in themes whose French text is still being
-// written: until they are done, their prompts may show in English to French
-// members, and lint's warnings about them are tolerated here. Every other
-// theme must be complete. The list must be empty for a release.
-var frenchPending = []string{"growth"}
-
-// pending reports whether the built-in theme of a prompt or theme id is
-// still being translated.
-func pending(c *prompts.Catalog, id string) bool {
-	if p, ok := c.Prompt(id); ok {
-		id = p.Theme
-	}
-	return slices.Contains(frenchPending, id)
-}
-
-// quotedRE finds the id a lint message is about: the first quoted word.
-var quotedRE = regexp.MustCompile(`"([a-z0-9-]+)"`)
-
-// unexpectedWarnings returns the built-in catalog's warnings, but for those
-// about French text of a pending theme.
-func unexpectedWarnings(c *prompts.Catalog) prompts.Problems {
-	var out prompts.Problems
-	for _, w := range c.Warnings() {
-		if m := quotedRE.FindStringSubmatch(w.Msg); m != nil && strings.Contains(w.Msg, " no fr ") && pending(c, m[1]) {
-			continue
-		}
-		out = append(out, w)
-	}
-	return out
-}
-
 // French typography wants a space before these marks; "?" straight after a
 // letter is an English habit.
 var frenchPunctRE = regexp.MustCompile(`[\p{L}»)][?!;:]`)
@@ -53,7 +22,7 @@ var vousRE = regexp.MustCompile(`(?i)(^|[^\p{L}])(vous|votre|vos)([^\p{L}]|$)`)
 var tuRE = regexp.MustCompile(`(?i)(^|[^\p{L}])((tu|toi|ton|ta|tes|te)([^\p{L}]|$)|t['’])`)
 
 // TestBuiltinFrench checks the French catalog against the English one: every
-// theme not pending is complete, and every translation is French in form
+// theme is complete, and every translation is French in form
 // (tutoiement in private prompts, French typography, a French source naming
 // the essay) and of about the English length.
 func TestBuiltinFrench(t *testing.T) {
@@ -65,13 +34,12 @@ func TestBuiltinFrench(t *testing.T) {
 		t.Fatalf("Languages = %v, want fr", c.Languages())
 	}
 	for _, id := range c.Untranslated("fr") {
-		if p, _ := c.Prompt(id); !pending(c, id) {
-			t.Errorf("%s:%d: %s has no French text", p.File, p.Line, id)
-		}
+		p, _ := c.Prompt(id)
+		t.Errorf("%s:%d: %s has no French text", p.File, p.Line, id)
 	}
 	for _, th := range c.Themes() {
 		fr := c.ThemeIn(th, "fr")
-		if !pending(c, th.ID) && (fr.Title == th.Title || fr.Summary == th.Summary) {
+		if fr.Title == th.Title || fr.Summary == th.Summary {
 			t.Errorf("theme %s: French title %q, summary %q; want both in French", th.ID, fr.Title, fr.Summary)
 		}
 		for _, en := range th.Prompts {

@@ -102,7 +102,9 @@ func TestBuiltin(t *testing.T) {
 	if other := private - forms[prompts.FormQuestion]; other*5 < private || forms[prompts.FormFinish] == 0 || forms[prompts.FormScale] == 0 || forms[prompts.FormScenario] == 0 {
 		t.Errorf("private prompts by form %v: want finish, scale and scenario, together at least a fifth of %d", forms, private)
 	}
-	if w := unexpectedWarnings(c); w != nil {
+	// Warnings include a prompt without French text: the built-in catalog
+	// ships complete in every language it has.
+	if w := c.Warnings(); w != nil {
 		t.Errorf("built-in catalog has warnings:\n%v", w)
 	}
 	// The issue named these as exposing one person in a channel.
