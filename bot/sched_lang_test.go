@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,7 +10,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/mentorbot/mentorbot/bot/lang"
+	"github.com/mentorbot/mentorbot/bot/slacksim"
 	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
 )
 
 // dispatchIn runs a command as U1 speaking p's language.
@@ -21,13 +24,20 @@ func dispatchIn(t *testing.T, b *Bot, p *lang.Printer, text string) (Reply, erro
 }
 
 // transcript runs each command in p's language and writes what the member
-// reads: the reply, or the error line.
+// reads: the reply (its blocks as Slack shows them), or the error line.
 func transcript(t *testing.T, b *Bot, p *lang.Printer, cmds ...string) string {
 	t.Helper()
 	var sb strings.Builder
 	for _, text := range cmds {
 		r, err := dispatchIn(t, b, p, text)
 		got := r.Text
+		if len(r.Blocks) > 0 {
+			raw, err := json.Marshal(r.Blocks)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ = slacksim.Render("", raw)
+		}
 		if err != nil {
 			if ErrorCode(err) == "" || ErrorCode(err) == EINTERNAL {
 				t.Fatalf("%s: %v", text, err)
@@ -84,25 +94,31 @@ func TestSubscribeGolden(t *testing.T) {
 	}
 }
 
-// TestSkipButtonGolden pins the skip button of a nudge for each cadence, in
-// both languages, and keeps each label inside Slack's 75 characters.
+// TestSkipButtonGolden pins a nudge's buttons for each cadence, in both
+// languages: the skip button names its period and the date it skips. Each
+// label stays inside Slack's 75 characters.
 func TestSkipButtonGolden(t *testing.T) {
-	paris := time.FixedZone("CET", 3600)
-	next := time.Date(2026, 12, 11, 16, 0, 0, 0, paris)
+	slot := time.Date(2026, 12, 4, 15, 0, 0, 0, time.UTC) // Friday 16:00 in Paris
 	for _, tc := range []struct {
 		name string
 		p    *lang.Printer
 	}{{"skip-buttons", en}, {"skip-buttons.fr", fr}} {
-		var sb strings.Builder
+		var blocks []slack.Block
 		for _, cadence := range []string{store.CadenceWeekly, store.CadenceDaily, store.CadenceWeekdays} {
 			sched := store.Schedule{Cadence: cadence, Day: time.Friday, Hour: 16, TZ: "Europe/Paris"}
-			label := skipLabel(tc.p, sched, next)
-			if n := utf8.RuneCountInString(label); n > 75 {
-				t.Errorf("%s %s: %q is %d characters, over Slack's 75", tc.name, cadence, label, n)
+			nudge := nudgeBlocks(cardView{P: tc.p, Prompt: &promptForTest}, nil, slot, sched, nil)
+			actions, ok := nudge[len(nudge)-1].(*slack.ActionBlock)
+			if !ok {
+				t.Fatalf("%s: the nudge ends with %T, not its buttons", cadence, nudge[len(nudge)-1])
 			}
-			fmt.Fprintf(&sb, "%s: %s\n", cadence, label)
+			for _, e := range actions.Elements.ElementSet {
+				if b, ok := e.(*slack.ButtonBlockElement); ok && utf8.RuneCountInString(b.Text.Text) > 75 {
+					t.Errorf("%s %s: %q is over Slack's 75 characters", tc.name, cadence, b.Text.Text)
+				}
+			}
+			blocks = append(blocks, actions)
 		}
-		compareGolden(t, tc.name+".golden.txt", []byte(sb.String()))
+		golden(t, tc.name, blocks)
 	}
 }
 
