@@ -120,8 +120,11 @@ func TestGolden_Home(t *testing.T) {
 }
 
 func TestGolden_SettingsModal(t *testing.T) {
-	s := settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris"), Role: "staff", Focus: []string{"daring"}, CheckIn: monthlyOn}
-	golden(t, "settings-modal", settingsModal("/mentor", s, MustLoadCatalog(t).Themes()).Blocks.BlockSet)
+	b := newTestBot(t)
+	s := settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris"), Role: "staff", Focus: []string{"daring"}, CheckIn: monthlyOn, Lang: langAuto}
+	golden(t, "settings-modal", settingsModal(b.settingsForm(en, "/mentor", s)).Blocks.BlockSet)
+	s.Lang = "fr"
+	golden(t, "settings-modal.fr", settingsModal(b.settingsForm(fr, "/mentor", s)).Blocks.BlockSet)
 }
 
 func TestHomeBlocks(t *testing.T) {
@@ -265,10 +268,10 @@ func settingsValues(cadence, day, clock, zone, role string, focus ...string) map
 }
 
 func TestParseSettings(t *testing.T) {
-	catalog := MustLoadCatalog(t)
+	b := newTestBot(t)
 
 	t.Run("OK", func(t *testing.T) {
-		s, errs := parseSettings(settingsValues("weekly", "tue", "09:30", " Asia/Tokyo ", "manager", "daring", "impostor", "daring"), catalog)
+		s, errs := b.parseSettings(en, settingsValues("weekly", "tue", "09:30", " Asia/Tokyo ", "manager", "daring", "impostor", "daring"))
 		want := settings{Schedule: rule(store.CadenceWeekly, time.Tuesday, 9, 30, "Asia/Tokyo"), Role: "manager", Focus: []string{"daring", "impostor"}}
 		if len(errs) != 0 || fmt.Sprint(s) != fmt.Sprint(want) {
 			t.Fatalf("parseSettings = %+v, %v; want %+v", s, errs, want)
@@ -277,14 +280,14 @@ func TestParseSettings(t *testing.T) {
 	// The form reads a zone as subscribe does.
 	t.Run("ZoneAsTyped", func(t *testing.T) {
 		for typed, want := range map[string]string{"new york": "America/New_York", "europe/paris": "Europe/Paris", "+05:30": "UTC+05:30", "gmt": "UTC"} {
-			s, errs := parseSettings(settingsValues("weekly", "fri", "16:00", typed, "ic"), catalog)
+			s, errs := b.parseSettings(en, settingsValues("weekly", "fri", "16:00", typed, "ic"))
 			if len(errs) != 0 || s.TZ != want {
 				t.Errorf("zone %q: %q, errors %v; want %q", typed, s.TZ, errs, want)
 			}
 		}
 	})
 	t.Run("DailyIgnoresDay", func(t *testing.T) {
-		s, errs := parseSettings(settingsValues("daily", "", "07:00", "utc", "none"), catalog)
+		s, errs := b.parseSettings(en, settingsValues("daily", "", "07:00", "utc", "none"))
 		if len(errs) != 0 || s.Cadence != store.CadenceDaily || s.TZ != "UTC" || s.Role != "" || s.Focus != nil {
 			t.Fatalf("parseSettings = %+v, %v", s, errs)
 		}
@@ -312,7 +315,7 @@ func TestParseSettings(t *testing.T) {
 		"ErrEveryFieldBad": {settingsValues("", "", "", "", ""), blockZone, "Enter your time zone"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, errs := parseSettings(tc.values, catalog)
+			_, errs := b.parseSettings(en, tc.values)
 			if !strings.Contains(errs[tc.block], tc.says) {
 				t.Fatalf("errors %v; want %q on %s", errs, tc.says, tc.block)
 			}
@@ -432,7 +435,7 @@ func TestSettingsModal_Prefilled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris"), CheckIn: monthlyOff}
+		want := settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris"), CheckIn: monthlyOff, Lang: langAuto}
 		if fmt.Sprint(s) != fmt.Sprint(want) {
 			t.Fatalf("defaults %+v, want %+v", s, want)
 		}
@@ -447,7 +450,7 @@ func TestSettingsModal_Prefilled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw, _ := json.Marshal(settingsModal("/mentor", s, b.Catalog.Themes()))
+		raw, _ := json.Marshal(settingsModal(b.settingsForm(en, "/mentor", s)))
 		for _, want := range []string{`"initial_time":"09:30"`, `"initial_value":"Asia/Tokyo"`,
 			`"initial_option":{"text":{"type":"plain_text","text":"Tuesday","emoji":false},"value":"tue"}`,
 			`"initial_option":{"text":{"type":"plain_text","text":"Team lead","emoji":false},"value":"lead"}`,
@@ -485,7 +488,8 @@ func TestSubmitSettings_HomeRefresh(t *testing.T) {
 }
 
 func TestSettingsZoneHint(t *testing.T) {
-	raw, err := json.Marshal(settingsModal("/mentor", settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "UTC")}, nil))
+	zoneHint := en.T("settings_zone_hint")
+	raw, err := json.Marshal(settingsModal(settingsForm{P: en, Name: "/mentor", S: settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "UTC")}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -496,7 +500,7 @@ func TestSettingsZoneHint(t *testing.T) {
 		if !strings.Contains(zoneHint, example) {
 			t.Errorf("hint %q does not give %q", zoneHint, example)
 		}
-		if tz, msg := formZone(example); tz == "" {
+		if tz, msg := formZone(en, example); tz == "" {
 			t.Errorf("the hint's example %q is refused: %s", example, msg)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
 )
 
 // dispatchLang runs a command as the member, in their language as
@@ -110,4 +111,61 @@ func TestLanguageCommand(t *testing.T) {
 			t.Fatal("a language change does not refresh the Home tab, which shows the member's language")
 		}
 	})
+}
+
+// The settings form's language menu: a choice is stored and the saved view
+// speaks it; Automatic follows Slack again; a form without the field keeps
+// the choice; a forged value is refused under the field, in the member's
+// language.
+func TestSettingsLanguage(t *testing.T) {
+	withLang := func(v string) formValues {
+		values := settingsValues("weekly", "fri", "16:00", "Europe/Paris", "ic")
+		if v != "" {
+			values[blockLang] = map[string]slack.BlockAction{blockLang: {SelectedOption: slack.OptionBlockObject{Value: v}}}
+		}
+		return values
+	}
+	s := newLocaleSlack(map[string]string{"U1": "en-US"})
+	b, _ := langBot(t, s)
+	submitAs := func(v string) *viewResponse {
+		t.Helper()
+		c := &Command{UserID: "U1", Name: "/mentor", P: b.printerFor(context.Background(), "U1")}
+		resp, err := b.submitSettings(c, withLang(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	resp := submitAs("fr")
+	if u, _ := b.Members.User("U1"); u.Lang != "fr" || resp.Action != "update" {
+		t.Fatalf("after choosing fr: %+v, %+v", u, resp)
+	}
+	saved := viewText(t, resp.View.Blocks.BlockSet)
+	if resp.View.Title.Text != "Réglages enregistrés" || !strings.Contains(saved, "C'est enregistré. Tu reçois une question de réflexion") ||
+		!strings.Contains(saved, "Langue : français") {
+		t.Fatalf("saved view not in the French just chosen: %q\n%s", resp.View.Title.Text, saved)
+	}
+
+	if resp := submitAs(""); resp.Action != "update" {
+		t.Fatalf("a form without the language field: %+v", resp)
+	}
+	if u, _ := b.Members.User("U1"); u.Lang != "fr" {
+		t.Fatalf("a form without the field changed the choice to %q", u.Lang)
+	}
+
+	resp = submitAs("klingon")
+	if resp.Action != "errors" || resp.Errors[blockLang] != "Choisis une langue, ou Automatique." {
+		t.Fatalf("a forged language: %+v", resp)
+	}
+
+	resp = submitAs(langAuto)
+	if u, _ := b.Members.User("U1"); u.Lang != "" {
+		t.Fatalf("Automatic stored %q", u.Lang)
+	}
+	if saved := viewText(t, resp.View.Blocks.BlockSet); !strings.Contains(saved, "Saved. You get a reflection prompt") || !strings.Contains(saved, "Language: English") {
+		t.Fatalf("after Automatic with an en-US Slack the view is:\n%s", saved)
+	}
+	if st, _ := b.currentSettings(context.Background(), "U1"); st.Lang != langAuto {
+		t.Fatalf("the form shows %q after Automatic", st.Lang)
+	}
 }

@@ -9,15 +9,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 )
 
 // currentSettings is what the settings modal shows the member: their
-// schedule, role, themes and monthly check-in choice, or for a member not
-// subscribed, the defaults of `subscribe` (weekly, Friday, 16:00, their
-// Slack time zone).
+// schedule, role, themes, monthly check-in and language choices, or for a
+// member not subscribed, the defaults of `subscribe` (weekly, Friday,
+// 16:00, their Slack time zone).
 func (b *Bot) currentSettings(ctx context.Context, userID string) (settings, error) {
 	u, err := b.Members.User(userID)
 	if err != nil {
@@ -35,10 +36,35 @@ func (b *Bot) currentSettings(ctx context.Context, userID string) (settings, err
 	if monthly {
 		checkIn = monthlyOn
 	}
-	if !ok {
-		return settings{Schedule: defaultSchedule(b.memberZone(ctx, userID)), Role: u.Role, CheckIn: checkIn}, nil
+	language := langAuto
+	if b.Lang.Speaks(u.Lang) {
+		language = u.Lang
 	}
-	return settings{Schedule: sub.Schedule, Role: u.Role, Focus: sub.Focus, CheckIn: checkIn}, nil
+	if !ok {
+		return settings{Schedule: defaultSchedule(b.memberZone(ctx, userID)), Role: u.Role, CheckIn: checkIn, Lang: language}, nil
+	}
+	return settings{Schedule: sub.Schedule, Role: u.Role, Focus: sub.Focus, CheckIn: checkIn, Lang: language}, nil
+}
+
+// settingsForm is the settings modal's content for the member, in p's
+// language: theme titles too.
+func (b *Bot) settingsForm(p *lang.Printer, name string, s settings) settingsForm {
+	themes := b.Catalog.Themes()
+	shown := make([]*prompts.Theme, len(themes))
+	for i, t := range themes {
+		shown[i] = b.Catalog.ThemeIn(t, p.Lang())
+	}
+	return settingsForm{P: p, Name: name, S: s, Themes: shown, Langs: b.languageOptions(p)}
+}
+
+// languageOptions are the language menu's options: Automatic, then every
+// language the catalog speaks, each by its own name ("Français").
+func (b *Bot) languageOptions(p *lang.Printer) [][2]string {
+	opts := [][2]string{{langAuto, p.T("settings_lang_auto")}}
+	for _, l := range b.Lang.Languages() {
+		opts = append(opts, [2]string{l, capitalize(b.Lang.Printer(l).Name())})
+	}
+	return opts
 }
 
 // openSettings opens the settings modal. Slack's trigger_id is valid for 3
@@ -50,7 +76,7 @@ func (b *Bot) openSettings(ctx context.Context, c *Command) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	if _, err := b.Slack.OpenViewContext(ctx, c.TriggerID, settingsModal(c.Name, s, b.Catalog.Themes())); err != nil {
+	if _, err := b.Slack.OpenViewContext(ctx, c.TriggerID, settingsModal(b.settingsForm(c.P, c.Name, s))); err != nil {
 		return fmt.Errorf("open settings modal for %s: %w", c.UserID, err)
 	}
 	return nil
@@ -68,14 +94,14 @@ func (b *Bot) subscribeForm(ctx context.Context, c *Command) (Reply, bool) {
 		b.Logger.Warn("settings modal not opened; subscribing with the defaults", "user", c.UserID, "err", err)
 		return Reply{}, false
 	}
-	return textReply("Choose your schedule in the form."), true
+	return textReply(c.P.T("settings_form_opened")), true
 }
 
 // submitSettings validates a settings submission and saves it, and returns
 // the ack: errors shown under their fields, or the confirmation once the
 // settings are on disk.
 func (b *Bot) submitSettings(c *Command, values formValues) (*viewResponse, error) {
-	s, errs := parseSettings(values, b.Catalog)
+	s, errs := b.parseSettings(c.P, values)
 	if len(errs) > 0 {
 		return &viewResponse{Action: "errors", Errors: errs}, nil
 	}
@@ -83,11 +109,20 @@ func (b *Bot) submitSettings(c *Command, values formValues) (*viewResponse, erro
 	if err != nil {
 		return nil, err
 	}
-	saved := settingsSaved{Name: c.Name, Schedule: describeSchedule(c.P, sub.Schedule), Next: localTime(c.P, sub.NextDue, sub.TZ), Focus: sub.Focus, Role: s.Role, CheckIn: s.CheckIn}
-	if sub.Paused(b.Now()) {
-		saved.PausedUntil = localTime(c.P, sub.PausedUntil, sub.TZ)
+	p := c.P
+	if s.Lang != "" {
+		// The confirmation speaks the language just chosen.
+		p = b.printerFor(context.Background(), c.UserID)
+		c.P = p
 	}
-	return &viewResponse{Action: "update", View: savedSettingsModal(saved)}, nil
+	saved := settingsSaved{Name: c.Name, Schedule: describeSchedule(p, sub.Schedule), Next: localTime(p, sub.NextDue, sub.TZ), Focus: sub.Focus, Role: s.Role, CheckIn: s.CheckIn}
+	if s.Lang != "" {
+		saved.Lang = p.Name()
+	}
+	if sub.Paused(b.Now()) {
+		saved.PausedUntil = localTime(p, sub.PausedUntil, sub.TZ)
+	}
+	return &viewResponse{Action: "update", View: savedSettingsModal(p, saved)}, nil
 }
 
 // settingsError shows an error of ours at the top of the settings modal,
@@ -97,8 +132,9 @@ func settingsError(msg string) *viewResponse {
 }
 
 // saveSettings creates or changes the member's subscription and sets their
-// role and, when the form had the field, the monthly check-in. A pause is kept, and skips that are still slots: the next prompt is
-// the first one after the pause not skipped.
+// role and, when the form had the fields, the monthly check-in and the
+// language. A pause is kept, and skips that are still slots: the next
+// prompt is the first one after the pause not skipped.
 func (b *Bot) saveSettings(userID string, s settings) (store.Subscription, error) {
 	unlock := b.locks.lock(userID)
 	defer unlock()
@@ -123,6 +159,15 @@ func (b *Bot) saveSettings(userID string, s settings) (store.Subscription, error
 			return sub, fmt.Errorf("set monthly check-in of %s: %w", userID, err)
 		}
 	}
+	if s.Lang != "" {
+		choice := s.Lang
+		if choice == langAuto {
+			choice = ""
+		}
+		if err := b.setLanguage(userID, choice); err != nil {
+			return sub, err
+		}
+	}
 	return sub, nil
 }
 
@@ -130,45 +175,51 @@ func (b *Bot) saveSettings(userID string, s settings) (store.Subscription, error
 var hhmmRE = regexp.MustCompile(`^([01]\d|2[0-3]):([0-5]\d)$`)
 
 // parseSettings reads a settings submission's state.values and checks every
-// field. It returns the settings, or the errors to show, by block id. The
-// day of a daily or weekdays schedule is ignored, not refused: the form
-// shows the day menu whatever the cadence.
-func parseSettings(values map[string]map[string]slack.BlockAction, catalog *prompts.Catalog) (settings, map[string]string) {
+// field. It returns the settings, or the errors to show in p's language, by
+// block id. The day of a daily or weekdays schedule is ignored, not refused:
+// the form shows the day menu whatever the cadence.
+func (b *Bot) parseSettings(p *lang.Printer, values formValues) (settings, map[string]string) {
 	get := func(block string) slack.BlockAction { return values[block][block] }
 	s := settings{Schedule: store.Schedule{Cadence: get(blockCadence).SelectedOption.Value, Day: time.Friday}}
 	errs := map[string]string{}
 	if s.Cadence != store.CadenceWeekly && s.Cadence != store.CadenceDaily && s.Cadence != store.CadenceWeekdays {
-		errs[blockCadence] = "Choose how often: every week, every weekday or every day."
+		errs[blockCadence] = p.T("settings_err_cadence")
 	}
 	if d, ok := parseDay(get(blockDay).SelectedOption.Value); ok {
 		s.Day = d
 	} else if s.Cadence == store.CadenceWeekly {
-		errs[blockDay] = "Choose the day of your weekly prompt."
+		errs[blockDay] = p.T("settings_err_day")
 	}
 	if m := hhmmRE.FindStringSubmatch(get(blockTime).SelectedTime); m != nil {
 		s.Hour, _ = strconv.Atoi(m[1])
 		s.Minute, _ = strconv.Atoi(m[2])
 	} else {
-		errs[blockTime] = "Choose a time, such as 16:00."
+		errs[blockTime] = p.T("settings_err_time")
 	}
 	var err string
-	if s.TZ, err = formZone(get(blockZone).Value); err != "" {
+	if s.TZ, err = formZone(p, get(blockZone).Value); err != "" {
 		errs[blockZone] = err
 	}
 	if s.Role = get(blockRole).SelectedOption.Value; s.Role == roleNone {
 		s.Role = ""
 	} else if !slices.Contains(roles, s.Role) {
-		errs[blockRole] = "Choose a role, or None."
+		errs[blockRole] = p.T("settings_err_role")
 	}
 	switch v := get(blockMonthly).SelectedOption.Value; {
 	case v == monthlyOn || v == monthlyOff:
 		s.CheckIn = v
 	case v != "":
-		errs[blockMonthly] = "Choose whether the check-in comes each month."
+		errs[blockMonthly] = p.T("settings_err_monthly")
+	}
+	switch v := get(blockLang).SelectedOption.Value; {
+	case v == langAuto || b.Lang.Speaks(v):
+		s.Lang = v
+	case v != "":
+		errs[blockLang] = p.T("settings_err_lang")
 	}
 	for _, o := range get(blockFocus).SelectedOptions {
-		if _, ok := catalog.Theme(o.Value); !ok {
-			errs[blockFocus] = fmt.Sprintf("%q is no longer a theme: remove it.", clip(o.Value))
+		if _, ok := b.Catalog.Theme(o.Value); !ok {
+			errs[blockFocus] = p.T("settings_err_theme_gone", "Typed", clip(o.Value))
 		} else if !slices.Contains(s.Focus, o.Value) {
 			s.Focus = append(s.Focus, o.Value)
 		}
@@ -177,20 +228,21 @@ func parseSettings(values map[string]map[string]slack.BlockAction, catalog *prom
 }
 
 // formZone checks the time zone typed in the form, and returns it as stored
-// or the error to show under the field. It reads what `subscribe` reads
-// (readZone): a Region/City name in any case, UTC, an offset or a city; an
-// abbreviation that means several zones is answered with them.
-func formZone(v string) (string, string) {
+// or the error to show under the field, in p's language. It reads what
+// `subscribe` reads (readZone): a Region/City name in any case, UTC, an
+// offset or a city; an abbreviation that means several zones is answered
+// with them.
+func formZone(p *lang.Printer, v string) (string, string) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return "", "Enter your time zone, such as Europe/Paris."
+		return "", p.T("settings_err_zone_empty")
 	}
 	z := readZone(v)
 	switch {
 	case z.Name != "":
 		return z.Name, ""
 	case len(z.Candidates) > 0:
-		return "", fmt.Sprintf("%q could be %s: enter one of them.", clip(v), strings.ReplaceAll(orList(nil, z.Candidates), "`", ""))
+		return "", p.T("settings_err_zone_candidates", "Typed", clip(v), "Zones", strings.ReplaceAll(orList(p, z.Candidates), "`", ""))
 	}
-	return "", fmt.Sprintf("%q is not a time zone I know. Use a Region/City name such as Europe/Paris, a city such as Tokyo, or an offset such as UTC+2.", clip(v))
+	return "", p.T("settings_err_zone_unknown", "Typed", clip(v))
 }
