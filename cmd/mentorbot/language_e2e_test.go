@@ -1,0 +1,66 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot/slacksim"
+)
+
+// TestE2E_FrenchMember: a member whose Slack is in French (fr-FR) gets
+// French from the first command, without choosing it: a prompt, status, the
+// subscribe reply and the scheduled nudge. Their locale is stored, so after
+// a restart the nudge speaks French without asking Slack again.
+// `language en` then switches them to English, and a restart keeps it. An
+// English member beside them stays English throughout.
+func TestE2E_FrenchMember(t *testing.T) {
+	t.Parallel()
+	h := newAppHarness(t) // U1, ana: Slack's default en-US
+	h.sim.AddUser(slacksim.User{ID: "UFR", Name: "zoe", TZ: "Europe/Paris", Locale: "fr-FR"})
+
+	mustHave := func(what, got string, want ...string) {
+		t.Helper()
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Fatalf("%s lacks %q:\n%s", what, w, got)
+			}
+		}
+	}
+	mustHave("prompt", h.slash("UFR", "prompt impostor"), "Répondre", "Une autre question")
+	mustHave("status", h.slash("UFR", "status"), "Tu n'as pas d'abonnement.")
+	mustHave("subscribe", h.slash("UFR", "subscribe weekly fri 16:00"),
+		"C'est noté : une question chaque vendredi à 16 h (Europe/Paris).", "Prochaine question : vendredi 20 novembre à 16 h (CET).")
+	mustHave("English member's status", h.slash("U1", "status"), "You are not subscribed")
+
+	// A restart: the nudge is French, and users.info is not asked again.
+	h.stop()
+	asked := len(h.sim.CallsTo("users.info"))
+	h.start()
+	slot := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+	h.tick(slot)
+	dms := h.dms("UFR")
+	if len(dms) != 1 {
+		t.Fatalf("%d nudges at 16:00 in Paris, want 1", len(dms))
+	}
+	nudge, _ := slacksim.Render(dms[0].Text, dms[0].Blocks)
+	mustHave("nudge", nudge, "Répondre", "Sauter la semaine prochaine (ven. 27 nov.)")
+	if n := len(h.sim.CallsTo("users.info")) - asked; n != 0 {
+		t.Fatalf("the nudge after a restart asked users.info %d times; the stored locale should do", n)
+	}
+
+	mustHave("language en", h.slash("UFR", "language en"), "Done: I speak English with you from now on.")
+	mustHave("status in English", h.slash("UFR", "status"), "weekly on Friday at 16:00 (Europe/Paris)", "Friday 27 November at 16:00 CET")
+	h.stop()
+	h.start()
+	mustHave("status after a restart", h.slash("UFR", "status"), "weekly on Friday at 16:00 (Europe/Paris)")
+	mustHave("language after a restart", h.slash("UFR", "language"), "I speak *English* with you, as you chose.")
+	h.tick(slot.Add(7 * 24 * time.Hour))
+	if dms := h.dms("UFR"); len(dms) != 2 {
+		t.Fatalf("%d nudges a week later, want 2", len(dms))
+	} else if text, _ := slacksim.Render(dms[1].Text, dms[1].Blocks); !strings.Contains(text, "Skip next week") {
+		t.Fatalf("the nudge after choosing English:\n%s", text)
+	}
+	// auto: back to Slack's French.
+	mustHave("language auto", h.slash("UFR", "language auto"), "je te parle donc en français")
+}
