@@ -172,6 +172,34 @@ func TestBroadcastLang_Weekly(t *testing.T) {
 	}
 }
 
+// A lead demoted since they scheduled a broadcast in English hears why it
+// was paused in their own language, French, and the channel hears nothing.
+func TestBroadcastLang_PausedDM(t *testing.T) {
+	b, sim := leadSimBot(t)
+	if err := b.setLanguage("U1", "fr"); err != nil {
+		t.Fatal(err)
+	}
+	contains(t, leadSays(t, b, fr, "broadcast C0TEAM1 every mon 10:00 UTC delegation lang:en"), ", en anglais.")
+	b.Leads = NewLeadDirectory([]string{"U2"}, "", nil)
+	monday := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	if rep, err := b.sendBroadcasts(context.Background(), monday); err != nil || rep.Failed != 1 {
+		t.Fatalf("%+v, %v; want b1 failed", rep, err)
+	}
+	if n := len(sim.MessagesIn("C0TEAM1")); n != 0 {
+		t.Fatalf("%d posts by a demoted lead", n)
+	}
+	var dms []string
+	for _, m := range sim.Messages() {
+		if m.Channel != "C0TEAM1" {
+			dms = append(dms, m.Text)
+		}
+	}
+	want := "J'ai mis en pause ta diffusion `b1` dans <#C0TEAM1> : tu n'es plus lead ici, et les diffusions sont réservées aux leads. `/mentor broadcast cancel b1` la supprime."
+	if len(dms) != 1 || dms[0] != want {
+		t.Fatalf("DMs %q, want one: %q", dms, want)
+	}
+}
+
 // frenchPrompt finds the prompt of th whose French text is text.
 func frenchPrompt(b *Bot, th *prompts.Theme, text string) *prompts.Prompt {
 	for _, p := range th.Prompts {
