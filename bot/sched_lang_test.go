@@ -242,3 +242,39 @@ func TestParseSchedule_FrenchInput(t *testing.T) {
 		}
 	}
 }
+
+// A pause's length may be spelled out, in English or French, and French
+// members write days with j.
+func TestParsePause_Words(t *testing.T) {
+	now := time.Date(2026, 11, 20, 16, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		args string
+		want time.Duration
+	}{
+		{"2 weeks", 14 * 24 * time.Hour},
+		{"1 Week", 7 * 24 * time.Hour},
+		{"3 days", 3 * 24 * time.Hour},
+		{"3j", 3 * 24 * time.Hour},
+		{"1w2j", 9 * 24 * time.Hour},
+		{"3 jours", 3 * 24 * time.Hour},
+		{"2 semaines", 14 * 24 * time.Hour},
+		{"12 heures", 12 * time.Hour},
+		{"5 h", 5 * time.Hour},
+	} {
+		end, err := ParsePause(fr, "/mentor", strings.Fields(tc.args), now, time.UTC)
+		if err != nil || end.Sub(now) != tc.want {
+			t.Errorf("%q: %v, %v; want %v later", tc.args, end, err, tc.want)
+		}
+	}
+	for _, tc := range []struct{ args, want string }{
+		{"2 fortnights", "Je ne comprends pas `fortnights` ici."},
+		{"2 weeks please", "Je ne comprends pas `please` ici."},
+		{"0 jours", "`0 jours`, c'est trop court"},
+		{"500 semaines", "`500 semaines`, c'est trop long"},
+	} {
+		_, err := ParsePause(fr, "/mentor", strings.Fields(tc.args), now, time.UTC)
+		if ErrorCode(err) != EINVALID || !strings.HasPrefix(ErrorMessage(err), tc.want) {
+			t.Errorf("%q: %v, want an error starting %q", tc.args, err, tc.want)
+		}
+	}
+}
