@@ -29,6 +29,14 @@
 // one file per surface (view_*.go); their rendered output is kept as golden
 // files under testdata (go test -update rewrites them).
 //
+// # Languages
+//
+// Every text a member reads comes from the message catalog (package lang)
+// through a *lang.Printer: Command.P in a handler, printerFor for a Home
+// publish or a nudge. A member's language is their choice (`language`, the
+// settings form) or else their Slack locale, kept in memory and re-read
+// from users.info at most once a day (language.go).
+//
 // # State and time
 //
 // The bot reads and writes through seven small interfaces declared beside
