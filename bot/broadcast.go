@@ -161,7 +161,7 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 		}
 		return req, nil
 	}
-	t, err := b.resolveTheme(c.Name, rest[0])
+	t, err := b.resolveTheme(c, rest[0])
 	if err != nil {
 		if ErrorCode(err) == ENOTFOUND {
 			return req, Errorf(ENOTFOUND, "%s", c.P.T("bcast_unknown_theme", "Problem", ErrorMessage(err), "Cmd", c.Name))

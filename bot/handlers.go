@@ -61,13 +61,13 @@ func (b *Bot) cmdPrompt(ctx context.Context, c *Command) (Reply, error) {
 	switch len(c.Args) {
 	case 0:
 	case 1:
-		t, err := b.resolveTheme(c.Name, c.Args[0])
+		t, err := b.resolveTheme(c, c.Args[0])
 		if err != nil {
 			return Reply{}, err
 		}
 		theme = t.ID
 	default:
-		return Reply{}, Errorf(EINVALID, "One theme at a time, for example `%s prompt impostor`. `%s themes` lists them.", c.Name, c.Name)
+		return Reply{}, &Error{Code: EINVALID, Message: c.P.T("prompt_one_theme", "Cmd", c.Name)}
 	}
 	return b.promptReply(ctx, c, theme, time.Time{})
 }
@@ -185,8 +185,9 @@ func (b *Bot) choosePrompt(userID string, opts prompts.PickOptions, themes []str
 	return pick, err
 }
 
-// resolveTheme finds the theme a member named by id or unique prefix.
-func (b *Bot) resolveTheme(name, arg string) (*prompts.Theme, error) {
+// resolveTheme finds the theme a member named by id or unique prefix, and
+// says in their language what is wrong with a name it cannot resolve.
+func (b *Bot) resolveTheme(c *Command, arg string) (*prompts.Theme, error) {
 	t, err := b.Catalog.ResolveTheme(arg)
 	if err == nil {
 		return t, nil
@@ -194,13 +195,13 @@ func (b *Bot) resolveTheme(name, arg string) (*prompts.Theme, error) {
 	var te *prompts.ThemeError
 	switch {
 	case errors.As(err, &te) && errors.Is(err, prompts.ErrAmbiguousTheme):
-		return nil, Errorf(EINVALID, "`%s` could be %s. Type a few more letters.", clip(arg), orList(nil, te.Candidates))
+		return nil, &Error{Code: EINVALID, Message: c.P.T("prompt_theme_ambiguous", "Arg", clip(arg), "Themes", orList(c.P, te.Candidates))}
 	case errors.Is(err, prompts.ErrUnknownTheme):
 		ids := make([]string, 0, len(b.Catalog.Themes()))
 		for _, t := range b.Catalog.Themes() {
 			ids = append(ids, t.ID)
 		}
-		return nil, Errorf(ENOTFOUND, "I don't know the theme `%s`. Try one of %s (`%s themes` describes them).", clip(arg), orList(nil, ids), name)
+		return nil, &Error{Code: ENOTFOUND, Message: c.P.T("prompt_theme_unknown", "Arg", clip(arg), "Themes", orList(c.P, ids), "Cmd", c.Name)}
 	default:
 		return nil, err
 	}

@@ -52,7 +52,7 @@ func countArg(args []string, def, max int) (int, bool) {
 func (b *Bot) cmdJournal(_ context.Context, c *Command) (Reply, error) {
 	n, ok := countArg(c.Args, journalDefault, journalMax)
 	if !ok {
-		return Reply{}, Errorf(EINVALID, "`journal` takes how many entries to show, 1 to %d: `%s journal 10`.", journalMax, c.Name)
+		return Reply{}, &Error{Code: EINVALID, Message: c.P.T("journal_usage", "Max", journalMax, "Cmd", c.Name)}
 	}
 	// Read one more than shown to know whether there are more.
 	rs, err := b.Journal.Reflections(c.UserID, n+1)
@@ -67,7 +67,7 @@ func (b *Bot) cmdJournal(_ context.Context, c *Command) (Reply, error) {
 	if sub, ok, err := b.Schedules.Subscription(c.UserID); err == nil && ok {
 		tz = sub.TZ
 	}
-	blocks := journalBlocks(c.Name, rs, more, tz)
+	blocks := journalBlocks(c.P, c.Name, rs, more, tz)
 	// Experiments' notes are entries above; their tally goes under them.
 	cs, err := b.Experiments.Commitments(c.UserID, 0)
 	if err != nil {
@@ -76,7 +76,7 @@ func (b *Bot) cmdJournal(_ context.Context, c *Command) (Reply, error) {
 	if len(cs) > 0 {
 		blocks = append(blocks, contextLine(experimentsLine(c.P, cs, b.Now(), tz)))
 	}
-	return Reply{Text: "Your journal", Blocks: blocks}, nil
+	return Reply{Text: c.P.T("journal_title"), Blocks: blocks}, nil
 }
 
 func (b *Bot) cmdExport(ctx context.Context, c *Command) (Reply, error) {
@@ -247,12 +247,22 @@ func orNone(s string) string {
 	return s
 }
 
+// cmdForget asks before deleting: the warning names every kind of record,
+// and a lead's recurring broadcasts, which go too.
 func (b *Bot) cmdForget(_ context.Context, c *Command) (Reply, error) {
-	text := "This deletes everything I keep about you: your reflections, your wins, your schedule, the prompts you were shown and your settings. It cannot be undone. `" + c.Name + " export` first if you want a copy."
-	confirm := slack.NewButtonBlockElement(actionForgetConfirm, forgetValue(actionForgetConfirm, c.UserID), plain("Delete everything"))
+	text := c.P.T("journal_forget", "Cmd", c.Name)
+	bs, err := b.Broadcasts.BroadcastsByLead(c.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("forget %s: read broadcasts: %w", c.UserID, err)
+	}
+	if len(bs) > 0 {
+		text += " " + c.P.T("journal_forget_broadcasts")
+	}
+	confirm := slack.NewButtonBlockElement(actionForgetConfirm, forgetValue(actionForgetConfirm, c.UserID), plain(c.P.T("journal_forget_button")))
 	confirm.Style = slack.StyleDanger
-	confirm.Confirm = slack.NewConfirmationBlockObject(plain("Delete everything?"), plain("Your journal and settings will be gone for good."), plain("Delete"), plain("Keep"))
-	cancel := slack.NewButtonBlockElement(actionForgetCancel, forgetValue(actionForgetCancel, c.UserID), plain("Keep my data"))
+	confirm.Confirm = slack.NewConfirmationBlockObject(plain(c.P.T("journal_forget_confirm_title")), plain(c.P.T("journal_forget_confirm_text")),
+		plain(c.P.T("journal_forget_confirm_yes")), plain(c.P.T("journal_forget_confirm_no")))
+	cancel := slack.NewButtonBlockElement(actionForgetCancel, forgetValue(actionForgetCancel, c.UserID), plain(c.P.T("journal_forget_keep")))
 	return Reply{Text: text, Blocks: []slack.Block{section(text), slack.NewActionBlock("forget.actions", confirm, cancel)}}, nil
 }
 
@@ -276,14 +286,14 @@ func (b *Bot) forget(_ context.Context, c *Command) (Reply, error) {
 	if err := b.Members.Forget(c.UserID); err != nil {
 		return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
 	}
-	r := textReply("Done. Everything I kept about you is deleted. If you come back, you start fresh.")
+	r := textReply(c.P.T("journal_forgotten"))
 	r.ReplaceOriginal = true
 	return r, nil
 }
 
 // keepData answers "Keep my data" in place of the confirmation.
-func (b *Bot) keepData(context.Context, *Command) (Reply, error) {
-	r := textReply("Nothing was deleted.")
+func (b *Bot) keepData(_ context.Context, c *Command) (Reply, error) {
+	r := textReply(c.P.T("journal_kept"))
 	r.ReplaceOriginal = true
 	return r, nil
 }

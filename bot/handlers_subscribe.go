@@ -328,7 +328,7 @@ func (b *Bot) cmdFocus(_ context.Context, c *Command) (Reply, error) {
 	var focus []string
 	if len(c.Args) != 1 || !strings.EqualFold(c.Args[0], "all") {
 		for _, arg := range c.Args {
-			t, err := b.resolveTheme(c.Name, arg)
+			t, err := b.resolveTheme(c, arg)
 			if err != nil {
 				return Reply{}, err
 			}

@@ -1,9 +1,9 @@
 package bot
 
 import (
-	"fmt"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 )
@@ -14,11 +14,11 @@ import (
 // a "<" nine bytes), so twenty entries still fit in one reply; a longer
 // entry is cut with "…" and the footer points to `export`, which has every
 // word.
-func journalBlocks(name string, rs []store.Reflection, more bool, tz string) []slack.Block {
+func journalBlocks(p *lang.Printer, name string, rs []store.Reflection, more bool, tz string) []slack.Block {
 	if len(rs) == 0 {
-		return []slack.Block{section(fmt.Sprintf("Your journal is empty. `%s prompt` gives you something to reflect on; press *Reflect* under it.", name))}
+		return []slack.Block{section(p.T("journal_empty", "Cmd", name))}
 	}
-	blocks := []slack.Block{slack.NewHeaderBlock(plain("Your journal"))}
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(p.T("journal_title")))}
 	per := (replyBudget-journalOverhead)/len(rs) - entryOverhead
 	anyCut := false
 	for _, r := range rs {
@@ -27,20 +27,19 @@ func journalBlocks(name string, rs []store.Reflection, more bool, tz string) []s
 		text, cut := fitText(escape(r.Text), maxSectionChars-textChars(prompt), per-encodedLen(prompt))
 		anyCut = anyCut || cut
 		blocks = append(blocks,
-			contextLine(fmt.Sprintf("%s  ·  `%s`", localDate(r.At, tz), r.Theme)),
+			contextLine(p.ShortDateYear(inZone(r.At, tz))+"  ·  `"+r.Theme+"`"),
 			section(prompt+text),
 		)
 	}
-	footer := "Only you can see this."
+	var footer string
 	switch {
 	case more && len(rs) >= journalMax:
 		// They already see as many as one reply shows.
-		footer = fmt.Sprintf("Only you can see this. Older entries: `%s export` has all of them.", name)
+		footer = p.T("journal_footer_export", "Cmd", name, "Cut", anyCut)
 	case more:
-		footer = fmt.Sprintf("Only you can see this. Older entries: `%s journal %d`, or `%s export` for all of them.", name, journalMax, name)
-	}
-	if anyCut {
-		footer += fmt.Sprintf(" An entry ending in … is cut short: `%s export` has every word.", name)
+		footer = p.T("journal_footer_more", "Cmd", name, "Max", journalMax, "Cut", anyCut)
+	default:
+		footer = p.T("journal_footer", "Cmd", name, "Cut", anyCut)
 	}
 	return append(blocks, contextLine(footer))
 }
@@ -53,11 +52,8 @@ const (
 	entryOverhead   = 300
 )
 
-// localDate shows the day an instant falls on in the member's zone.
+// localDate shows the day an instant falls on in the member's zone, in
+// English; journalBlocks spells it in the member's language.
 func localDate(t time.Time, tz string) string {
-	loc, err := store.LoadZone(tz)
-	if err != nil {
-		loc = time.UTC
-	}
-	return t.In(loc).Format("Mon 2 Jan 2006")
+	return inZone(t, tz).Format("Mon 2 Jan 2006")
 }
