@@ -1,0 +1,167 @@
+package bot
+
+import (
+	"context"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
+)
+
+// frenchBot is a test bot on the built-in catalog, French text included,
+// where U1 chose French.
+func frenchBot(t *testing.T) (*Bot, *homeSlack) {
+	t.Helper()
+	b := New(MustOpenDB(t), builtin(t), rand.New(rand.NewPCG(1, 2)))
+	b.Now = func() time.Time { return time.Date(2026, 11, 20, 16, 0, 0, 0, time.UTC) }
+	sl := &homeSlack{}
+	b.Slack = sl
+	t.Cleanup(b.inflight.Wait)
+	if err := b.Members.UpdateUser("U1", func(u *store.User) error { u.Lang = "fr"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return b, sl
+}
+
+// reflectRef is the value of a card's Reflect button.
+func reflectRef(t *testing.T, blocks []slack.Block) promptRef {
+	t.Helper()
+	for _, bl := range blocks {
+		if a, ok := bl.(*slack.ActionBlock); ok {
+			for _, el := range a.Elements.ElementSet {
+				if btn, ok := el.(*slack.ButtonBlockElement); ok && btn.ActionID == actionReflect {
+					return parsePromptRef(btn.Value)
+				}
+			}
+		}
+	}
+	t.Fatal("no Reflect button")
+	return promptRef{}
+}
+
+// A French member reads the prompt in French from the card to the journal:
+// the card of /mentor prompt (its theme's French title too), the Reflect
+// modal, the Saved modal, and the journal entry, which keeps the French
+// words they answered.
+func TestFrenchMember_PromptToJournal(t *testing.T) {
+	b, sl := frenchBot(t)
+	r, err := dispatchLang(t, b, "U1", "prompt impostor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := reflectRef(t, r.Blocks)
+	p, _ := b.Catalog.Prompt(ref.PromptID)
+	shown := b.Catalog.Localize(p, "fr")
+	if shown == p || shown.Text == p.Text {
+		t.Fatalf("%s has no French text in the built-in catalog; the test needs one", p.ID)
+	}
+	theme, _ := b.Catalog.Theme("impostor")
+	card := blocksText(t, r)
+	for _, want := range []string{escape(firstLine(shown.Text)), escape(b.Catalog.ThemeIn(theme, "fr").Title), "Répondre", "Une autre question"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("card lacks %q:\n%s", want, card)
+		}
+	}
+	if r.Text != shown.Text {
+		t.Errorf("notification text %q, want the French prompt", r.Text)
+	}
+
+	c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: fr, Value: ref.value(), TriggerID: "T1"}
+	if _, err := b.openReflect(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	if len(sl.opened) != 1 || sl.opened[0].Title.Text != "Ta réflexion" || sl.opened[0].Submit.Text != "Ajouter à mon journal" {
+		t.Fatalf("modal opened: %+v", sl.opened)
+	}
+	values := form("", "Une réponse honnête.")
+	if shown.Form == "scale" {
+		values = form("4", "Une réponse honnête.")
+	}
+	if shown.Form == "finish" {
+		values = form("", finishStem(shown)+"une réponse honnête.")
+	}
+	resp, err := b.submitReflection(c, values)
+	if err != nil || resp.Action != "update" || !strings.Contains(blocksText(t, Reply{Blocks: resp.View.Blocks.BlockSet}), "C'est dans ton journal") {
+		t.Fatalf("submit: %+v, %v", resp, err)
+	}
+	saved, ok, err := b.Journal.LastReflectionOn("U1", p.ID)
+	if err != nil || !ok || saved.Prompt != shown.Text {
+		t.Fatalf("journal keeps %q (%v, %v), want the French prompt %q", saved.Prompt, ok, err, shown.Text)
+	}
+	j, err := dispatchLang(t, b, "U1", "journal")
+	if got := blocksText(t, j); err != nil || !strings.Contains(got, "Ton journal") || !strings.Contains(got, "ven. 20 nov. 2026") || !strings.Contains(got, "Personne d'autre que toi") {
+		t.Fatalf("journal %v:\n%s", err, got)
+	}
+}
+
+func firstLine(s string) string { return strings.SplitN(s, "\n", 2)[0] }
+
+// A French member's mistakes are answered in French, with the list of
+// themes joined by « ou ».
+func TestFrenchMember_Errors(t *testing.T) {
+	b, _ := frenchBot(t)
+	for _, tt := range []struct{ text, want string }{
+		{"prompt nosuch", "Je ne connais pas le thème `nosuch`. Essaie `impostor`, "},
+		{"prompt impostor daring", "Un thème à la fois, par exemple `/mentor prompt impostor`."},
+		{"journal dix", "`journal` prend le nombre d'entrées à montrer, de 1 à 20 : `/mentor journal 10`."},
+	} {
+		_, err := dispatchLang(t, b, "U1", tt.text)
+		if !strings.HasPrefix(ErrorMessage(err), tt.want) {
+			t.Errorf("%s: %q, want %q…", tt.text, ErrorMessage(err), tt.want)
+		}
+	}
+	if _, err := dispatchLang(t, b, "U1", "prompt nosuch"); !strings.Contains(ErrorMessage(err), "` ou `") || strings.Contains(ErrorMessage(err), " or ") {
+		t.Errorf("themes not joined in French: %q", ErrorMessage(err))
+	}
+}
+
+// The forget warning is in the member's language and tells a lead that
+// their recurring broadcasts go too; a member without any is not told.
+func TestForget_Warning(t *testing.T) {
+	b, _ := frenchBot(t)
+	r, err := dispatchLang(t, b, "U1", "forget")
+	got := blocksText(t, r)
+	if err != nil || !strings.Contains(got, "Ceci efface tout ce que je garde sur toi") || !strings.Contains(got, "Tout effacer") || strings.Contains(got, "diffusions") {
+		t.Fatalf("forget %v:\n%s", err, got)
+	}
+	if _, err := b.Broadcasts.CreateBroadcast(store.Broadcast{LeadID: "U1", Channel: "C1", Theme: "daring", Schedule: store.Schedule{NextDue: b.Now().Add(time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = dispatchLang(t, b, "U1", "forget")
+	if got := blocksText(t, r); !strings.Contains(got, "Tes diffusions récurrentes s'arrêtent et sont effacées aussi.") {
+		t.Fatalf("a lead's forget does not name the broadcasts:\n%s", got)
+	}
+	b2 := newTestBot(t)
+	if _, err := b2.Broadcasts.CreateBroadcast(store.Broadcast{LeadID: "U1", Channel: "C1", Theme: "daring", Schedule: store.Schedule{NextDue: b2.Now().Add(time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = dispatch(t, b2, "forget")
+	if got := blocksText(t, r); !strings.Contains(got, "your experiments, your check-ins") || !strings.Contains(got, "Your recurring broadcasts stop and are deleted too.") {
+		t.Fatalf("forget in English:\n%s", got)
+	}
+}
+
+// TestGolden_Journal pins the journal in both languages: dates in the
+// member's language and zone, and the footer pointing to older entries.
+func TestGolden_Journal(t *testing.T) {
+	at := time.Date(2026, 12, 4, 23, 30, 0, 0, time.UTC) // already Saturday in Paris
+	rs := map[string][]store.Reflection{
+		"en": {
+			{Theme: "impostor", Prompt: "How at ease are you asking a question in a public channel?", Text: "4 of 5 (1: anxious, 5: at ease)\nOne point higher: ask before the meeting, not after.", At: at},
+			{Theme: "delegation", Prompt: "The part of my job I still over-explain is…", Text: "The part of my job I still over-explain is the roadmap.", At: at.AddDate(0, -1, -3)},
+		},
+		"fr": {
+			{Theme: "impostor", Prompt: "À quel point es-tu à l'aise pour poser une question dans un canal public ?", Text: "4 sur 5 (1 : tendu, 5 : à l'aise)\nPour gagner un point : demander avant la réunion, pas après.", At: at},
+			{Theme: "delegation", Prompt: "La partie de mon travail que j'explique encore trop, c'est…", Text: "La partie de mon travail que j'explique encore trop, c'est la feuille de route.", At: at.AddDate(0, -1, -3)},
+		},
+	}
+	for _, pr := range printers {
+		golden(t, "journal"+pr.suffix, journalBlocks(pr.p, "/mentor", rs[pr.p.Lang()], true, "Europe/Paris"))
+	}
+	if got := blocksText(t, Reply{Blocks: journalBlocks(fr, "/mentor", nil, false, "")}); !strings.Contains(got, "Ton journal est vide.") {
+		t.Fatalf("empty journal:\n%s", got)
+	}
+}
