@@ -172,6 +172,49 @@ func TestBroadcastLang_Weekly(t *testing.T) {
 	}
 }
 
+// What a French lead reads from the whole broadcast command family, good
+// input and bad, written out as a golden file to be read as a lead would.
+func TestGolden_BroadcastLeadFrench(t *testing.T) {
+	b, _ := leadSimBot(t)
+	b.Leads = NewLeadDirectory([]string{"U1", "U2"}, "S0LEADS", nil)
+	if _, err := b.Dispatch(context.Background(), &Command{UserID: "U2", ChannelID: "D2", Name: "/mentor", P: en},
+		"broadcast C0TEAM1 every thu 09:00 UTC impostor"); err != nil {
+		t.Fatal(err)
+	}
+	got := transcript(t, b, fr,
+		"broadcast C0TEAM1 delegation",
+		"broadcast C0TEAM1 delegation lang:en",
+		"broadcast C0TEAM1 every mon 10:00 Europe/Paris delegation",
+		"broadcast C0TEAM1 every monday 10:00 paris delegation",
+		"broadcast C0TEAM1 every wed 9:30 UTC delegation role:manager lang:en",
+		`broadcast C0TEAM1 every fri 16:00 UTC "Qu'est-ce qu'on a livré cette semaine sans que personne ne le remarque ?"`,
+		"broadcasts",
+		"broadcast C0TEAM1 delegation lang:de",
+		"broadcast C0TEAM1 lang:fr delegation LANG:EN",
+		"broadcast C0TEAM1 delegation role:cto",
+		"broadcast C0TEAM1 delegation role:ic role:lead",
+		`broadcast C0TEAM1 "Notre sujet" role:lead`,
+		"broadcast C0TEAM1 astrology",
+		"broadcast C0TEAM1 our own words",
+		"broadcast C0TEAM1 every mon delegation",
+		"broadcast #Bad!Name delegation",
+		"broadcast",
+		"broadcast cancel",
+		"broadcast cancel b9",
+		"broadcast cancel b2 b3",
+		"broadcast cancel b2",
+		"broadcast cancel b3",
+	)
+	compareGolden(t, "broadcast-lead.fr.golden.txt", []byte(got))
+	c := &Command{UserID: "U3", ChannelID: "D3", Name: "/mentor", P: fr}
+	_, err := b.Dispatch(context.Background(), c, "broadcast C0TEAM1 delegation")
+	want := "Les diffusions dans les canaux sont réservées aux leads d'équipe : je n'ai donc rien publié. Pour devenir lead, " +
+		"demande à un admin de t'ajouter à <!subteam^S0LEADS>, ou d'ajouter ton ID de membre à `MENTOR_LEADS`. Tout le reste de `/mentor help` est à toi."
+	if ErrorCode(err) != EFORBIDDEN || ErrorMessage(err) != want {
+		t.Fatalf("not a lead: %v, want %q", err, want)
+	}
+}
+
 // A lead demoted since they scheduled a broadcast in English hears why it
 // was paused in their own language, French, and the channel hears nothing.
 func TestBroadcastLang_PausedDM(t *testing.T) {
