@@ -13,9 +13,10 @@ import (
 	"github.com/mentorbot/mentorbot/prompts"
 )
 
-// FuzzLoad feeds arbitrary bytes to the prompt file loader: it never panics,
-// every problem it reports names the file and a line inside it, and it never
-// accepts a file that is not UTF-8 text.
+// FuzzLoad feeds arbitrary bytes to the prompt file loader, as an English
+// file and as its French translation: it never panics, every problem it
+// reports names the file and a line inside it, and it never accepts a file
+// that is not UTF-8 text.
 func FuzzLoad(f *testing.F) {
 	for _, name := range []string{"catalog/impostor.md", "catalog/daring.md"} {
 		if b, err := os.ReadFile(name); err == nil {
@@ -30,8 +31,21 @@ func FuzzLoad(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// The same bytes as a translation of themselves: the language
+		// checks see ids, themes and fields that match, or do not.
+		lines := strings.Count(string(data), "\n") + 1
+		_, err := prompts.Load(fstest.MapFS{"d/x.md": {Data: data}, "d/fr/x.md": {Data: data}}, "d")
+		var probs prompts.Problems
+		if errors.As(err, &probs) {
+			for _, p := range probs {
+				if p.File == "" || p.Line < 0 || p.Line > lines+1 || p.Msg == "" {
+					t.Fatalf("problem %+v does not point into the files (%d lines)", p, lines)
+				}
+			}
+		}
 		fsys := fstest.MapFS{"d/x.md": {Data: data}}
 		c, err := prompts.Load(fsys, "d")
+		probs = nil
 		if err == nil {
 			if c == nil {
 				t.Fatal("no catalog and no error")
@@ -41,7 +55,6 @@ func FuzzLoad(f *testing.F) {
 			}
 			return
 		}
-		var probs prompts.Problems
 		if !errors.As(err, &probs) {
 			return // not a problem with the file's content
 		}
@@ -50,7 +63,6 @@ func FuzzLoad(f *testing.F) {
 		}) {
 			t.Fatalf("no problem says the file is not UTF-8 text: %v", probs)
 		}
-		lines := strings.Count(string(data), "\n") + 1
 		for _, p := range probs {
 			if p.File == "" || p.Line < 0 || p.Line > lines+1 || p.Msg == "" {
 				t.Fatalf("problem %+v does not point into the file (%d lines)", p, lines)

@@ -193,3 +193,29 @@ func TestLintOverlay_Language(t *testing.T) {
 		{"testdata/overlay/lang/impostor.md:13", `warning: prompt "impostor-new" has no es text`},
 	})
 }
+
+// BenchmarkBuiltin measures what start-up and `prompts lint` pay to parse
+// and cross-check the embedded catalog in every language.
+func BenchmarkBuiltin(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := prompts.Builtin(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLocalize measures the lookup every French card makes.
+func BenchmarkLocalize(b *testing.B) {
+	c, err := prompts.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, _ := c.Prompt("impostor-quiet-question")
+	b.ReportAllocs()
+	for b.Loop() {
+		if c.Localize(p, "fr") == p {
+			b.Fatal("no French text")
+		}
+	}
+}
