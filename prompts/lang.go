@@ -42,7 +42,7 @@ type langDir struct {
 
 // readLanguages parses the language directories of dir: subdirectories named
 // by a two-letter base language code other than English, such as "fr" or
-// "de". A subdirectory that names a language some other way ("fr-FR", "FR")
+// "de", with at least one prompt file. A subdirectory that names a language some other way ("fr-FR", "FR")
 // or names English is a problem, so that its files are not silently ignored;
 // any other subdirectory is left alone, as before languages existed.
 func readLanguages(fsys fs.FS, dir string, name func(string) string) ([]langDir, Problems, error) {
@@ -67,6 +67,9 @@ func readLanguages(fsys fs.FS, dir string, name func(string) string) ([]langDir,
 		files, ps, err := readFiles(fsys, path.Join(dir, n), code, func(f string) string { return name(path.Join(n, f)) })
 		if err != nil {
 			return nil, nil, err
+		}
+		if len(files) == 0 {
+			continue // an empty directory is not a language yet
 		}
 		dirs = append(dirs, langDir{code: code, dir: name(n), files: files})
 		probs = append(probs, ps...)

@@ -2,6 +2,7 @@ package prompts_test
 
 import (
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -217,5 +218,24 @@ func BenchmarkLocalize(b *testing.B) {
 		if c.Localize(p, "fr") == p {
 			b.Fatal("no French text")
 		}
+	}
+}
+
+// An empty language directory, made ahead of the translation, is not yet a
+// language: nothing is warned about, and nothing changes.
+func TestCatalog_WithOverlay_EmptyLanguage(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "es"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got := prompts.LintOverlay(loadLang(t), dir); got != nil {
+		t.Errorf("LintOverlay = %v, want nothing", got)
+	}
+	c, err := loadLang(t).WithOverlay(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Languages(), []string{"en", "de", "fr"}; !slices.Equal(got, want) {
+		t.Errorf("Languages = %v, want %v", got, want)
 	}
 }

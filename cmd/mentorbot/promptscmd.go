@@ -71,7 +71,11 @@ func promptsLint(args []string, stdout io.Writer) error {
 	}
 	problems := prompts.LintOverlay(base, dir)
 	if errs := problems.Errors(); len(errs) > 0 {
-		return errors.Join(fmt.Errorf("%s:\n%w", count(len(problems), "problem"), problems), msgErr)
+		head := count(len(errs), "problem")
+		if w := len(problems) - len(errs); w > 0 {
+			head += ", " + count(w, "warning")
+		}
+		return errors.Join(fmt.Errorf("%s:\n%w", head, problems), msgErr)
 	}
 	if msgErr != nil {
 		return msgErr

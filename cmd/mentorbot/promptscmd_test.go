@@ -87,8 +87,15 @@ func TestPromptsLint(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "fr", "mine.md"), []byte(bad), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		// An English prompt without its French text is a warning, counted
+		// apart from the problems.
+		en := "---\ntheme: daring\n---\n\n## daring-mine\naudience: private\n\nWhat now?\n"
+		if err := os.WriteFile(filepath.Join(dir, "mine.md"), []byte(en), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		err := run(t.Context(), []string{"prompts", "lint", dir}, mapEnv(nil), nil, io.Discard, io.Discard)
-		if err == nil || !strings.Contains(err.Error(), `fr/mine.md:5: prompt "impostor-first-hour" has audience "team" here but "private" in English`) {
+		if err == nil || !strings.Contains(err.Error(), `fr/mine.md:5: prompt "impostor-first-hour" has audience "team" here but "private" in English`) ||
+			!strings.HasPrefix(err.Error(), "3 problems, 1 warning:\n") {
 			t.Fatalf("lint of a translation that changes the audience: %v", err)
 		}
 	})
