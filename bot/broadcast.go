@@ -140,7 +140,7 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 	}
 	rest := args[1:]
 	if len(rest) > 0 && strings.EqualFold(rest[0], "every") {
-		g := scheduleGrammar{name: c.Name, broadcast: true}
+		g := scheduleGrammar{name: c.Name, broadcast: true, p: c.P}
 		sched, n, note, err := parseEvery(g, c.P, rest[1:], b.memberZone(ctx, c.UserID))
 		if err != nil {
 			return req, err

@@ -278,3 +278,20 @@ func TestParsePause_Words(t *testing.T) {
 		}
 	}
 }
+
+// A French lead's broadcast schedule is read like a subscription's, and its
+// mistakes explained in French.
+func TestBroadcastScheduleFrench(t *testing.T) {
+	b, _ := leadSimBot(t)
+	msg := failIn(t, b, fr, "broadcast C0TEAM1 every daily 10:00 daring", EINVALID)
+	if want := "Un broadcast revient une fois par semaine : donne son jour au lieu de `daily`, par exemple `/mentor broadcast #team every mon 10:00 vision`."; msg != want {
+		t.Fatalf("got  %q\nwant %q", msg, want)
+	}
+	if _, err := dispatchIn(t, b, fr, "broadcast C0TEAM1 every lundi 10 h daring"); err != nil {
+		t.Fatalf("a French day and time: %v", err)
+	}
+	bs, err := b.Broadcasts.BroadcastsByLead("U1")
+	if err != nil || len(bs) != 1 || bs[0].Day != time.Monday || bs[0].Hour != 10 {
+		t.Fatalf("stored %+v, %v", bs, err)
+	}
+}
