@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -15,21 +16,27 @@ import (
 // trend only the member sees. Nothing of them goes to a log line (the
 // handlers log no value of theirs), a lead, or an aggregate.
 
-// statement is one check-in statement and the theme that helps when its
-// score drops.
+// statement is one check-in statement: the id of its text in the message
+// catalog (checkin.*.toml) and the theme that helps when its score drops.
 type statement struct {
-	Text  string
+	ID    string
 	Theme string
 }
 
 // statements are asked in this order; a stored check-in's scores follow
-// it, so new statements go at the end.
+// it, so new statements go at the end. TestStatementsSpoken checks that
+// every language has their text.
 var statements = [...]statement{
-	{"I can explain my recent decisions without over-justifying them.", "impostor"},
-	{"When I do not know something, I can say so without dread.", "daring"},
-	{"I finish what I start, the dull last part included.", "last-mile"},
-	{"I know where my work is heading and why it matters.", "vision"},
-	{"I feel at ease with the hands-on parts of my work right now.", "hands-on"},
+	{"checkin_st_decisions", "impostor"},
+	{"checkin_st_not_knowing", "daring"},
+	{"checkin_st_finishing", "last-mile"},
+	{"checkin_st_direction", "vision"},
+	{"checkin_st_hands_on", "hands-on"},
+}
+
+// statementText is statement i as the printer's language says it.
+func statementText(p *lang.Printer, i int) string {
+	return p.T(statements[i].ID)
 }
 
 // trendLen is how many check-ins a trend shows.
@@ -63,26 +70,26 @@ func (b *Bot) cmdCheckIn(ctx context.Context, c *Command) (Reply, error) {
 			return Reply{}, err
 		}
 		if _, ok, err := b.Schedules.Subscription(c.UserID); err == nil && !ok {
-			return textReply(fmt.Sprintf("Noted. The check-in comes with the first prompt of each month, and you have no scheduled prompts yet: `%s subscribe` starts them.", c.Name)), nil
+			return textReply(c.P.T("checkin_monthly_no_schedule", "Cmd", c.Name)), nil
 		}
-		return textReply(fmt.Sprintf("Noted. The first prompt of each month brings the check-in too. `%s check-in off` stops it.", c.Name)), nil
+		return textReply(c.P.T("checkin_monthly", "Cmd", c.Name)), nil
 	case "off":
 		if err := b.CheckIns.SetCheckInMonthly(c.UserID, false); err != nil {
 			return Reply{}, err
 		}
-		return textReply(fmt.Sprintf("Noted: no monthly check-in. `%s check-in` still opens it whenever you like.", c.Name)), nil
+		return textReply(c.P.T("checkin_off", "Cmd", c.Name)), nil
 	}
-	return Reply{}, Errorf(EINVALID, "`check-in` opens the form; `check-in monthly` brings it with the first prompt of each month, `check-in off` stops that.")
+	return Reply{}, &Error{Code: EINVALID, Message: c.P.T("checkin_usage")}
 }
 
 // openCheckIn opens the form; Slack's trigger_id lasts 3 seconds.
 func (b *Bot) openCheckIn(ctx context.Context, c *Command) error {
 	if c.TriggerID == "" {
-		return Errorf(EINVALID, "Slack did not let me open the form from here. Try `%s check-in` in our DM.", c.Name)
+		return &Error{Code: EINVALID, Message: c.P.T("checkin_no_trigger", "Cmd", c.Name)}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	if _, err := b.Slack.OpenViewContext(ctx, c.TriggerID, checkInModal()); err != nil {
+	if _, err := b.Slack.OpenViewContext(ctx, c.TriggerID, checkInModal(c.P)); err != nil {
 		return fmt.Errorf("open check-in form for %s: %w", c.UserID, err)
 	}
 	return nil
@@ -100,14 +107,14 @@ func (b *Bot) submitCheckIn(c *Command, values formValues) (*viewResponse, error
 	for i := range statements {
 		v, err := strconv.Atoi(values[checkInBlock(i)][actionCheckInScore].SelectedOption.Value)
 		if err != nil || v < 1 || v > 5 {
-			errs[checkInBlock(i)] = "Pick a number from 1 to 5."
+			errs[checkInBlock(i)] = c.P.T("checkin_pick_score")
 			continue
 		}
 		scores[i] = v
 	}
 	note := strings.TrimSpace(values[blockCheckInNote][actionCheckInNote].Value)
 	if n := utf8.RuneCountInString(note); n > store.MaxReflectionLen {
-		errs[blockCheckInNote] = fmt.Sprintf("That is %d characters; a note keeps at most %d.", n, store.MaxReflectionLen)
+		errs[blockCheckInNote] = c.P.T("checkin_note_too_long", "Len", n, "Max", store.MaxReflectionLen)
 	}
 	if len(errs) > 0 {
 		return &viewResponse{Action: "errors", Errors: errs}, nil
@@ -119,7 +126,7 @@ func (b *Bot) submitCheckIn(c *Command, values formValues) (*viewResponse, error
 	if err != nil {
 		return nil, err
 	}
-	return &viewResponse{Action: "update", View: checkInSavedModal(c.Name, cs, b.memberTZ(c.UserID))}, nil
+	return &viewResponse{Action: "update", View: checkInSavedModal(c.P, c.Name, cs, b.memberTZ(c.UserID))}, nil
 }
 
 // checkInFail shows our error at the top of the form.

@@ -231,7 +231,7 @@ func writeCheckIns(sb *strings.Builder, cs []store.CheckIn) {
 		fmt.Fprintf(sb, "\n### %s\n\n", cs[i].At.UTC().Format("2006-01-02 15:04 MST"))
 		for j, s := range cs[i].Scores {
 			if j < len(statements) {
-				fmt.Fprintf(sb, "- %d/5 %s\n", s, statements[j].Text)
+				fmt.Fprintf(sb, "- %d/5 %s\n", s, statementText(nil, j))
 			}
 		}
 		if cs[i].Note != "" {

@@ -250,7 +250,7 @@ func (b *Bot) nudgeCard(v cardView, sub store.Subscription, slot time.Time, rest
 	}
 	blocks := nudgeBlocks(v, append(cycleCard(v, restarted), b.evidence(v.P, sub.UserID, p)...), slot, sub.Schedule, earlier)
 	if b.monthlyCheckIn(sub.UserID, slot, sub.TZ) {
-		blocks = append(blocks, checkInInvite()...)
+		blocks = append(blocks, checkInInvite(v.P)...)
 	}
 	return blocks
 }

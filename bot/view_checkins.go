@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -19,46 +18,63 @@ const (
 
 func checkInBlock(i int) string { return "ci" + strconv.Itoa(i+1) }
 
-// scoreWords label the scale.
-var scoreWords = [...]string{"1 · not at all", "2 · a little", "3 · somewhat", "4 · mostly", "5 · fully"}
+// scoreWord labels score v, 1 to 5, on the form's scale.
+func scoreWord(p *lang.Printer, v int) string {
+	switch v {
+	case 1:
+		return p.T("checkin_score_1")
+	case 2:
+		return p.T("checkin_score_2")
+	case 3:
+		return p.T("checkin_score_3")
+	case 4:
+		return p.T("checkin_score_4")
+	}
+	return p.T("checkin_score_5")
+}
 
 // checkInModal is the form: the five statements and an optional note.
-func checkInModal() slack.ModalViewRequest {
-	blocks := []slack.Block{section("How true is each of these for you right now? Only you will see the answers and their trend.")}
-	for i, st := range statements {
+func checkInModal(p *lang.Printer) slack.ModalViewRequest {
+	blocks := []slack.Block{section(p.T("checkin_intro"))}
+	for i := range statements {
 		var opts []*slack.OptionBlockObject
-		for v, w := range scoreWords {
-			opts = append(opts, slack.NewOptionBlockObject(strconv.Itoa(v+1), plain(w), nil))
+		for v := 1; v <= 5; v++ {
+			opts = append(opts, slack.NewOptionBlockObject(strconv.Itoa(v), plain(scoreWord(p, v)), nil))
 		}
-		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("1 to 5"), actionCheckInScore, opts...)
-		blocks = append(blocks, slack.NewInputBlock(checkInBlock(i), plain(st.Text), nil, sel))
+		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(p.T("checkin_scale_placeholder")), actionCheckInScore, opts...)
+		blocks = append(blocks, slack.NewInputBlock(checkInBlock(i), plain(statementText(p, i)), nil, sel))
 	}
-	note := slack.NewPlainTextInputBlockElement(plain("Anything you want to remember about this month."), actionCheckInNote)
+	note := slack.NewPlainTextInputBlockElement(plain(p.T("checkin_note_placeholder")), actionCheckInNote)
 	note.Multiline = true
 	note.MaxLength = store.MaxReflectionLen
-	noteBlock := slack.NewInputBlock(blockCheckInNote, plain("A note, if you like"), nil, note)
+	noteBlock := slack.NewInputBlock(blockCheckInNote, plain(p.T("checkin_note_label")), nil, note)
 	noteBlock.Optional = true
 	return slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: callbackCheckIn, Title: plain("Check-in"),
-		Submit: plain("Save"), Close: plain("Cancel"),
+		Type: slack.VTModal, CallbackID: callbackCheckIn, Title: plain(p.T("checkin_title")),
+		Submit: plain(p.T("checkin_save")), Close: plain(p.T("checkin_cancel")),
 		Blocks: slack.Blocks{BlockSet: append(blocks, noteBlock)},
 	}
 }
 
+// checkInButton opens the check-in form, from Home or a nudge.
+func checkInButton(p *lang.Printer) *slack.ButtonBlockElement {
+	return slack.NewButtonBlockElement(actionCheckInOpen, "checkin", plain(p.T("checkin_button")))
+}
+
 // checkInInvite is what the first nudge of a month adds for a member who
 // opted in to the monthly check-in.
-func checkInInvite() []slack.Block {
+func checkInInvite(p *lang.Printer) []slack.Block {
 	return []slack.Block{
 		slack.NewDividerBlock(),
-		section("A new month: two minutes for your check-in? Only you see the answers."),
-		slack.NewActionBlock("checkin.actions", slack.NewButtonBlockElement(actionCheckInOpen, "checkin", plain("Check in"))),
+		section(p.T("checkin_invite")),
+		slack.NewActionBlock("checkin.actions", checkInButton(p)),
 	}
 }
 
 // checkInSavedModal thanks the member and shows the trend.
-func checkInSavedModal(name string, cs []store.CheckIn, tz string) *slack.ModalViewRequest {
-	blocks := append([]slack.Block{section("Saved. Only you can see this.")}, checkInTrendBlocks(nil, name, cs, tz)...)
-	return &slack.ModalViewRequest{Type: slack.VTModal, Title: plain("Check-in"), Close: plain("Done"),
+func checkInSavedModal(p *lang.Printer, name string, cs []store.CheckIn, tz string) *slack.ModalViewRequest {
+	blocks := append([]slack.Block{section(p.T("checkin_saved"))}, checkInTrendBlocks(p, name, cs, tz)...)
+	return &slack.ModalViewRequest{Type: slack.VTModal, Title: plain(p.T("checkin_title")), Close: plain(p.T("checkin_done")),
 		Blocks: slack.Blocks{BlockSet: blocks}}
 }
 
@@ -71,28 +87,28 @@ var sparks = [...]string{"▁", "▃", "▅", "▆", "▇"}
 // the check-in before.
 func checkInTrendBlocks(p *lang.Printer, name string, cs []store.CheckIn, tz string) []slack.Block {
 	if len(cs) == 0 {
-		return []slack.Block{section(fmt.Sprintf("*Check-ins:* five statements, 1 to 5, on how at home you feel in your work; only you see the trend. `%s check-in` opens one.", name))}
+		return []slack.Block{section(p.T("checkin_none", "Cmd", name))}
 	}
 	cs = cs[:min(len(cs), trendLen)]
 	var lines []string
-	for i, st := range statements {
+	for i := range statements {
 		var spark strings.Builder
 		for j := len(cs) - 1; j >= 0; j-- {
 			if i < len(cs[j].Scores) && cs[j].Scores[i] >= 1 && cs[j].Scores[i] <= 5 {
 				spark.WriteString(sparks[cs[j].Scores[i]-1])
 			}
 		}
-		lines = append(lines, fmt.Sprintf("`%s` %s", spark.String(), st.Text))
+		lines = append(lines, "`"+spark.String()+"` "+statementText(p, i))
 	}
-	dates := (*lang.Printer)(nil).DayMonth(zoned(cs[0].At, tz))
+	from := ""
 	if len(cs) > 1 {
-		dates = (*lang.Printer)(nil).DayMonth(zoned(cs[len(cs)-1].At, tz)) + " to " + dates
+		from = p.DayMonth(zoned(cs[len(cs)-1].At, tz))
 	}
 	blocks := []slack.Block{
-		section("*Your check-ins*\n" + strings.Join(lines, "\n")),
-		contextLine(fmt.Sprintf("%s, %s.", p.N("count_checkin", len(cs)), dates)),
+		section(p.T("checkin_trend_head") + "\n" + strings.Join(lines, "\n")),
+		contextLine(p.N("checkin_legend", len(cs), "From", from, "To", p.DayMonth(zoned(cs[0].At, tz)))),
 	}
-	if line := dropLine(name, cs); line != "" {
+	if line := dropLine(p, name, cs); line != "" {
 		blocks = append(blocks, section(line))
 	}
 	return blocks
@@ -100,14 +116,14 @@ func checkInTrendBlocks(p *lang.Printer, name string, cs []store.CheckIn, tz str
 
 // dropLine is one gentle line about the first statement whose score fell by
 // two points or more since the check-in before; "" when none did.
-func dropLine(name string, cs []store.CheckIn) string {
+func dropLine(p *lang.Printer, name string, cs []store.CheckIn) string {
 	if len(cs) < 2 {
 		return ""
 	}
 	now, before := cs[0].Scores, cs[1].Scores
 	for i, st := range statements {
 		if i < len(now) && i < len(before) && before[i]-now[i] >= 2 {
-			return fmt.Sprintf("“%s” went from %d to %d since last time. That happens; if you want to look at it, `%s prompt %s` has questions for it.", st.Text, before[i], now[i], name, st.Theme)
+			return p.T("checkin_drop", "Statement", statementText(p, i), "Before", before[i], "Now", now[i], "Cmd", name, "Theme", st.Theme)
 		}
 	}
 	return ""

@@ -47,7 +47,7 @@ func homeBlocks(p *lang.Printer, h home) []slack.Block {
 	}
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, checkInTrendBlocks(p, h.Name, h.CheckIns, h.TZ)...)
-	blocks = append(blocks, slack.NewActionBlock("home.checkin", slack.NewButtonBlockElement(actionCheckInOpen, "checkin", plain("Check in"))))
+	blocks = append(blocks, slack.NewActionBlock("home.checkin", checkInButton(p)))
 	if h.Lead {
 		blocks = append(blocks, slack.NewDividerBlock())
 		blocks = append(blocks, homeBroadcastBlocks(p, h.Name, h.Broadcasts)...)

@@ -1,0 +1,85 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentorbot/mentorbot/bot/lang"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// goldenCheckIns are three check-ins, newest first, the newest with a drop
+// of three points on the first statement.
+func goldenCheckIns() []store.CheckIn {
+	at := time.Date(2026, time.December, 1, 17, 0, 0, 0, time.UTC)
+	return []store.CheckIn{
+		{UserID: "U1", At: at, Scores: []int{2, 4, 3, 4, 5}},
+		{UserID: "U1", At: at.AddDate(0, -1, 0), Scores: []int{5, 3, 3, 4, 4}},
+		{UserID: "U1", At: at.AddDate(0, -2, 0), Scores: []int{4, 2, 3, 3, 4}},
+	}
+}
+
+// TestCheckInGolden pins the check-in form, the trend it shows once saved
+// and the monthly invitation, in both languages.
+func TestCheckInGolden(t *testing.T) {
+	golden(t, "checkin-form", checkInModal(en).Blocks.BlockSet)
+	golden(t, "checkin-form.fr", checkInModal(fr).Blocks.BlockSet)
+	cs := goldenCheckIns()
+	golden(t, "checkin-saved", checkInSavedModal(en, "/mentor", cs, "Europe/Paris").Blocks.BlockSet)
+	golden(t, "checkin-saved.fr", checkInSavedModal(fr, "/mentor", cs, "Europe/Paris").Blocks.BlockSet)
+	golden(t, "checkin-one.fr", checkInTrendBlocks(fr, "/mentor", cs[2:], "Europe/Paris"))
+	golden(t, "checkin-invite.fr", checkInInvite(fr))
+}
+
+// Every language says every statement and labels every score in its own
+// words, and the form's title and buttons fit Slack's 24 characters.
+func TestStatementsSpoken(t *testing.T) {
+	for _, p := range []*lang.Printer{en, fr} {
+		for i, st := range statements {
+			if text := statementText(p, i); text == st.ID || text == "" {
+				t.Errorf("%s has no text for %s", p.Lang(), st.ID)
+			}
+			if p != en && statementText(p, i) == statementText(en, i) {
+				t.Errorf("%s says %s in English", p.Lang(), st.ID)
+			}
+		}
+		for v := 1; v <= 5; v++ {
+			if w := scoreWord(p, v); !strings.HasPrefix(w, string(rune('0'+v))+" · ") {
+				t.Errorf("%s labels %d %q", p.Lang(), v, w)
+			}
+		}
+		m := checkInModal(p)
+		saved := checkInSavedModal(p, "/mentor", nil, "UTC")
+		for _, s := range []string{m.Title.Text, m.Submit.Text, m.Close.Text, saved.Close.Text} {
+			if n := len([]rune(s)); n > 24 {
+				t.Errorf("%s: %q is %d characters; Slack takes 24", p.Lang(), s, n)
+			}
+		}
+	}
+}
+
+// A French member's check-in commands answer in French.
+func TestCheckIn_French(t *testing.T) {
+	b := newTestBot(t)
+	run := func(text string) (Reply, error) {
+		return b.Dispatch(context.Background(), &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: fr}, text)
+	}
+	if r, err := run("check-in monthly"); err != nil || !strings.Contains(r.Text, "tu n'as pas encore de questions programmées") {
+		t.Fatalf("monthly: %q, %v", r.Text, err)
+	}
+	if r, err := run("check-in off"); err != nil || !strings.HasPrefix(r.Text, "C'est noté : plus de point d'étape mensuel.") {
+		t.Fatalf("off: %q, %v", r.Text, err)
+	}
+	if _, err := run("check-in weekly"); !strings.Contains(ErrorMessage(err), "ouvre le formulaire") {
+		t.Fatalf("weekly: %v", err)
+	}
+	if _, err := run("check-in"); !strings.Contains(ErrorMessage(err), "Slack ne m'a pas laissé") {
+		t.Fatalf("no trigger: %v", err)
+	}
+	resp, err := b.submitCheckIn(&Command{UserID: "U1", Name: "/mentor", P: fr}, checkInValues(5, 4))
+	if err != nil || resp.Errors["ci3"] != "Choisis une note de 1 à 5." {
+		t.Fatalf("incomplete form: %+v, %v", resp, err)
+	}
+}
