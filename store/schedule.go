@@ -63,9 +63,10 @@ type Schedule struct {
 	PausedUntil time.Time
 }
 
-// Describe says the schedule's rule as a member would: "weekly on Friday at
-// 16:00 (Europe/Paris)", "every weekday at 09:30 (America/New_York)", "daily
-// at 08:00 (UTC)". It is not String on purpose: Subscription and Broadcast
+// Describe says the schedule's rule in English, for logs and our own
+// errors: "weekly on Friday at 16:00 (Europe/Paris)", "every weekday at 09:30
+// (America/New_York)", "daily at 08:00 (UTC)". Members read it in their own
+// language, from the bot's message catalog. It is not String on purpose: Subscription and Broadcast
 // embed Schedule, and a String would print them as their schedule alone.
 func (s Schedule) Describe() string {
 	at := fmt.Sprintf("at %02d:%02d (%s)", s.Hour, s.Minute, s.TZ)
