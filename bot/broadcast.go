@@ -141,7 +141,7 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 	rest := args[1:]
 	if len(rest) > 0 && strings.EqualFold(rest[0], "every") {
 		g := scheduleGrammar{name: c.Name, broadcast: true, p: c.P}
-		sched, n, note, err := parseEvery(g, c.P, rest[1:], b.memberZone(ctx, c.UserID))
+		sched, n, note, err := parseEvery(g, rest[1:], b.memberZone(ctx, c.UserID))
 		if err != nil {
 			return req, err
 		}
@@ -271,8 +271,8 @@ func roleNoun(p *lang.Printer, role string) string {
 // parseEvery reads the schedule after `every`: a day, a time and maybe a
 // zone (tz, the lead's own, by default), in any order, up to the last word,
 // which is the theme or topic. It says how many words it used, and how it
-// read the zone.
-func parseEvery(g scheduleGrammar, p *lang.Printer, words []string, tz string) (store.Schedule, int, string, error) {
+// read the zone; its errors are in g's language.
+func parseEvery(g scheduleGrammar, words []string, tz string) (store.Schedule, int, string, error) {
 	sp := scheduleParser{g: g, s: store.Schedule{Cadence: store.CadenceWeekly, TZ: tz}}
 	i := 0
 	for i < len(words)-1 {
@@ -290,7 +290,7 @@ func parseEvery(g scheduleGrammar, p *lang.Printer, words []string, tz string) (
 		// what is missing is the theme.
 		if i < len(words) {
 			if n, err := sp.take(words[i:]); err == nil && n > 0 && i+n == len(words) && sp.day != "" && sp.clock != "" {
-				return store.Schedule{}, 0, "", Errorf(EINVALID, "%s", p.T("bcast_every_no_topic", "Example", g.example("weekly mon 10:00")))
+				return store.Schedule{}, 0, "", Errorf(EINVALID, "%s", g.p.T("bcast_every_no_topic", "Example", g.example("weekly mon 10:00")))
 			}
 		}
 		// A word that stopped the schedule before the theme, shaped like the
@@ -300,7 +300,7 @@ func parseEvery(g scheduleGrammar, p *lang.Printer, words []string, tz string) (
 				return store.Schedule{}, 0, "", err
 			}
 		}
-		return store.Schedule{}, 0, "", Errorf(EINVALID, "%s", p.T("bcast_every_when", "Example", g.example("weekly mon 10:00")))
+		return store.Schedule{}, 0, "", Errorf(EINVALID, "%s", g.p.T("bcast_every_when", "Example", g.example("weekly mon 10:00")))
 	}
 	sched, note, err := sp.finish()
 	return sched, i, note, err

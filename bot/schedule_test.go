@@ -381,7 +381,7 @@ func FuzzParseEvery(f *testing.F) {
 	g := scheduleGrammar{name: "/mentor", broadcast: true}
 	f.Fuzz(func(t *testing.T, text string) {
 		words := strings.Fields(text)
-		s, n, _, err := parseEvery(g, nil, words, "UTC")
+		s, n, _, err := parseEvery(g, words, "UTC")
 		if err != nil {
 			if ErrorCode(err) != EINVALID || strings.Contains(ErrorMessage(err), "\n") || !strings.Contains(ErrorMessage(err), "`/mentor broadcast ") {
 				t.Fatalf("parseEvery(%q): bad error %v", text, err)
