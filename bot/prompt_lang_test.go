@@ -165,3 +165,44 @@ func TestGolden_Journal(t *testing.T) {
 		t.Fatalf("empty journal:\n%s", got)
 	}
 }
+
+// TestGolden_Export pins the exported Markdown file in both languages: a
+// member with settings, a schedule with a skip, a reflection, a win, an
+// experiment waiting for its follow-up, a check-in and a prompt shown. Its
+// reply names experiments and check-ins among what the file holds.
+func TestGolden_Export(t *testing.T) {
+	b := newTestBot(t)
+	for _, text := range []string{"role staff", "subscribe weekly tue 09:30 Europe/Paris", "focus daring", "skip", "prompt impostor"} {
+		if _, err := dispatch(t, b, text); err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+	}
+	now := b.Now()
+	if _, err := b.Journal.AddReflection(store.Reflection{UserID: "U1", PromptID: "impostor-one", Theme: "impostor", Prompt: "First impostor question?", Text: "I asked it in the end.", At: now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Wins.AddWin(store.Win{UserID: "U1", From: "U3", Text: "Thanks for the review", At: now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Experiments.AddCommitment(store.Commitment{UserID: "U1", PromptID: "impostor-one", Theme: "impostor", Experiment: "Ask one question in public.", At: now, Due: now.AddDate(0, 0, 7)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CheckIns.AddCheckIn(store.CheckIn{UserID: "U1", At: now, Scores: []int{3, 4, 2, 5, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, pr := range printers {
+		doc, err := b.exportMarkdown(pr.p, "U1", "Lee")
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareGolden(t, "export"+pr.suffix+".golden.md", []byte(doc))
+	}
+	b.Slack = &exportSlack{}
+	c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: fr}
+	if r, err := b.Dispatch(context.Background(), c, "export"); err != nil || !strings.Contains(r.Text, "tes expériences et tes bilans") {
+		t.Fatalf("French reply %q, %v", r.Text, err)
+	}
+	if r, err := dispatch(t, b, "export"); err != nil || !strings.Contains(r.Text, "your experiments and your check-ins") {
+		t.Fatalf("reply %q, %v", r.Text, err)
+	}
+}
