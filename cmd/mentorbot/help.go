@@ -20,7 +20,7 @@ Commands:
   serve                  run the bot (the default); configured by environment variables
   try [flags]            chat with the bot against a local Slack in this terminal; no tokens needed
   prompts lint [DIR]     check the built-in prompt catalog, or a directory of prompt files
-  prompts list [--theme T] [--json] [--dir DIR]
+  prompts list [--theme T] [--lang L] [--json] [--dir DIR]
                          print the catalog
   backup FILE            copy MENTOR_DB_PATH to the new FILE; the bot must be stopped
   backup -from URL [-keep N] DIR
@@ -54,13 +54,15 @@ network; nothing reaches a real workspace.
 Flags:
 `,
 	"prompts": `Usage: mentorbot prompts lint [DIR]
-       mentorbot prompts list [--theme T] [--json] [--dir DIR]
+       mentorbot prompts list [--theme T] [--lang L] [--json] [--dir DIR]
 
 lint checks the built-in catalog or, with DIR, a directory of prompt files
 (*.md) laid over it, and prints every problem as file:line: what is wrong. It
 exits 1 when there is a problem, or when DIR holds no prompt file at all.
 list prints the catalog (with MENTOR_PROMPTS_DIR or --dir laid over it), as
-text or JSON. The file format: docs/prompt-format.md.
+text or JSON, in English or with --lang in another language (fr), where a
+prompt without text in it is shown in English. The file format:
+docs/prompt-format.md.
 `,
 	"check": `Usage: mentorbot check [FILE]
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/mentorbot/mentorbot/prompts"
@@ -16,7 +17,7 @@ import (
 // promptsCmd is `mentorbot prompts lint|list`, for prompt authors.
 func promptsCmd(args []string, getenv envFunc, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: mentorbot prompts lint [DIR] | prompts list [--theme T] [--json] [--dir DIR]")
+		return errors.New("usage: mentorbot prompts lint [DIR] | prompts list [--theme T] [--lang L] [--json] [--dir DIR]")
 	}
 	switch args[0] {
 	case "lint":
@@ -135,6 +136,7 @@ func promptsList(args []string, getenv envFunc, stdout, stderr io.Writer) error 
 	fs.SetOutput(stderr)
 	theme := fs.String("theme", "", "only this theme (id or unique prefix)")
 	asJSON := fs.Bool("json", false, "print JSON")
+	lang := fs.String("lang", "en", "the language of the text: en, fr, or one the directory adds")
 	dir := fs.String("dir", lookupDefault(getenv, "MENTOR_PROMPTS_DIR", ""), "operator prompt directory to overlay")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -151,6 +153,10 @@ func promptsList(args []string, getenv envFunc, stdout, stderr io.Writer) error 
 		}
 		themes = []*prompts.Theme{t}
 	}
+	if !slices.Contains(c.Languages(), *lang) {
+		return fmt.Errorf("no prompts in language %q: the catalog has %s", *lang, strings.Join(c.Languages(), ", "))
+	}
+	themes = localized(c, themes, *lang)
 	if *asJSON {
 		return writeJSON(stdout, themes)
 	}
@@ -169,6 +175,21 @@ func promptsList(args []string, getenv envFunc, stdout, stderr io.Writer) error 
 		}
 	}
 	return nil
+}
+
+// localized returns themes with their titles and prompts in lang, English
+// where lang has no text.
+func localized(c *prompts.Catalog, themes []*prompts.Theme, lang string) []*prompts.Theme {
+	out := make([]*prompts.Theme, len(themes))
+	for i, t := range themes {
+		nt := *c.ThemeIn(t, lang)
+		nt.Prompts = make([]*prompts.Prompt, len(t.Prompts))
+		for j, p := range t.Prompts {
+			nt.Prompts[j] = c.Localize(p, lang)
+		}
+		out[i] = &nt
+	}
+	return out
 }
 
 // rolesText is a prompt's roles for the listing: "everyone" when it names

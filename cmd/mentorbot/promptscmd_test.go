@@ -144,7 +144,7 @@ func TestPromptsUsageListsEveryFlag(t *testing.T) {
 	if bare == nil {
 		t.Fatal("a bare prompts ran")
 	}
-	for _, flag := range []string{"--theme T", "--json", "--dir DIR"} {
+	for _, flag := range []string{"--theme T", "--lang L", "--json", "--dir DIR"} {
 		if !strings.Contains(commandsUsage, flag) {
 			t.Errorf("mentorbot -h lacks %q:\n%s", flag, commandsUsage)
 		}
@@ -171,5 +171,27 @@ func TestPromptsList(t *testing.T) {
 		if p.Text == "" || p.Source == "" || p.Audience == "" {
 			t.Fatalf("incomplete prompt %+v", p)
 		}
+	}
+}
+
+// list --lang prints a theme and its prompts in that language, with the
+// same ids; a language the catalog lacks is refused with the ones it has.
+func TestPromptsList_Lang(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"prompts", "list", "--theme", "imp", "--lang", "fr", "--json"}, mapEnv(nil), nil, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	var themes []jsonTheme
+	if err := json.Unmarshal(out.Bytes(), &themes); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out.String())
+	}
+	if len(themes) != 1 || themes[0].Title != "Syndrome de l'imposteur" || themes[0].Prompts[0].ID != "impostor-quiet-question" ||
+		!strings.HasPrefix(themes[0].Prompts[0].Text, "Repense à la dernière fois") {
+		t.Fatalf("list --theme imp --lang fr = %+v", themes)
+	}
+	err := run(t.Context(), []string{"prompts", "list", "--lang", "de"}, mapEnv(nil), nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `no prompts in language "de": the catalog has en, fr`) {
+		t.Fatalf("list --lang de: %v", err)
 	}
 }
