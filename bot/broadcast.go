@@ -317,7 +317,9 @@ func (b *Bot) broadcastNow(ctx context.Context, c *Command, req broadcastReq) (R
 }
 
 // scheduleBroadcast stores a weekly broadcast, unless the lead has the
-// same one already: it would post everything twice.
+// same one already: it would post everything twice. The same in another
+// language is the same too: two posts at once, one in each language, is
+// what nobody wants; the refusal names the language to cancel.
 func (b *Bot) scheduleBroadcast(c *Command, req broadcastReq) (Reply, error) {
 	unlock := b.locks.lock("broadcasts\x00" + c.UserID) // two quick identical commands
 	defer unlock()
@@ -331,8 +333,12 @@ func (b *Bot) scheduleBroadcast(c *Command, req broadcastReq) (Reply, error) {
 	}
 	for _, o := range mine {
 		if o.Channel == bc.Channel && o.Theme == bc.Theme && o.Role == bc.Role && o.Topic == bc.Topic && o.SameRule(bc.Schedule) {
+			inLang := "" // said when it is why the lead asked again
+			if o.Lang != bc.Lang {
+				inLang = broadcastLangName(c.P, o.Lang)
+			}
 			return Reply{}, Errorf(EINVALID, "%s", c.P.T("bcast_duplicate", "ID", o.ID, "What", broadcastWhat(c.P, o),
-				"Channel", o.Channel, "When", broadcastWhen(c.P, o.Schedule), "Cmd", c.Name))
+				"Channel", o.Channel, "When", broadcastWhen(c.P, o.Schedule), "Lang", inLang, "Cmd", c.Name))
 		}
 	}
 	if bc, err = b.Broadcasts.CreateBroadcast(bc); err != nil {

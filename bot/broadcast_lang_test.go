@@ -135,6 +135,11 @@ func TestBroadcastLang_Weekly(t *testing.T) {
 		t.Fatal(err)
 	}
 	contains(t, blocksText(t, r), "every Monday at 10:00 (UTC) · in French · next")
+	// The same again in another language would post twice at once.
+	_, err = dispatchIn(t, b, en, "broadcast C0TEAM1 every mon 10:00 UTC delegation")
+	if want := "You have this broadcast already: `b1`, a `delegation` topic in <#C0TEAM1> every Monday at 10:00 (UTC), in French. `/mentor broadcast cancel b1` stops it."; ErrorMessage(err) != want {
+		t.Fatalf("duplicate in English: %v, want %q", err, want)
+	}
 	// A record as the previous version wrote it: no language.
 	old, err := b.Broadcasts.CreateBroadcast(store.Broadcast{LeadID: "U1", Channel: "C0TEAM1", Theme: "daring", Created: b.Now(),
 		Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Monday, Hour: 10, TZ: "UTC", NextDue: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}})
