@@ -45,7 +45,7 @@ func (offlineSlack) GetPermalinkContext(context.Context, *slack.PermalinkParamet
 func FuzzDispatch(f *testing.F) {
 	for _, seed := range []string{
 		"", "help", "prompt", "prompt imp", "prompt d", "themes", "role staff", "role wizard",
-		"subscribe", "subscribe daily 09:30 Europe/Paris", "subscribe weekly funday 25:99 Mars/Olympus",
+		"subscribe", "subscribe daily 09:30 Europe/Paris", "subscribe weekly funday 25:99 Mars/Olympus", "subscribe chaque lundi à 16 h 30", "subscribe 16 h 75 h",
 		"status", "pause 2w", "pause -3d", "pause until 2027-02-30", "resume", "skip", "focus impostor daring",
 		"focus all", "unsubscribe", "journal 5", "journal -1", "export", "forget",
 		`broadcast #team "the last mile`, "broadcast <#C0123|team> every mon 10:00 vision", "broadcast cancel b1",
@@ -73,7 +73,7 @@ func FuzzDispatch(f *testing.F) {
 
 // FuzzParsePause never panics and only accepts pauses that end in the future.
 func FuzzParsePause(f *testing.F) {
-	for _, seed := range []string{"2w", "3d", "1w3d", "12h", "-3d", "0d", "until 2027-01-05", "until 2020-01-01", "until 2027-02-30", "99999w"} {
+	for _, seed := range []string{"2w", "3d", "1w3d", "12h", "-3d", "0d", "until 2027-01-05", "until 2020-01-01", "until 2027-02-30", "99999w", "2 semaines", "3j", "0 jours", "9999 weeks"} {
 		f.Add(seed)
 	}
 	now := time.Date(2026, 11, 20, 16, 0, 0, 0, time.UTC)
