@@ -115,6 +115,7 @@ func (b *Bot) forget(_ context.Context, c *Command) (Reply, error) {
 	if err := b.Members.Forget(c.UserID); err != nil {
 		return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
 	}
+	b.forgetLanguage(c.UserID)
 	r := textReply(c.P.T("journal_forgotten"))
 	r.ReplaceOriginal = true
 	return r, nil

@@ -241,3 +241,16 @@ func (b *Bot) setLanguage(userID, choice string) error {
 	c.put(userID, &langEntry{lang: choice, choice: true})
 	return nil
 }
+
+// forgetLanguage drops the member's choice from memory once their record
+// is deleted (forget): their next command follows Slack again. A language
+// read from Slack is kept until its refresh, so forgetting does not
+// immediately write the Slack locale back to a record just deleted.
+func (b *Bot) forgetLanguage(userID string) {
+	c := &b.langs
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.entries[userID]; e != nil && e.choice {
+		delete(c.entries, userID)
+	}
+}

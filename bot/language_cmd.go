@@ -67,11 +67,11 @@ func (b *Bot) readLanguage(arg string) (string, bool) {
 	return "", false
 }
 
-// foldWord is w in lower case without accents or surrounding space, so
-// "Français " reads as "francais".
+// foldWord is w in lower case without accents, surrounding space or
+// closing punctuation, so "Français." reads as "francais".
 func foldWord(w string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	s, _, err := transform.String(t, strings.TrimSpace(w))
+	s, _, err := transform.String(t, strings.TrimRight(strings.TrimSpace(w), ".,;:!?"))
 	if err != nil {
 		s = w
 	}

@@ -21,7 +21,7 @@ func dispatchLang(t *testing.T, b *Bot, user, text string) (Reply, error) {
 func TestLanguageCommand(t *testing.T) {
 	t.Run("Choose", func(t *testing.T) {
 		for _, tc := range []struct{ arg, want string }{
-			{"fr", "fr"}, {"FR", "fr"}, {"Français", "fr"}, {"francais", "fr"}, {"French", "fr"}, {"fr-CA", "fr"},
+			{"fr", "fr"}, {"FR", "fr"}, {"Français", "fr"}, {"français.", "fr"}, {"francais", "fr"}, {"French", "fr"}, {"fr-CA", "fr"},
 			{"en", "en"}, {"EN", "en"}, {"english", "en"}, {"Anglais", "en"}, {"en_GB", "en"},
 		} {
 			s := newLocaleSlack(map[string]string{"U1": "de-DE"})
@@ -167,5 +167,23 @@ func TestSettingsLanguage(t *testing.T) {
 	}
 	if st, _ := b.currentSettings(context.Background(), "U1"); st.Lang != langAuto {
 		t.Fatalf("the form shows %q after Automatic", st.Lang)
+	}
+}
+
+// forget deletes the member's choice: their next command follows Slack.
+func TestForgetLanguage(t *testing.T) {
+	b, _ := langBot(t, newLocaleSlack(map[string]string{"U1": "en-GB"}))
+	if _, err := dispatchLang(t, b, "U1", "language fr"); err != nil {
+		t.Fatal(err)
+	}
+	c := &Command{UserID: "U1", Name: "/mentor", P: b.printerFor(context.Background(), "U1")}
+	if _, err := b.forget(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := b.Members.User("U1"); u.Lang != "" {
+		t.Fatalf("the choice survived forget on disk: %+v", u)
+	}
+	if got := b.printerFor(context.Background(), "U1").Lang(); got != "en" {
+		t.Fatalf("after forget the member is spoken to in %q, want Slack's English", got)
 	}
 }
