@@ -1,0 +1,219 @@
+package bot
+
+// Reading a `broadcast` command: where it posts, when, what, for which role
+// and in which language.
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/mentorbot/mentorbot/bot/lang"
+	"github.com/mentorbot/mentorbot/prompts"
+	"github.com/mentorbot/mentorbot/store"
+)
+
+// broadcastReq is a parsed `broadcast` command.
+type broadcastReq struct {
+	channel ChannelRef
+	every   *store.Schedule // nil for once, now
+	note    string          // how the zone of every was read, or ""
+	theme   string          // a theme id, or "" with topic set
+	topic   string          // the lead's own words, cleaned
+	role    string          // from role:ROLE; "" for prompts suitable for everyone
+	lang    string          // from lang:LANG, a language the bot speaks; "" for the lead's own
+}
+
+// parseBroadcast reads a `broadcast` command other than cancel: the
+// options, the channel (looked up when given by name), the weekly schedule
+// if any, and the theme or the lead's own topic. A mistake of the lead's
+// is an *Error in their language; a failed channel lookup is returned
+// wrapped, for the apology.
+func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, error) {
+	var req broadcastReq
+	usage := c.P.T("bcast_usage", "Cmd", c.Name)
+	if len(c.Args) < 2 {
+		return req, Errorf(EINVALID, "%s", c.P.T("bcast_which_channel_what", "Usage", usage))
+	}
+	args, err := b.takeOptions(c.P, c.Args, &req)
+	switch {
+	case err != nil:
+		return req, err
+	case len(args) == 0:
+		return req, Errorf(EINVALID, "%s", c.P.T("bcast_which_channel_what", "Usage", usage))
+	}
+	if req.channel, err = ParseChannelRef(c.P, c.Name, args[0]); err != nil {
+		return req, err
+	}
+	if req.channel.ID == "" {
+		if req.channel, err = ResolveChannel(ctx, b.Channels, c.P, c.Name, req.channel); err != nil {
+			return req, err
+		}
+	}
+	rest := args[1:]
+	if len(rest) > 0 && strings.EqualFold(rest[0], "every") {
+		g := scheduleGrammar{name: c.Name, broadcast: true, p: c.P}
+		sched, n, note, err := parseEvery(g, rest[1:], b.memberZone(ctx, c.UserID))
+		if err != nil {
+			return req, err
+		}
+		req.every, req.note, rest = &sched, note, rest[1+n:]
+	}
+	switch {
+	case len(rest) == 0 || strings.TrimSpace(rest[0]) == "" && len(rest) == 1:
+		return req, Errorf(EINVALID, "%s", c.P.T("bcast_which_topic", "Usage", usage))
+	case len(rest) > 1:
+		return req, Errorf(EINVALID, "%s", c.P.T("bcast_quote_topic", "Cmd", c.Name, "Words", clip(strings.Join(rest, " "))))
+	case strings.ContainsAny(rest[0], " \t\n"):
+		if req.role != "" {
+			return req, Errorf(EINVALID, "%s", c.P.T("bcast_role_with_topic", "Role", req.role))
+		}
+		if req.topic, err = CleanTopic(c.P, rest[0]); err != nil {
+			return req, Errorf(ErrorCode(err), "%s", c.P.T("bcast_topic_example", "Problem", ErrorMessage(err), "Cmd", c.Name))
+		}
+		return req, nil
+	}
+	t, err := b.resolveTheme(c, rest[0])
+	if err != nil {
+		if ErrorCode(err) == ENOTFOUND {
+			return req, Errorf(ENOTFOUND, "%s", c.P.T("bcast_unknown_theme", "Problem", ErrorMessage(err), "Cmd", c.Name))
+		}
+		return req, err
+	}
+	req.theme = t.ID
+	return req, teamPool(c.P, t, req.role)
+}
+
+// takeOptions removes the `role:ROLE` and `lang:LANG` words from args into
+// req, wherever they are and in any case. A word with a space is a topic of
+// the lead's own, never an option, even if it starts with "role:". The
+// same option twice is taken once when it says the same, and refused when
+// it does not.
+func (b *Bot) takeOptions(p *lang.Printer, args []string, req *broadcastReq) ([]string, error) {
+	var rest []string
+	for _, a := range args {
+		name, val, ok := strings.Cut(a, ":")
+		ok = ok && !strings.ContainsAny(strings.TrimSpace(a), " \t\n")
+		val = strings.ToLower(strings.TrimSpace(val))
+		var err error
+		switch {
+		case ok && strings.EqualFold(name, "role"):
+			err = takeRole(p, val, &req.role)
+		case ok && strings.EqualFold(name, "lang"):
+			err = b.takeLang(p, val, &req.lang)
+		default:
+			rest = append(rest, a)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return rest, nil
+}
+
+// takeRole sets role to val, a role of the catalog. A broadcast without
+// one draws only from prompts suitable for everyone.
+func takeRole(p *lang.Printer, val string, role *string) error {
+	switch {
+	case !slices.Contains(prompts.Roles, val):
+		return Errorf(EINVALID, "%s", p.T("bcast_roles", "Roles", codeList(p, prompts.Roles)))
+	case *role != "" && *role != val:
+		return Errorf(EINVALID, "%s", p.T("bcast_role_twice", "First", *role, "Second", val))
+	}
+	*role = val
+	return nil
+}
+
+// takeLang sets lg to the language val names: a base code the bot speaks,
+// such as "fr", or a locale of one, such as "fr-CA".
+func (b *Bot) takeLang(p *lang.Printer, val string, lg *string) error {
+	base, _, _ := strings.Cut(strings.ReplaceAll(val, "_", "-"), "-")
+	if !b.Lang.Speaks(base) {
+		codes := b.Lang.Languages()
+		for i, l := range codes {
+			codes[i] = "`lang:" + l + "`"
+		}
+		return Errorf(EINVALID, "%s", p.T("bcast_lang_unknown", "Lang", clip("lang:"+val), "Langs", strings.Join(codes, ", ")))
+	}
+	if *lg != "" && *lg != base {
+		return Errorf(EINVALID, "%s", p.T("bcast_lang_twice", "First", *lg, "Second", base))
+	}
+	*lg = base
+	return nil
+}
+
+// teamPool refuses a broadcast whose theme has no team prompt for the role
+// (or for everyone), rather than accept it and post nothing: a channel is
+// never sent a private prompt instead.
+func teamPool(p *lang.Printer, t *prompts.Theme, role string) error {
+	opt := broadcastPick(t.ID, role)
+	for _, pr := range t.Prompts {
+		if opt.InPool(pr) {
+			return nil
+		}
+	}
+	if role != "" {
+		return Errorf(EINVALID, "%s", p.T("bcast_no_team_topic_role", "Theme", t.ID, "Role", roleNoun(p, role), "Code", role))
+	}
+	return Errorf(EINVALID, "%s", p.T("bcast_no_team_topic", "Theme", t.ID))
+}
+
+// broadcastPick is what a broadcast draws from: team prompts only, for the
+// role the lead gave or else for everyone.
+func broadcastPick(theme, role string) prompts.PickOptions {
+	return prompts.PickOptions{Theme: theme, Audience: prompts.AudienceTeam, Role: role, RoleOnly: true}
+}
+
+// roleNoun names a role in a sentence: "managers". A role the messages do
+// not name (the catalog gained one) is shown as its id.
+func roleNoun(p *lang.Printer, role string) string {
+	switch role {
+	case "ic":
+		return p.T("bcast_role_ic")
+	case "staff":
+		return p.T("bcast_role_staff")
+	case "manager":
+		return p.T("bcast_role_manager")
+	case "lead":
+		return p.T("bcast_role_lead")
+	}
+	return "`" + role + "`"
+}
+
+// parseEvery reads the schedule after `every`: a day, a time and maybe a
+// zone (tz, the lead's own, by default), in any order, up to the last word,
+// which is the theme or topic. It says how many words it used, and how it
+// read the zone; its errors are in g's language.
+func parseEvery(g scheduleGrammar, words []string, tz string) (store.Schedule, int, string, error) {
+	sp := scheduleParser{g: g, s: store.Schedule{Cadence: store.CadenceWeekly, TZ: tz}}
+	i := 0
+	for i < len(words)-1 {
+		n, err := sp.take(words[i : len(words)-1])
+		if err != nil {
+			return store.Schedule{}, 0, "", err
+		}
+		if n == 0 {
+			break
+		}
+		i += n
+	}
+	if sp.day == "" || sp.clock == "" {
+		// The last word, kept for the theme, may complete the schedule: then
+		// what is missing is the theme.
+		if i < len(words) {
+			if n, err := sp.take(words[i:]); err == nil && n > 0 && i+n == len(words) && sp.day != "" && sp.clock != "" {
+				return store.Schedule{}, 0, "", Errorf(EINVALID, "%s", g.p.T("bcast_every_no_topic", "Example", g.example("weekly mon 10:00")))
+			}
+		}
+		// A word that stopped the schedule before the theme, shaped like the
+		// missing day or time ("funday", "25:00"), is named.
+		if i < len(words)-1 {
+			if err := sp.misshapen(words[i]); err != nil {
+				return store.Schedule{}, 0, "", err
+			}
+		}
+		return store.Schedule{}, 0, "", Errorf(EINVALID, "%s", g.p.T("bcast_every_when", "Example", g.example("weekly mon 10:00")))
+	}
+	sched, note, err := sp.finish()
+	return sched, i, note, err
+}
