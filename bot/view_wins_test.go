@@ -88,3 +88,20 @@ func TestWins_French(t *testing.T) {
 		t.Fatalf("thanks: %q, %v", r.Text, err)
 	}
 }
+
+// The DM a thanked member gets speaks their language, whatever the
+// sender's: here U2's Slack locale is French and U1 writes in English.
+func TestCmdThanks_TheirLanguage(t *testing.T) {
+	b := newTestBot(t)
+	s := newWinsSlack()
+	s.users["U2"].Locale = "fr-FR"
+	b.Slack = s
+	r, err := b.Dispatch(context.Background(), &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: en}, "thanks <@U2> for the pairing")
+	b.inflight.Wait()
+	if err != nil || !strings.HasPrefix(r.Text, "Sent. <@U2>") {
+		t.Fatalf("sender's reply: %q, %v", r.Text, err)
+	}
+	if dms := s.dms["U2"]; len(dms) != 1 || dms[0] != "<@U1> te remercie : for the pairing" {
+		t.Fatalf("DMs to U2: %q", dms)
+	}
+}
