@@ -245,7 +245,7 @@ func rolesOf(roles []string) string {
 // text for, which its members see in English. So that an overlay does not
 // repeat the base catalog's warnings, only what this directory changes is
 // reported: its own English prompts and themes, and everything in a language
-// the base did not have. dropped holds the translations dropPlaced forgot.
+// the base did not have. dropped holds the translations dropReplaced forgot.
 func (b *builder) missing(c *Catalog, langs []langDir, dropped map[string]map[string]bool) {
 	added := map[string]string{} // language code to its directory, for the languages new here
 	for _, l := range langs {
