@@ -212,3 +212,27 @@ func TestGolden_ThemesFr(t *testing.T) {
 	}
 	golden(t, "themes.fr", themesBlocks(fr, "/mentor", themes))
 }
+
+// Every scenario of the built-in catalog, in every language, has a
+// situation to set apart from its question: one that did not would be shown
+// as a plain question.
+func TestBuiltinScenariosSplit(t *testing.T) {
+	c := builtin(t)
+	n := 0
+	for _, th := range c.Themes() {
+		for _, p := range th.Prompts {
+			if p.Form != prompts.FormScenario {
+				continue
+			}
+			for _, lang := range []string{"en", "fr"} {
+				n++
+				if _, _, ok := splitScenario(escape(c.Localize(p, lang).Text)); !ok {
+					t.Errorf("%s (%s): no situation before the question: %q", p.ID, lang, c.Localize(p, lang).Text)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no scenario in the built-in catalog")
+	}
+}
