@@ -111,15 +111,15 @@ func (b *Bot) cmdSubscribe(ctx context.Context, c *Command) (Reply, error) {
 	if err := b.Schedules.PutSubscription(sub); err != nil {
 		return Reply{}, fmt.Errorf("subscribe %s: %w", c.UserID, err)
 	}
-	kv := []any{"Schedule", describeSchedule(c.P, rule), "Note", note, "Next", b.nextLine(c.P, sub)}
+	schedule, next := describeSchedule(c.P, rule), b.nextLine(c.P, sub)
 	var text string
 	switch {
 	case same:
-		text = c.P.T("sched_schedule_stays", kv...)
+		text = c.P.T("sched_schedule_stays", "Schedule", schedule, "Note", note, "Next", next)
 	case had:
-		text = c.P.T("sched_schedule_now", kv...)
+		text = c.P.T("sched_schedule_now", "Schedule", schedule, "Note", note, "Next", next)
 	default:
-		text = c.P.T("sched_subscribed", kv...) + "\n" + c.P.T("sched_first_hints", "Cmd", c.Name)
+		text = c.P.T("sched_subscribed", "Schedule", schedule, "Note", note, "Next", next) + "\n" + c.P.T("sched_first_hints", "Cmd", c.Name)
 	}
 	return textReply(text), nil
 }
