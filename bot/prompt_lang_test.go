@@ -206,3 +206,25 @@ func TestGolden_Export(t *testing.T) {
 		t.Fatalf("reply %q, %v", r.Text, err)
 	}
 }
+
+// A French journal of twenty entries as long as the journal keeps, in
+// accented text and markup that escaping lengthens, stays inside Slack's
+// limits as built: the French footers fit the overhead the English ones
+// were measured for.
+func TestJournalBlocks_FrenchFits(t *testing.T) {
+	var rs []store.Reflection
+	for i := range journalMax {
+		rs = append(rs, store.Reflection{Theme: "first-principles", Prompt: strings.Repeat("Qu'est-ce qui t'a retenu ? ", 40),
+			Text: strings.Repeat("é<&> ", store.MaxReflectionLen/5), At: time.Unix(int64(i+1)*86400, 0)})
+	}
+	blocks := journalBlocks(fr, "/mentor", rs, true, "Europe/Paris")
+	if n := encodedSize(blocks); len(blocks) > maxBlocks || n > replyBudget {
+		t.Fatalf("%d blocks, %d bytes: over Slack's limits", len(blocks), n)
+	}
+	if _, cut := fitBlocks(blocks, replyBudget); cut {
+		t.Fatal("the reply's budget cut the French journal; it should fit as built")
+	}
+	if got := blocksText(t, Reply{Blocks: blocks}); !strings.Contains(got, "Une entrée qui finit par … est coupée") {
+		t.Fatalf("the footer does not say entries were cut:\n%s", got[len(got)-400:])
+	}
+}
