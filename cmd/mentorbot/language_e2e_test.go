@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/slacksim"
+	"github.com/mentorbot/mentorbot/prompts"
 )
 
 // TestE2E_FrenchMember: a member whose Slack is in French (fr-FR) gets
@@ -27,11 +28,18 @@ func TestE2E_FrenchMember(t *testing.T) {
 			}
 		}
 	}
-	mustHave("prompt", h.slash("UFR", "prompt impostor"), "Répondre", "Une autre question")
+	card := h.slash("UFR", "prompt impostor")
+	mustHave("prompt", card, "Répondre", "Une autre question")
+	if !inFrenchCatalog(t, "impostor", promptText(t, card)) {
+		t.Fatalf("the card's prompt is not one of the French catalog's:\n%s", promptText(t, card))
+	}
 	mustHave("status", h.slash("UFR", "status"), "Tu n'as pas d'abonnement.")
 	mustHave("subscribe", h.slash("UFR", "subscribe weekly fri 16:00"),
 		"C'est noté : une question chaque vendredi à 16 h (Europe/Paris).", "Prochaine question : vendredi 20 novembre à 16 h (CET).")
 	mustHave("English member's status", h.slash("U1", "status"), "You are not subscribed")
+	if en := h.slash("U1", "prompt impostor"); inFrenchCatalog(t, "impostor", promptText(t, en)) {
+		t.Fatalf("the English member got a French prompt:\n%s", promptText(t, en))
+	}
 
 	// A restart: the nudge is French, and users.info is not asked again.
 	h.stop()
@@ -63,4 +71,26 @@ func TestE2E_FrenchMember(t *testing.T) {
 	}
 	// auto: back to Slack's French.
 	mustHave("language auto", h.slash("UFR", "language auto"), "je te parle donc en français")
+}
+
+// inFrenchCatalog reports whether card quotes the French text of one of the
+// theme's prompts.
+func inFrenchCatalog(t *testing.T, theme, card string) bool {
+	t.Helper()
+	c, err := prompts.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, ok := c.Theme(theme)
+	if !ok {
+		t.Fatalf("no theme %s", theme)
+	}
+	for _, p := range th.Prompts {
+		fr := c.Localize(p, "fr")
+		first, _, _ := strings.Cut(fr.Text, "\n")
+		if fr.Text != p.Text && strings.Contains(card, strings.TrimSpace(first)) {
+			return true
+		}
+	}
+	return false
 }
