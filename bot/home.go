@@ -143,5 +143,5 @@ func (b *Bot) dmPrompt(ctx context.Context, c *Command) (Reply, error) {
 	if _, _, err := b.Slack.PostMessageContext(ctx, c.UserID, slack.MsgOptionText(r.Text, false), slack.MsgOptionBlocks(r.Blocks...)); err != nil {
 		return Reply{}, fmt.Errorf("DM a prompt to %s: %w", c.UserID, err)
 	}
-	return textReply("I sent you a prompt in our Messages tab. Take ten quiet minutes with it when you can."), nil
+	return textReply(c.P.T("home_prompt_sent")), nil
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
@@ -33,13 +34,13 @@ type home struct {
 // change them, their last reflections, their wins and, for a lead, their
 // broadcasts.
 func homeBlocks(p *lang.Printer, h home) []slack.Block {
-	blocks := []slack.Block{slack.NewHeaderBlock(plain("Your reflection practice"))}
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(p.T("home_title")))}
 	if h.Notice != "" {
 		blocks = append(blocks, section(shorten(h.Notice, sectionLimit)))
 	}
 	blocks = append(blocks, homeSettingsBlocks(p, h.status)...)
-	blocks = append(blocks, homeButtons(h.Subscribed, h.PausedUntil != ""), slack.NewDividerBlock())
-	blocks = append(blocks, homeJournalBlocks(h.Name, h.Reflections, h.TZ)...)
+	blocks = append(blocks, homeButtons(p, h.Subscribed, h.PausedUntil != ""), slack.NewDividerBlock())
+	blocks = append(blocks, homeJournalBlocks(p, h.Name, h.Reflections, h.TZ)...)
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, homeWinsBlocks(p, h.Name, h.Wins, h.WinCount, h.TZ)...)
 	if h.Experiments != "" {
@@ -59,9 +60,9 @@ func homeBlocks(p *lang.Printer, h home) []slack.Block {
 // command hints (the buttons below do that job).
 func homeSettingsBlocks(p *lang.Printer, st status) []slack.Block {
 	if !st.Subscribed {
-		text := "You are not subscribed to reflection prompts. *Settings* sets up one in a DM at your own local time: every week, every weekday or every day."
+		text := p.T("home_not_subscribed")
 		if st.Unsubscribed != "" {
-			text = "You unsubscribed on " + st.Unsubscribed + ". *Settings* starts your prompts again, in a DM at your own local time: every week, every weekday or every day."
+			text = p.T("home_unsubscribed", "Date", st.Unsubscribed)
 		}
 		return []slack.Block{
 			section(text),
@@ -73,40 +74,44 @@ func homeSettingsBlocks(p *lang.Printer, st status) []slack.Block {
 
 // homeButtons offers Pause only to a subscriber who is not paused, and
 // Resume only to one who is.
-func homeButtons(subscribed, paused bool) slack.Block {
-	get := slack.NewButtonBlockElement(actionHomePrompt, "prompt", plain("Get a prompt"))
+func homeButtons(p *lang.Printer, subscribed, paused bool) slack.Block {
+	get := slack.NewButtonBlockElement(actionHomePrompt, "prompt", plain(p.T("home_button_prompt")))
 	get.Style = slack.StylePrimary
-	els := []slack.BlockElement{get, slack.NewButtonBlockElement(actionHomeSettings, "settings", plain("Settings"))}
+	els := []slack.BlockElement{get, slack.NewButtonBlockElement(actionHomeSettings, "settings", plain(p.T("home_button_settings")))}
 	switch {
 	case subscribed && paused:
-		els = append(els, slack.NewButtonBlockElement(actionHomeResume, "resume", plain("Resume")))
+		els = append(els, slack.NewButtonBlockElement(actionHomeResume, "resume", plain(p.T("home_button_resume"))))
 	case subscribed:
-		els = append(els, slack.NewButtonBlockElement(actionHomePause, "pause", plain("Pause two weeks")))
+		els = append(els, slack.NewButtonBlockElement(actionHomePause, "pause", plain(p.T("home_button_pause"))))
 	}
-	els = append(els, slack.NewButtonBlockElement(actionHomeExport, "export", plain("Export my data")))
+	els = append(els, slack.NewButtonBlockElement(actionHomeExport, "export", plain(p.T("home_button_export"))))
 	return slack.NewActionBlock("home.actions", els...)
 }
 
 // homeJournalBlocks shows the member's newest reflections, shortened.
-func homeJournalBlocks(name string, rs []store.Reflection, tz string) []slack.Block {
+func homeJournalBlocks(p *lang.Printer, name string, rs []store.Reflection, tz string) []slack.Block {
 	if len(rs) == 0 {
-		return []slack.Block{section("*Your journal* is empty. *Get a prompt*, then press *Reflect* under it: only you will read what you write.")}
+		return []slack.Block{section(p.T("home_journal_empty"))}
 	}
-	blocks := []slack.Block{section("*Your last reflections*")}
+	loc, err := store.LoadZone(tz)
+	if err != nil {
+		loc = time.UTC
+	}
+	blocks := []slack.Block{section(p.T("home_journal_title"))}
 	for _, r := range rs[:min(len(rs), homeReflections)] {
 		blocks = append(blocks,
-			contextLine(fmt.Sprintf("%s  ·  `%s`", localDate(r.At, tz), r.Theme)),
+			contextLine(fmt.Sprintf("%s  ·  `%s`", p.ShortDateYear(r.At.In(loc)), r.Theme)),
 			section(quoteLines(escape(shorten(r.Prompt, 200)))+"\n"+escape(shorten(r.Text, 400))),
 		)
 	}
-	return append(blocks, contextLine(fmt.Sprintf("Only you can see this. `%s journal 20` shows more; *Export my data* has every word.", name)))
+	return append(blocks, contextLine(p.T("home_journal_footer", "Cmd", name)))
 }
 
 // homeBroadcastBlocks lists a lead's first broadcasts, as `broadcasts` does.
 func homeBroadcastBlocks(p *lang.Printer, name string, bs []store.Broadcast) []slack.Block {
 	blocks := broadcastsBlocks(p, name, bs[:min(len(bs), homeBroadcasts)])
 	if n := len(bs) - homeBroadcasts; n > 0 {
-		blocks = append(blocks, contextLine(fmt.Sprintf("And %s more: `%s broadcasts` lists them all.", p.N("count_broadcast", n), name)))
+		blocks = append(blocks, contextLine(p.N("home_broadcasts_more", n, "Cmd", name)))
 	}
 	return blocks
 }
