@@ -39,7 +39,7 @@ func frenchLead(t *testing.T) *Bot {
 	if _, err := b.CheckIns.AddCheckIn(store.CheckIn{UserID: "U1", At: at, Scores: []int{2, 4, 4, 3, 5}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Broadcasts.CreateBroadcast(store.Broadcast{LeadID: "U1", Channel: "C1", Theme: "vision", Schedule: store.Schedule{
+	if _, err := b.Broadcasts.CreateBroadcast(store.Broadcast{LeadID: "U1", Channel: "C1", Theme: "vision", Lang: "fr", Schedule: store.Schedule{
 		Cadence: store.CadenceWeekly, Day: time.Monday, Hour: 10, TZ: "Europe/Paris", NextDue: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}}); err != nil {
 		t.Fatal(err)
 	}
