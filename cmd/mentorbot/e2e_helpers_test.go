@@ -24,8 +24,10 @@ func promptText(t *testing.T, reply string) string {
 	if err := json.Unmarshal([]byte(blocks), &bs); err != nil {
 		t.Fatalf("reply blocks: %v\n%s", err, reply)
 	}
+	// The prompt is the section that quotes: a question is quoted whole; a
+	// scenario opens with a label, then quotes its situation.
 	for _, b := range bs {
-		if b.Type == "section" && b.Text != nil && strings.HasPrefix(b.Text.Text, ">") {
+		if b.Type == "section" && b.Text != nil && (strings.HasPrefix(b.Text.Text, ">") || strings.Contains(b.Text.Text, "\n>")) {
 			return b.Text.Text
 		}
 	}
