@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot/lang"
+	"github.com/mentorbot/mentorbot/bot/slacksim"
 	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
 )
 
 // goldenCheckIns are three check-ins, newest first, the newest with a drop
@@ -81,5 +83,41 @@ func TestCheckIn_French(t *testing.T) {
 	resp, err := b.submitCheckIn(&Command{UserID: "U1", Name: "/mentor", P: fr}, checkInValues(5, 4))
 	if err != nil || resp.Errors["ci3"] != "Choisis une note de 1 à 5." {
 		t.Fatalf("incomplete form: %+v, %v", resp, err)
+	}
+}
+
+// What the scheduler sends on its own, with no command to take a language
+// from, speaks the member's: a French member's first nudge of the month
+// brings the check-in in French, and their follow-up asks in French.
+func TestScheduled_French(t *testing.T) {
+	b := newTestBot(t)
+	sim := slacksim.New(slacksim.Options{})
+	t.Cleanup(sim.Close)
+	sim.AddUser(slacksim.User{ID: "U1", TZ: "Europe/Paris", Locale: "fr-FR"})
+	b.Slack = slack.New(sim.Options().BotToken, slack.OptionAPIURL(sim.APIURL()))
+	slot := time.Date(2026, 12, 4, 15, 0, 0, 0, time.UTC)
+	sub := store.Subscription{UserID: "U1", Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Friday, Hour: 16, TZ: "Europe/Paris", NextDue: slot}}
+	if err := b.Schedules.PutSubscription(sub); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.CheckIns.SetCheckInMonthly("U1", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Experiments.AddCommitment(store.Commitment{UserID: "U1", PromptID: "impostor-one", Theme: "impostor",
+		Experiment: "Pose une question en public.", At: slot.AddDate(0, 0, -7), Due: slot}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SendDue(context.Background(), slot); err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, m := range sim.MessagesIn("DU1") {
+		all.WriteString(m.Text + "\n" + string(m.Blocks) + "\n")
+	}
+	for _, want := range []string{"Un nouveau mois commence", "Faire le point",
+		"La semaine dernière, tu avais prévu d'essayer : Pose une question en public. Comment ça s'est passé ?", "Pas pour moi"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("the DMs lack %q:\n%s", want, all.String())
+		}
 	}
 }
