@@ -11,7 +11,8 @@ import (
 	"github.com/mentorbot/mentorbot/prompts"
 )
 
-// promptText extracts the quoted question of a prompt card from a reply.
+// promptText extracts the question of a prompt card from a reply: the
+// section that quotes it (a scenario's opens with a line before its quote).
 func promptText(t *testing.T, reply string) string {
 	t.Helper()
 	_, blocks, _ := strings.Cut(reply, "\n")
