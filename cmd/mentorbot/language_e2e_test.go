@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -93,4 +94,39 @@ func inFrenchCatalog(t *testing.T, theme, card string) bool {
 		}
 	}
 	return false
+}
+
+// TestE2E_FrenchSettingsForm: `subscribe` alone opens the settings form in
+// the member's French, its language menu on Automatic; choosing English
+// there saves the schedule and answers in English, and the next command
+// is English too.
+func TestE2E_FrenchSettingsForm(t *testing.T) {
+	t.Parallel()
+	h := newAppHarness(t)
+	h.sim.AddUser(slacksim.User{ID: "UCA", Name: "lea", TZ: "America/Toronto", Locale: "fr-CA"})
+	if got := h.slash("UCA", "subscribe"); !strings.Contains(got, "Choisis ton rythme dans le formulaire.") {
+		t.Fatalf("subscribe alone:\n%s", got)
+	}
+	form := waitViews(t, h.sim, "UCA", 1)[0]
+	if !strings.Contains(string(form.JSON), `"text":"Réglages"`) || !strings.Contains(string(form.JSON), "Automatique (celle de Slack)") {
+		t.Fatalf("the form is not in French:\n%s", form.JSON)
+	}
+	in, err := h.sim.FormInputs("UCA", form.ID)
+	if err != nil || in["lang"]["lang"].Option != "auto" || in["tz"]["tz"].Text != "America/Toronto" {
+		t.Fatalf("form inputs %+v, %v; want Automatic and the Slack zone", in, err)
+	}
+	ack, err := h.sim.SubmitForm(context.Background(), "UCA", form.ID, map[string]map[string]slacksim.Input{"lang": {"lang": {Option: "en"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(ack.Payload); !strings.Contains(got, "Saved. You get a reflection prompt *weekly on Friday at 16:00 (America/Toronto)*") ||
+		!strings.Contains(got, "Language: English") {
+		t.Fatalf("the saved view is not in the English just chosen:\n%s", got)
+	}
+	if u, _ := h.app.db.User("UCA"); u.Lang != "en" || u.Locale != "fr-CA" {
+		t.Fatalf("record %+v; want the choice beside the Slack locale", u)
+	}
+	if got := h.slash("UCA", "status"); !strings.Contains(got, "weekly on Friday at 16:00 (America/Toronto)") {
+		t.Fatalf("status after choosing English:\n%s", got)
+	}
 }
