@@ -68,15 +68,13 @@ func readBadEnvelope(raw []byte) badEnvelope {
 	return e
 }
 
-// badMessageApology is what a member reads when Slack sent their click or
-// form in a shape the bot cannot read. Nothing was saved or changed.
-const badMessageApology = "Sorry, something went wrong on the way from Slack and nothing was saved or changed. Copy anything you wrote, then try again in a moment."
-
 // serveBadMessage handles an envelope slack-go could not decode: it logs
 // the cause and the envelope id, never the payload (it holds what the
 // member wrote), acknowledges the envelope so Slack does not send it again,
 // and tells the member where Slack allows: under the form's first field for
 // a submission, at the response_url when there is one, or else in a DM.
+// What they read (help_bad_message) is in their language when Slack's
+// user id could be read, else in English: nothing was saved or changed.
 func (b *Bot) serveBadMessage(ctx context.Context, ack Acker, e *socketmode.ErrorBadMessage) {
 	env := readBadEnvelope(e.Message)
 	b.Logger.Warn("envelope slack-go cannot decode", "envelope", env.EnvelopeID, "type", env.Type,
@@ -84,6 +82,8 @@ func (b *Bot) serveBadMessage(ctx context.Context, ack Acker, e *socketmode.Erro
 	if env.EnvelopeID == "" || !b.seen.first("env:"+env.EnvelopeID, b.Now()) {
 		return // nothing to ack, or acked already
 	}
+	// printerFor asks Slack at most localeTimeout, well inside the ack's 3 seconds.
+	badMessageApology := b.printerFor(ctx, env.UserID).T("help_bad_message")
 	req := socketmode.Request{EnvelopeID: env.EnvelopeID, Type: env.Type}
 	if env.PayloadType == string(slack.InteractionTypeViewSubmission) && env.InputBlock != "" {
 		resp := &viewResponse{Action: "errors", Errors: map[string]string{env.InputBlock: badMessageApology}}

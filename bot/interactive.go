@@ -145,8 +145,8 @@ type viewResponse struct {
 // Checking what a button or a modal carries. Identity comes from Slack's
 // user.id alone; a value or metadata only says which prompt, slot or
 // confirmation the click is about, and that must be the acting member's own.
-// What is not is refused: nothing changes, the member gets notYours (or the
-// modal shows notYourForm) and a Warn line names the member, the action or
+// What is not is refused: nothing changes, the member gets help_not_yours
+// (or the modal shows help_not_your_form), in their language, and a Warn line names the member, the action or
 // callback and the value, clipped. Nothing a member wrote is ever logged.
 
 // checkPayload runs the ownership check route r declares for value, a
@@ -264,15 +264,10 @@ func forgetValue(actionID, userID string) string {
 func (b *Bot) refuse(c *Command, k kind, id, value, reason string) error {
 	b.Logger.Warn("interactive payload refused", "user", c.UserID, k.String(), id, "value", logValue(value), "reason", reason)
 	if k == kindForm {
-		return Errorf(EFORBIDDEN, "%s", notYourForm)
+		return &Error{Code: EFORBIDDEN, Message: c.P.T("help_not_your_form")}
 	}
-	return Errorf(EFORBIDDEN, notYours, c.Name)
+	return &Error{Code: EFORBIDDEN, Message: c.P.T("help_not_yours", "Cmd", c.Name)}
 }
-
-const (
-	notYours    = "That button is not one of yours, so I changed nothing. `%s help` lists what you can do."
-	notYourForm = "This form is not for one of your prompts, so nothing was saved. Copy your words, then press Reflect under a prompt of yours."
-)
 
 // logValue is a value from a payload as it may be logged: at most 80
 // characters, so a forged payload cannot flood the log.
