@@ -35,7 +35,10 @@
 // through a *lang.Printer: Command.P in a handler, printerFor for a Home
 // publish or a nudge. A member's language is their choice (`language`, the
 // settings form) or else their Slack locale, kept in memory and re-read
-// from users.info at most once a day (language.go).
+// from users.info at most once a day (language.go). A prompt and its theme
+// are shown in that language too, through Catalog.Localize and ThemeIn
+// (cardView, view_prompt.go); a journal entry keeps the prompt's words as
+// the member read them.
 //
 // # State and time
 //
