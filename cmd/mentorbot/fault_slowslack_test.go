@@ -12,8 +12,8 @@ import (
 
 // slowCall is how long the simulator holds its answer in
 // TestE2E_FaultSlowSlack. What the test checks is how it compares with the
-// bot's own deadlines (2 s for users.info, 2.5 s before an empty ack, 30 s
-// for a Web API call), which are on the wall clock, so this test's clock runs
+// bot's own deadlines (1 s for users.info's locale, 2 s for its time zone,
+// 2.5 s before an empty ack, 30 s for a Web API call), which are on the wall clock, so this test's clock runs
 // at the wall clock's pace.
 const slowCall = 5 * time.Second
 
@@ -26,8 +26,9 @@ const ackDeadline = 3 * time.Second
 // meanwhile. The app's HTTP client waits 30 s, so no call times out and none
 // is retried: every nudge is posted once. The commands are acknowledged
 // within Slack's 3 s all the same: export by an empty ack at the bot's 2.5 s
-// and its answer at the response URL; subscribe by giving up on users.info
-// after 2 s and using the default zone, which its answer names.
+// and its answer at the response URL; subscribe too, after giving up on
+// users.info for the member's language after 1 s (English) and for the zone
+// after 2 s (the default, which its answer names).
 func TestE2E_FaultSlowSlack(t *testing.T) {
 	t.Parallel()
 	const members = 24 // three rounds of the 8 concurrent sends
