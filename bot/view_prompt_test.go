@@ -236,3 +236,32 @@ func TestBuiltinScenariosSplit(t *testing.T) {
 		t.Fatal("no scenario in the built-in catalog")
 	}
 }
+
+// The Reflect form answers a French member in French: the field errors,
+// and the journal entry of a scale, whose ends are the French labels.
+func TestReflectionText_French(t *testing.T) {
+	scale := formCases["fr"]["scale"].prompt
+	finish := formCases["fr"]["finish"].prompt
+	for _, tt := range []struct {
+		name   string
+		p      *prompts.Prompt
+		values formValues
+		want   string
+		field  string
+	}{
+		{"Scale", scale, form("4", "Poser la question avant la réunion."), "4 sur 5 (1 : tendu, 5 : à l'aise)\nPour gagner un point : Poser la question avant la réunion.", ""},
+		{"ErrNoRating", scale, form("", "mots"), "Choisis une note de 1 à 5.", blockRating},
+		{"ErrFinishUntouched", finish, form("", finishStem(finish)), "Écris d'abord quelques mots, ou appuie sur Annuler.", blockReflection},
+		{"ErrTooLong", nil, form("", strings.Repeat("é", store.MaxReflectionLen+1)), "Ton texte fait 3001 caractères ; le journal en garde au plus 3000 par entrée.", blockReflection},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, bad := reflectionText(fr, tt.p, tt.values)
+			switch {
+			case tt.field == "" && (bad != nil || got != tt.want):
+				t.Fatalf("got %q, %+v; want %q saved", got, bad, tt.want)
+			case tt.field != "" && (bad == nil || bad.Errors[tt.field] != tt.want):
+				t.Fatalf("got %q, %+v; want %q under %s", got, bad, tt.want, tt.field)
+			}
+		})
+	}
+}
