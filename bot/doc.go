@@ -11,7 +11,11 @@
 // the routers look rows up: Dispatch for subcommands (slash.go adapts it to
 // a Socket Mode ack), serveAction, serveForm and serveShortcut for the rest
 // (interactive.go). To add a button: declare its action id in commands.go,
-// use it in the view, and add a row with its handler.
+// use it in the view, and add a row with its handler. To add a subcommand:
+// add its row, with help_sub_ID (and help_args_ID when it takes arguments)
+// as its summary and args, and those messages to help.*.toml in every
+// language; help lists it from there, and newTable refuses prose in its
+// place.
 //
 // Who acted always comes from Slack's payload, never from a button's value
 // or a form's metadata. What a payload carries, declared on its row (a
