@@ -38,8 +38,9 @@
 // Every text a member reads comes from the message catalog (package lang)
 // through a *lang.Printer: Command.P in a handler, printerFor for a Home
 // publish or a nudge. A member's language is their choice (`language`, the
-// settings form) or else their Slack locale, kept in memory and re-read
-// from users.info at most once a day (language.go). A prompt and its theme
+// settings form) or else their Slack locale, kept in memory and on their
+// record, and re-read from users.info at most once a day, on a command of
+// theirs (language.go). A prompt and its theme
 // are shown in that language too, through Catalog.Localize and ThemeIn
 // (cardView, view_prompt.go); a journal entry keeps the prompt's words as
 // the member read them.

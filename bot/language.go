@@ -27,10 +27,12 @@ var builtinLang = func() *lang.Catalog {
 // from users.info and matched to a language the catalog speaks (fr-FR and
 // fr-CA are French, anything it lacks is English). Every command, Home
 // publish and nudge asks for it, so it is kept in memory (languageCache):
-// users.info is asked at most once per member a day, by one caller at a
-// time, and not at all for a member who chose. The locale read is stored
-// on the member's record when it changed, so after a restart a nudge
-// speaks the member's language without a call.
+// users.info is asked at most once per member a day, on their own commands
+// (commandPrinter), by one caller at a time, and not at all for a member
+// who chose. The locale read is stored on the member's record when it
+// changed, so what the bot sends of its own accord (printerFor: nudges,
+// follow-ups, Home) uses what is known, after a restart too, without a
+// call.
 const (
 	// localeRefresh is how long a language read from Slack is used before
 	// users.info is asked again: members rarely change their locale.
@@ -80,16 +82,30 @@ type langEntry struct {
 	fetching chan struct{}
 }
 
-// printerFor returns the printer of a member's language.
+// printerFor returns the printer of a member's language, for what the bot
+// sends of its own accord (a nudge, a follow-up, the Home tab): a language
+// known from before, even a day old, is used as it is, and Slack is asked
+// only for a member the bot knows nothing of. A fan-out of nudges thus
+// costs no users.info for members seen before, however many there are.
 func (b *Bot) printerFor(ctx context.Context, userID string) *lang.Printer {
-	return b.Lang.Printer(b.memberLang(ctx, userID))
+	return b.Lang.Printer(b.memberLang(ctx, userID, false))
 }
 
-// memberLang returns the member's language. Concurrent callers for one
-// member whose language must be read share one read: the others wait for
-// it, or until their ctx ends (then they get the language known before, or
-// English).
-func (b *Bot) memberLang(ctx context.Context, userID string) string {
+// commandPrinter returns the printer of a member's language for what they
+// just did (a command, a click, a form): there a language read from Slack
+// more than localeRefresh ago is read again, so a member who changed their
+// Slack language is answered in the new one within a day.
+func (b *Bot) commandPrinter(ctx context.Context, userID string) *lang.Printer {
+	return b.Lang.Printer(b.memberLang(ctx, userID, true))
+}
+
+// memberLang returns the member's language; refresh reads Slack's locale
+// again when the one known is older than localeRefresh. Concurrent callers
+// for one member whose language must be read share one read: the others
+// wait for it, or until their ctx ends (then they get the language known
+// before, or English); a caller that does not refresh takes the language
+// known before at once.
+func (b *Bot) memberLang(ctx context.Context, userID string, refresh bool) string {
 	if userID == "" {
 		return lang.Default
 	}
@@ -101,13 +117,16 @@ func (b *Bot) memberLang(ctx context.Context, userID string) string {
 		case e != nil && e.fetching != nil:
 			wait, known := e.fetching, e.lang
 			c.mu.Unlock()
+			if !refresh && known != "" {
+				return known
+			}
 			select {
 			case <-wait:
 				continue
 			case <-ctx.Done():
 				return knownOr(known)
 			}
-		case e != nil && (e.choice || b.Now().Before(e.expires)):
+		case e != nil && (e.choice || !refresh || b.Now().Before(e.expires)):
 			c.mu.Unlock()
 			return e.lang
 		}

@@ -39,7 +39,7 @@ func (b *Bot) cmdLanguage(ctx context.Context, c *Command) (Reply, error) {
 	if err := b.setLanguage(c.UserID, choice); err != nil {
 		return Reply{}, err
 	}
-	p := b.printerFor(ctx, c.UserID)
+	p := b.commandPrinter(ctx, c.UserID)
 	c.P = p // what follows (an error, the Home refresh) speaks it too
 	if choice == "" {
 		return textReply(p.T("lang_set_auto", "Name", p.Name())), nil

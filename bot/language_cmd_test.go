@@ -14,7 +14,7 @@ import (
 func dispatchLang(t *testing.T, b *Bot, user, text string) (Reply, error) {
 	t.Helper()
 	c := &Command{UserID: user, ChannelID: "D" + user, Name: "/mentor"}
-	c.P = b.printerFor(context.Background(), user)
+	c.P = b.commandPrinter(context.Background(), user)
 	return b.Dispatch(context.Background(), c, text)
 }
 

@@ -151,9 +151,9 @@ func TestMemberLanguage(t *testing.T) {
 		members := &countingMembers{MemberStore: b.Members}
 		b.Members = members
 		ctx := context.Background()
-		b.printerFor(ctx, "U1")
+		b.commandPrinter(ctx, "U1")
 		*now = now.Add(23 * time.Hour)
-		b.printerFor(ctx, "U1")
+		b.commandPrinter(ctx, "U1")
 		if n := s.callsOf("U1"); n != 1 {
 			t.Fatalf("users.info called %d times within a day, want 1", n)
 		}
@@ -161,7 +161,7 @@ func TestMemberLanguage(t *testing.T) {
 			t.Fatalf("%d writes of the record, want 1 (the first locale)", members.writes)
 		}
 		*now = now.Add(2 * time.Hour)
-		if got := b.printerFor(ctx, "U1").Lang(); got != "fr" || s.callsOf("U1") != 2 {
+		if got := b.commandPrinter(ctx, "U1").Lang(); got != "fr" || s.callsOf("U1") != 2 {
 			t.Fatalf("after a day: %q, %d calls; want fr, read again", got, s.callsOf("U1"))
 		}
 		if members.writes != 1 {
@@ -169,7 +169,7 @@ func TestMemberLanguage(t *testing.T) {
 		}
 		s.set("U1", "en-US")
 		*now = now.Add(25 * time.Hour)
-		if got := b.printerFor(ctx, "U1").Lang(); got != "en" {
+		if got := b.commandPrinter(ctx, "U1").Lang(); got != "en" {
 			t.Fatalf("after a change to en-US: %q", got)
 		}
 		if u, _ := b.Members.User("U1"); u.Locale != "en-US" || members.writes != 2 {
@@ -183,10 +183,10 @@ func TestMemberLanguage(t *testing.T) {
 		b, now := langBot(t, s)
 		b.langs.timeout = 10 * time.Millisecond
 		ctx := context.Background()
-		if got := b.printerFor(ctx, "U1").Lang(); got != "en" {
+		if got := b.commandPrinter(ctx, "U1").Lang(); got != "en" {
 			t.Fatalf("speaks %q while Slack hangs, want English", got)
 		}
-		b.printerFor(ctx, "U1")
+		b.commandPrinter(ctx, "U1")
 		if n := s.callsOf("U1"); n != 1 {
 			t.Fatalf("users.info called %d times within the retry minute, want 1", n)
 		}
@@ -194,7 +194,7 @@ func TestMemberLanguage(t *testing.T) {
 		s.hold = nil
 		s.mu.Unlock()
 		*now = now.Add(localeRetry + time.Second)
-		if got := b.printerFor(ctx, "U1").Lang(); got != "fr" || s.callsOf("U1") != 2 {
+		if got := b.commandPrinter(ctx, "U1").Lang(); got != "fr" || s.callsOf("U1") != 2 {
 			t.Fatalf("a minute later: %q after %d calls; want fr, asked again", got, s.callsOf("U1"))
 		}
 	})
@@ -203,12 +203,12 @@ func TestMemberLanguage(t *testing.T) {
 	t.Run("FailedRefreshKeepsLanguage", func(t *testing.T) {
 		s := newLocaleSlack(map[string]string{"U1": "fr-CA"})
 		b, now := langBot(t, s)
-		b.printerFor(context.Background(), "U1")
+		b.commandPrinter(context.Background(), "U1")
 		s.mu.Lock()
 		s.err = errors.New("ratelimited")
 		s.mu.Unlock()
 		*now = now.Add(localeRefresh + time.Minute)
-		if got := b.printerFor(context.Background(), "U1").Lang(); got != "fr" {
+		if got := b.commandPrinter(context.Background(), "U1").Lang(); got != "fr" {
 			t.Fatalf("speaks %q when the refresh failed, want fr as before", got)
 		}
 	})
@@ -218,20 +218,50 @@ func TestMemberLanguage(t *testing.T) {
 	t.Run("Restart", func(t *testing.T) {
 		s := newLocaleSlack(map[string]string{"U1": "fr-FR"})
 		b, now := langBot(t, s)
-		b.printerFor(context.Background(), "U1")
+		b.commandPrinter(context.Background(), "U1")
 		again := New(b.Members.(Store), b.Catalog, nil)
 		again.Now = func() time.Time { return *now }
 		again.Slack = s
-		if got := again.printerFor(context.Background(), "U1").Lang(); got != "fr" {
+		if got := again.commandPrinter(context.Background(), "U1").Lang(); got != "fr" {
 			t.Fatalf("after a restart: %q", got)
 		}
 		if n := s.callsOf("U1"); n != 1 {
 			t.Fatalf("users.info called %d times, want only the one before the restart", n)
 		}
 		*now = now.Add(localeRefresh)
-		again.printerFor(context.Background(), "U1")
+		again.commandPrinter(context.Background(), "U1")
 		if n := s.callsOf("U1"); n != 2 {
 			t.Fatalf("users.info called %d times a day after the restart, want 2", n)
+		}
+	})
+
+	// What the bot sends of its own accord uses the language known, even a
+	// day old, without asking Slack; and does not wait for a command's
+	// read in progress.
+	t.Run("NudgeUsesKnown", func(t *testing.T) {
+		s := newLocaleSlack(map[string]string{"U1": "fr-FR"})
+		b, now := langBot(t, s)
+		b.commandPrinter(context.Background(), "U1")
+		*now = now.Add(3 * localeRefresh)
+		s.set("U1", "en-US")
+		if got := b.printerFor(context.Background(), "U1").Lang(); got != "fr" || s.callsOf("U1") != 1 {
+			t.Fatalf("a nudge three days on: %q after %d calls; want the fr known, no call", got, s.callsOf("U1"))
+		}
+		s.mu.Lock()
+		s.hold = make(chan struct{})
+		s.mu.Unlock()
+		done := make(chan string)
+		go func() { done <- b.commandPrinter(context.Background(), "U1").Lang() }()
+		waitFor(t, func() bool { return s.callsOf("U1") == 2 })
+		if got := b.printerFor(context.Background(), "U1").Lang(); got != "fr" {
+			t.Fatalf("a nudge while a command reads Slack: %q", got)
+		}
+		close(s.hold)
+		if got := <-done; got != "en" {
+			t.Fatalf("the command read %q, want the new en-US", got)
+		}
+		if got := b.printerFor(context.Background(), "U1").Lang(); got != "en" {
+			t.Fatalf("a nudge after the command: %q", got)
 		}
 	})
 

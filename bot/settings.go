@@ -112,7 +112,7 @@ func (b *Bot) submitSettings(c *Command, values formValues) (*viewResponse, erro
 	p := c.P
 	if s.Lang != "" {
 		// The confirmation speaks the language just chosen.
-		p = b.printerFor(context.Background(), c.UserID)
+		p = b.commandPrinter(context.Background(), c.UserID)
 		c.P = p
 	}
 	saved := settingsSaved{Name: c.Name, Schedule: describeSchedule(p, sub.Schedule), Next: localTime(p, sub.NextDue, sub.TZ), Focus: sub.Focus, Role: s.Role, CheckIn: s.CheckIn}

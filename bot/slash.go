@@ -106,7 +106,7 @@ func (b *Bot) runHandler(ctx context.Context, c *Command, fn func() (Reply, erro
 		}
 	}()
 	if c.P == nil {
-		c.P = b.printerFor(ctx, c.UserID)
+		c.P = b.commandPrinter(ctx, c.UserID)
 	}
 	reply, err := fn()
 	return result{reply: reply, err: err}
