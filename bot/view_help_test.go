@@ -31,19 +31,19 @@ func TestCodeList(t *testing.T) {
 	}
 }
 
-// TestCounts checks the plural forms of the shared counts: French puts 0
-// and 1 in the singular, English only 1.
+// TestCounts checks the plural forms of the themes list's counts: French
+// puts 0 and 1 in the singular, English only 1.
 func TestCounts(t *testing.T) {
 	for _, tt := range []struct {
 		p    *lang.Printer
 		n    int
 		want string
 	}{
-		{en, 0, "0 wins"}, {en, 1, "1 win"}, {en, 2, "2 wins"},
-		{fr, 0, "0 réussite"}, {fr, 1, "1 réussite"}, {fr, 2, "2 réussites"},
+		{en, 0, "0 team topics"}, {en, 1, "1 team topic"}, {en, 2, "2 team topics"},
+		{fr, 0, "0 sujet d'équipe"}, {fr, 1, "1 sujet d'équipe"}, {fr, 2, "2 sujets d'équipe"},
 	} {
-		if got := tt.p.N("count_win", tt.n); got != tt.want {
-			t.Errorf("%s count_win %d = %q, want %q", tt.p.Lang(), tt.n, got, tt.want)
+		if got := tt.p.N("count_team_topic", tt.n); got != tt.want {
+			t.Errorf("%s count_team_topic %d = %q, want %q", tt.p.Lang(), tt.n, got, tt.want)
 		}
 	}
 }
