@@ -75,6 +75,10 @@ type languageCache struct {
 type langEntry struct {
 	lang   string // the language to speak, a base code such as "fr"
 	choice bool   // lang is the member's own choice: Slack is not asked
+	// guess marks English spoken because nothing could be read (Slack or
+	// the store failed, and no locale was known): retried after
+	// localeRetry by every caller, not only by commands.
+	guess bool
 	// expires is when Slack is asked again (unused for a choice).
 	expires time.Time
 	// fetching is non-nil while one caller asks Slack; it is closed when
@@ -126,7 +130,7 @@ func (b *Bot) memberLang(ctx context.Context, userID string, refresh bool) strin
 			case <-ctx.Done():
 				return knownOr(known)
 			}
-		case e != nil && (e.choice || !refresh || b.Now().Before(e.expires)):
+		case e != nil && (e.choice || !refresh && !e.guess || b.Now().Before(e.expires)):
 			c.mu.Unlock()
 			return e.lang
 		}
@@ -189,7 +193,7 @@ func (b *Bot) resolveLang(ctx context.Context, userID string, prev *langEntry) *
 	u, err := b.Members.User(userID)
 	if err != nil {
 		b.Logger.Error("member's language not read; speaking English for now", "user", userID, "err", err)
-		return &langEntry{lang: lang.Default, expires: now.Add(localeRetry)}
+		return &langEntry{lang: lang.Default, guess: true, expires: now.Add(localeRetry)}
 	}
 	if u.Lang != "" && b.Lang.Speaks(u.Lang) {
 		return &langEntry{lang: u.Lang, choice: true}
@@ -205,11 +209,12 @@ func (b *Bot) resolveLang(ctx context.Context, userID string, prev *langEntry) *
 	}
 	locale, err := b.slackLocale(ctx, userID)
 	if err != nil {
+		guess := u.Locale == ""
 		if prev != nil && prev.lang != "" {
-			known = prev.lang
+			known, guess = prev.lang, prev.guess
 		}
 		b.Logger.Warn("Slack locale not read; using the language known before", "user", userID, "lang", known, "err", err)
-		return &langEntry{lang: known, expires: now.Add(localeRetry)}
+		return &langEntry{lang: known, guess: guess, expires: now.Add(localeRetry)}
 	}
 	if locale == "" {
 		locale = u.Locale // Slack said nothing: keep what it said before

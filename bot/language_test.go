@@ -265,6 +265,24 @@ func TestMemberLanguage(t *testing.T) {
 		}
 	})
 
+	// English spoken because Slack failed for a member the bot knew
+	// nothing of is retried by a nudge too, once localeRetry has passed.
+	t.Run("NudgeRetriesAGuess", func(t *testing.T) {
+		s := newLocaleSlack(map[string]string{"U1": "fr-FR"})
+		s.err = errors.New("ratelimited")
+		b, now := langBot(t, s)
+		if got := b.printerFor(context.Background(), "U1").Lang(); got != "en" {
+			t.Fatalf("while Slack fails: %q", got)
+		}
+		s.mu.Lock()
+		s.err = nil
+		s.mu.Unlock()
+		*now = now.Add(localeRetry + time.Second)
+		if got := b.printerFor(context.Background(), "U1").Lang(); got != "fr" || s.callsOf("U1") != 2 {
+			t.Fatalf("a nudge a minute later: %q after %d calls; want fr, asked again", got, s.callsOf("U1"))
+		}
+	})
+
 	t.Run("Bounded", func(t *testing.T) {
 		s := newLocaleSlack(map[string]string{})
 		b, _ := langBot(t, s)
