@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 )
@@ -226,5 +227,33 @@ func TestJournalBlocks_FrenchFits(t *testing.T) {
 	}
 	if got := blocksText(t, Reply{Blocks: blocks}); !strings.Contains(got, "Une entrée qui finit par … est coupée") {
 		t.Fatalf("the footer does not say entries were cut:\n%s", got[len(got)-400:])
+	}
+}
+
+// A sentence to finish sent back untouched is refused in whichever language
+// the form started it: a member who switched to French after opening an
+// English form is still asked to write something.
+func TestSubmitReflection_UntouchedStemAnyLanguage(t *testing.T) {
+	b, _ := frenchBot(t)
+	var p *prompts.Prompt
+	for _, th := range b.Catalog.Themes() {
+		for _, q := range th.Prompts {
+			if q.Form == prompts.FormFinish && q.Audience == prompts.AudiencePrivate && b.Catalog.Localize(q, "fr") != q {
+				p = q
+			}
+		}
+	}
+	if p == nil {
+		t.Fatal("no sentence to finish with French text in the built-in catalog")
+	}
+	c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: fr, Value: promptRef{PromptID: p.ID, Theme: p.Theme}.value()}
+	for _, stem := range []string{finishStem(p), finishStem(b.Catalog.Localize(p, "fr"))} {
+		resp, err := b.submitReflection(c, form("", stem))
+		if err != nil || resp.Action != "errors" || resp.Errors[blockReflection] != "Écris d'abord quelques mots, ou appuie sur Annuler." {
+			t.Fatalf("untouched %q: %+v, %v", stem, resp, err)
+		}
+	}
+	if _, ok, _ := b.Journal.LastReflectionOn("U1", p.ID); ok {
+		t.Fatal("an untouched sentence was saved")
 	}
 }

@@ -44,6 +44,9 @@ func (b *Bot) submitReflection(c *Command, values formValues) (*viewResponse, er
 		shown = b.Catalog.Localize(p, c.P.Lang())
 	}
 	text, bad := reflectionText(c.P, shown, values)
+	if bad == nil && b.untouchedStem(p, text) {
+		bad = fieldError(c.P.T("prompt_reflection_empty"))
+	}
 	if bad != nil {
 		return bad, nil
 	}
@@ -94,6 +97,22 @@ func reflectionText(pr *lang.Printer, p *prompts.Prompt, values formValues) (str
 		return "", fieldError(pr.T("prompt_reflection_too_long", "N", n, "Max", store.MaxReflectionLen))
 	}
 	return text, nil
+}
+
+// untouchedStem reports whether text is only the words a sentence to finish
+// starts with, in any of the catalog's languages: the member may have
+// switched languages between opening the form and sending it, and the form
+// started in the language of the opening.
+func (b *Bot) untouchedStem(p *prompts.Prompt, text string) bool {
+	if p == nil || p.Form != prompts.FormFinish {
+		return false
+	}
+	for _, l := range b.Catalog.Languages() {
+		if text == strings.TrimSpace(finishStem(b.Catalog.Localize(p, l))) {
+			return true
+		}
+	}
+	return false
 }
 
 // savedBefore finds the reflection this very form submission already
