@@ -167,7 +167,8 @@ func (r *route) logName() string {
 }
 
 // routes is every interaction at a glance. Subcommands come in the order
-// help lists them; handlers live in handlers*.go, home.go and settings.go.
+// help lists them, and what help says of each is in help.*.toml under the
+// ids their rows name; handlers live in handlers*.go, home.go and settings.go.
 // Home's buttons do not refresh Home: they publish it themselves, with their
 // outcome on top (answerHome).
 func (b *Bot) routes() []route {
