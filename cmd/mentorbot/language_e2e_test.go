@@ -12,9 +12,10 @@ import (
 
 // TestE2E_FrenchMember: a member whose Slack is in French (fr-FR) gets
 // French from the first command, without choosing it: a prompt, status, the
-// subscribe reply and the scheduled nudge. Their locale is stored, so after
-// a restart the nudge speaks French without asking Slack again.
-// `language en` then switches them to English, and a restart keeps it. An
+// subscribe reply, the Home tab and the scheduled nudge. Their locale is
+// stored, so after a restart the nudge speaks French without asking Slack
+// again. `language en` then switches them to English, Home at once, and a
+// restart keeps it. An
 // English member beside them stays English throughout.
 func TestE2E_FrenchMember(t *testing.T) {
 	t.Parallel()
@@ -37,6 +38,7 @@ func TestE2E_FrenchMember(t *testing.T) {
 	mustHave("status", h.slash("UFR", "status"), "Tu n'as pas d'abonnement.")
 	mustHave("subscribe", h.slash("UFR", "subscribe weekly fri 16:00"),
 		"C'est noté : une question chaque vendredi à 16 h (Europe/Paris).", "Prochaine question : vendredi 20 novembre à 16 h (CET).")
+	waitHome(t, h.sim, "UFR", "chaque vendredi à 16 h (Europe/Paris)", "Réglages")
 	mustHave("English member's status", h.slash("U1", "status"), "You are not subscribed")
 	if en := h.slash("U1", "prompt impostor"); inFrenchCatalog(t, "impostor", promptText(t, en)) {
 		t.Fatalf("the English member got a French prompt:\n%s", promptText(t, en))
@@ -59,6 +61,7 @@ func TestE2E_FrenchMember(t *testing.T) {
 	}
 
 	mustHave("language en", h.slash("UFR", "language en"), "Done: I speak English with you from now on.")
+	waitHome(t, h.sim, "UFR", "weekly on Friday at 16:00 (Europe/Paris)", "Settings") // the Home tab follows at once
 	mustHave("status in English", h.slash("UFR", "status"), "weekly on Friday at 16:00 (Europe/Paris)", "Friday 27 November at 16:00 CET")
 	h.stop()
 	h.start()
