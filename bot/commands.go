@@ -390,6 +390,11 @@ func (b *Bot) unknown(p *lang.Printer, name, sub string) Reply {
 // longer one two, so `xyz` suggests nothing and `fo` (focus or forget?)
 // neither. Ties go to the subcommand help lists first.
 func (t *table) closest(word string) *route {
+	if id, ok := frenchWords[word]; ok {
+		if r, ok := t.lookup(kindSlash, id); ok {
+			return r
+		}
+	}
 	var best, begun *route
 	bestDist, ambiguous := maxSlips(word)+1, false
 	for _, r := range t.subcommands() {
@@ -410,6 +415,22 @@ func (t *table) closest(word string) *route {
 		return begun
 	}
 	return best
+}
+
+// frenchWords are the words a French-speaking member types first for a
+// subcommand, which are too far from its English name for slips to find
+// (aide is not a typo of help). They are suggestions, never run: the
+// subcommands themselves stay one name each.
+var frenchWords = map[string]string{
+	"aide": "help", "abonner": "subscribe", "abonnement": "subscribe", "inscrire": "subscribe",
+	"désabonner": "unsubscribe", "desabonner": "unsubscribe", "désinscrire": "unsubscribe",
+	"oublier": "forget", "effacer": "forget", "supprimer": "forget",
+	"exporter": "export", "merci": "thanks", "remercier": "thanks",
+	"réussite": "win", "reussite": "win", "victoire": "win", "réussites": "wins", "reussites": "wins",
+	"question": "prompt", "thèmes": "themes",
+	"reprendre": "resume", "sauter": "skip", "passer": "skip", "rôle": "role",
+	"langue": "language", "statut": "status", "état": "status", "etat": "status",
+	"diffuser": "broadcast", "diffusion": "broadcast", "diffusions": "broadcasts",
 }
 
 // maxSlips is how many slips a typed word of that length may hold and still

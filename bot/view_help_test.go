@@ -84,6 +84,11 @@ func TestDispatch_UnknownFrench(t *testing.T) {
 	for _, tc := range []struct{ text, want string }{
 		{"promt", "Je ne connais pas `promt`. Tu voulais dire `/mentor prompt` ?\n`/mentor prompt [THÈME]`  une question de réflexion, tout de suite ; THÈME est l'identifiant d'un thème ou ses premières lettres. `/mentor help` liste tout le reste."},
 		{"dele", "Tu voulais dire `/mentor prompt delegation` ?"},
+		// The first French word for a subcommand is pointed to its name.
+		{"aide", "Je ne connais pas `aide`. Tu voulais dire `/mentor help` ?"},
+		{"Abonner", "Tu voulais dire `/mentor subscribe` ?"},
+		{"merci", "Tu voulais dire `/mentor thanks` ?"},
+		{"oublier", "Tu voulais dire `/mentor forget` ?"},
 		{"xyz", "Je ne connais pas `xyz`.\n`/mentor help` liste tout ce que je sais faire ; `/mentor prompt` te donne tout de suite de quoi réfléchir."},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
