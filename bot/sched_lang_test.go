@@ -80,6 +80,9 @@ func TestSubscribeGolden(t *testing.T) {
 		"role",
 		"role staff",
 		"role boss",
+		"subscribe tous les jours à 9h",
+		"subscribe en semaine",
+		"subscribe souvent",
 		"unsubscribe",
 		"pause 2w",
 	}
@@ -170,7 +173,7 @@ func TestZoneErrorFrench(t *testing.T) {
 		{"subscribe fri 16:00 cst", "`cst` peut désigner `America/Chicago`, `Asia/Shanghai` ou `America/Havana` : précise lequel, par exemple `/mentor subscribe weekly fri 16:00 America/Chicago`."},
 		{"subscribe fri 16:00 IST", "`IST` peut désigner `Asia/Kolkata`, `Europe/Dublin` ou `Asia/Jerusalem` : précise lequel, par exemple `/mentor subscribe weekly fri 16:00 Asia/Kolkata`."},
 		{"subscribe Mars/Olympus", "Je ne connais pas le fuseau horaire `Mars/Olympus`. Donne un nom Région/Ville, une ville ou un décalage, par exemple `/mentor subscribe weekly fri 16:00 Europe/Paris`."},
-		{"subscribe atlantis", "Je ne comprends pas `atlantis`. Utilise `/mentor subscribe [weekly|daily|weekdays] [JOUR] [HH:MM] [FUSEAU]`, par exemple `/mentor subscribe weekly fri 16:00 Europe/Paris`."},
+		{"subscribe atlantis", "Je ne comprends pas le mot `atlantis`. Utilise `/mentor subscribe [weekly|daily|weekdays] [JOUR] [HH:MM] [FUSEAU]`, par exemple `/mentor subscribe weekly fri 16:00 Europe/Paris`."},
 	} {
 		if got := failIn(t, b, fr, tc.cmd, EINVALID); got != tc.want {
 			t.Errorf("%s:\ngot  %q\nwant %q", tc.cmd, got, tc.want)
@@ -220,6 +223,24 @@ func TestParseSchedule_FrenchInput(t *testing.T) {
 		{"Dimanche 0h", rule(store.CadenceWeekly, time.Sunday, 0, 0, "Europe/Paris")},
 		{"sam. 10h", rule(store.CadenceWeekly, time.Saturday, 10, 0, "Europe/Paris")},
 		{"daily 7 h 45", rule(store.CadenceDaily, time.Friday, 7, 45, "Europe/Paris")},
+		// Cadences said in French, any case, accents optional.
+		{"quotidien", rule(store.CadenceDaily, time.Friday, 16, 0, "Europe/Paris")},
+		{"Quotidienne 8h", rule(store.CadenceDaily, time.Friday, 8, 0, "Europe/Paris")},
+		{"tous les jours 9h", rule(store.CadenceDaily, time.Friday, 9, 0, "Europe/Paris")},
+		{"chaque jour à 9h", rule(store.CadenceDaily, time.Friday, 9, 0, "Europe/Paris")},
+		{"en semaine", rule(store.CadenceWeekdays, time.Friday, 16, 0, "Europe/Paris")},
+		{"En Semaine à 8 h 30", rule(store.CadenceWeekdays, time.Friday, 8, 30, "Europe/Paris")},
+		{"jours ouvrés 9h", rule(store.CadenceWeekdays, time.Friday, 9, 0, "Europe/Paris")},
+		{"jours ouvres 9h", rule(store.CadenceWeekdays, time.Friday, 9, 0, "Europe/Paris")},
+		{"chaque jour ouvré à 9h", rule(store.CadenceWeekdays, time.Friday, 9, 0, "Europe/Paris")},
+		{"du lundi au vendredi 9h", rule(store.CadenceWeekdays, time.Friday, 9, 0, "Europe/Paris")},
+		{"hebdomadaire", rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris")},
+		{"HEBDOMADAIRE lundi 10h", rule(store.CadenceWeekly, time.Monday, 10, 0, "Europe/Paris")},
+		{"chaque semaine mardi", rule(store.CadenceWeekly, time.Tuesday, 16, 0, "Europe/Paris")},
+		{"tous les lundis à 9h", rule(store.CadenceWeekly, time.Monday, 9, 0, "Europe/Paris")},
+		{"dimanche midi", rule(store.CadenceWeekly, time.Sunday, 12, 0, "Europe/Paris")},
+		{"quotidien minuit", rule(store.CadenceDaily, time.Friday, 0, 0, "Europe/Paris")},
+		{"daily noon", rule(store.CadenceDaily, time.Friday, 12, 0, "Europe/Paris")},
 	} {
 		got, _, err := parseSchedule(scheduleGrammar{name: "/mentor", p: fr}, strings.Fields(tc.args), base)
 		if err != nil {
@@ -235,6 +256,12 @@ func TestParseSchedule_FrenchInput(t *testing.T) {
 		{"16 h 75", "`16 h 75` n'est pas une heure."},
 		{"16h 16:00", "Une seule heure, pas à la fois `16h` et `16:00`."},
 		{"lundi vendredi", "Un seul jour, pas à la fois `lundi` et `vendredi` :"},
+		// The member's word is quoted and named as a word, so it does not
+		// read as part of the sentence ("Je ne comprends pas tous.").
+		{"souvent", "Je ne comprends pas le mot `souvent`. Utilise `/mentor subscribe"},
+		{"quotidien weekly", "Choisis weekly, daily ou weekdays, pas à la fois `quotidien` et `weekly`."},
+		{"en semaine lundi", "Un rythme `weekdays` n'a pas de jour : enlève `lundi`"},
+		{"midi 9h", "Une seule heure, pas à la fois `midi` et `9h`."},
 	} {
 		_, _, err := parseSchedule(scheduleGrammar{name: "/mentor", p: fr}, strings.Fields(tc.args), base)
 		if ErrorCode(err) != EINVALID || !strings.HasPrefix(ErrorMessage(err), tc.want) {
@@ -267,8 +294,8 @@ func TestParsePause_Words(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct{ args, want string }{
-		{"2 fortnights", "Je ne comprends pas `fortnights` ici."},
-		{"2 weeks please", "Je ne comprends pas `please` ici."},
+		{"2 fortnights", "Je ne comprends pas le mot `fortnights` ici."},
+		{"2 weeks please", "Je ne comprends pas le mot `please` ici."},
 		{"0 jours", "`0 jours`, c'est trop court"},
 		{"500 semaines", "`500 semaines`, c'est trop long"},
 	} {

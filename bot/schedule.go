@@ -42,9 +42,27 @@ var cadences = map[string]string{
 	"weekdays": store.CadenceWeekdays, "weekday": store.CadenceWeekdays,
 }
 
+// cadencePhrases are a cadence as French says it, in lower case without
+// accents (foldWord). A phrase may be several words, and the longest one
+// wins: "en semaine" is weekdays while "chaque semaine" is weekly.
+var cadencePhrases = map[string]string{
+	"quotidien": store.CadenceDaily, "quotidienne": store.CadenceDaily, "quotidiennement": store.CadenceDaily,
+	"tous les jours": store.CadenceDaily, "chaque jour": store.CadenceDaily,
+	"hebdomadaire": store.CadenceWeekly, "hebdo": store.CadenceWeekly,
+	"chaque semaine": store.CadenceWeekly, "toutes les semaines": store.CadenceWeekly,
+	"en semaine": store.CadenceWeekdays, "jours ouvres": store.CadenceWeekdays, "jours ouvrables": store.CadenceWeekdays,
+	"chaque jour ouvre": store.CadenceWeekdays, "tous les jours ouvres": store.CadenceWeekdays,
+	"du lundi au vendredi": store.CadenceWeekdays, // as describeSchedule says it
+}
+
+// maxPhrase is the most words in a cadence phrase.
+const maxPhrase = 4
+
 // fillers are words people put between the parts of a schedule ("every
-// monday at 9am in tokyo", "chaque lundi à 9h"); they mean nothing more.
-var fillers = map[string]bool{"at": true, "on": true, "every": true, "in": true, "à": true, "chaque": true, "le": true}
+// monday at 9am in tokyo", "chaque lundi à 9h", "tous les lundis"); they
+// mean nothing more.
+var fillers = map[string]bool{"at": true, "on": true, "every": true, "in": true,
+	"à": true, "chaque": true, "le": true, "tous": true, "les": true}
 
 var weekdays = map[string]time.Weekday{
 	"sun": time.Sunday, "sunday": time.Sunday, "mon": time.Monday, "monday": time.Monday,
@@ -98,11 +116,15 @@ func skipLabel(p *lang.Printer, sched store.Schedule, next time.Time) string {
 // or defaultSchedule for a new subscriber. Naming a day turns a daily or
 // weekdays schedule weekly, unless the cadence is named too.
 //
-// DAY is mon…sun or the full English name (also "fridays"), or the French
-// lun…dim, lundi…dimanche, in any case. The time is 24-hour H:MM or HH:MM,
-// or 4pm, 9am, 9:30am, or as French writes it, 16h, 16 h, 16h30, 16 h 30.
+// The cadence may be said in French too: quotidien, tous les jours, chaque
+// jour (daily); hebdomadaire, chaque semaine (weekly); en semaine, jours
+// ouvrés (weekdays); see cadencePhrases. DAY is mon…sun or the full English
+// name (also "fridays"), or the French lun…dim, lundi…dimanche, in any
+// case. The time is 24-hour H:MM or HH:MM, or 4pm, 9am, 9:30am, noon,
+// midnight, or as French writes it, 16h, 16 h, 16h30, 16 h 30, midi, minuit.
 // TZ is read by readZone, and may be several words ("new york"). "at",
-// "on", "every", "in", "à", "chaque" and "le" may go between the parts.
+// "on", "every", "in", "à", "chaque", "le", "tous" and "les" may go between
+// the parts.
 //
 // It returns the schedule's rule (base's state is kept) and a note on how a
 // zone was read, or "". Returns an EINVALID *Error, one line with an
@@ -138,6 +160,15 @@ type scheduleParser struct {
 func (p *scheduleParser) take(args []string) (int, error) {
 	w := args[0]
 	lw := strings.ToLower(w)
+	for n := min(maxPhrase, len(args)); n >= 1; n-- { // before fillers: "chaque jour"
+		words := make([]string, n)
+		for i, a := range args[:n] {
+			words[i] = foldWord(a)
+		}
+		if c, ok := cadencePhrases[strings.Join(words, " ")]; ok {
+			return n, p.setCadence(strings.Join(args[:n], " "), c)
+		}
+	}
 	if fillers[lw] {
 		return 1, nil // "every monday at 9am"
 	}
@@ -316,10 +347,16 @@ func spacedClock(args []string) int {
 	return 0
 }
 
-// parseClock reads a lowercased time: 16:00, 9:30, 4pm, 9:30am, and as
-// French writes it, 16h or 16h30. A bare number is not a time: "16" could
-// as well be a date.
+// namedClocks are the hours said by name.
+var namedClocks = map[string]int{"noon": 12, "midday": 12, "midnight": 0, "midi": 12, "minuit": 0}
+
+// parseClock reads a lowercased time: 16:00, 9:30, 4pm, 9:30am, noon, and
+// as French writes it, 16h, 16h30 or midi. A bare number is not a time:
+// "16" could as well be a date.
 func parseClock(lw string) (hour, minute int, ok bool) {
+	if h, ok := namedClocks[lw]; ok {
+		return h, 0, true
+	}
 	if m := frClockRE.FindStringSubmatch(lw); m != nil {
 		hour, _ = strconv.Atoi(m[1])
 		if m[2] != "" {
