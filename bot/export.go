@@ -13,8 +13,10 @@ import (
 )
 
 // /mentor export: every record the bot keeps about the member, as one
-// Markdown file in their language, sent to their DM. Dates are ISO (UTC),
-// the same in every language and easy to sort.
+// Markdown file in their language, sent to their DM. The member reads it:
+// dates are spelled in their language and time zone (UTC when they have no
+// schedule, and so no zone), each with the zone's name; the file's name
+// carries the ISO day it was made, for sorting.
 
 func (b *Bot) cmdExport(ctx context.Context, c *Command) (Reply, error) {
 	doc, err := b.exportMarkdown(c.P, c.UserID, b.memberName(ctx, c.UserID))
@@ -66,6 +68,7 @@ type exported struct {
 	wins       []store.Win
 	exps       []store.Commitment
 	checkIns   []store.CheckIn
+	monthly    bool // the check-in comes with the month's first prompt
 }
 
 // exportMarkdown gathers every record of the member into one document in
@@ -75,22 +78,65 @@ func (b *Bot) exportMarkdown(p *lang.Printer, userID, name string) (string, erro
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
 	}
+	w := exportWriter{p: p, loc: time.UTC, theme: func(id string) string { return b.themeTitle(p, id) }}
+	if d.subscribed {
+		w.loc = zoneOrUTC(d.sub.TZ)
+	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s\n\n%s\n\n", p.T("journal_md_heading", "Who", cmp.Or(name, userID)), p.T("journal_md_exported", "At", b.Now().UTC().Format(time.RFC3339)))
-	writeSettings(&sb, p, userID, d)
+	fmt.Fprintf(&sb, "%s\n\n%s\n\n", p.T("journal_md_heading", "Who", cmp.Or(name, userID)), p.T("journal_md_exported", "At", w.when(b.Now())))
+	w.settings(&sb, userID, d, b.exportLanguage(p, d.user))
 	fmt.Fprintf(&sb, "\n%s\n", p.T("journal_md_reflections", "N", len(d.refl)))
 	for i := len(d.refl) - 1; i >= 0; i-- {
 		r := d.refl[i]
-		fmt.Fprintf(&sb, "\n### %s · %s\n\n> %s\n\n%s\n", r.At.UTC().Format("2006-01-02 15:04 MST"), r.Theme, strings.ReplaceAll(r.Prompt, "\n", "\n> "), r.Text)
+		fmt.Fprintf(&sb, "\n### %s · %s\n\n> %s\n\n%s\n", w.when(r.At), w.theme(r.Theme), strings.ReplaceAll(r.Prompt, "\n", "\n> "), r.Text)
 	}
-	writeWins(&sb, p, d.wins)
-	writeExperiments(&sb, p, d.exps)
-	writeCheckIns(&sb, p, d.checkIns)
+	w.wins(&sb, d.wins)
+	w.experiments(&sb, d.exps)
+	w.checkIns(&sb, d.checkIns)
 	fmt.Fprintf(&sb, "\n%s\n\n", p.T("journal_md_prompts", "N", len(d.hist)))
 	for _, h := range d.hist {
-		fmt.Fprintf(&sb, "- %s %s (%s)\n", h.At.UTC().Format("2006-01-02"), h.PromptID, h.Theme)
+		fmt.Fprintf(&sb, "- %s · %s (%s)\n", w.day(h.At), h.PromptID, w.theme(h.Theme))
 	}
 	return sb.String(), nil
+}
+
+// exportWriter spells an export's dates and themes for the member who
+// reads it.
+type exportWriter struct {
+	p     *lang.Printer
+	loc   *time.Location
+	theme func(id string) string // a theme's title in p's language
+}
+
+// when is an instant in the member's zone: "20 November 2026, 17:00 CET",
+// "20 novembre 2026 à 17 h (CET)".
+func (w exportWriter) when(t time.Time) string {
+	t = t.In(w.loc)
+	zone, _ := t.Zone()
+	return w.p.T("journal_md_when", "Date", w.p.LongDate(t), "Time", w.p.Clock(t), "Zone", zone)
+}
+
+// day is the day an instant falls on in the member's zone: "20 November 2026".
+func (w exportWriter) day(t time.Time) string { return w.p.LongDate(t.In(w.loc)) }
+
+// themeTitle is a theme's title in p's language, or its id when the
+// catalog no longer has it (history outlives retired themes).
+func (b *Bot) themeTitle(p *lang.Printer, id string) string {
+	t, ok := b.Catalog.Theme(id)
+	if !ok {
+		return id
+	}
+	return b.Catalog.ThemeIn(t, p.Lang()).Title
+}
+
+// exportLanguage is the export's line saying which language the member is
+// spoken to in and why (their choice, or Slack's locale), with the locale
+// Slack last gave, as the bot keeps it.
+func (b *Bot) exportLanguage(p *lang.Printer, u store.User) string {
+	if u.Lang != "" && b.Lang.Speaks(u.Lang) {
+		return p.T("journal_md_lang_choice", "Name", b.Lang.Printer(u.Lang).Name(), "Locale", u.Locale)
+	}
+	return p.T("journal_md_lang_slack", "Name", b.Lang.Printer(b.Lang.Match(u.Locale)).Name(), "Locale", u.Locale)
 }
 
 // exportData reads every record of the member.
@@ -117,17 +163,23 @@ func (b *Bot) exportData(userID string) (exported, error) {
 	if d.exps, err = b.Experiments.Commitments(userID, 0); err != nil {
 		return d, err
 	}
-	d.checkIns, err = b.CheckIns.CheckIns(userID, 0)
+	if d.checkIns, err = b.CheckIns.CheckIns(userID, 0); err != nil {
+		return d, err
+	}
+	d.monthly, err = b.CheckIns.CheckInMonthly(userID)
 	return d, err
 }
 
-// writeSettings adds the member's settings and schedule to an export.
-func writeSettings(sb *strings.Builder, p *lang.Printer, userID string, d exported) {
+// settings adds every setting kept for the member to an export: language
+// (the line language), role, monthly check-in, and their schedule.
+func (w exportWriter) settings(sb *strings.Builder, userID string, d exported, language string) {
+	p := w.p
 	role := d.user.Role
 	if role == "" {
 		role = p.T("journal_md_no_role")
 	}
-	fmt.Fprintf(sb, "%s\n\n%s\n%s\n", p.T("journal_md_settings"), p.T("journal_md_user", "ID", userID), p.T("journal_md_role", "Role", role))
+	fmt.Fprintf(sb, "%s\n\n%s\n%s\n%s\n%s\n", p.T("journal_md_settings"), p.T("journal_md_user", "ID", userID),
+		language, p.T("journal_md_role", "Role", role), p.T("journal_md_monthly", "On", d.monthly))
 	if !d.subscribed {
 		fmt.Fprintf(sb, "%s\n", p.T("journal_md_not_subscribed"))
 		return
@@ -135,7 +187,11 @@ func writeSettings(sb *strings.Builder, p *lang.Printer, userID string, d export
 	sub := d.sub
 	themes := p.T("journal_md_every_theme") // no focus: as status and Home say it
 	if len(sub.Focus) > 0 {
-		themes = strings.Join(sub.Focus, ", ")
+		titles := make([]string, len(sub.Focus))
+		for i, id := range sub.Focus {
+			titles[i] = p.T("journal_md_theme", "Title", w.theme(id), "ID", id)
+		}
+		themes = strings.Join(titles, ", ")
 	}
 	fmt.Fprintf(sb, "%s\n%s\n%s\n", p.T("journal_md_schedule", "Schedule", describeSchedule(p, sub.Schedule)),
 		p.T("journal_md_next", "Next", localTime(p, sub.NextDue, sub.TZ)), p.T("journal_md_themes", "Themes", themes))
@@ -147,35 +203,37 @@ func writeSettings(sb *strings.Builder, p *lang.Printer, userID string, d export
 	}
 }
 
-// writeWins adds the member's wins to an export, oldest first.
-func writeWins(sb *strings.Builder, p *lang.Printer, ws []store.Win) {
+// wins adds the member's wins to an export, oldest first.
+func (w exportWriter) wins(sb *strings.Builder, ws []store.Win) {
+	p := w.p
 	fmt.Fprintf(sb, "\n%s\n", p.T("journal_md_wins", "N", len(ws)))
 	for i := len(ws) - 1; i >= 0; i-- {
-		w := ws[i]
-		fmt.Fprintf(sb, "\n### %s", w.At.UTC().Format("2006-01-02 15:04 MST"))
+		win := ws[i]
+		fmt.Fprintf(sb, "\n### %s", w.when(win.At))
 		switch {
-		case w.From != "":
-			fmt.Fprintf(sb, " · %s", p.T("journal_md_thanks", "From", w.From))
-		case w.Author != "":
-			fmt.Fprintf(sb, " · %s", p.T("journal_md_message", "Author", w.Author, "Channel", w.Channel))
+		case win.From != "":
+			fmt.Fprintf(sb, " · %s", p.T("journal_md_thanks", "From", win.From))
+		case win.Author != "":
+			fmt.Fprintf(sb, " · %s", p.T("journal_md_message", "Author", win.Author, "Channel", win.Channel))
 		}
 		// Win texts come from slash commands and messages, in Slack's
 		// wire escapes; the file is read outside Slack.
-		fmt.Fprintf(sb, "\n\n%s\n", plainWords(w.Text))
-		if w.Permalink != "" {
-			fmt.Fprintf(sb, "\n%s\n", w.Permalink)
+		fmt.Fprintf(sb, "\n\n%s\n", plainWords(win.Text))
+		if win.Permalink != "" {
+			fmt.Fprintf(sb, "\n%s\n", win.Permalink)
 		}
 	}
 }
 
-// writeExperiments adds the member's experiments to an export, oldest first.
-func writeExperiments(sb *strings.Builder, p *lang.Printer, cs []store.Commitment) {
+// experiments adds the member's experiments to an export, oldest first.
+func (w exportWriter) experiments(sb *strings.Builder, cs []store.Commitment) {
+	p := w.p
 	fmt.Fprintf(sb, "\n%s\n", p.T("journal_md_experiments", "N", len(cs)))
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := cs[i]
-		fmt.Fprintf(sb, "\n### %s · %s · %s\n\n%s\n", c.At.UTC().Format("2006-01-02"), c.PromptID, outcomeWords(p, c.Outcome), c.Experiment)
+		fmt.Fprintf(sb, "\n### %s · %s · %s\n\n%s\n", w.day(c.At), c.PromptID, outcomeWords(p, c.Outcome), c.Experiment)
 		if c.Waiting() {
-			fmt.Fprintf(sb, "\n%s\n", p.T("journal_md_ask", "Date", c.Due.UTC().Format("2006-01-02 15:04 MST")))
+			fmt.Fprintf(sb, "\n%s\n", p.T("journal_md_ask", "Date", w.when(c.Due)))
 		}
 		if c.Note != "" {
 			fmt.Fprintf(sb, "\n%s\n", c.Note)
@@ -183,12 +241,13 @@ func writeExperiments(sb *strings.Builder, p *lang.Printer, cs []store.Commitmen
 	}
 }
 
-// writeCheckIns adds the member's check-ins to an export, oldest first,
-// each statement with its score.
-func writeCheckIns(sb *strings.Builder, p *lang.Printer, cs []store.CheckIn) {
+// checkIns adds the member's check-ins to an export, oldest first, each
+// statement with its score.
+func (w exportWriter) checkIns(sb *strings.Builder, cs []store.CheckIn) {
+	p := w.p
 	fmt.Fprintf(sb, "\n%s\n", p.T("journal_md_checkins", "N", len(cs)))
 	for i := len(cs) - 1; i >= 0; i-- {
-		fmt.Fprintf(sb, "\n### %s\n\n", cs[i].At.UTC().Format("2006-01-02 15:04 MST"))
+		fmt.Fprintf(sb, "\n### %s\n\n", w.when(cs[i].At))
 		for j, s := range cs[i].Scores {
 			if j < len(statements) {
 				fmt.Fprintf(sb, "- %d/5 %s\n", s, statementText(p, j))

@@ -152,8 +152,8 @@ func TestExport(t *testing.T) {
 		if up.Channel != "D-U1" || up.Filename != "mentorbot-2026-11-20.md" || up.FileSize != len(up.Content) {
 			t.Fatalf("upload %+v", up)
 		}
-		for _, want := range []string{"everything kept about U1", "- Role: staff", "- Schedule: ", "Tuesday", "- Themes: daring",
-			"## Reflections (2)", "U1 entry 1.", "U1 entry 2.", "## Prompts shown (1)", "(impostor)",
+		for _, want := range []string{"everything kept about U1", "- Role: staff", "- Schedule: ", "Tuesday", "- Themes: Daring (daring)",
+			"## Reflections (2)", "U1 entry 1.", "U1 entry 2.", "## Prompts shown (1)", "impostor-one (Impostor syndrome)",
 			"## Wins (2)", "First win of U1", "thanks from U3\n\nThanks from U3"} {
 			if !strings.Contains(up.Content, want) {
 				t.Errorf("export lacks %q:\n%s", want, up.Content)

@@ -155,7 +155,7 @@ func TestHistoryWriter(t *testing.T) {
 			t.Fatal(err)
 		}
 		md, err := b.exportMarkdown(nil, "U1", "")
-		if err != nil || !strings.Contains(md, "## Prompts shown (1)") || !strings.Contains(md, "(impostor)") {
+		if err != nil || !strings.Contains(md, "## Prompts shown (1)") || !strings.Contains(md, "(Impostor syndrome)") {
 			t.Errorf("export while the entry waits:\n%s\n%v", md, err)
 		}
 	})

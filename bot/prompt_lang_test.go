@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
@@ -200,7 +201,7 @@ func TestGolden_Export(t *testing.T) {
 	}
 	b.Slack = &exportSlack{}
 	c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: fr}
-	if r, err := b.Dispatch(context.Background(), c, "export"); err != nil || !strings.Contains(r.Text, "tes expériences et tes bilans") {
+	if r, err := b.Dispatch(context.Background(), c, "export"); err != nil || !strings.Contains(r.Text, "tes expériences et tes points d'étape") {
 		t.Fatalf("French reply %q, %v", r.Text, err)
 	}
 	if r, err := dispatch(t, b, "export"); err != nil || !strings.Contains(r.Text, "your experiments and your check-ins") {
@@ -256,4 +257,65 @@ func TestSubmitReflection_UntouchedStemAnyLanguage(t *testing.T) {
 	if _, ok, _ := b.Journal.LastReflectionOn("U1", p.ID); ok {
 		t.Fatal("an untouched sentence was saved")
 	}
+}
+
+// TestExport_KeepsEverySetting: the export lists the member's language and
+// where it comes from (their choice, or Slack's locale), and whether the
+// monthly check-in is on, in both languages; its dates are in the member's
+// zone and language, not UTC.
+func TestExport_KeepsEverySetting(t *testing.T) {
+	b := newTestBot(t)
+	for _, text := range []string{"subscribe weekly fri 16:00 Europe/Paris", "check-in monthly"} {
+		if _, err := dispatch(t, b, text); err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+	}
+	setUser := func(choice, locale string) {
+		t.Helper()
+		if err := b.Members.UpdateUser("U1", func(u *store.User) error { u.Lang, u.Locale = choice, locale; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	export := func(p *lang.Printer) string {
+		t.Helper()
+		doc, err := b.exportMarkdown(p, "U1", "Lee")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	setUser("fr", "en-US")
+	for p, want := range map[*lang.Printer][]string{
+		en: {"- Language: français (your choice); your Slack locale is en-US", "- Monthly check-in: on, with the first prompt of each month", "Exported 20 November 2026, 17:00 CET."},
+		fr: {"- Langue : français (ton choix) ; ton Slack est en en-US", "- Point d'étape mensuel : activé", "Exporté le 20 novembre 2026 à 17 h (CET)."},
+	} {
+		if doc := export(p); !containsAll(doc, want) {
+			t.Errorf("%s export, chosen language, wants %q:\n%s", p.Lang(), want, doc)
+		}
+	}
+	setUser("", "fr-FR")
+	if _, err := dispatch(t, b, "check-in off"); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[*lang.Printer][]string{
+		en: {"- Language: français, from your Slack locale (fr-FR)", "- Monthly check-in: off"},
+		fr: {"- Langue : français, celle de ton Slack (fr-FR)", "- Point d'étape mensuel : désactivé"},
+	} {
+		if doc := export(p); !containsAll(doc, want) || strings.Contains(doc, "UTC") {
+			t.Errorf("%s export, Slack's language, wants %q and no UTC:\n%s", p.Lang(), want, doc)
+		}
+	}
+	setUser("", "")
+	if doc := export(fr); !strings.Contains(doc, "- Langue : English, car Slack ne m'a pas indiqué ta langue") {
+		t.Errorf("no locale known:\n%s", doc)
+	}
+}
+
+func containsAll(s string, parts []string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
 }
