@@ -116,7 +116,8 @@ func TestGolden_PromptForms(t *testing.T) {
 
 // TestGolden_Nudge pins a daily member's nudge of a prompt whose cycle
 // restarted, with their earlier answer under it ("then and now"): it says
-// "today" twice, never "this week".
+// "today" twice, never "this week"; the earlier answer, three months old,
+// is "then" (avant), never "yesterday" (hier).
 func TestGolden_Nudge(t *testing.T) {
 	loc, _ := time.LoadLocation("Europe/Paris")
 	slot := time.Date(2026, 12, 4, 9, 0, 0, 0, loc)
@@ -129,10 +130,13 @@ func TestGolden_Nudge(t *testing.T) {
 			blocks := nudgeBlocks(v, cycleCard(v, true), slot, sched, earlier)
 			golden(t, "nudge"+pr.suffix, blocks)
 			got := blocksText(t, Reply{Blocks: blocks})
-			for _, week := range []string{"this week", "cette semaine"} {
+			for _, week := range []string{"this week", "cette semaine", "Hier"} {
 				if strings.Contains(got, week) {
 					t.Errorf("a daily nudge says %q:\n%s", week, got)
 				}
+			}
+			if want := map[string]string{"en": "*Then and now.* You answered this on 1 September 2026:", "fr": "*Avant et maintenant.* Tu y as répondu le 1er septembre 2026 :"}[pr.p.Lang()]; !strings.Contains(got, want) {
+				t.Errorf("no %q:\n%s", want, got)
 			}
 		})
 	}
