@@ -114,7 +114,7 @@ func (b *Bot) submitCheckIn(c *Command, values formValues) (*viewResponse, error
 	}
 	note := strings.TrimSpace(values[blockCheckInNote][actionCheckInNote].Value)
 	if n := utf8.RuneCountInString(note); n > store.MaxReflectionLen {
-		errs[blockCheckInNote] = c.P.T("checkin_note_too_long", "Len", n, "Max", store.MaxReflectionLen)
+		errs[blockCheckInNote] = c.P.T("checkin_note_too_long", "Len", c.P.Number(n), "Max", c.P.Number(store.MaxReflectionLen))
 	}
 	if len(errs) > 0 {
 		return &viewResponse{Action: "errors", Errors: errs}, nil

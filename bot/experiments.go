@@ -280,7 +280,7 @@ func (b *Bot) submitExpNote(c *Command, values formValues) (*viewResponse, error
 	case n == 0:
 		return &viewResponse{Action: "clear"}, nil
 	case n > store.MaxReflectionLen:
-		return expNoteError(c.P.T("exp_note_too_long", "Len", n, "Max", store.MaxReflectionLen)), nil
+		return expNoteError(c.P.T("exp_note_too_long", "Len", c.P.Number(n), "Max", c.P.Number(store.MaxReflectionLen))), nil
 	}
 	unlock := b.locks.lock(c.UserID)
 	defer unlock()

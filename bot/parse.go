@@ -21,7 +21,7 @@ const MaxCommandLen = 3000
 // unclosed quote.
 func tokenize(p *lang.Printer, text string) ([]string, error) {
 	if utf8.RuneCountInString(text) > MaxCommandLen {
-		return nil, Errorf(EINVALID, "%s", p.T("sched_cmd_too_long", "Max", MaxCommandLen))
+		return nil, Errorf(EINVALID, "%s", p.T("sched_cmd_too_long", "Max", p.Number(MaxCommandLen)))
 	}
 	var (
 		words   []string

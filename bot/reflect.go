@@ -94,7 +94,7 @@ func reflectionText(pr *lang.Printer, p *prompts.Prompt, values formValues) (str
 	case n == 0, p != nil && p.Form == prompts.FormFinish && text == strings.TrimSpace(finishStem(p)):
 		return "", fieldError(pr.T("prompt_reflection_empty"))
 	case n > store.MaxReflectionLen:
-		return "", fieldError(pr.T("prompt_reflection_too_long", "N", n, "Max", store.MaxReflectionLen))
+		return "", fieldError(pr.T("prompt_reflection_too_long", "N", pr.Number(n), "Max", pr.Number(store.MaxReflectionLen)))
 	}
 	return text, nil
 }

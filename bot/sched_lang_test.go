@@ -322,3 +322,25 @@ func TestBroadcastScheduleFrench(t *testing.T) {
 		t.Fatalf("stored %+v, %v", bs, err)
 	}
 }
+
+// Counts and limits of 1000 and more are grouped the French way (narrow
+// no-break space) for a French member, and stay as they were in English.
+func TestThousandsInErrors(t *testing.T) {
+	b := newTestBot(t)
+	win := "win " + strings.Repeat("é", 1001)
+	long := strings.Repeat("x", MaxCommandLen+1)
+	for _, tc := range []struct {
+		p    *lang.Printer
+		text string
+		want string
+	}{
+		{fr, win, "Ça fait 1\u202f001 caractères ; une réussite en garde 1\u202f000 au plus."},
+		{en, win, "That is 1001 characters; a win keeps at most 1000."},
+		{fr, long, "C'est trop long pour moi : une commande fait au plus 3\u202f000 caractères."},
+		{en, long, "3000 characters"},
+	} {
+		if got := failIn(t, b, tc.p, tc.text, EINVALID); !strings.Contains(got, tc.want) {
+			t.Errorf("%s %.20s…: %q, want %q in it", tc.p.Lang(), tc.text, got, tc.want)
+		}
+	}
+}

@@ -61,7 +61,7 @@ func CleanTopic(p *lang.Printer, text string) (string, error) {
 		return "", Errorf(EINVALID, "%s", p.T("bcast_topic_empty"))
 	}
 	if n := utf8.RuneCountInString(text); n > MaxTopicLen {
-		return "", Errorf(EINVALID, "%s", p.T("bcast_topic_too_long", "Len", n, "Max", MaxTopicLen))
+		return "", Errorf(EINVALID, "%s", p.T("bcast_topic_too_long", "Len", p.Number(n), "Max", p.Number(MaxTopicLen)))
 	}
 	return neutralise(text), nil
 }

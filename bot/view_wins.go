@@ -48,7 +48,7 @@ func winsBlocks(p *lang.Printer, name string, ws []store.Win, total int, tz, not
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(meta+"\n"+text), nil, slack.NewAccessory(del)))
 	}
 	more := total > len(ws)
-	footer := p.T("wins_footer", "More", more, "Shown", len(ws), "Total", total, "Cmd", name, "Max", winsMax, "Export", anyCut || more)
+	footer := p.T("wins_footer", "More", more, "Shown", len(ws), "Total", p.Number(total), "Cmd", name, "Max", winsMax, "Export", anyCut || more)
 	blocks = append(blocks, contextLine(footer))
 	if len(blocks) > maxBlocks {
 		// Fifty wins and the two lines around them: the head and the

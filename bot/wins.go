@@ -94,7 +94,7 @@ func winText(p *lang.Printer, name, text string) (string, error) {
 	case n == 0:
 		return "", &Error{Code: EINVALID, Message: p.T("wins_what", "Cmd", name)}
 	case n > store.MaxWinLen:
-		return "", &Error{Code: EINVALID, Message: p.T("wins_too_long", "Len", n, "Max", store.MaxWinLen)}
+		return "", &Error{Code: EINVALID, Message: p.T("wins_too_long", "Len", p.Number(n), "Max", p.Number(store.MaxWinLen))}
 	}
 	return neutralise(text), nil
 }
