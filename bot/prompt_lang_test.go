@@ -163,7 +163,8 @@ func TestGolden_Journal(t *testing.T) {
 	for _, pr := range printers {
 		golden(t, "journal"+pr.suffix, journalBlocks(pr.p, "/mentor", rs[pr.p.Lang()], true, "Europe/Paris"))
 	}
-	if got := blocksText(t, Reply{Blocks: journalBlocks(fr, "/mentor", nil, false, "")}); !strings.Contains(got, "Ton journal est vide.") {
+	// The button named in the sentence is quoted, so it reads as a name.
+	if got := blocksText(t, Reply{Blocks: journalBlocks(fr, "/mentor", nil, false, "")}); !strings.Contains(got, "Ton journal est vide.") || !strings.Contains(got, "appuie sur « Répondre » en dessous") {
 		t.Fatalf("empty journal:\n%s", got)
 	}
 }
@@ -250,7 +251,7 @@ func TestSubmitReflection_UntouchedStemAnyLanguage(t *testing.T) {
 	c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: fr, Value: promptRef{PromptID: p.ID, Theme: p.Theme}.value()}
 	for _, stem := range []string{finishStem(p), finishStem(b.Catalog.Localize(p, "fr"))} {
 		resp, err := b.submitReflection(c, form("", stem))
-		if err != nil || resp.Action != "errors" || resp.Errors[blockReflection] != "Écris d'abord quelques mots, ou appuie sur Annuler." {
+		if err != nil || resp.Action != "errors" || resp.Errors[blockReflection] != "Écris d'abord quelques mots, ou appuie sur « Annuler »." {
 			t.Fatalf("untouched %q: %+v, %v", stem, resp, err)
 		}
 	}

@@ -255,7 +255,7 @@ func TestReflectionText_French(t *testing.T) {
 	}{
 		{"Scale", scale, form("4", "Poser la question avant la réunion."), "4 sur 5 (1 : tendu, 5 : à l'aise)\nPour gagner un point : Poser la question avant la réunion.", ""},
 		{"ErrNoRating", scale, form("", "mots"), "Choisis une note de 1 à 5.", blockRating},
-		{"ErrFinishUntouched", finish, form("", finishStem(finish)), "Écris d'abord quelques mots, ou appuie sur Annuler.", blockReflection},
+		{"ErrFinishUntouched", finish, form("", finishStem(finish)), "Écris d'abord quelques mots, ou appuie sur « Annuler ».", blockReflection},
 		{"ErrTooLong", nil, form("", strings.Repeat("é", store.MaxReflectionLen+1)), "Ton texte fait 3\u202f001 caractères ; le journal en garde au plus 3\u202f000 par entrée.", blockReflection},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
