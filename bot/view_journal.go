@@ -1,8 +1,6 @@
 package bot
 
 import (
-	"time"
-
 	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
@@ -51,9 +49,3 @@ const (
 	journalOverhead = 600
 	entryOverhead   = 300
 )
-
-// localDate shows the day an instant falls on in the member's zone, in
-// English; journalBlocks spells it in the member's language.
-func localDate(t time.Time, tz string) string {
-	return inZone(t, tz).Format("Mon 2 Jan 2006")
-}
