@@ -14,8 +14,11 @@ const MaxCommandLen = 3000
 
 // tokenize splits command text into words. Double quotes group words into
 // one argument ("asking forgiveness rather than permission"); Slack clients
-// often turn straight quotes into curly ones, so “ and ” count too. Slack's
-// escapes such as <#C0123|general> stay single words.
+// often turn straight quotes into curly ones, so “ and ” count too. French
+// guillemets « … » group words as well, what is inside trimmed of the
+// spaces French typography puts there; a quote closes only with its own
+// kind, so « done » inside "…" (or "done" inside « … ») is kept as typed.
+// Slack's escapes such as <#C0123|general> stay single words.
 //
 // Returns an EINVALID *Error, in p's language, for over-long text or an
 // unclosed quote.
@@ -27,22 +30,21 @@ func tokenize(p *lang.Printer, text string) ([]string, error) {
 		words   []string
 		cur     strings.Builder
 		inQuote bool
+		inGuill bool // the open quote is «, which only » closes
 		inWord  bool
 	)
 	for _, r := range text {
 		switch {
-		case isQuote(r):
-			if inQuote {
-				words = append(words, cur.String())
-				cur.Reset()
-				inQuote, inWord = false, false
-				continue
+		case inQuote && (inGuill && r == '»' || !inGuill && isQuote(r)):
+			w := cur.String()
+			if inGuill {
+				w = strings.TrimFunc(w, unicode.IsSpace)
 			}
-			if inWord {
-				cur.WriteRune(r)
-				continue
-			}
-			inQuote = true
+			words = append(words, w)
+			cur.Reset()
+			inQuote, inGuill, inWord = false, false, false
+		case !inQuote && !inWord && (isQuote(r) || r == '«'):
+			inQuote, inGuill = true, r == '«'
 		case unicode.IsSpace(r) && !inQuote:
 			if inWord {
 				words = append(words, cur.String())

@@ -20,6 +20,14 @@ func TestTokenize(t *testing.T) {
 		{"EscapedChannel", "broadcast <#C0123|general> vision", []string{"broadcast", "<#C0123|general>", "vision"}},
 		{"ApostropheInWord", `it"s fine`, []string{`it"s`, "fine"}},
 		{"EmptyQuotes", `say ""`, []string{"say", ""}},
+		{"Guillemets", "broadcast #team « notre sujet »", []string{"broadcast", "#team", "notre sujet"}},
+		{"GuillemetsNoBreakSpaces", "broadcast #team «\u00a0notre sujet\u202f»", []string{"broadcast", "#team", "notre sujet"}},
+		{"GuillemetsTight", "broadcast #team «notre  sujet» vision", []string{"broadcast", "#team", "notre  sujet", "vision"}},
+		{"GuillemetsInsideQuotes", `broadcast #team "ce que « fini » veut dire"`, []string{"broadcast", "#team", "ce que « fini » veut dire"}},
+		{"QuotesInsideGuillemets", `broadcast #team « ce que "fini" veut dire »`, []string{"broadcast", "#team", `ce que "fini" veut dire`}},
+		{"StrayClosingGuillemet", "say » là", []string{"say", "»", "là"}},
+		{"GuillemetInWord", "l«a» b", []string{"l«a»", "b"}},
+		{"StraightQuotesKeepSpaces", `say " x "`, []string{"say", " x "}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,6 +45,14 @@ func TestTokenize(t *testing.T) {
 		_, err := tokenize(nil, `broadcast #team "the last mile`)
 		if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "quote") {
 			t.Fatalf("err = %v", err)
+		}
+	})
+
+	t.Run("ErrUnclosedGuillemet", func(t *testing.T) {
+		for _, in := range []string{"broadcast #team « notre sujet", `broadcast #team « notre sujet"`} {
+			if _, err := tokenize(nil, in); ErrorCode(err) != EINVALID {
+				t.Fatalf("tokenize(%q): err = %v, want EINVALID", in, err)
+			}
 		}
 	})
 
