@@ -54,7 +54,8 @@ type BroadcastStore interface {
 
 // cmdBroadcast is `broadcast #CHANNEL THEME|"topic"`, `broadcast #CHANNEL
 // every DAY HH:MM [TZ] THEME|"topic"` and `broadcast cancel ID`, with
-// `role:ROLE` and `lang:LANG` anywhere after `broadcast`. The post is in the
+// `role:ROLE` and `lang:LANG` (or `rôle:`, `langue:`) anywhere after
+// `broadcast`; `chaque` may stand for `every`. The post is in the
 // lead's language unless lang: says otherwise.
 //
 // Cancelling needs no lead status: authors may always cancel their own,

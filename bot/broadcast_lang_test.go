@@ -209,6 +209,12 @@ func TestGolden_BroadcastLeadFrench(t *testing.T) {
 		"broadcast cancel b2 b3",
 		"broadcast cancel b2",
 		"broadcast cancel b3",
+		"broadcast C0TEAM1 «\u202fQu’avons-nous appris cette semaine\u202f?\u202f»",
+		"broadcast C0TEAM1 chaque mardi 10h UTC delegation Rôle:manager langue:anglais",
+		"broadcast C0TEAM1 delegation lang:français",
+		"broadcast C0TEAM1 delegation langage:fr",
+		"broadcast C0TEAM1 vision rôle: manager",
+		"broadcast C0TEAM1 nos propres mots",
 	)
 	compareGolden(t, "broadcast-lead.fr.golden.txt", []byte(got))
 	c := &Command{UserID: "U3", ChannelID: "D3", Name: "/mentor", P: fr}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/prompts"
@@ -51,7 +52,7 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 		}
 	}
 	rest := args[1:]
-	if len(rest) > 0 && strings.EqualFold(rest[0], "every") {
+	if len(rest) > 0 && isEvery(rest[0]) {
 		g := scheduleGrammar{name: c.Name, broadcast: true, p: c.P}
 		sched, n, note, err := parseEvery(g, rest[1:], b.memberZone(ctx, c.UserID))
 		if err != nil {
@@ -62,6 +63,13 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 	switch {
 	case len(rest) == 0 || strings.TrimSpace(rest[0]) == "" && len(rest) == 1:
 		return req, Errorf(EINVALID, "%s", c.P.T("bcast_which_topic", "Usage", usage))
+	case len(rest) > 1 || !strings.ContainsAny(rest[0], " \t\n"):
+		// Never ask to quote, or read as a theme, what was meant as an option.
+		if err := optionLookalike(c.P, rest); err != nil {
+			return req, err
+		}
+	}
+	switch {
 	case len(rest) > 1:
 		return req, Errorf(EINVALID, "%s", c.P.T("bcast_quote_topic", "Cmd", c.Name, "Words", clip(strings.Join(rest, " "))))
 	case strings.ContainsAny(rest[0], " \t\n"):
@@ -84,23 +92,69 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 	return req, teamPool(c.P, t, req.role)
 }
 
+// optionNames are the spellings of the broadcast options, as foldWord
+// leaves them (lower case, no accents, so "Rôle" is "role"), each to the
+// option it names: the English one, which messages show, and the French.
+var optionNames = map[string]string{"role": "role", "lang": "lang", "langue": "lang"}
+
+// optionAlt is each option's other spelling, shown beside it when a word
+// looks like it: "rôle" as a French lead types it, "langue".
+var optionAlt = map[string]string{"role": "rôle", "lang": "langue"}
+
+// isEvery reports whether w starts a weekly broadcast's schedule: "every",
+// or "chaque" as a French lead writes it, the two words subscribe skips
+// before a day (fillers).
+func isEvery(w string) bool {
+	f := foldWord(w)
+	return f == "every" || f == "chaque"
+}
+
+// optionLookalike refuses words that look like an option but were not
+// taken as one, so that no hint offers to post them as a topic: a `role:`
+// or `langue:` inside quotes with other words, or a near spelling such as
+// `language:fr` or `roles:manager` (a name that begins with an option's
+// spelling, or that one begins with, of three letters or more). It names
+// the option's accepted spellings; nil when no word looks like one.
+func optionLookalike(p *lang.Printer, rest []string) error {
+	for _, w := range strings.Fields(strings.Join(rest, " ")) {
+		name, _, ok := strings.Cut(w, ":")
+		f := foldWord(name)
+		if !ok || utf8.RuneCountInString(f) < 3 {
+			continue
+		}
+		for spelling, opt := range optionNames {
+			if strings.HasPrefix(f, spelling) || strings.HasPrefix(spelling, f) {
+				return Errorf(EINVALID, "%s", p.T("bcast_option_spelling",
+					"Word", clip(w), "Option", opt, "Alt", optionAlt[opt], "Example", optionExample[opt]))
+			}
+		}
+	}
+	return nil
+}
+
+// optionExample is each option as the spelling hint shows it in use.
+var optionExample = map[string]string{"role": "role:manager", "lang": "lang:fr"}
+
 // takeOptions removes the `role:ROLE` and `lang:LANG` words from args into
-// req, wherever they are and in any case. A word with a space is a topic of
-// the lead's own, never an option, even if it starts with "role:". The
-// same option twice is taken once when it says the same, and refused when
-// it does not.
+// req, wherever they are and in any case, also spelled the French way
+// (`rôle:`, `langue:`; optionNames). A word with a space is a topic of the
+// lead's own, never an option, even if it starts with "role:". The same
+// option twice is taken once when it says the same, and refused when it
+// does not.
 func (b *Bot) takeOptions(p *lang.Printer, args []string, req *broadcastReq) ([]string, error) {
 	var rest []string
 	for _, a := range args {
 		name, val, ok := strings.Cut(a, ":")
-		ok = ok && !strings.ContainsAny(strings.TrimSpace(a), " \t\n")
+		if !ok || strings.ContainsAny(strings.TrimSpace(a), " \t\n") {
+			name = ""
+		}
 		val = strings.ToLower(strings.TrimSpace(val))
 		var err error
-		switch {
-		case ok && strings.EqualFold(name, "role"):
+		switch optionNames[foldWord(name)] {
+		case "role":
 			err = takeRole(p, val, &req.role)
-		case ok && strings.EqualFold(name, "lang"):
-			err = b.takeLang(p, val, &req.lang)
+		case "lang":
+			err = b.takeLang(p, a, val, &req.lang)
 		default:
 			rest = append(rest, a)
 		}
@@ -124,16 +178,20 @@ func takeRole(p *lang.Printer, val string, role *string) error {
 	return nil
 }
 
-// takeLang sets lg to the language val names: a base code the bot speaks,
-// such as "fr", or a locale of one, such as "fr-CA".
-func (b *Bot) takeLang(p *lang.Printer, val string, lg *string) error {
-	base, _, _ := strings.Cut(strings.ReplaceAll(val, "_", "-"), "-")
-	if !b.Lang.Speaks(base) {
+// takeLang sets lg to the language val names, read as `/mentor language`
+// reads it: a code the bot speaks ("fr"), a locale of one ("fr-CA"), or a
+// language's name in English or French, with or without accents
+// ("français", "anglais", "english"). "auto" is refused: leaving lang: out
+// already posts in the lead's own language. word is the option as typed (lower
+// case), for the refusal.
+func (b *Bot) takeLang(p *lang.Printer, word, val string, lg *string) error {
+	base, ok := b.readLanguage(val)
+	if !ok || base == "" {
 		codes := b.Lang.Languages()
 		for i, l := range codes {
 			codes[i] = "`lang:" + l + "`"
 		}
-		return Errorf(EINVALID, "%s", p.T("bcast_lang_unknown", "Lang", clip("lang:"+val), "Langs", strings.Join(codes, ", ")))
+		return Errorf(EINVALID, "%s", p.T("bcast_lang_unknown", "Lang", clip(strings.ToLower(word)), "Langs", strings.Join(codes, ", ")))
 	}
 	if *lg != "" && *lg != base {
 		return Errorf(EINVALID, "%s", p.T("bcast_lang_twice", "First", *lg, "Second", base))
