@@ -241,7 +241,7 @@ func (b *Bot) expAnswer(ctx context.Context, c *Command, outcome string) (Reply,
 	if err != nil {
 		b.Logger.Warn("experiment note form not opened", "user", c.UserID, "err", redact(err))
 	}
-	r := textReply(c.P.T("exp_answer_noted", "Outcome", outcomeWords(c.P, outcome),
+	r := textReply(c.P.T("exp_answer_noted", "Outcome", outcomeWords(c.P, outcome), "NotForMe", outcome == store.OutcomeNotForMe,
 		"Try", escape(strings.TrimSpace(cm.Experiment)), "Form", err == nil))
 	r.ReplaceOriginal = true
 	return r, nil

@@ -115,7 +115,7 @@ func TestScheduled_French(t *testing.T) {
 		all.WriteString(m.Text + "\n" + string(m.Blocks) + "\n")
 	}
 	for _, want := range []string{"Un nouveau mois commence", "Faire le point",
-		"La semaine dernière, tu avais prévu d'essayer : Pose une question en public. Comment ça s'est passé ?", "Pas pour moi"} {
+		"La semaine dernière, tu avais prévu d'essayer : « Pose une question en public. » Comment ça s'est passé ?", "Pas pour moi"} {
 		if !strings.Contains(all.String(), want) {
 			t.Errorf("the DMs lack %q:\n%s", want, all.String())
 		}

@@ -78,3 +78,51 @@ func TestExperiment_French(t *testing.T) {
 		t.Fatalf("Not yet: %q, %v", r.Text, err)
 	}
 }
+
+// A French member's answers are noted in their own words: the journal
+// says "Pas pour moi", as the button they pressed, never "Pas pour toi";
+// the reply quotes the experiment in guillemets.
+func TestExperimentAnswer_French(t *testing.T) {
+	b := newTestBot(t)
+	views := &homeSlack{}
+	b.Slack = views
+	for _, tc := range []struct {
+		answer                    func(*Bot, context.Context, *Command) (Reply, error)
+		reply, again, head, entry string
+	}{
+		{(*Bot).expNotForMe,
+			"C'est noté, ce n'est pas pour toi : « Pose une question en public. »\nUn formulaire est ouvert",
+			"Tu as déjà répondu à celle-ci : « pas pour moi ».",
+			"*Pas pour moi :* Pose une question en public.",
+			"Pas pour moi. Trop tôt pour moi."},
+		{(*Bot).expTried,
+			"C'est noté, tu l'as essayé : « Pose une question en public. »\nUn formulaire est ouvert",
+			"Tu as déjà répondu à celle-ci : « essayé ».",
+			"*Essayé :* Pose une question en public.",
+			"Essayé. Trop tôt pour moi."},
+	} {
+		cm, err := b.Experiments.AddCommitment(store.Commitment{UserID: "U1", PromptID: "impostor-one", Theme: "impostor",
+			Experiment: "Pose une question en public.", At: b.Now(), Asks: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &Command{UserID: "U1", Name: "/mentor", Value: expValue(cm.Seq), P: fr}
+		if r, err := tc.answer(b, context.Background(), c); err != nil || !strings.HasPrefix(r.Text, tc.reply) {
+			t.Fatalf("answer: %q, %v; want it to start %q", r.Text, err, tc.reply)
+		}
+		if _, err := tc.answer(b, context.Background(), c); ErrorMessage(err) != tc.again {
+			t.Errorf("second answer: %v; want %q", err, tc.again)
+		}
+		form := views.opened[len(views.opened)-1]
+		if head := blocksText(t, Reply{Blocks: form.Blocks.BlockSet}); !strings.Contains(head, tc.head) {
+			t.Errorf("form: %q, want %q in it", head, tc.head)
+		}
+		if _, err := b.submitExpNote(c, formValues{blockExpNote: {actionExpNote: {Value: "Trop tôt pour moi."}}}); err != nil {
+			t.Fatal(err)
+		}
+		rs, _ := b.Journal.Reflections("U1", 0)
+		if len(rs) == 0 || rs[0].Text != tc.entry || rs[0].Prompt != "À essayer cette semaine : Pose une question en public." {
+			t.Errorf("journal entry %+v, want %q", rs, tc.entry)
+		}
+	}
+}
