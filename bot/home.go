@@ -117,7 +117,7 @@ func (b *Bot) homeFor(ctx context.Context, userID string) (home, error) {
 
 // homeSettings opens the schedule form from the Home tab.
 func (b *Bot) homeSettings(ctx context.Context, c *Command) (Reply, error) {
-	return Reply{}, b.openSettings(ctx, c)
+	return Reply{}, b.openSettings(ctx, c, false)
 }
 
 // answerHome shows the outcome of a Home tab button on the Home tab, where

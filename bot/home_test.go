@@ -435,7 +435,8 @@ func TestSettingsModal_Prefilled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := settings{Schedule: rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris"), CheckIn: monthlyOff, Lang: langAuto}
+		// Not subscribed: "no scheduled prompts" is chosen, the rest is subscribe's defaults.
+		want := settings{Schedule: rule(cadenceOff, time.Friday, 16, 0, "Europe/Paris"), CheckIn: monthlyOff, Lang: langAuto}
 		if fmt.Sprint(s) != fmt.Sprint(want) {
 			t.Fatalf("defaults %+v, want %+v", s, want)
 		}

@@ -16,9 +16,11 @@ import (
 )
 
 // currentSettings is what the settings modal shows the member: their
-// schedule, role, themes, monthly check-in and language choices, or for a
-// member not subscribed, the defaults of `subscribe` (weekly, Friday,
-// 16:00, their Slack time zone).
+// schedule, role, themes, monthly check-in and language choices. For a
+// member not subscribed the cadence is cadenceOff, so that saving the form
+// for their language or role alone does not subscribe them; day, time and
+// zone show the defaults of `subscribe` (Friday, 16:00, their Slack time
+// zone), ready for when they choose how often.
 func (b *Bot) currentSettings(ctx context.Context, userID string) (settings, error) {
 	u, err := b.Members.User(userID)
 	if err != nil {
@@ -41,7 +43,9 @@ func (b *Bot) currentSettings(ctx context.Context, userID string) (settings, err
 		language = u.Lang
 	}
 	if !ok {
-		return settings{Schedule: defaultSchedule(b.memberZone(ctx, userID)), Role: u.Role, CheckIn: checkIn, Lang: language}, nil
+		s := settings{Schedule: defaultSchedule(b.memberZone(ctx, userID)), Role: u.Role, CheckIn: checkIn, Lang: language}
+		s.Cadence = cadenceOff
+		return s, nil
 	}
 	return settings{Schedule: sub.Schedule, Role: u.Role, Focus: sub.Focus, CheckIn: checkIn, Lang: language}, nil
 }
@@ -68,11 +72,16 @@ func (b *Bot) languageOptions(p *lang.Printer) [][2]string {
 }
 
 // openSettings opens the settings modal. Slack's trigger_id is valid for 3
-// seconds, so this runs straight from the command or the click.
-func (b *Bot) openSettings(ctx context.Context, c *Command) error {
+// seconds, so this runs straight from the command or the click. subscribing
+// is true for `subscribe` with no argument: a member not subscribed then
+// finds the form set to subscribe's default rhythm, not to cadenceOff.
+func (b *Bot) openSettings(ctx context.Context, c *Command, subscribing bool) error {
 	s, err := b.currentSettings(ctx, c.UserID)
 	if err != nil {
 		return err
+	}
+	if subscribing && s.Cadence == cadenceOff {
+		s.Cadence = store.CadenceWeekly
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
@@ -90,7 +99,7 @@ func (b *Bot) subscribeForm(ctx context.Context, c *Command) (Reply, bool) {
 	if len(c.Args) > 0 || c.TriggerID == "" || b.Slack == nil {
 		return Reply{}, false
 	}
-	if err := b.openSettings(ctx, c); err != nil {
+	if err := b.openSettings(ctx, c, true); err != nil {
 		b.Logger.Warn("settings modal not opened; subscribing with the defaults", "user", c.UserID, "err", err)
 		return Reply{}, false
 	}
@@ -105,9 +114,14 @@ func (b *Bot) submitSettings(c *Command, values formValues) (*viewResponse, erro
 	if len(errs) > 0 {
 		return &viewResponse{Action: "errors", Errors: errs}, nil
 	}
-	sub, err := b.saveSettings(c.UserID, s)
+	sub, subscribed, err := b.saveSettings(c.UserID, s)
 	if err != nil {
 		return nil, err
+	}
+	if s.Cadence == cadenceOff && subscribed {
+		// The form was opened before the member subscribed elsewhere:
+		// "no scheduled prompts" is not how one unsubscribes.
+		return &viewResponse{Action: "errors", Errors: map[string]string{blockCadence: c.P.T("settings_err_off_subscribed", "Cmd", c.Name)}}, nil
 	}
 	p := c.P
 	if s.Lang != "" {
@@ -115,11 +129,14 @@ func (b *Bot) submitSettings(c *Command, values formValues) (*viewResponse, erro
 		p = b.commandPrinter(context.Background(), c.UserID)
 		c.P = p
 	}
-	saved := settingsSaved{Name: c.Name, Schedule: describeSchedule(p, sub.Schedule), Next: localTime(p, sub.NextDue, sub.TZ), Focus: sub.Focus, Role: s.Role, CheckIn: s.CheckIn}
+	saved := settingsSaved{Name: c.Name, Role: s.Role, CheckIn: s.CheckIn, Unsubscribed: !subscribed}
+	if subscribed {
+		saved.Schedule, saved.Next, saved.Focus = describeSchedule(p, sub.Schedule), localTime(p, sub.NextDue, sub.TZ), sub.Focus
+	}
 	if s.Lang != "" {
 		saved.Lang = p.Name()
 	}
-	if sub.Paused(b.Now()) {
+	if subscribed && sub.Paused(b.Now()) {
 		saved.PausedUntil = localTime(p, sub.PausedUntil, sub.TZ)
 	}
 	return &viewResponse{Action: "update", View: savedSettingsModal(p, saved)}, nil
@@ -134,29 +151,40 @@ func settingsError(msg string) *viewResponse {
 // saveSettings creates or changes the member's subscription and sets their
 // role and, when the form had the fields, the monthly check-in and the
 // language. A pause is kept, and skips that are still slots: the next
-// prompt is the first one after the pause not skipped.
-func (b *Bot) saveSettings(userID string, s settings) (store.Subscription, error) {
+// prompt is the first one after the pause not skipped. With cadenceOff
+// the subscription is left alone: a member not subscribed stays so (their
+// themes are a subscription's, so they are not kept either), and a member
+// who subscribed since the form opened has nothing saved at all, for
+// submitSettings to refuse. It reports whether the member is subscribed.
+func (b *Bot) saveSettings(userID string, s settings) (store.Subscription, bool, error) {
 	unlock := b.locks.lock(userID)
 	defer unlock()
 	now := b.Now()
 	sub, had, err := b.Schedules.Subscription(userID)
 	if err != nil {
-		return sub, fmt.Errorf("read subscription of %s: %w", userID, err)
+		return sub, false, fmt.Errorf("read subscription of %s: %w", userID, err)
 	}
-	if !had {
-		sub = store.Subscription{UserID: userID, Created: now}
+	if s.Cadence == cadenceOff {
+		if had {
+			return sub, true, nil
+		}
+	} else {
+		if !had {
+			sub = store.Subscription{UserID: userID, Created: now}
+		}
+		sub.Focus = s.Focus
+		sub.Reschedule(s.Schedule, now)
+		if err := b.Schedules.PutSubscription(sub); err != nil {
+			return sub, false, fmt.Errorf("write subscription of %s: %w", userID, err)
+		}
 	}
-	sub.Focus = s.Focus
-	sub.Reschedule(s.Schedule, now)
-	if err := b.Schedules.PutSubscription(sub); err != nil {
-		return sub, fmt.Errorf("write subscription of %s: %w", userID, err)
-	}
+	subscribed := s.Cadence != cadenceOff
 	if err := b.Members.UpdateUser(userID, func(u *store.User) error { u.Role = s.Role; return nil }); err != nil {
-		return sub, fmt.Errorf("set role of %s: %w", userID, err)
+		return sub, subscribed, fmt.Errorf("set role of %s: %w", userID, err)
 	}
 	if s.CheckIn != "" {
 		if err := b.CheckIns.SetCheckInMonthly(userID, s.CheckIn == monthlyOn); err != nil {
-			return sub, fmt.Errorf("set monthly check-in of %s: %w", userID, err)
+			return sub, subscribed, fmt.Errorf("set monthly check-in of %s: %w", userID, err)
 		}
 	}
 	if s.Lang != "" {
@@ -165,10 +193,10 @@ func (b *Bot) saveSettings(userID string, s settings) (store.Subscription, error
 			choice = ""
 		}
 		if err := b.setLanguage(userID, choice); err != nil {
-			return sub, err
+			return sub, subscribed, err
 		}
 	}
-	return sub, nil
+	return sub, subscribed, nil
 }
 
 // hhmmRE is a timepicker's value.
@@ -182,7 +210,7 @@ func (b *Bot) parseSettings(p *lang.Printer, values formValues) (settings, map[s
 	get := func(block string) slack.BlockAction { return values[block][block] }
 	s := settings{Schedule: store.Schedule{Cadence: get(blockCadence).SelectedOption.Value, Day: time.Friday}}
 	errs := map[string]string{}
-	if s.Cadence != store.CadenceWeekly && s.Cadence != store.CadenceDaily && s.Cadence != store.CadenceWeekdays {
+	if s.Cadence != store.CadenceWeekly && s.Cadence != store.CadenceDaily && s.Cadence != store.CadenceWeekdays && s.Cadence != cadenceOff {
 		errs[blockCadence] = p.T("settings_err_cadence")
 	}
 	if d, ok := parseDay(get(blockDay).SelectedOption.Value); ok {

@@ -54,6 +54,11 @@ const (
 	monthlyOff = "off"
 )
 
+// cadenceOff is the cadence menu's value for no scheduled prompts. Only a
+// member not subscribed is offered it (and finds it chosen), so that saving
+// the form for another field does not subscribe them.
+const cadenceOff = "off"
+
 // langAuto is the language menu's value for following Slack's locale, as
 // `language auto` spells it.
 const langAuto = "auto"
@@ -62,8 +67,14 @@ func option(value, text string) *slack.OptionBlockObject {
 	return slack.NewOptionBlockObject(value, plain(text), nil)
 }
 
-func cadenceOptions(p *lang.Printer) [][2]string {
-	return [][2]string{{store.CadenceWeekly, p.T("settings_cadence_weekly")}, {store.CadenceWeekdays, p.T("settings_cadence_weekdays")}, {store.CadenceDaily, p.T("settings_cadence_daily")}}
+// cadenceOptions are the cadence menu's options; off adds "no scheduled
+// prompts" first, for a member not subscribed.
+func cadenceOptions(p *lang.Printer, off bool) [][2]string {
+	var opts [][2]string
+	if off {
+		opts = append(opts, [2]string{cadenceOff, p.T("settings_cadence_off")})
+	}
+	return append(opts, [][2]string{{store.CadenceWeekly, p.T("settings_cadence_weekly")}, {store.CadenceWeekdays, p.T("settings_cadence_weekdays")}, {store.CadenceDaily, p.T("settings_cadence_daily")}}...)
 }
 
 func monthlyOptions(p *lang.Printer) [][2]string {
@@ -150,7 +161,7 @@ func settingsModal(f settingsForm) slack.ModalViewRequest {
 	}
 	blocks := []slack.Block{
 		contextLine(p.T("settings_intro")),
-		slack.NewInputBlock(blockCadence, plain(p.T("settings_cadence")), nil, settingsSelect(p, blockCadence, cadenceOptions(p), s.Cadence)),
+		slack.NewInputBlock(blockCadence, plain(p.T("settings_cadence")), nil, settingsSelect(p, blockCadence, cadenceOptions(p, s.Cadence == cadenceOff), s.Cadence)),
 		slack.NewInputBlock(blockDay, plain(p.T("settings_day")), plain(p.T("settings_day_hint")), settingsSelect(p, blockDay, dayOptions(p), dayValue(s.Day))).WithOptional(true),
 		slack.NewInputBlock(blockTime, plain(p.T("settings_time")), nil, clock),
 		slack.NewInputBlock(blockZone, plain(p.T("settings_zone")), plain(p.T("settings_zone_hint")), zone),
@@ -180,6 +191,9 @@ type settingsSaved struct {
 	Role        string
 	CheckIn     string // monthlyOn, monthlyOff, or "" when the form had no such field
 	Lang        string // the language's name when the form had the field, else ""
+	// Unsubscribed: the member gets no scheduled prompts; Schedule, Next
+	// and Focus are empty.
+	Unsubscribed bool
 }
 
 // savedSettingsModal replaces the settings modal once they are on disk, in
@@ -205,13 +219,19 @@ func savedSettingsModal(p *lang.Printer, s settingsSaved) *slack.ModalViewReques
 	if s.Lang != "" {
 		more += p.T("settings_saved_lang", "Name", s.Lang)
 	}
+	summary := p.T("settings_saved_summary", "Themes", focus, "Role", role, "More", more, "Cmd", s.Name)
+	if s.Unsubscribed {
+		// Say what was saved, and that it was not a subscription.
+		text = p.T("settings_saved_unsubscribed", "Cmd", s.Name)
+		summary = p.T("settings_saved_summary_unsubscribed", "Role", role, "More", more, "Cmd", s.Name)
+	}
 	return &slack.ModalViewRequest{
 		Type:  slack.VTModal,
 		Title: plain(p.T("settings_saved_title")),
 		Close: plain(p.T("settings_saved_close")),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
 			section(text),
-			contextLine(p.T("settings_saved_summary", "Themes", focus, "Role", role, "More", more, "Cmd", s.Name)),
+			contextLine(summary),
 		}},
 	}
 }

@@ -63,7 +63,7 @@ func TestE2E_Home(t *testing.T) {
 		waitHome(t, h.sim, "U1", "not subscribed", "[1 Get a prompt] [2 Settings] [3 Export my data]")
 	})
 
-	var settings slacksim.View
+	var settings slacksim.View // a member not subscribed: How often starts at "no scheduled prompts"
 	t.Run("SettingsPrefilled", func(t *testing.T) {
 		if _, err := h.sim.ClickHome(ctx, "U1", "home.settings"); err != nil {
 			t.Fatal(err)
@@ -73,7 +73,7 @@ func TestE2E_Home(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if in["cadence"]["cadence"].Option != "weekly" || in["day"]["day"].Option != "fri" || in["time"]["time"].Time != "16:00" ||
+		if in["cadence"]["cadence"].Option != "off" || in["day"]["day"].Option != "fri" || in["time"]["time"].Time != "16:00" ||
 			in["tz"]["tz"].Text != "Europe/Paris" || in["role"]["role"].Option != "none" || len(in["focus"]["focus"].Options) != 0 {
 			t.Fatalf("settings form: %+v", in)
 		}

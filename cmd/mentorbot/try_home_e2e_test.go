@@ -17,9 +17,9 @@ func TestTryHomeShownWhenItChanges(t *testing.T) {
 :home
 :click 2
 :submit tz=PST
-:submit tz=Paris
+:submit cadence=weekly tz=Paris
 `)
-	refused, saved, ok := strings.Cut(out, "ana> :submit tz=Paris")
+	refused, saved, ok := strings.Cut(out, "ana> :submit cadence=weekly tz=Paris")
 	if !ok {
 		t.Fatalf("transcript lacks the second submission:\n%s", out)
 	}
