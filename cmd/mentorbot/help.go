@@ -51,6 +51,11 @@ Starts a local Slack and the real bot connected to it, and lets you type as a
 member would (/mentor prompt, :click 1, :advance 7d, :help). No tokens, no
 network; nothing reaches a real workspace.
 
+MENTOR_PROMPTS_DIR is read as serve reads it, with the same checks: its
+prompt files and message files (NAME.LANG.toml) are laid over the built-in
+ones, so "try -locale de-DE" shows a language you added before you deploy
+it. No other environment variable is read.
+
 Flags:
 `,
 	"prompts": `Usage: mentorbot prompts lint [DIR]

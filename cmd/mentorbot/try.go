@@ -72,6 +72,16 @@ func tryWith(ctx context.Context, o tryOptions, args []string, stdin io.Reader, 
 	if _, err := language.Parse(*locale); err != nil {
 		return fmt.Errorf("-locale %q is not a Slack locale; write one such as fr-FR or en-US", *locale)
 	}
+	// MENTOR_PROMPTS_DIR is read as serve reads it, and checked the same
+	// way, so an operator sees a language or prompt they added before
+	// deploying it.
+	var promptsDir string
+	if o.getenv != nil {
+		promptsDir, _ = o.getenv("MENTOR_PROMPTS_DIR")
+	}
+	if p := dirProblem(promptsDir); p != "" {
+		return fmt.Errorf("MENTOR_PROMPTS_DIR %s", p)
+	}
 	first, ok := memberNamed(*as)
 	if !ok {
 		return fmt.Errorf("no member %q in a try session; there are ana, sam and lee", *as)
@@ -95,7 +105,7 @@ func tryWith(ctx context.Context, o tryOptions, args []string, stdin io.Reader, 
 	}
 	opts := sim.Options()
 	cfg := Config{BotToken: opts.BotToken, AppToken: opts.AppToken, APIURL: sim.APIURL(), DBPath: *dbPath, Command: "/mentor",
-		HTTPAddr: "127.0.0.1:0", DefaultTZ: "UTC", Grace: 6 * time.Hour, LeadGroup: tryLeadGroup}
+		HTTPAddr: "127.0.0.1:0", DefaultTZ: "UTC", Grace: 6 * time.Hour, LeadGroup: tryLeadGroup, PromptsDir: promptsDir}
 	var rnd *rand.Rand
 	if o.seed != 0 {
 		rnd = rand.New(rand.NewPCG(o.seed, o.seed))
