@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"time"
+
 	"strconv"
 	"strings"
 
@@ -100,13 +102,20 @@ func checkInTrendBlocks(p *lang.Printer, name string, cs []store.CheckIn, tz str
 		}
 		lines = append(lines, "`"+spark.String()+"` "+statementText(p, i))
 	}
-	from := ""
-	if len(cs) > 1 {
-		from = p.DayMonth(zoned(cs[len(cs)-1].At, tz))
+	// From is left out when every check-in was on one day: "le 1er
+	// décembre", not "du 1er décembre au 1er décembre"; years are named when
+	// the check-ins span more than one.
+	first, last := zoned(cs[len(cs)-1].At, tz), zoned(cs[0].At, tz)
+	from, to := p.DayMonth(first), p.DayMonth(last)
+	switch {
+	case first.Format(time.DateOnly) == last.Format(time.DateOnly):
+		from = ""
+	case first.Year() != last.Year(): // a day and month could read as the same day
+		from, to = p.LongDate(first), p.LongDate(last)
 	}
 	blocks := []slack.Block{
 		section(p.T("checkin_trend_head") + "\n" + strings.Join(lines, "\n")),
-		contextLine(p.N("checkin_legend", len(cs), "From", from, "To", p.DayMonth(zoned(cs[0].At, tz)))),
+		contextLine(p.N("checkin_legend", len(cs), "From", from, "To", to)),
 	}
 	if line := dropLine(p, name, cs); line != "" {
 		blocks = append(blocks, section(line))

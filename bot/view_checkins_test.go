@@ -121,3 +121,28 @@ func TestScheduled_French(t *testing.T) {
 		}
 	}
 }
+
+// Two check-ins on one day (in the member's zone) are "le 1er décembre",
+// not "du 1er décembre au 1er décembre"; a year apart they still give both.
+func TestCheckInLegend_SameDay(t *testing.T) {
+	at := time.Date(2026, time.December, 1, 9, 0, 0, 0, time.UTC)
+	legend := func(p *lang.Printer, older time.Time) string {
+		cs := []store.CheckIn{{UserID: "U1", At: at, Scores: []int{3, 3, 3, 3, 3}}, {UserID: "U1", At: older, Scores: []int{3, 3, 3, 3, 3}}}
+		blocks := checkInTrendBlocks(p, "/mentor", cs, "Europe/Paris")
+		return blocksText(t, Reply{Blocks: blocks})
+	}
+	for _, tc := range []struct {
+		p     *lang.Printer
+		older time.Time
+		want  string
+	}{
+		{fr, at.Add(-2 * time.Hour), "2 points d'étape, le 1er décembre."},
+		{en, at.Add(-2 * time.Hour), "2 check-ins, 1 December."},
+		{fr, at.AddDate(-1, 0, 0), "2 points d'étape, du 1er décembre 2025 au 1er décembre 2026."},
+		{fr, at.AddDate(0, 0, -1), "2 points d'étape, du 30 novembre au 1er décembre."},
+	} {
+		if got := legend(tc.p, tc.older); !strings.Contains(got, tc.want) {
+			t.Errorf("%s %s: %q, want %q in it", tc.p.Lang(), tc.older, got, tc.want)
+		}
+	}
+}

@@ -75,7 +75,7 @@ func TestWins_French(t *testing.T) {
 	if r, err := run("win J'ai dit non à la troisième réécriture"); err != nil || !strings.Contains(r.Text, "Tu as 1 réussite dans ton carnet") {
 		t.Fatalf("win: %q, %v", r.Text, err)
 	}
-	if r, err := run("wins"); err != nil || r.Text != "Tes réussites" || !strings.Contains(blocksText(t, r), "(1 réussite)") {
+	if r, err := run("wins"); err != nil || r.Text != "Tes réussites" || !strings.Contains(blocksText(t, r), "*Tes réussites* (1)") {
 		t.Fatalf("wins: %q, %v\n%s", r.Text, err, blocksText(t, r))
 	}
 	if _, err := run("wins dix"); !strings.Contains(ErrorMessage(err), "de 1 à 50") {
