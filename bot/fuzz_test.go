@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"strings"
 	"testing"
 	"time"
@@ -73,17 +74,20 @@ func FuzzDispatch(f *testing.F) {
 
 // FuzzParsePause never panics and only accepts pauses that end in the future.
 func FuzzParsePause(f *testing.F) {
-	for _, seed := range []string{"2w", "3d", "1w3d", "12h", "-3d", "0d", "until 2027-01-05", "until 2020-01-01", "until 2027-02-30", "99999w", "2 semaines", "3j", "0 jours", "9999 weeks"} {
+	for _, seed := range []string{"2w", "3d", "1w3d", "12h", "-3d", "0d", "until 2027-01-05", "until 2020-01-01", "until 2027-02-30", "99999w", "2 semaines", "3j", "0 jours", "9999 weeks",
+		"1 mois", "13 months", "jusqu'au 5 janvier", "until 1er mars 2027", "until 05/01/2027", "jusqu'au 29/02", "until 31 avril"} {
 		f.Add(seed)
 	}
 	now := time.Date(2026, 11, 20, 16, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, arg string) {
-		until, err := ParsePause(nil, "/mentor", strings.Fields(arg), now, time.UTC)
-		if err == nil && !until.After(now) {
-			t.Fatalf("ParsePause(%q) = %v, not after now", arg, until)
-		}
-		if err != nil && ErrorCode(err) != EINVALID {
-			t.Fatalf("ParsePause(%q): %v is not a member-safe error", arg, err)
+		for _, p := range []*lang.Printer{en, fr} { // French reads dd/mm dates
+			until, err := ParsePause(p, "/mentor", strings.Fields(arg), now, time.UTC)
+			if err == nil && (!until.After(now) || until.Sub(now) > maxPause) {
+				t.Fatalf("ParsePause(%s, %q) = %v, not after now or over a year away", p.Lang(), arg, until)
+			}
+			if err != nil && ErrorCode(err) != EINVALID {
+				t.Fatalf("ParsePause(%s, %q): %v is not a member-safe error", p.Lang(), arg, err)
+			}
 		}
 	})
 }

@@ -221,7 +221,7 @@ func (b *Bot) cmdRole(_ context.Context, c *Command) (Reply, error) {
 		return textReply(c.P.T("sched_role_is", "Role", u.Role, "Cmd", c.Name)), nil
 	}
 	role := strings.ToLower(c.Args[0])
-	if role == "none" || role == "all" {
+	if role == "none" || role == "all" || foldWord(role) == "aucun" { // "Aucun", as the settings form says
 		role = ""
 	} else if len(c.Args) > 1 || !slices.Contains(roles, role) {
 		return Reply{}, Errorf(EINVALID, "%s", c.P.T("sched_role_bad", "Roles", codeList(c.P, roles), "Cmd", c.Name))

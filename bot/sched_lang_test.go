@@ -344,3 +344,76 @@ func TestThousandsInErrors(t *testing.T) {
 		}
 	}
 }
+
+// Pauses said the way people say them: months, "jusqu'au 5 janvier", and
+// for a French member dd/mm/yyyy (day first, as France writes dates). An
+// English member's 05/01/2027 is refused with the format to use, since it
+// would be 1 May in the US.
+func TestParsePause_MonthsAndDates(t *testing.T) {
+	paris := mustZone(t, "Europe/Paris")
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, paris)
+	jan5 := time.Date(2027, 1, 5, 0, 0, 0, 0, paris)
+	for _, tc := range []struct {
+		p    *lang.Printer
+		args string
+		want time.Time
+	}{
+		{fr, "1 mois", time.Date(2027, 1, 1, 10, 0, 0, 0, paris)},
+		{en, "2 months", time.Date(2027, 2, 1, 10, 0, 0, 0, paris)},
+		{en, "1 Month", time.Date(2027, 1, 1, 10, 0, 0, 0, paris)},
+		{fr, "12 mois", time.Date(2027, 12, 1, 10, 0, 0, 0, paris)},
+		{fr, "jusqu'au 5 janvier", jan5},
+		{fr, "jusqu’au 5 janvier 2027", jan5},
+		{fr, "Jusqu'au 1er mars", time.Date(2027, 3, 1, 0, 0, 0, 0, paris)},
+		{fr, "jusqu'à 5 janv.", jan5},
+		{fr, "until 05/01/2027", jan5},
+		{fr, "jusqu'au 5/1", jan5},
+		{en, "until 5 january", jan5},
+		{en, "until 2027-01-05", jan5},
+		{fr, "jusqu'au 2027-01-05", jan5},
+		{fr, "jusqu'au 20 décembre", time.Date(2026, 12, 20, 0, 0, 0, 0, paris)},
+		{fr, "jusqu'au 1er décembre", time.Date(2027, 12, 1, 0, 0, 0, 0, paris)}, // today: next year's, still within a year
+	} {
+		got, err := ParsePause(tc.p, "/mentor", strings.Fields(tc.args), now, paris)
+		if err != nil || !got.Equal(tc.want) {
+			t.Errorf("%s %q: %v, %v; want %v", tc.p.Lang(), tc.args, got, err, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		p          *lang.Printer
+		args, want string
+	}{
+		{en, "until 05/01/2027", "`05/01/2027` is not a date. Use YYYY-MM-DD"},
+		{fr, "until 05/13/2027", "`05/13/2027` n'existe pas dans le calendrier"},
+		{fr, "until 5-1-2027", "`5-1-2027` n'est pas une date. Écris-la JJ/MM/AAAA ou AAAA-MM-JJ"},
+		{fr, "13 mois", "`13 mois`, c'est trop long"},
+		{fr, "0 mois", "`0 mois`, c'est trop court"},
+		{fr, "jusqu'au 30 février 2027", "`30 février 2027` n'existe pas dans le calendrier"},
+		{fr, "jusqu'au 5 janvier 2030", "`5 janvier 2030` est à plus d'un an"},
+		{fr, "jusqu'au 5 janvier 2026", "`5 janvier 2026` est déjà passé"},
+		{fr, "jusqu'au 5 brumaire", "Je ne comprends pas le mot `brumaire` ici."},
+		{en, "until 2026-07-01 noon", "I don't understand `noon` there"},
+	} {
+		_, err := ParsePause(tc.p, "/mentor", strings.Fields(tc.args), now, paris)
+		if ErrorCode(err) != EINVALID || !strings.HasPrefix(ErrorMessage(err), tc.want) {
+			t.Errorf("%s %q: %v, want an error starting %q", tc.p.Lang(), tc.args, err, tc.want)
+		}
+	}
+}
+
+// "role aucun" clears the role, as the settings form's « Aucun » does.
+func TestRoleAucun(t *testing.T) {
+	b := newTestBot(t)
+	if _, err := dispatchIn(t, b, fr, "role staff"); err != nil {
+		t.Fatal(err)
+	}
+	for _, word := range []string{"aucun", "Aucun", "AUCUN"} {
+		r, err := dispatchIn(t, b, fr, "role "+word)
+		if err != nil || r.Text != "Rôle effacé : tu reçois les questions écrites pour tout le monde." {
+			t.Fatalf("role %s: %q, %v", word, r.Text, err)
+		}
+		if u, _ := b.Members.User("U1"); u.Role != "" {
+			t.Fatalf("role %s left %q", word, u.Role)
+		}
+	}
+}
