@@ -83,6 +83,8 @@ func TestSubscribeGolden(t *testing.T) {
 		"subscribe tous les jours à 9h",
 		"subscribe en semaine",
 		"subscribe souvent",
+		"skip demain",
+		"resume maintenant",
 		"unsubscribe",
 		"pause 2w",
 	}

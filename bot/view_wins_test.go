@@ -101,7 +101,7 @@ func TestCmdThanks_TheirLanguage(t *testing.T) {
 	if err != nil || !strings.HasPrefix(r.Text, "Sent. <@U2>") {
 		t.Fatalf("sender's reply: %q, %v", r.Text, err)
 	}
-	if dms := s.dms["U2"]; len(dms) != 1 || dms[0] != "<@U1> te remercie : for the pairing" {
+	if dms := s.dms["U2"]; len(dms) != 1 || dms[0] != "<@U1> te remercie : « for the pairing »" {
 		t.Fatalf("DMs to U2: %q", dms)
 	}
 }

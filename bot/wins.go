@@ -224,8 +224,8 @@ func (b *Bot) saveWin(ctx context.Context, c *Command) (Reply, error) {
 	if old, found, err := b.winOfMessage(w); err != nil {
 		return Reply{}, err
 	} else if found {
-		date := c.P.ShortDateYear(zoned(old.At, b.memberTZ(c.UserID)))
-		return textReply(c.P.T("wins_saved_already", "Date", date, "Cmd", c.Name)), nil
+		at := zoned(old.At, b.memberTZ(c.UserID))
+		return textReply(c.P.T("wins_saved_already", "Date", c.P.ShortDateYear(at), "Long", c.P.LongDate(at), "Cmd", c.Name)), nil
 	}
 	if _, err := b.Wins.AddWin(w); err != nil {
 		return Reply{}, err

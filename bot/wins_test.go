@@ -356,6 +356,14 @@ func TestSaveWin(t *testing.T) {
 		if n := len(mustWins(t, b, "U1")); n != 1 {
 			t.Fatalf("%d wins after a double save", n)
 		}
+		// In French, the day in prose is written out, not abbreviated.
+		if err := b.setLanguage("U1", "fr"); err != nil {
+			t.Fatal(err)
+		}
+		got = saveWinAs(t, b, sink, "S3", "U1", msg("U3", "1700000000.000100", "Great catch on the outage, Ada!"))
+		if want := "Ce message est déjà dans tes réussites, depuis le " + fr.LongDate(zoned(b.Now(), b.memberTZ("U1"))) + "."; !strings.HasPrefix(got, want) {
+			t.Fatalf("French second save: %q, want it to start %q", got, want)
+		}
 	})
 	t.Run("FileOnly", func(t *testing.T) {
 		b, sink, s := newTestBot(t), newResponseSink(t), newWinsSlack()
