@@ -29,8 +29,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -105,18 +103,23 @@ func Load(dir string) (*Catalog, error) {
 	return c, nil
 }
 
-// loadDir adds the operator's NAME.LANG.toml files in dir to b.
+// loadDir adds the operator's NAME.LANG.toml files in dir to b: the files
+// Lint checks, each at most MaxFileSize.
 func loadDir(b *i18n.Bundle, dir string) error {
-	names, err := filepath.Glob(filepath.Join(dir, "*.*.toml"))
+	names, _, err := messageFiles(dir)
 	if err != nil {
 		return err
 	}
 	for _, n := range names {
-		lang := strings.TrimPrefix(path.Ext(strings.TrimSuffix(filepath.Base(n), ".toml")), ".")
+		lang := fileLang(n)
 		if _, err := language.Parse(lang); err != nil {
 			return fmt.Errorf("messages %s: %q is not a language tag (name the file NAME.LANG.toml, such as messages.de.toml)", n, lang)
 		}
-		if _, err := b.LoadMessageFile(n); err != nil {
+		data, p := readMessageFile(n)
+		if p != nil {
+			return errors.New(p.String())
+		}
+		if _, err := b.ParseMessageFileBytes(data, n); err != nil {
 			return fmt.Errorf("messages %s: %w", n, err)
 		}
 	}

@@ -3,15 +3,12 @@ package lang
 import (
 	"fmt"
 	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"text/template"
 
 	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 )
 
@@ -37,27 +34,36 @@ func (p Problem) String() string {
 }
 
 // Lint checks the operator's message files in dir (NAME.LANG.toml, as Load
-// reads them) against the built-in messages: each file parses and is named
-// after a language; each message is one the bot shows (an unknown id is a
-// typo, never shown); its text is a valid template using only the values the
-// bot passes for it (those the built-in languages use, and Count for a
-// message with plural forms); and a message with plural forms keeps them.
-// It returns the problems, and how many message files it read. Only an
-// unknown id is a Warning: every other problem would show a member a
-// broken sentence, so serve refuses to start with one.
+// reads them) against the built-in messages: each file parses, is at most
+// MaxFileSize and is named after a language; a *.toml file named otherwise,
+// in dir or in one of its subdirectories, is a problem rather than ignored;
+// each message is one the bot shows (an unknown id is a typo, never shown);
+// its value is a string, or for a message with plural forms a table of
+// plural forms with "other"; its text is a valid template using only the
+// values the bot passes for it (those the built-in languages use, and Count
+// for a message with plural forms), and it runs with them; a language the
+// binary does not have gives its lang_name. It returns the problems, and how
+// many message files it read. Only an unknown id is a Warning: every other
+// problem would show a member a broken sentence, so serve refuses to start
+// with one.
 func Lint(dir string) ([]Problem, int, error) {
 	builtin, err := builtinMessages()
 	if err != nil {
 		return nil, 0, err
 	}
-	names, err := filepath.Glob(filepath.Join(dir, "*.*.toml"))
+	names, problems, err := messageFiles(dir)
 	if err != nil {
 		return nil, 0, err
 	}
-	var problems []Problem
+	named := map[string]bool{} // languages that give a lang_name
 	for _, n := range names {
-		problems = append(problems, lintFile(n, builtin)...)
+		ps, name := lintFile(n, builtin)
+		problems = append(problems, ps...)
+		if name || slices.ContainsFunc(ps, func(p Problem) bool { return !p.Warning }) {
+			named[fileLang(n)] = true // a broken file is reported once
+		}
 	}
+	problems = append(problems, unnamedLanguages(names, named)...)
 	return problems, len(names), nil
 }
 
@@ -132,15 +138,15 @@ func templateValues(text string) []string {
 	return names
 }
 
-// lintFile checks one operator file.
-func lintFile(file string, builtin map[string]*builtinMsg) []Problem {
-	tag := strings.TrimPrefix(path.Ext(strings.TrimSuffix(filepath.Base(file), ".toml")), ".")
+// lintFile checks one operator file, and says whether it gives lang_name.
+func lintFile(file string, builtin map[string]*builtinMsg) ([]Problem, bool) {
+	tag := fileLang(file)
 	if _, err := language.Parse(tag); err != nil {
-		return []Problem{{File: file, Msg: fmt.Sprintf("%q is not a language tag (name the file NAME.LANG.toml, such as messages.de.toml)", tag)}}
+		return []Problem{{File: file, Msg: fmt.Sprintf("%q is not a language tag (name the file NAME.LANG.toml, such as messages.de.toml)", tag)}}, false
 	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return []Problem{{File: file, Msg: err.Error()}}
+	data, p := readMessageFile(file)
+	if p != nil {
+		return []Problem{*p}, false
 	}
 	var raw map[string]any
 	if err := toml.Unmarshal(data, &raw); err != nil {
@@ -148,7 +154,7 @@ func lintFile(file string, builtin map[string]*builtinMsg) []Problem {
 		if pe, ok := err.(toml.ParseError); ok {
 			p.Line, p.Msg = pe.Position.Line, pe.Message
 		}
-		return []Problem{p}
+		return []Problem{p}, false
 	}
 	lines := strings.Split(string(data), "\n")
 	ids := make([]string, 0, len(raw))
@@ -165,31 +171,31 @@ func lintFile(file string, builtin map[string]*builtinMsg) []Problem {
 			problems = append(problems, at)
 			continue
 		}
-		forms, plural := messageForms(raw[id])
-		if want.plural && !plural {
-			at.Msg = fmt.Sprintf("%s needs plural forms, such as [%s] with one = \"…\" and other = \"…\"", id, id)
+		if msg := valueShape(id, raw[id], want.plural); msg != "" {
+			at.Msg = msg
 			problems = append(problems, at)
 			continue
 		}
+		forms, plural := messageForms(raw[id])
 		allowed := want.values
 		if plural {
 			allowed = append(slices.Clone(allowed), "Count")
 		}
 		for _, f := range forms {
-			if _, err := template.New(id).Parse(f); err != nil {
-				at.Msg = fmt.Sprintf("%s: %v", id, err)
+			if msg := checkTemplate(id, f, allowed); msg != "" {
+				at.Msg = msg
 				problems = append(problems, at)
-				continue
-			}
-			for _, v := range templateValues(f) {
-				if !slices.Contains(allowed, v) {
-					at.Msg = fmt.Sprintf("%s uses {{.%s}}, which the bot does not give it (it gives %s)", id, v, valueList(allowed))
-					problems = append(problems, at)
-				}
 			}
 		}
 	}
-	return problems
+	if len(problems) == 0 {
+		// What Load will do with the file, so that lint refuses all it refuses.
+		if _, err := i18n.ParseMessageFileBytes(data, file, map[string]i18n.UnmarshalFunc{"toml": toml.Unmarshal}); err != nil {
+			problems = append(problems, Problem{File: file, Msg: err.Error()})
+		}
+	}
+	name, _ := raw["lang_name"].(string)
+	return problems, strings.TrimSpace(name) != ""
 }
 
 // valueList names the values a message is given: ".A, .B", or "none".

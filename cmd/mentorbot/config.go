@@ -51,7 +51,7 @@ var envVars = []envVar{
 	{"MENTOR_LEADS", "", "comma-separated user ids allowed to broadcast"},
 	{"MENTOR_LEAD_GROUP", "", "a user-group id whose members are leads too"},
 	{"MENTOR_HTTP_ADDR", defaultHTTPAddr, "/healthz, /readyz, /metrics and /backup"},
-	{"MENTOR_PROMPTS_DIR", "", "a directory of extra or overriding prompt files"},
+	{"MENTOR_PROMPTS_DIR", "", "a directory of extra or overriding prompt files (*.md, and LANG/*.md per language) and message files (NAME.LANG.toml) that add or reword a language; checked at start as by prompts lint"},
 	{"MENTOR_DEFAULT_TZ", "UTC", "the time zone when Slack gives none"},
 	{"MENTOR_GRACE", "6h", "how late a nudge may still be sent after downtime (1m to 168h)"},
 	{"MENTOR_BACKUP_TOKEN", "", "turns on GET /backup; generate it: openssl rand -hex 32"},

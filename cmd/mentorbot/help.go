@@ -61,12 +61,14 @@ Flags:
 	"prompts": `Usage: mentorbot prompts lint [DIR]
        mentorbot prompts list [--theme T] [--lang L] [--json] [--dir DIR]
 
-lint checks the built-in catalog or, with DIR, a directory of prompt files
-(*.md) laid over it, and prints every problem as file:line: what is wrong. It
-exits 1 when there is a problem, or when DIR holds no prompt file at all.
+lint checks the built-in catalog or, with DIR, a directory laid over it:
+prompt files (*.md, and LANG/*.md for each other language) and message files
+(NAME.LANG.toml), with the very checks serve runs at start. It prints every
+problem as file:line: what is wrong, and exits 1 when there is a problem, or
+when DIR holds no prompt file and no message file.
 list prints the catalog (with MENTOR_PROMPTS_DIR or --dir laid over it), as
-text or JSON, in English or with --lang in another language (fr), where a
-prompt without text in it is shown in English. The file format:
+text or JSON, in English or with --lang in another language (fr, or one the
+directory adds), where a prompt without text in it is shown in English. The file format:
 docs/prompt-format.md.
 `,
 	"check": `Usage: mentorbot check [FILE]

@@ -57,37 +57,30 @@ func promptsLint(args []string, stdout io.Writer) error {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return fmt.Errorf("%s: not a directory", dir)
 	}
-	// "No problems" about a directory with nothing in it would hide a wrong
-	// path (the parent folder, a typo'd subfolder) from the author.
-	files, err := promptFiles(dir)
+	// The same function serve loads the directory with: lint refuses
+	// exactly what serve refuses.
+	d, err := checkPromptsDir(dir)
 	if err != nil {
 		return err
 	}
-	msgFiles, msgErr := lintMessages(dir, stdout)
-	if files == 0 && msgFiles == 0 {
-		return fmt.Errorf("%s: no prompt files (*.md) or message files (*.LANG.toml) in it; nothing was checked", dir)
-	}
-	if files == 0 {
-		return msgErr
-	}
-	problems := prompts.LintOverlay(base, dir)
-	if errs := problems.Errors(); len(errs) > 0 {
-		head := count(len(errs), "problem")
-		if w := len(problems) - len(errs); w > 0 {
-			head += ", " + count(w, "warning")
+	if len(d.problems) > 0 {
+		head := count(len(d.problems), "problem")
+		if len(d.warnings) > 0 {
+			head += ", " + count(len(d.warnings), "warning")
 		}
-		return errors.Join(fmt.Errorf("%s:\n%w", head, problems), msgErr)
+		return fmt.Errorf("%s:\n%s", head, strings.Join(append(d.problems, d.warnings...), "\n"))
 	}
-	if msgErr != nil {
-		return msgErr
+	// "No problems" about a directory with nothing in it would hide a wrong
+	// path (the parent folder, a typo'd subfolder) from the author.
+	if d.promptFiles == 0 && d.messageFiles == 0 {
+		return fmt.Errorf("%s: no prompt files (*.md) or message files (*.LANG.toml) in it; nothing was checked", dir)
 	}
 	// Warnings do not fail the check: the bot loads these files as they
 	// are, and the author can fix them at leisure.
-	if len(problems) > 0 {
-		fmt.Fprintf(stdout, "%s\n%s: %s, %s, no other problems\n", problems, dir, count(files, "file"), count(len(problems), "warning"))
-		return nil
+	for _, w := range d.warnings {
+		fmt.Fprintln(stdout, w)
 	}
-	fmt.Fprintf(stdout, "%s: %s, no problems\n", dir, count(files, "file"))
+	fmt.Fprintln(stdout, d.summary(dir))
 	return nil
 }
 
@@ -238,4 +231,22 @@ func writeJSON(w io.Writer, themes []*prompts.Theme) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// loadCatalog loads the built-in prompts and the operator's directory, if
+// any, for `prompts list`. A bad operator file stops it with file:line:
+// what is wrong.
+func loadCatalog(dir string) (*prompts.Catalog, error) {
+	c, err := prompts.Builtin()
+	if err != nil {
+		return nil, fmt.Errorf("built-in prompts: %w", err)
+	}
+	if dir == "" {
+		return c, nil
+	}
+	c, err = c.WithOverlay(dir)
+	if err != nil {
+		return nil, fmt.Errorf("MENTOR_PROMPTS_DIR:\n%w", err)
+	}
+	return c, nil
 }

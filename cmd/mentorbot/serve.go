@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mentorbot/mentorbot/bot"
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/robfig/cron/v3"
@@ -56,18 +57,7 @@ type app struct {
 // rnd may be nil; so may clk, for the wall clock.
 func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand, clk appClock) (*app, error) {
 	logger = redactLogs(logger)
-	catalog, err := loadCatalog(cfg.PromptsDir)
-	if err != nil {
-		return nil, err
-	}
-	// A prompt file in the first edition's format still loads; say once
-	// where, so the operator can update it. The built-in catalog's own
-	// warnings (a translation still being written) are not the operator's.
-	if w := overlayWarnings(catalog); len(w) > 0 {
-		logger.Warn("MENTOR_PROMPTS_DIR has prompt files to update; `mentorbot prompts lint DIR` lists every line",
-			"warnings", len(w), "first", w[0].String())
-	}
-	messages, err := loadMessages(cfg.PromptsDir, logger)
+	catalog, messages, err := loadPromptsDir(cfg.PromptsDir, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -117,31 +107,35 @@ func newApp(cfg Config, logger *slog.Logger, rnd *rand.Rand, clk appClock) (*app
 		backups: make(chan struct{}, maxBackups)}, nil
 }
 
-// overlayWarnings returns c's warnings but the built-in catalog's, which
-// come first.
-func overlayWarnings(c *prompts.Catalog) prompts.Problems {
-	w := c.Warnings()
-	if base, err := prompts.Builtin(); err == nil {
-		w = w[min(len(base.Warnings()), len(w)):]
-	}
-	return w
-}
-
-// loadCatalog loads the built-in prompts and the operator's directory, if any.
-// A bad operator file stops the program with file:line: what is wrong.
-func loadCatalog(dir string) (*prompts.Catalog, error) {
-	c, err := prompts.Builtin()
+// loadPromptsDir loads the built-in prompts and messages and the
+// operator's directory, if any, with `prompts lint`'s checks: a problem
+// stops the program with file:line: what is wrong, a warning is logged once
+// with a count. run's first line names the languages members can get.
+func loadPromptsDir(dir string, logger *slog.Logger) (*prompts.Catalog, *lang.Catalog, error) {
+	catalog, err := prompts.Builtin()
 	if err != nil {
-		return nil, fmt.Errorf("built-in prompts: %w", err)
+		return nil, nil, fmt.Errorf("built-in prompts: %w", err)
 	}
-	if dir == "" {
-		return c, nil
-	}
-	c, err = c.WithOverlay(dir)
+	messages, err := lang.Builtin()
 	if err != nil {
-		return nil, fmt.Errorf("MENTOR_PROMPTS_DIR:\n%w", err)
+		return nil, nil, fmt.Errorf("built-in messages: %w", err)
 	}
-	return c, nil
+	if dir != "" {
+		d, err := checkPromptsDir(dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("MENTOR_PROMPTS_DIR: %w", err)
+		}
+		if len(d.problems) > 0 {
+			return nil, nil, d.refusal()
+		}
+		// A partial translation is normal; say once where to look.
+		if len(d.warnings) > 0 {
+			logger.Warn("MENTOR_PROMPTS_DIR has warnings; `mentorbot prompts lint DIR` lists every line",
+				"warnings", len(d.warnings), "first", d.warnings[0])
+		}
+		catalog, messages = d.catalog, d.messages
+	}
+	return catalog, messages, nil
 }
 
 // run checks the bot token, serves until ctx is done, and closes the database.
@@ -153,7 +147,10 @@ func (a *app) run(ctx context.Context) (err error) {
 	}()
 	bi := readBuildInfo()
 	a.logger.Info("mentorbot starting", "version", bi.Version, "commit", bi.Commit, "built", bi.Date, "go", bi.GoVersion,
-		"db", a.cfg.DBPath, "command", a.cfg.Command, "prompts", a.bot.Catalog.Len())
+		"db", a.cfg.DBPath, "command", a.cfg.Command, "prompts", a.bot.Catalog.Len(),
+		// Which languages members can get, and which have their own prompts:
+		// the trace of an operator's language being installed.
+		"languages", strings.Join(a.bot.Lang.Languages(), ","), "prompt_languages", strings.Join(a.bot.Catalog.Languages(), ","))
 	stopHTTP, err := a.startHTTP(ctx) // before checkAuth, so /healthz answers while Slack is retried
 	if err != nil {
 		return err
