@@ -190,6 +190,7 @@ func (b *Bot) memberStatus(p *lang.Printer, userID string) (status, string, erro
 		return status{}, "", fmt.Errorf("read nudges of %s: %w", userID, err)
 	}
 	st.Schedule, st.Next, st.Focus, st.Streak = describeSchedule(p, sub.Schedule), localTime(p, sub.NextDue, sub.TZ), sub.Focus, streak(nudges)
+	st.FocusTitles = b.themeTitles(p, sub.Focus)
 	if sub.Paused(b.Now()) {
 		st.PausedUntil = localTime(p, sub.PausedUntil, sub.TZ)
 	}
@@ -343,7 +344,32 @@ func (b *Bot) cmdFocus(_ context.Context, c *Command) (Reply, error) {
 	if len(focus) == 0 {
 		return textReply(c.P.T("sched_focus_all")), nil
 	}
-	return textReply(c.P.N("sched_focus_set", len(focus), "Themes", codeList(c.P, focus))), nil
+	return textReply(c.P.N("sched_focus_set", len(focus), "Themes", codeList(c.P, focus), "Titles", b.themeTitles(c.P, focus))), nil
+}
+
+// themeTitles names themes for prose in p's language, each by the title a
+// member reads and the id they type: "Syndrome de l'imposteur (`impostor`)
+// et Vision technique (`vision`)". A theme no longer in the catalog, or
+// with no title in p's language, shows its id alone.
+func (b *Bot) themeTitles(p *lang.Printer, ids []string) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = "`" + id + "`"
+		if b.Catalog == nil {
+			continue
+		}
+		// A theme with no title in p's language keeps its id: an English
+		// title inside French prose reads worse than the word one types.
+		if t, ok := b.Catalog.Theme(id); ok {
+			if tt := b.Catalog.ThemeIn(t, p.Lang()); tt != t || p.Lang() == lang.Default {
+				parts[i] = p.T("sched_theme_titled", "Title", tt.Title, "ID", id)
+			}
+		}
+	}
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return p.T("list_and", "Head", strings.Join(parts[:len(parts)-1], ", "), "Last", parts[len(parts)-1])
 }
 
 // zoneOrUTC is the member's zone tz, or UTC when it cannot be loaded: a

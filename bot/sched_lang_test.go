@@ -11,6 +11,7 @@ import (
 
 	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/bot/slacksim"
+	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 )
@@ -417,5 +418,37 @@ func TestRoleAucun(t *testing.T) {
 		if u, _ := b.Members.User("U1"); u.Role != "" {
 			t.Fatalf("role %s left %q", word, u.Role)
 		}
+	}
+}
+
+// French prose names focus themes by their French title, then the id one
+// types; English keeps the ids alone, as it always showed them.
+func TestFocusThemeTitles(t *testing.T) {
+	c, err := prompts.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newTestBot(t)
+	b.Catalog = c
+	impostor, _ := c.Theme("impostor")
+	vision, _ := c.Theme("vision")
+	frImpostor, frVision := c.ThemeIn(impostor, "fr").Title, c.ThemeIn(vision, "fr").Title
+	if frImpostor == impostor.Title || frVision == vision.Title {
+		t.Fatalf("the built-in catalog has no French titles: %q, %q", frImpostor, frVision)
+	}
+	if _, err := dispatchIn(t, b, fr, "subscribe vendredi 16h Europe/Paris"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := dispatchIn(t, b, fr, "focus impostor vision")
+	if want := "Tes questions programmées viennent désormais des thèmes " + frImpostor + " (`impostor`) et " + frVision + " (`vision`)."; err != nil || r.Text != want {
+		t.Fatalf("focus: %q, %v\nwant %q", r.Text, err, want)
+	}
+	r, err = dispatchIn(t, b, fr, "status")
+	if want := "*Thèmes :* " + frImpostor + " (`impostor`) et " + frVision + " (`vision`)"; err != nil || !strings.Contains(blocksText(t, r), want) {
+		t.Fatalf("status: %v\n%s\nwant %q in it", err, blocksText(t, r), want)
+	}
+	r, err = dispatchIn(t, b, en, "focus impostor vision")
+	if want := "Your scheduled prompts now come from `impostor` and `vision`."; err != nil || r.Text != want {
+		t.Fatalf("English focus: %q, %v\nwant %q", r.Text, err, want)
 	}
 }

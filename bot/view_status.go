@@ -20,8 +20,11 @@ type status struct {
 	PausedUntil  string
 	Skipped      string // the dates of skipped slots, or ""
 	Focus        []string
-	Role         string
-	Streak       int
+	// FocusTitles names Focus for prose in the member's language, titles
+	// with their ids (themeTitles); "" shows the ids alone.
+	FocusTitles string
+	Role        string
+	Streak      int
 	// Experiments sums up the member's experiments in one line
 	// (experimentsLine); "" shows nothing.
 	Experiments string
@@ -68,7 +71,7 @@ func statusLines(p *lang.Printer, st status) string {
 		lines = append(lines, p.T("status_skipped", "Dates", st.Skipped))
 	}
 	lines = append(lines,
-		p.T("status_themes", "Themes", focus),
+		p.T("status_themes", "Themes", focus, "Titles", st.FocusTitles),
 		p.T("status_role", "Role", roleText(p, st.Role)),
 		p.N("status_streak", st.Streak),
 	)
