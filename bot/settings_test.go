@@ -3,9 +3,12 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/slack-go/slack"
 )
 
@@ -91,5 +94,32 @@ func TestSettings_SubscribeFormStartsWeekly(t *testing.T) {
 	raw, _ := json.Marshal(hs.opened[0])
 	if !strings.Contains(string(raw), `"initial_option":{"text":{"type":"plain_text","text":"Every week","emoji":false},"value":"weekly"}`) || strings.Contains(string(raw), "No scheduled prompts") {
 		t.Fatalf("subscribe's form:\n%s", raw)
+	}
+}
+
+// TestHelpUsageListsLoadedLanguages: `language`'s usage line lists the
+// languages loaded, so an operator's German shows in help without
+// rewording help_args_language in every language.
+func TestHelpUsageListsLoadedLanguages(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "messages.de.toml"), []byte("lang_name = \"Deutsch\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := lang.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newTestBot(t)
+	r, ok := b.table.lookup(kindSlash, "language")
+	if !ok {
+		t.Fatal("no language route")
+	}
+	for l, want := range map[string]string{"de": "/mentor language [en|de|fr|auto]", "fr": "/mentor language [en|de|fr|auto]"} {
+		if got := r.usage(c.Printer(l), "/mentor"); got != want {
+			t.Errorf("%s usage %q, want %q", l, got, want)
+		}
+	}
+	if got := r.usage(nil, "/mentor"); got != "/mentor language [en|fr|auto]" {
+		t.Errorf("built-in usage %q", got)
 	}
 }

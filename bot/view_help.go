@@ -63,7 +63,8 @@ func (r *route) usage(p *lang.Printer, name string) string {
 	if r.args == "" {
 		return name + " " + r.id
 	}
-	return name + " " + r.id + " " + p.T(r.args)
+	// Codes: help_args_language lists the languages loaded, an operator's too.
+	return name + " " + r.id + " " + p.T(r.args, "Codes", strings.Join(p.Languages(), "|"))
 }
 
 // about is what a subcommand does, in p's language.

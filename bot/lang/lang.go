@@ -159,7 +159,7 @@ func (c *Catalog) Printer(lang string) *Printer {
 	defer c.mu.Unlock()
 	p := c.printers[lang]
 	if p == nil {
-		p = &Printer{lang: lang, loc: i18n.NewLocalizer(c.bundle, lang)}
+		p = &Printer{lang: lang, loc: i18n.NewLocalizer(c.bundle, lang), langs: c.langs}
 		c.printers[lang] = p
 	}
 	return p
@@ -168,8 +168,9 @@ func (c *Catalog) Printer(lang string) *Printer {
 // Printer turns message ids into one language's text. It is safe for
 // concurrent use; a nil *Printer prints English.
 type Printer struct {
-	lang string
-	loc  *i18n.Localizer
+	lang  string
+	loc   *i18n.Localizer
+	langs []string // the catalog's languages, for texts that list them
 }
 
 // english is the printer a nil *Printer stands for, so a code path that
@@ -229,6 +230,16 @@ func (p *Printer) localize(id string, count any, kv []any) string {
 		}
 	}
 	return s
+}
+
+// Languages returns the base codes of the languages of the printer's
+// catalog, Default first, as Catalog.Languages does: a usage line lists
+// what an operator added, not only the built-in languages.
+func (p *Printer) Languages() []string {
+	if p == nil {
+		p = english()
+	}
+	return slices.Clone(p.langs)
 }
 
 // Name is the language's own name for itself, such as "français".
