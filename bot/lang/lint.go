@@ -156,7 +156,7 @@ func lintFile(file string, builtin map[string]*builtinMsg) ([]Problem, bool) {
 		}
 		return []Problem{p}, false
 	}
-	lines := strings.Split(string(data), "\n")
+	lineAt := lineIndex(strings.Split(string(data), "\n"))
 	ids := make([]string, 0, len(raw))
 	for id := range raw {
 		ids = append(ids, id)
@@ -164,7 +164,7 @@ func lintFile(file string, builtin map[string]*builtinMsg) ([]Problem, bool) {
 	slices.Sort(ids)
 	var problems []Problem
 	for _, id := range ids {
-		at := Problem{File: file, Line: lineOf(lines, id)}
+		at := Problem{File: file, Line: lineAt[id]}
 		want, ok := builtin[id]
 		if !ok {
 			at.Msg, at.Warning = fmt.Sprintf("%s is not a message the bot shows; check its spelling in bot/lang/messages", id), true
@@ -207,17 +207,28 @@ func valueList(values []string) string {
 	return "." + strings.Join(values, ", .")
 }
 
-// lineOf is the line of the file where message id starts, 0 if not found.
-func lineOf(lines []string, id string) int {
+// lineIndex maps each message id of a file to the line where it starts
+// (`id = …`, `"id" = …`, `[id]`, `["id"]`), its first such line. It reads
+// the file once, so a file of thousands of ids lints in linear time.
+func lineIndex(lines []string) map[string]int {
+	at := make(map[string]int, len(lines))
 	for i, l := range lines {
 		l = strings.TrimSpace(l)
-		for _, start := range []string{id, `"` + id + `"`, "[" + id + "]", `["` + id + `"]`} {
-			if rest, ok := strings.CutPrefix(l, start); ok {
-				if rest = strings.TrimSpace(rest); rest == "" || rest[0] == '=' {
-					return i + 1
-				}
+		var key string
+		if rest, ok := strings.CutPrefix(l, "["); ok {
+			key, _, ok = strings.Cut(rest, "]")
+			if !ok {
+				continue
 			}
+		} else if k, _, ok := strings.Cut(l, "="); ok {
+			key = k
+		} else {
+			continue
+		}
+		key = strings.Trim(strings.TrimSpace(key), `"`)
+		if _, seen := at[key]; !seen && key != "" {
+			at[key] = i + 1
 		}
 	}
-	return 0
+	return at
 }

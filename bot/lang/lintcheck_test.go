@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,5 +70,25 @@ func TestLintPassesGoodPlurals(t *testing.T) {
 	}
 	if _, err := Load(dir); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkLintLargeFile: a message file near MaxFileSize with thousands of
+// ids the bot never shows (each a warning at its line) lints in linear
+// time; finding each id's line by rescanning the file took seconds.
+func BenchmarkLintLargeFile(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("lang_name = \"Deutsch\"\n")
+	for i := 0; sb.Len() < MaxFileSize-300; i++ {
+		fmt.Fprintf(&sb, "x_unused_%d = %q\n", i, strings.Repeat("y", 200))
+	}
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "m.de.toml"), []byte(sb.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if problems, _, err := Lint(dir); err != nil || len(problems) < 4000 {
+			b.Fatalf("Lint = %d problems, %v", len(problems), err)
+		}
 	}
 }
