@@ -13,24 +13,31 @@ import (
 )
 
 // memberZone is the member's time zone as Slack knows it (users.info), or
-// DefaultTZ when Slack has none or cannot be asked.
+// DefaultTZ when Slack has none or cannot be asked. The answer read for the
+// member's language moments ago serves, so a first subscribe asks Slack
+// once, not twice.
 func (b *Bot) memberZone(ctx context.Context, userID string) string {
 	if b.Slack == nil {
 		return b.DefaultTZ
 	}
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	u, err := b.Slack.GetUserInfoContext(ctx, userID)
-	if err != nil || u.TZ == "" {
+	tz, ok := b.langs.recentZone(userID, b.Now())
+	if !ok {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		u, err := b.Slack.GetUserInfoContext(ctx, userID)
 		if err != nil {
 			b.Logger.Warn("users.info failed; using the default time zone", "user", userID, "err", err)
+			return b.DefaultTZ
 		}
+		tz = u.TZ
+	}
+	if tz == "" {
 		return b.DefaultTZ
 	}
-	if _, err := store.LoadZone(u.TZ); err != nil {
+	if _, err := store.LoadZone(tz); err != nil {
 		return b.DefaultTZ
 	}
-	return u.TZ
+	return tz
 }
 
 // subscription reads the member's schedule, or an ENOTFOUND *Error telling

@@ -84,6 +84,28 @@ type langEntry struct {
 	// fetching is non-nil while one caller asks Slack; it is closed when
 	// the entry that caller found has been replaced.
 	fetching chan struct{}
+	// tz is the time zone the same users.info answer gave, and read when
+	// it came: a member's first subscribe needs both, and recentZone
+	// spares it a second call to Slack.
+	tz   string
+	read time.Time
+}
+
+// zoneReuse is how long the time zone of a users.info answer read for the
+// language serves memberZone: long enough to cover the command that read
+// it, short enough that a zone changed in Slack since is asked afresh.
+const zoneReuse = time.Minute
+
+// recentZone returns the time zone Slack gave with the member's locale, if
+// that answer is less than zoneReuse old.
+func (c *languageCache) recentZone(userID string, now time.Time) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[userID]
+	if e == nil || e.tz == "" || now.Sub(e.read) >= zoneReuse {
+		return "", false
+	}
+	return e.tz, true
 }
 
 // printerFor returns the printer of a member's language, for what the bot
@@ -207,7 +229,7 @@ func (b *Bot) resolveLang(ctx context.Context, userID string, prev *langEntry) *
 		b.withRand(func(r *rand.Rand) { wait = time.Duration(r.Int64N(int64(localeRefresh))) })
 		return &langEntry{lang: known, expires: now.Add(wait)}
 	}
-	locale, err := b.slackLocale(ctx, userID)
+	locale, tz, err := b.slackLocale(ctx, userID)
 	if err != nil {
 		guess := u.Locale == ""
 		if prev != nil && prev.lang != "" {
@@ -225,14 +247,14 @@ func (b *Bot) resolveLang(ctx context.Context, userID string, prev *langEntry) *
 			b.Logger.Error("member's Slack locale not stored", "user", userID, "err", err)
 		}
 	}
-	return &langEntry{lang: b.Lang.Match(locale), expires: now.Add(localeRefresh)}
+	return &langEntry{lang: b.Lang.Match(locale), expires: now.Add(localeRefresh), tz: tz, read: now}
 }
 
-// slackLocale asks Slack for the member's locale, such as "fr-FR"; "" when
-// the bot has no Slack client or Slack gave none.
-func (b *Bot) slackLocale(ctx context.Context, userID string) (string, error) {
+// slackLocale asks Slack for the member's locale, such as "fr-FR", and
+// time zone; "" when the bot has no Slack client or Slack gave none.
+func (b *Bot) slackLocale(ctx context.Context, userID string) (locale, tz string, err error) {
 	if b.Slack == nil {
-		return "", nil
+		return "", "", nil
 	}
 	timeout := b.langs.timeout
 	if timeout <= 0 {
@@ -242,9 +264,9 @@ func (b *Bot) slackLocale(ctx context.Context, userID string) (string, error) {
 	defer cancel()
 	u, err := b.Slack.GetUserInfoContext(ctx, userID, slack.GetUserInfoOptionIncludeLocale(true))
 	if err != nil {
-		return "", fmt.Errorf("users.info of %s: %w", userID, err)
+		return "", "", fmt.Errorf("users.info of %s: %w", userID, err)
 	}
-	return u.Locale, nil
+	return u.Locale, u.TZ, nil
 }
 
 // setLanguage stores the member's choice, a language the catalog speaks or

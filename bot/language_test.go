@@ -21,6 +21,7 @@ type localeSlack struct {
 	calls   map[string]int
 	err     error         // when set, users.info fails with it
 	hold    chan struct{} // when set, users.info waits for it or its ctx
+	tz      string        // every member's time zone
 }
 
 func newLocaleSlack(locales map[string]string) *localeSlack {
@@ -30,7 +31,7 @@ func newLocaleSlack(locales map[string]string) *localeSlack {
 func (s *localeSlack) GetUserInfoContext(ctx context.Context, id string, _ ...slack.GetUserInfoOption) (*slack.User, error) {
 	s.mu.Lock()
 	s.calls[id]++
-	hold, err, locale := s.hold, s.err, s.locales[id]
+	hold, err, locale, tz := s.hold, s.err, s.locales[id], s.tz
 	s.mu.Unlock()
 	if hold != nil {
 		select {
@@ -42,7 +43,7 @@ func (s *localeSlack) GetUserInfoContext(ctx context.Context, id string, _ ...sl
 	if err != nil {
 		return nil, err
 	}
-	return &slack.User{ID: id, Locale: locale}, nil
+	return &slack.User{ID: id, Locale: locale, TZ: tz}, nil
 }
 
 func (s *localeSlack) set(id, locale string) {
@@ -82,6 +83,26 @@ func langBot(t *testing.T, s Slack) (*Bot, *time.Time) {
 }
 
 func TestMemberLanguage(t *testing.T) {
+	// A member's first subscribe asks Slack once: the zone comes with the
+	// locale read for the language, and is asked afresh a minute later.
+	t.Run("OneCallForLanguageAndZone", func(t *testing.T) {
+		s := newLocaleSlack(map[string]string{"U1": "fr-FR"})
+		s.tz = "Europe/Paris"
+		b, now := langBot(t, s)
+		ctx := context.Background()
+		b.commandPrinter(ctx, "U1")
+		if got := b.memberZone(ctx, "U1"); got != "Europe/Paris" || s.callsOf("U1") != 1 {
+			t.Fatalf("zone %q after %d users.info calls; want Europe/Paris after 1", got, s.callsOf("U1"))
+		}
+		*now = now.Add(zoneReuse)
+		if got := b.memberZone(ctx, "U1"); got != "Europe/Paris" || s.callsOf("U1") != 2 {
+			t.Fatalf("a minute later: zone %q after %d calls; want Slack asked again", got, s.callsOf("U1"))
+		}
+		if got := b.memberZone(ctx, "U2"); got != "Europe/Paris" || s.callsOf("U2") != 1 {
+			t.Fatalf("a member whose language was not read: zone %q after %d calls; want Slack asked once", got, s.callsOf("U2"))
+		}
+	})
+
 	t.Run("SlackLocale", func(t *testing.T) {
 		locales := map[string]string{"UFR": "fr-FR", "UCA": "fr-CA", "UGB": "en-GB", "UDE": "de-DE", "UNONE": "", "UODD": "fr_FR"}
 		want := map[string]string{"UFR": "fr", "UCA": "fr", "UGB": "en", "UDE": "en", "UNONE": "en", "UODD": "fr"}
