@@ -29,6 +29,9 @@ type MemberStore interface {
 	// nothing is written if fn returns an error, which UpdateUser returns
 	// as it is.
 	UpdateUser(id string, fn func(*store.User) error) error
+	// SetLocale records the member's Slack locale; calls made together
+	// share one commit.
+	SetLocale(id, locale string) error
 	// History returns the member's newest limit entries (all when limit <=
 	// 0), oldest first.
 	History(userID string, limit int) ([]store.HistoryEntry, error)

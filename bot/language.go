@@ -242,8 +242,7 @@ func (b *Bot) resolveLang(ctx context.Context, userID string, prev *langEntry) *
 		locale = u.Locale // Slack said nothing: keep what it said before
 	}
 	if locale != u.Locale {
-		err := b.Members.UpdateUser(userID, func(u *store.User) error { u.Locale = locale; return nil })
-		if err != nil {
+		if err := b.Members.SetLocale(userID, locale); err != nil {
 			b.Logger.Error("member's Slack locale not stored", "user", userID, "err", err)
 		}
 	}

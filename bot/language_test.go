@@ -72,6 +72,13 @@ func (m *countingMembers) UpdateUser(id string, fn func(*store.User) error) erro
 	return m.MemberStore.UpdateUser(id, fn)
 }
 
+func (m *countingMembers) SetLocale(id, locale string) error {
+	m.mu.Lock()
+	m.writes++
+	m.mu.Unlock()
+	return m.MemberStore.SetLocale(id, locale)
+}
+
 // langBot is a test bot whose clock the test moves, over slack.
 func langBot(t *testing.T, s Slack) (*Bot, *time.Time) {
 	t.Helper()

@@ -341,3 +341,32 @@ func TestUserOldRecord(t *testing.T) {
 		t.Fatalf("User = %+v, %v after choosing French", u, err)
 	}
 }
+
+// SetLocale changes the locale alone, and concurrent calls all land.
+func TestSetLocale(t *testing.T) {
+	db := MustOpenDB(t)
+	if err := db.UpdateUser("U1", func(u *store.User) error { u.Role, u.Lang = "staff", "en"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Go(func() {
+			if err := db.SetLocale(fmt.Sprintf("U%d", i+1), "fr-FR"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range 40 {
+		u, err := db.User(fmt.Sprintf("U%d", i+1))
+		if err != nil || u.Locale != "fr-FR" {
+			t.Fatalf("U%d: %+v, %v", i+1, u, err)
+		}
+	}
+	if u, _ := db.User("U1"); u.Role != "staff" || u.Lang != "en" {
+		t.Fatalf("SetLocale changed more than the locale: %+v", u)
+	}
+	if err := db.SetLocale("", "fr-FR"); !errors.Is(err, store.ErrInvalidID) {
+		t.Fatalf("empty id: %v", err)
+	}
+}
