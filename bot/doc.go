@@ -37,7 +37,9 @@
 //
 // Every text a member reads comes from the message catalog (package lang)
 // through a *lang.Printer: Command.P in a handler, printerFor for a Home
-// publish or a nudge. A member's language is their choice (`language`, the
+// publish, scheduledPrinter for a nudge or a follow-up (which never asks
+// Slack: a member with no locale known yet, after an upgrade, gets English
+// until their next command). A member's language is their choice (`language`, the
 // settings form) or else their Slack locale, kept in memory and on their
 // record, and re-read from users.info at most once a day, on a command of
 // theirs (language.go). A prompt and its theme

@@ -151,7 +151,7 @@ func (b *Bot) followUp(ctx context.Context, f store.FollowUp, now time.Time) str
 	}
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	p := b.printerFor(pctx, c.UserID)
+	p := b.scheduledPrinter(c.UserID)
 	text := followUpText(p, c)
 	_, _, err = b.post(pctx, c.UserID, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(followUpBlocks(p, c)...))
 	if err != nil && transient(err) {

@@ -30,9 +30,10 @@ var builtinLang = func() *lang.Catalog {
 // users.info is asked at most once per member a day, on their own commands
 // (commandPrinter), by one caller at a time, and not at all for a member
 // who chose. The locale read is stored on the member's record when it
-// changed, so what the bot sends of its own accord (printerFor: nudges,
-// follow-ups, Home) uses what is known, after a restart too, without a
-// call.
+// changed, so what the bot sends of its own accord uses what is known,
+// after a restart too, without a call: the Home tab and DMs to a member
+// (printerFor) ask Slack only about a member it knows nothing of, and the
+// scheduler's nudges and follow-ups (scheduledPrinter) never do.
 const (
 	// localeRefresh is how long a language read from Slack is used before
 	// users.info is asked again: members rarely change their locale.
@@ -109,12 +110,38 @@ func (c *languageCache) recentZone(userID string, now time.Time) (string, bool) 
 }
 
 // printerFor returns the printer of a member's language, for what the bot
-// sends of its own accord (a nudge, a follow-up, the Home tab): a language
-// known from before, even a day old, is used as it is, and Slack is asked
-// only for a member the bot knows nothing of. A fan-out of nudges thus
-// costs no users.info for members seen before, however many there are.
+// sends one member of its own accord (the Home tab, a thanks DM, a paused
+// broadcast's DM): a language known from before, even a day old, is used
+// as it is, and Slack is asked only for a member the bot knows nothing of.
+// The scheduler uses scheduledPrinter, which never asks.
 func (b *Bot) printerFor(ctx context.Context, userID string) *lang.Printer {
 	return b.Lang.Printer(b.memberLang(ctx, userID, false))
+}
+
+// scheduledPrinter returns the printer for what the scheduler sends (a
+// nudge, a follow-up): the member's language if it is known, from memory or
+// from their record, and English otherwise. Unlike printerFor it never asks
+// Slack. users.info allows about a hundred calls a minute, and after an
+// upgrade no subscriber has a locale stored yet: a fan-out to 100,000 of
+// them must not wait on one call each. Their next command reads the locale,
+// and the nudges after it are in their language.
+func (b *Bot) scheduledPrinter(userID string) *lang.Printer {
+	c := &b.langs
+	c.mu.Lock()
+	e := c.entries[userID]
+	c.mu.Unlock()
+	if e != nil && e.lang != "" {
+		return b.Lang.Printer(e.lang)
+	}
+	u, err := b.Members.User(userID)
+	if err != nil {
+		b.Logger.Error("member's language not read; speaking English", "user", userID, "err", err)
+		return b.Lang.Printer(lang.Default)
+	}
+	if u.Lang != "" && b.Lang.Speaks(u.Lang) {
+		return b.Lang.Printer(u.Lang)
+	}
+	return b.Lang.Printer(b.Lang.Match(u.Locale)) // English when none is stored
 }
 
 // commandPrinter returns the printer of a member's language for what they

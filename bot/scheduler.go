@@ -233,7 +233,7 @@ func (b *Bot) postNudge(ctx context.Context, sub store.Subscription, n store.Nud
 	// could leave a message Slack accepted recorded as unsent.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	v := b.cardView(b.printerFor(ctx, sub.UserID), p, dailyRhythm(sub.Schedule))
+	v := b.cardView(b.scheduledPrinter(sub.UserID), p, dailyRhythm(sub.Schedule))
 	blocks := b.nudgeCard(v, sub, n.Slot, n.Restarted)
 	return b.post(ctx, sub.UserID, slack.MsgOptionText(nudgeFallback(v), false), slack.MsgOptionBlocks(blocks...))
 }

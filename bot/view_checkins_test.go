@@ -87,14 +87,18 @@ func TestCheckIn_French(t *testing.T) {
 }
 
 // What the scheduler sends on its own, with no command to take a language
-// from, speaks the member's: a French member's first nudge of the month
-// brings the check-in in French, and their follow-up asks in French.
+// from, speaks the language known for the member: a French member's first
+// nudge of the month brings the check-in in French, and their follow-up
+// asks in French. It never asks Slack (scheduledPrinter).
 func TestScheduled_French(t *testing.T) {
 	b := newTestBot(t)
 	sim := slacksim.New(slacksim.Options{})
 	t.Cleanup(sim.Close)
 	sim.AddUser(slacksim.User{ID: "U1", TZ: "Europe/Paris", Locale: "fr-FR"})
 	b.Slack = slack.New(sim.Options().BotToken, slack.OptionAPIURL(sim.APIURL()))
+	if err := b.Members.SetLocale("U1", "fr-FR"); err != nil { // read on an earlier command
+		t.Fatal(err)
+	}
 	slot := time.Date(2026, 12, 4, 15, 0, 0, 0, time.UTC)
 	sub := store.Subscription{UserID: "U1", Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Friday, Hour: 16, TZ: "Europe/Paris", NextDue: slot}}
 	if err := b.Schedules.PutSubscription(sub); err != nil {
@@ -119,6 +123,39 @@ func TestScheduled_French(t *testing.T) {
 		if !strings.Contains(all.String(), want) {
 			t.Errorf("the DMs lack %q:\n%s", want, all.String())
 		}
+	}
+	if n := len(sim.CallsTo("users.info")); n != 0 {
+		t.Errorf("the scheduler asked users.info %d times; it sends in the language known", n)
+	}
+}
+
+// A subscriber the bot has no locale for (one from before languages, after
+// an upgrade) gets their nudge in English, and Slack is not asked: a
+// fan-out must not wait on users.info once per member. Their next command
+// reads the locale.
+func TestScheduled_UnknownLocaleIsEnglish(t *testing.T) {
+	b := newTestBot(t)
+	sim := slacksim.New(slacksim.Options{})
+	t.Cleanup(sim.Close)
+	sim.AddUser(slacksim.User{ID: "U1", TZ: "Europe/Paris", Locale: "fr-FR"})
+	b.Slack = slack.New(sim.Options().BotToken, slack.OptionAPIURL(sim.APIURL()))
+	slot := time.Date(2026, 12, 4, 15, 0, 0, 0, time.UTC)
+	sub := store.Subscription{UserID: "U1", Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Friday, Hour: 16, TZ: "Europe/Paris", NextDue: slot}}
+	if err := b.Schedules.PutSubscription(sub); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SendDue(context.Background(), slot); err != nil {
+		t.Fatal(err)
+	}
+	dms := sim.MessagesIn("DU1")
+	if len(dms) != 1 || !strings.Contains(dms[0].Text+string(dms[0].Blocks), "Skip next week") {
+		t.Fatalf("want one English nudge, got %+v", dms)
+	}
+	if n := len(sim.CallsTo("users.info")); n != 0 {
+		t.Fatalf("the scheduler asked users.info %d times", n)
+	}
+	if got := b.commandPrinter(context.Background(), "U1").Lang(); got != "fr" {
+		t.Fatalf("the member's next command speaks %q, want fr", got)
 	}
 }
 
