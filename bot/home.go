@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 )
@@ -70,12 +71,13 @@ func (b *Bot) publishHome(ctx context.Context, userID, notice string) {
 
 // homeView builds the member's Home tab and its JSON, to compare two builds.
 func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTabViewRequest, []byte, error) {
-	h, err := b.homeFor(ctx, userID)
+	p := b.printerFor(ctx, userID) // once: every part of the tab in one language
+	h, err := b.homeFor(ctx, p, userID)
 	if err != nil {
 		return slack.HomeTabViewRequest{}, nil, err
 	}
 	h.Notice = notice
-	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: homeBlocks(b.printerFor(ctx, userID), h)}}
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: homeBlocks(p, h)}}
 	raw, err := json.Marshal(view)
 	if err != nil {
 		return view, nil, fmt.Errorf("encode home tab of %s: %w", userID, err)
@@ -83,15 +85,15 @@ func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTa
 	return view, raw, nil
 }
 
-// homeFor gathers what the member's Home tab shows. Only the member's own
-// records are read.
-func (b *Bot) homeFor(ctx context.Context, userID string) (home, error) {
-	st, tz, err := b.memberStatus(b.printerFor(ctx, userID), userID)
+// homeFor gathers what the member's Home tab shows, its dates and
+// schedules written by p. Only the member's own records are read.
+func (b *Bot) homeFor(ctx context.Context, p *lang.Printer, userID string) (home, error) {
+	st, tz, err := b.memberStatus(p, userID)
 	if err != nil {
 		return home{}, err
 	}
 	h := home{status: st, TZ: tz}
-	if h.Experiments, err = b.expSummary(ctx, b.printerFor(ctx, userID), userID); err != nil {
+	if h.Experiments, err = b.expSummary(ctx, p, userID); err != nil {
 		return home{}, err
 	}
 	if h.Reflections, err = b.Journal.Reflections(userID, homeReflections); err != nil {

@@ -227,7 +227,7 @@ func TestHomeFor(t *testing.T) {
 	}
 
 	t.Run("OnlyTheirs", func(t *testing.T) {
-		h, err := b.homeFor(context.Background(), "U1")
+		h, err := b.homeFor(context.Background(), en, "U1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -239,7 +239,7 @@ func TestHomeFor(t *testing.T) {
 		}
 	})
 	t.Run("NotALead", func(t *testing.T) {
-		h, err := b.homeFor(context.Background(), "U2")
+		h, err := b.homeFor(context.Background(), en, "U2")
 		if err != nil {
 			t.Fatal(err)
 		}
