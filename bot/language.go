@@ -138,10 +138,18 @@ func (b *Bot) scheduledPrinter(userID string) *lang.Printer {
 		b.Logger.Error("member's language not read; speaking English", "user", userID, "err", err)
 		return b.Lang.Printer(lang.Default)
 	}
+	code, _ := b.storedLang(u)
+	return b.Lang.Printer(code)
+}
+
+// storedLang is the language a member's record gives: their choice, when
+// the catalog speaks it (chosen), else their stored Slack locale's, which
+// is English when none is stored.
+func (b *Bot) storedLang(u store.User) (code string, chosen bool) {
 	if u.Lang != "" && b.Lang.Speaks(u.Lang) {
-		return b.Lang.Printer(u.Lang)
+		return u.Lang, true
 	}
-	return b.Lang.Printer(b.Lang.Match(u.Locale)) // English when none is stored
+	return b.Lang.Match(u.Locale), false
 }
 
 // commandPrinter returns the printer of a member's language for what they
@@ -244,10 +252,10 @@ func (b *Bot) resolveLang(ctx context.Context, userID string, prev *langEntry) *
 		b.Logger.Error("member's language not read; speaking English for now", "user", userID, "err", err)
 		return &langEntry{lang: lang.Default, guess: true, expires: now.Add(localeRetry)}
 	}
-	if u.Lang != "" && b.Lang.Speaks(u.Lang) {
-		return &langEntry{lang: u.Lang, choice: true}
+	known, chosen := b.storedLang(u)
+	if chosen {
+		return &langEntry{lang: known, choice: true}
 	}
-	known := b.Lang.Match(u.Locale)
 	if prev == nil && u.Locale != "" {
 		// Known from an earlier read: used at once, and read again at
 		// some time within a day, so that the members seen after a
