@@ -222,7 +222,25 @@ func (db *DB) NextWinToShow(userID string) (Win, bool, error) {
 		w     Win
 		found bool
 	)
-	err := db.update(func(tx *bolt.Tx) error {
+	// Most members have no win, and an impostor card is a command's answer:
+	// a read transaction tells without taking the writer's lock and an
+	// fsync. A win added in between is found next time.
+	prefix := userPrefix(userID)
+	err := db.view(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketWins); b != nil {
+			k, _ := lastWithPrefix(b.Cursor(), prefix)
+			found = bytes.HasPrefix(k, prefix)
+		}
+		return nil
+	})
+	if err != nil {
+		return Win{}, false, fmt.Errorf("pick a win of %s: %w", userID, err)
+	}
+	if !found {
+		return Win{}, false, nil
+	}
+	found = false
+	err = db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketWins)
 		if b == nil {
 			return nil
@@ -231,7 +249,6 @@ func (db *DB) NextWinToShow(userID string) (Win, bool, error) {
 		if err != nil {
 			return err
 		}
-		prefix := userPrefix(userID)
 		k, v := olderWin(b.Cursor(), prefix, shown.Get(prefix))
 		if k == nil {
 			return nil // no wins at all
