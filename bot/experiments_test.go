@@ -118,13 +118,13 @@ func TestFollowUp(t *testing.T) {
 		t.Fatalf("U2's click on U1's follow-up: %v", m["text"])
 	}
 	m := clickAs(t, b, sink, "F1", "U1", actionExpTried, expValue(c.Seq))
-	if text := fmt.Sprint(m["text"]); m["replace_original"] != true || !strings.Contains(text, "Noted: tried it") || !strings.Contains(text, "A form is open") {
+	if text := fmt.Sprint(m["text"]); m["replace_original"] != true || !strings.Contains(text, "Noted, you tried it") || !strings.Contains(text, "A form is open") {
 		t.Fatalf("Tried it: %v", m)
 	}
 	if len(opened.opened) != 1 || opened.opened[0].CallbackID != callbackExpNote || opened.opened[0].PrivateMetadata != expValue(c.Seq) {
 		t.Fatalf("note form: %+v", opened.opened)
 	}
-	if m := clickAs(t, b, sink, "F2", "U1", actionExpNotForMe, expValue(c.Seq)); !strings.Contains(fmt.Sprint(m["text"]), "answered this one already: tried it") {
+	if m := clickAs(t, b, sink, "F2", "U1", actionExpNotForMe, expValue(c.Seq)); !strings.Contains(fmt.Sprint(m["text"]), "answered this one already: “tried it”") {
 		t.Fatalf("second answer: %v", m["text"])
 	}
 	note := func(env, user, text string) string {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -196,6 +197,39 @@ func TestExport(t *testing.T) {
 		}
 		if got := sl.uploads[0].Content; !strings.Contains(got, "- Themes: every theme\n") {
 			t.Errorf("export themes line:\n%s", got)
+		}
+	})
+	// The export is a record of the member's own answers: each outcome in
+	// the words of the button they pressed, in their language.
+	t.Run("ExperimentsInOwnWords", func(t *testing.T) {
+		for _, tc := range []struct {
+			p    *lang.Printer
+			want []string
+		}{
+			{en, []string{"· tried it\n", "· not for me\n", "· not tried\n", "· not answered yet\n"}},
+			{fr, []string{"· essayé\n", "· pas pour moi\n", "· pas essayé\n", "· pas encore de réponse\n"}},
+		} {
+			b := newTestBot(t)
+			for _, outcome := range []string{store.OutcomeTried, store.OutcomeNotForMe, store.OutcomeNotYet, ""} {
+				c := store.Commitment{UserID: "U1", PromptID: "impostor-one", Experiment: "x", At: b.Now(), Outcome: outcome}
+				if _, err := b.Experiments.AddCommitment(c); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := b.exportMarkdown(tc.p, "U1", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(got, want) {
+					t.Errorf("%s export lacks %q:\n%s", tc.p.Lang(), want, got)
+				}
+			}
+			for _, theirs := range []string{"for you", "pour toi"} {
+				if strings.Contains(got, theirs) {
+					t.Errorf("%s export speaks of the member's answer as %q:\n%s", tc.p.Lang(), theirs, got)
+				}
+			}
 		}
 	})
 	t.Run("ErrUploadFails", func(t *testing.T) {

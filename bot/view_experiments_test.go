@@ -79,34 +79,47 @@ func TestExperiment_French(t *testing.T) {
 	}
 }
 
-// A French member's answers are noted in their own words: the journal
-// says "Pas pour moi", as the button they pressed, never "Pas pour toi";
-// the reply quotes the experiment in guillemets.
-func TestExperimentAnswer_French(t *testing.T) {
+// A member's answers are noted in their own words, in either language: the
+// journal says "Not for me" / "Pas pour moi", as the button they pressed,
+// never "Not for you" / "Pas pour toi"; the reply, which is the bot
+// speaking to them, quotes the experiment.
+func TestExperimentAnswer_OwnWords(t *testing.T) {
 	b := newTestBot(t)
 	views := &homeSlack{}
 	b.Slack = views
 	for _, tc := range []struct {
+		p                         *lang.Printer
 		answer                    func(*Bot, context.Context, *Command) (Reply, error)
+		try, note                 string
 		reply, again, head, entry string
 	}{
-		{(*Bot).expNotForMe,
+		{fr, (*Bot).expNotForMe, "Pose une question en public.", "Trop tôt pour moi.",
 			"C'est noté, ce n'est pas pour toi : « Pose une question en public. »\nUn formulaire est ouvert",
 			"Tu as déjà répondu à celle-ci : « pas pour moi ».",
 			"*Pas pour moi :* Pose une question en public.",
 			"Pas pour moi. Trop tôt pour moi."},
-		{(*Bot).expTried,
+		{fr, (*Bot).expTried, "Pose une question en public.", "Trop tôt pour moi.",
 			"C'est noté, tu l'as essayé : « Pose une question en public. »\nUn formulaire est ouvert",
 			"Tu as déjà répondu à celle-ci : « essayé ».",
 			"*Essayé :* Pose une question en public.",
 			"Essayé. Trop tôt pour moi."},
+		{en, (*Bot).expNotForMe, "Ask one question in public.", "Too soon for me.",
+			"Noted, not for you: “Ask one question in public.”\nA form is open",
+			"You answered this one already: “not for me”.",
+			"*Not for me:* Ask one question in public.",
+			"Not for me. Too soon for me."},
+		{en, (*Bot).expTried, "Ask one question in public.", "Too soon for me.",
+			"Noted, you tried it: “Ask one question in public.”\nA form is open",
+			"You answered this one already: “tried it”.",
+			"*Tried it:* Ask one question in public.",
+			"Tried it. Too soon for me."},
 	} {
 		cm, err := b.Experiments.AddCommitment(store.Commitment{UserID: "U1", PromptID: "impostor-one", Theme: "impostor",
-			Experiment: "Pose une question en public.", At: b.Now(), Asks: 1})
+			Experiment: tc.try, At: b.Now(), Asks: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := &Command{UserID: "U1", Name: "/mentor", Value: expValue(cm.Seq), P: fr}
+		c := &Command{UserID: "U1", Name: "/mentor", Value: expValue(cm.Seq), P: tc.p}
 		if r, err := tc.answer(b, context.Background(), c); err != nil || !strings.HasPrefix(r.Text, tc.reply) {
 			t.Fatalf("answer: %q, %v; want it to start %q", r.Text, err, tc.reply)
 		}
@@ -117,11 +130,11 @@ func TestExperimentAnswer_French(t *testing.T) {
 		if head := blocksText(t, Reply{Blocks: form.Blocks.BlockSet}); !strings.Contains(head, tc.head) {
 			t.Errorf("form: %q, want %q in it", head, tc.head)
 		}
-		if _, err := b.submitExpNote(c, formValues{blockExpNote: {actionExpNote: {Value: "Trop tôt pour moi."}}}); err != nil {
+		if _, err := b.submitExpNote(c, formValues{blockExpNote: {actionExpNote: {Value: tc.note}}}); err != nil {
 			t.Fatal(err)
 		}
 		rs, _ := b.Journal.Reflections("U1", 0)
-		if len(rs) == 0 || rs[0].Text != tc.entry || rs[0].Prompt != "À essayer cette semaine : Pose une question en public." {
+		if len(rs) == 0 || rs[0].Text != tc.entry || !strings.HasSuffix(rs[0].Prompt, tc.try) {
 			t.Errorf("journal entry %+v, want %q", rs, tc.entry)
 		}
 	}
