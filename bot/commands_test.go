@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"iter"
 	"strings"
 	"testing"
 
@@ -249,8 +250,8 @@ type failingStore struct{ MemberStore }
 var errDisk = errors.New("disk on fire")
 
 func (failingStore) History(string, int) ([]store.HistoryEntry, error) { return nil, errDisk }
-func (failingStore) UserHistory(string, int) (store.User, []store.HistoryEntry, error) {
-	return store.User{}, nil, errDisk
+func (failingStore) UserHistory(string, int, func(store.User, iter.Seq[store.HistoryEntry]) error) error {
+	return errDisk
 }
 
 // `prompt THEME` says when the member's cycle through the theme starts over,

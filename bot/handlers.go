@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -35,8 +36,10 @@ type MemberStore interface {
 	// History returns the member's newest limit entries (all when limit <=
 	// 0), oldest first.
 	History(userID string, limit int) ([]store.HistoryEntry, error)
-	// UserHistory is User and History read together, in one transaction.
-	UserHistory(userID string, limit int) (store.User, []store.HistoryEntry, error)
+	// UserHistory calls fn with User and the member's newest limit history
+	// entries (all when limit <= 0), newest first, read together in one
+	// transaction and decoded as fn reads them.
+	UserHistory(userID string, limit int, fn func(u store.User, newestFirst iter.Seq[store.HistoryEntry]) error) error
 	// AppendHistories records prompts shown to members, in one commit. It
 	// returns one error per entry, nil for each written: store.ErrInvalidID
 	// fails its entry alone, a failed commit fails them all.
@@ -166,26 +169,50 @@ func (b *Bot) pickFor(userID string, opts prompts.PickOptions) (prompts.Pick, er
 // The caller holds the member's lock.
 func (b *Bot) choosePrompt(userID string, opts prompts.PickOptions, themes []string) (prompts.Pick, error) {
 	pending := b.pendingHistory(userID)
-	u, hist, err := b.Members.UserHistory(userID, historyWindow)
+	var (
+		pick    prompts.Pick
+		pickErr error
+	)
+	err := b.Members.UserHistory(userID, historyWindow, func(u store.User, saved iter.Seq[store.HistoryEntry]) error {
+		opts.Role = u.Role
+		var live []string
+		for _, id := range themes {
+			if _, ok := b.Catalog.Theme(id); ok {
+				live = append(live, id)
+			}
+		}
+		b.withRand(func(r *rand.Rand) {
+			if len(live) > 0 {
+				opts.Theme = live[r.IntN(len(live))]
+			}
+			pick, pickErr = b.Catalog.PickBack(shownBack(pending, saved), opts, r)
+		})
+		return nil
+	})
 	if err != nil {
 		return prompts.Pick{}, fmt.Errorf("read user %s and history: %w", userID, err)
 	}
-	unsaved := unsavedHistory(hist, pending)
-	opts.Role = u.Role
-	var live []string
-	for _, id := range themes {
-		if _, ok := b.Catalog.Theme(id); ok {
-			live = append(live, id)
+	return pick, pickErr
+}
+
+// shownBack is what the picker reads of a member's history, newest first:
+// the entries still on their way to the disk, then those on it. An entry
+// committed between reading pending and opening the store's transaction is
+// read twice, which tells the picker nothing new: the newer copy is met
+// first, and seen prompts are a set.
+func shownBack(pending []store.HistoryEntry, saved iter.Seq[store.HistoryEntry]) iter.Seq[prompts.Shown] {
+	return func(yield func(prompts.Shown) bool) {
+		for i := len(pending) - 1; i >= 0; i-- {
+			if !yield(shown(pending[i])) {
+				return
+			}
+		}
+		for e := range saved {
+			if !yield(shown(e)) {
+				return
+			}
 		}
 	}
-	var pick prompts.Pick
-	b.withRand(func(r *rand.Rand) {
-		if len(live) > 0 {
-			opts.Theme = live[r.IntN(len(live))]
-		}
-		pick, err = b.Catalog.Pick(toShown(hist, unsaved...), opts, r)
-	})
-	return pick, err
 }
 
 // resolveTheme finds the theme a member named by id or unique prefix, and

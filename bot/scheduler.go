@@ -277,14 +277,16 @@ func (b *Bot) skip(log *slog.Logger, sub store.Subscription, reason string, now 
 	return "skipped"
 }
 
-// toShown is what the picker needs of hist and, after it, of more.
-func toShown(hist []store.HistoryEntry, more ...store.HistoryEntry) []prompts.Shown {
-	shown := make([]prompts.Shown, 0, len(hist)+len(more))
-	for _, h := range hist {
-		shown = append(shown, prompts.Shown{ID: h.PromptID, Theme: h.Theme, NewCycle: h.NewCycle})
+// toShown is what the picker needs of hist.
+func toShown(hist []store.HistoryEntry) []prompts.Shown {
+	out := make([]prompts.Shown, len(hist))
+	for i, h := range hist {
+		out[i] = shown(h)
 	}
-	for _, h := range more {
-		shown = append(shown, prompts.Shown{ID: h.PromptID, Theme: h.Theme, NewCycle: h.NewCycle})
-	}
-	return shown
+	return out
+}
+
+// shown is what the picker needs of one history entry.
+func shown(h store.HistoryEntry) prompts.Shown {
+	return prompts.Shown{ID: h.PromptID, Theme: h.Theme, NewCycle: h.NewCycle}
 }

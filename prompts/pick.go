@@ -3,6 +3,7 @@ package prompts
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"slices"
 )
@@ -88,27 +89,97 @@ type Pick struct {
 // Returns a *ThemeError wrapping ErrUnknownTheme when opt.Theme is not a
 // theme, and an error wrapping ErrNoPrompts when the pool is empty.
 func (c *Catalog) Pick(history []Shown, opt PickOptions, rnd *rand.Rand) (Pick, error) {
-	ti, err := c.pickTheme(opt, rnd)
-	if err != nil {
+	var cr cycleReader
+	if err := c.startCycle(&cr, opt, rnd); err != nil {
 		return Pick{}, err
 	}
-	t := c.themes[ti]
-	var buf [4]uint64 // enough for 256 prompts in a theme without allocating
-	seen := buf[:]
-	if n := (len(t.Prompts) + 63) / 64; n > len(buf) {
-		seen = make([]uint64, n)
+	for i := len(history) - 1; i >= 0 && cr.read(history[i]); i-- {
 	}
-	last, shown := c.cycle(history, ti, seen)
+	return c.finishPick(&cr, opt, rnd)
+}
+
+// PickBack is Pick with the history given newest entry first, as a sequence
+// it stops reading at the theme's cycle marker: a store can walk its cursor
+// back and decode only the entries of the current cycle.
+func (c *Catalog) PickBack(newestFirst iter.Seq[Shown], opt PickOptions, rnd *rand.Rand) (Pick, error) {
+	var cr cycleReader
+	if err := c.startCycle(&cr, opt, rnd); err != nil {
+		return Pick{}, err
+	}
+	for e := range newestFirst {
+		if !cr.read(e) {
+			break
+		}
+	}
+	return c.finishPick(&cr, opt, rnd)
+}
+
+// cycleReader marks in seen the positions of a theme's prompts shown in its
+// current cycle, reading history an entry at a time, newest first. It keeps
+// the id shown last in the theme, and whether the theme appears in history
+// at all. Pick and PickBack each drive it with a loop of their own, so a
+// pick from a slice does not allocate.
+type cycleReader struct {
+	c     *Catalog
+	ti    int       // the theme's index
+	id    string    // and its id
+	buf   [4]uint64 // the seen bits: enough for 256 prompts in a theme
+	big   []uint64  // or these, for a theme with more
+	last  string
+	shown bool
+}
+
+// startCycle chooses the theme and readies cr to read history for it.
+func (c *Catalog) startCycle(cr *cycleReader, opt PickOptions, rnd *rand.Rand) error {
+	ti, err := c.pickTheme(opt, rnd)
+	if err != nil {
+		return err
+	}
+	*cr = cycleReader{c: c, ti: ti, id: c.themes[ti].ID}
+	if n := (len(c.themes[ti].Prompts) + 63) / 64; n > len(cr.buf) {
+		cr.big = make([]uint64, n)
+	}
+	return nil
+}
+
+// seen is the bit set of positions shown in the cycle. (Keeping a slice of
+// buf in cr itself would move cr to the heap.)
+func (cr *cycleReader) seen() []uint64 {
+	if cr.big != nil {
+		return cr.big
+	}
+	return cr.buf[:]
+}
+
+// read takes in the next older entry; false means the current cycle's
+// start is reached and no older entry matters.
+func (cr *cycleReader) read(e Shown) bool {
+	if e.Theme != cr.id {
+		return true
+	}
+	if !cr.shown {
+		cr.last, cr.shown = e.ID, true
+	}
+	if r, ok := cr.c.prompts[e.ID]; ok && r.theme == cr.ti {
+		set(cr.seen(), r.pos)
+	}
+	return !e.NewCycle
+}
+
+// finishPick chooses among the prompts cr has not seen in the cycle, or
+// starts a new one.
+func (c *Catalog) finishPick(cr *cycleReader, opt PickOptions, rnd *rand.Rand) (Pick, error) {
+	t, seen := c.themes[cr.ti], cr.seen()
 	unseen, pool := count(t, opt, seen)
 	if pool == 0 {
 		return Pick{}, fmt.Errorf("pick from theme %s, %s: %w", t.ID, opt, ErrNoPrompts)
 	}
-	newCycle, restarted := !shown, false
+	newCycle, restarted := !cr.shown, false
 	if unseen == 0 {
 		newCycle, restarted = true, true
 		clear(seen)
 		if pool > 1 {
-			if r, ok := c.prompts[last]; ok && r.theme == ti {
+			if r, ok := c.prompts[cr.last]; ok && r.theme == cr.ti {
 				set(seen, r.pos)
 			}
 		}
@@ -145,29 +216,6 @@ func (c *Catalog) pickTheme(opt PickOptions, rnd *rand.Rand) (int, error) {
 		}
 	}
 	panic("unreachable")
-}
-
-// cycle marks in seen the positions of the theme's prompts shown in its
-// current cycle. It returns the id shown last in the theme, and whether the
-// theme appears in history at all.
-func (c *Catalog) cycle(history []Shown, ti int, seen []uint64) (last string, shown bool) {
-	id := c.themes[ti].ID
-	for i := len(history) - 1; i >= 0; i-- {
-		e := &history[i]
-		if e.Theme != id {
-			continue
-		}
-		if !shown {
-			last, shown = e.ID, true
-		}
-		if r, ok := c.prompts[e.ID]; ok && r.theme == ti {
-			set(seen, r.pos)
-		}
-		if e.NewCycle {
-			break
-		}
-	}
-	return last, shown
 }
 
 // count returns how many prompts of opt's pool in t are unseen, and how

@@ -211,6 +211,46 @@ func TestCatalog_Pick(t *testing.T) {
 			t.Errorf("picked %v, want each of a, b, c, d sometimes", got)
 		}
 	})
+	t.Run("PickBack", func(t *testing.T) {
+		// A sequence read newest first picks what the slice picks, and is
+		// not read past the theme's cycle marker: a store walking its cursor
+		// decodes only the current cycle.
+		u := newUser(c, 3)
+		for range 60 {
+			u.pick(t, prompts.PickOptions{Role: "ic"})
+		}
+		for _, theme := range []string{"impostor", "apple", "daring", ""} {
+			opt := prompts.PickOptions{Theme: theme, Role: "ic"}
+			read := 0
+			back := func(yield func(prompts.Shown) bool) {
+				for i := len(u.history) - 1; i >= 0; i-- {
+					read++
+					if !yield(u.history[i]) {
+						return
+					}
+				}
+			}
+			for seed := range uint64(20) {
+				want, err := c.Pick(u.history, opt, rand.New(rand.NewPCG(seed, 9)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				read = 0
+				got, err := c.PickBack(back, opt, rand.New(rand.NewPCG(seed, 9)))
+				if err != nil || got != want {
+					t.Fatalf("theme %q seed %d: PickBack = %+v, %v; Pick = %+v", theme, seed, got, err, want)
+				}
+				// The entries read end at the newest marker of the theme picked.
+				stop := len(u.history) - 1
+				for stop >= 0 && !(u.history[stop].Theme == want.Prompt.Theme && u.history[stop].NewCycle) {
+					stop--
+				}
+				if stop >= 0 && read != len(u.history)-stop {
+					t.Fatalf("theme %q seed %d: read %d entries, want %d (up to the cycle marker)", theme, seed, read, len(u.history)-stop)
+				}
+			}
+		}
+	})
 	t.Run("LargeTheme", func(t *testing.T) {
 		// Over 256 prompts, the seen set no longer fits on the stack.
 		var b strings.Builder

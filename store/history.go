@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -173,27 +174,49 @@ func putHistory(tx *bolt.Tx, userID string, enc []byte) error {
 	return b.Put(seqKey(userID, seq), enc)
 }
 
-// UserHistory is User and History read in one transaction: what picking a
-// prompt needs.
-func (db *DB) UserHistory(userID string, limit int) (User, []HistoryEntry, error) {
+// UserHistory calls fn with the member's record and their history, newest
+// entry first, at most limit entries (all when limit <= 0), in one read
+// transaction: what picking a prompt needs. Entries are decoded as fn reads
+// them, so a picker that stops at its theme's cycle marker reads only the
+// current cycle, not a year of history. newestFirst must not be used after
+// fn returns. An entry that cannot be decoded ends the sequence, and
+// UserHistory returns its error rather than fn's.
+func (db *DB) UserHistory(userID string, limit int, fn func(u User, newestFirst iter.Seq[HistoryEntry]) error) error {
 	if err := checkID(userID); err != nil {
-		return User{}, nil, err
+		return err
 	}
-	u := User{ID: userID}
-	var hist []HistoryEntry
-	err := db.view(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
+		u := User{ID: userID}
 		if raw := tx.Bucket(bucketUsers).Get([]byte(userID)); raw != nil {
 			var err error
 			if u, err = decodeUser(userID, raw); err != nil {
 				return err
 			}
 		}
-		var err error
-		hist, err = readHistory(tx, userID, limit, &db.ids)
+		var bad error
+		err := fn(u, func(yield func(HistoryEntry) bool) {
+			bkt := tx.Bucket(bucketHistory)
+			if bkt == nil {
+				return
+			}
+			prefix := userPrefix(userID)
+			c := bkt.Cursor()
+			n := 0
+			for k, v := lastWithPrefix(c, prefix); bytes.HasPrefix(k, prefix) && (limit <= 0 || n < limit); k, v = c.Prev() {
+				e, err := decodeHistory(v, &db.ids)
+				if err != nil {
+					bad = fmt.Errorf("user %s: %w", userID, err)
+					return
+				}
+				n++
+				if !yield(e) {
+					return
+				}
+			}
+		})
+		if bad != nil {
+			return bad
+		}
 		return err
 	})
-	if err != nil {
-		return User{}, nil, err
-	}
-	return u, hist, nil
 }

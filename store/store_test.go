@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -181,7 +183,27 @@ func TestHistory(t *testing.T) {
 			}
 			want = append(want, e)
 		}
-		u, got, err := db.UserHistory("U1", 0)
+		// read collects what fn sees of the member, reading at most stop
+		// entries (all when stop is 0), and returns them oldest first.
+		read := func(id string, limit, stop int) (store.User, []store.HistoryEntry, error) {
+			var (
+				u    store.User
+				back []store.HistoryEntry
+			)
+			err := db.UserHistory(id, limit, func(user store.User, newestFirst iter.Seq[store.HistoryEntry]) error {
+				u = user
+				for e := range newestFirst {
+					back = append(back, e)
+					if len(back) == stop {
+						break
+					}
+				}
+				return nil
+			})
+			slices.Reverse(back)
+			return u, back, err
+		}
+		u, got, err := read("U1", 0, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -196,12 +218,20 @@ func TestHistory(t *testing.T) {
 				t.Fatalf("entry %d = %+v, want %+v", i, got[i], want[i])
 			}
 		}
-		if _, last, _ := db.UserHistory("U1", 3); len(last) != 3 || last[2].PromptID != want[299].PromptID {
+		if _, last, _ := read("U1", 3, 0); len(last) != 3 || last[0].PromptID != want[297].PromptID || last[2].PromptID != want[299].PromptID {
 			t.Fatalf("UserHistory(limit 3) = %+v", last)
 		}
-		u, none, err := db.UserHistory("U2", 0)
+		if _, first, _ := read("U1", 0, 2); len(first) != 2 || first[1].PromptID != want[299].PromptID {
+			t.Fatalf("UserHistory read up to 2 = %+v", first)
+		}
+		u, none, err := read("U2", 0, 0)
 		if err != nil || u.ID != "U2" || u.Role != "" || len(none) != 0 {
 			t.Fatalf("unknown member: %+v, %+v, %v", u, none, err)
+		}
+		// fn's own error comes back as it is.
+		errStop := errors.New("stop")
+		if err := db.UserHistory("U1", 0, func(store.User, iter.Seq[store.HistoryEntry]) error { return errStop }); err != errStop {
+			t.Fatalf("fn's error: got %v", err)
 		}
 	})
 
