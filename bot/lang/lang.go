@@ -59,8 +59,8 @@ type Catalog struct {
 func Builtin() (*Catalog, error) { return Load("") }
 
 // Load returns the built-in catalog with an operator's message files laid
-// over it: every file in dir named NAME.LANG.toml (LANG a BCP 47 tag such as
-// fr or de) adds its messages to that language, replacing built-in messages
+// over it: every file in dir named NAME.LANG.toml (LANG a base language code
+// such as fr or de, never a region's de-DE) adds its messages to that language, replacing built-in messages
 // with the same id. An empty dir loads only the built-in files. Files of
 // other names are left alone (they are prompt files).
 func Load(dir string) (*Catalog, error) {
@@ -111,9 +111,8 @@ func loadDir(b *i18n.Bundle, dir string) error {
 		return err
 	}
 	for _, n := range names {
-		lang := fileLang(n)
-		if _, err := language.Parse(lang); err != nil {
-			return fmt.Errorf("messages %s: %q is not a language tag (name the file NAME.LANG.toml, such as messages.de.toml)", n, lang)
+		if msg := fileLangProblem(n); msg != "" {
+			return errors.New(Problem{File: n, Msg: msg}.String())
 		}
 		data, p := readMessageFile(n)
 		if p != nil {

@@ -287,6 +287,13 @@ func TestOverlay(t *testing.T) {
 		t.Errorf("a file named without a language: err = %v", err)
 	}
 	os.Remove(filepath.Join(dir, "bad.notalanguage!.toml"))
+	// Languages are kept by base code, as prompt folders are named: a
+	// region's file would be merged into, or hidden by, the base language's.
+	write("mine.de-AT.toml", "lang_name = \"Deutsch\"\n")
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), `mine.de-AT.toml: a language is named by its two-letter base code: rename it "mine.de.toml"`) {
+		t.Errorf("a file named with a region: err = %v", err)
+	}
+	os.Remove(filepath.Join(dir, "mine.de-AT.toml"))
 	write("broken.fr.toml", "x = \n")
 	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "broken.fr.toml") {
 		t.Errorf("a file that is not TOML: err = %v", err)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
-	"golang.org/x/text/language"
 )
 
 // Problem is one thing wrong in an operator's message file.
@@ -35,7 +34,8 @@ func (p Problem) String() string {
 
 // Lint checks the operator's message files in dir (NAME.LANG.toml, as Load
 // reads them) against the built-in messages: each file parses, is at most
-// MaxFileSize and is named after a language; a *.toml file named otherwise,
+// MaxFileSize and is named after a language's base code ("de", never
+// "de-DE" or "DE"); a *.toml file named otherwise,
 // in dir or in one of its subdirectories, is a problem rather than ignored;
 // each message is one the bot shows (an unknown id is a typo, never shown);
 // its value is a string, or for a message with plural forms a table of
@@ -140,9 +140,8 @@ func templateValues(text string) []string {
 
 // lintFile checks one operator file, and says whether it gives lang_name.
 func lintFile(file string, builtin map[string]*builtinMsg) ([]Problem, bool) {
-	tag := fileLang(file)
-	if _, err := language.Parse(tag); err != nil {
-		return []Problem{{File: file, Msg: fmt.Sprintf("%q is not a language tag (name the file NAME.LANG.toml, such as messages.de.toml)", tag)}}, false
+	if msg := fileLangProblem(file); msg != "" {
+		return []Problem{{File: file, Msg: msg}}, false
 	}
 	data, p := readMessageFile(file)
 	if p != nil {

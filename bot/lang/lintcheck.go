@@ -64,6 +64,27 @@ func fileLang(file string) string {
 	return strings.TrimPrefix(path.Ext(strings.TrimSuffix(filepath.Base(file), ".toml")), ".")
 }
 
+// fileLangProblem says what is wrong with the LANG of file, named
+// NAME.LANG.toml, or "" when it is a language's base code in lower case
+// ("de"). Languages are kept by base code, as prompt folders are named (a
+// member's Slack locale de-DE or de-AT gets de): a file named "de-DE" or
+// "DE" would load, then be merged into de or hidden by it, so it is refused
+// with the name it should have.
+func fileLangProblem(file string) string {
+	tag := fileLang(file)
+	t, err := language.Parse(tag)
+	if err != nil {
+		return fmt.Sprintf("%q is not a language tag (name the file NAME.LANG.toml, such as messages.de.toml)", tag)
+	}
+	base, _ := t.Base()
+	if b := base.String(); b != tag {
+		name := filepath.Base(file)
+		return fmt.Sprintf("a language is named by its two-letter base code: rename it %q; members of every %s-… locale get it",
+			strings.TrimSuffix(name, tag+".toml")+b+".toml", b)
+	}
+	return ""
+}
+
 // readMessageFile reads file, refusing one over MaxFileSize before reading it.
 func readMessageFile(file string) ([]byte, *Problem) {
 	f, err := os.Open(file)
@@ -165,8 +186,8 @@ func unnamedLanguages(files []string, named map[string]bool) []Problem {
 	seen := map[string]bool{}
 	for _, f := range files {
 		l := fileLang(f)
-		if _, err := language.Parse(l); err != nil || builtin[l] || named[l] || seen[l] {
-			continue // a bad tag is its own problem
+		if fileLangProblem(f) != "" || builtin[l] || named[l] || seen[l] {
+			continue // a bad name is its own problem
 		}
 		seen[l] = true
 		problems = append(problems, Problem{File: f, Msg: fmt.Sprintf("language %s has no lang_name: give lang_name = \"…\", the language's own name, which members choose it by", l)})

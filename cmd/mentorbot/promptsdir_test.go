@@ -41,10 +41,13 @@ func TestLintRefusesWhatServeRefuses(t *testing.T) {
 		"UpperDirAlone":    {map[string]string{"DE/impostor.md": germanPrompt}, `DE: a language directory is named by its two-letter base code: rename it "de"`},
 		"UpperDirMessages": {map[string]string{"messages.de.toml": de, "DE/impostor.md": germanPrompt}, `rename it "de"`},
 		"RegionDir":        {map[string]string{"messages.de.toml": de, "de-DE/impostor.md": germanPrompt}, `rename it "de"`},
-		"NotAString":       {map[string]string{"messages.de.toml": "lang_name = 42\n"}, "messages.de.toml:1: lang_name must be a string"},
-		"UnknownForm":      {map[string]string{"messages.de.toml": de + "[status_streak]\none = \"a\"\nother = \"b\"\nzwei = \"z\"\n"}, `messages.de.toml:2: status_streak: "zwei" is not a plural form`},
-		"Misnamed":         {map[string]string{"de.toml": de, "de/impostor.md": germanPrompt}, "de.toml: a message file is named NAME.LANG.toml"},
-		"NeverRenders":     {map[string]string{"messages.de.toml": de + "lang_set = \"{{index .Name 99}}\"\n"}, "messages.de.toml:2: lang_set: the text cannot be shown"},
+		// A message file is named as its folder of prompts would be.
+		"RegionMessages": {map[string]string{"messages.de-DE.toml": de, "de/impostor.md": germanPrompt}, `messages.de-DE.toml: a language is named by its two-letter base code: rename it "messages.de.toml"`},
+		"UpperMessages":  {map[string]string{"messages.DE.toml": de, "de/impostor.md": germanPrompt}, `messages.DE.toml: a language is named by its two-letter base code: rename it "messages.de.toml"`},
+		"NotAString":     {map[string]string{"messages.de.toml": "lang_name = 42\n"}, "messages.de.toml:1: lang_name must be a string"},
+		"UnknownForm":    {map[string]string{"messages.de.toml": de + "[status_streak]\none = \"a\"\nother = \"b\"\nzwei = \"z\"\n"}, `messages.de.toml:2: status_streak: "zwei" is not a plural form`},
+		"Misnamed":       {map[string]string{"de.toml": de, "de/impostor.md": germanPrompt}, "de.toml: a message file is named NAME.LANG.toml"},
+		"NeverRenders":   {map[string]string{"messages.de.toml": de + "lang_set = \"{{index .Name 99}}\"\n"}, "messages.de.toml:2: lang_set: the text cannot be shown"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
