@@ -270,7 +270,7 @@ func BenchmarkDatabaseSizePerSubscriber(b *testing.B) {
 // reflectivePrompts is every reflection prompt of the built-in catalog.
 func reflectivePrompts(tb testing.TB) []*prompts.Prompt {
 	tb.Helper()
-	catalog, err := loadCatalog("")
+	catalog, err := prompts.Builtin()
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -66,10 +66,11 @@ prompt files (*.md, and LANG/*.md for each other language) and message files
 (NAME.LANG.toml), with the very checks serve runs at start. It prints every
 problem as file:line: what is wrong, and exits 1 when there is a problem, or
 when DIR holds no prompt file and no message file.
-list prints the catalog (with MENTOR_PROMPTS_DIR or --dir laid over it), as
-text or JSON, in English or with --lang in another language (fr, or one the
-directory adds), where a prompt without text in it is shown in English. The file format:
-docs/prompt-format.md.
+list prints the catalog (with MENTOR_PROMPTS_DIR or --dir laid over it, loaded
+as serve loads it), as text or JSON, in English or with --lang as a member of
+another language reads it (fr, or one the directory adds, even with message
+files alone): a prompt without text in that language is shown in English, as
+the bot shows it. The file format: docs/prompt-format.md.
 `,
 	"check": `Usage: mentorbot check [FILE]
 

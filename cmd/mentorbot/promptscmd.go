@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -129,12 +130,14 @@ func promptsList(args []string, getenv envFunc, stdout, stderr io.Writer) error 
 	fs.SetOutput(stderr)
 	theme := fs.String("theme", "", "only this theme (id or unique prefix)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	lang := fs.String("lang", "en", "the language of the text: en, fr, or one the directory adds")
+	lang := fs.String("lang", "en", "list as a member of this language reads it: en, fr, or one the directory adds (English where it has no text)")
 	dir := fs.String("dir", lookupDefault(getenv, "MENTOR_PROMPTS_DIR", ""), "operator prompt directory to overlay")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	c, err := loadCatalog(*dir)
+	// The loader serve uses: a member of a language the directory adds
+	// with message files alone exists, and reads every prompt in English.
+	c, m, err := loadPromptsDir(*dir, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
@@ -146,10 +149,11 @@ func promptsList(args []string, getenv envFunc, stdout, stderr io.Writer) error 
 		}
 		themes = []*prompts.Theme{t}
 	}
-	if !slices.Contains(c.Languages(), *lang) {
-		return fmt.Errorf("no prompts in language %q: the catalog has %s", *lang, strings.Join(c.Languages(), ", "))
+	l := baseLanguage(*lang)
+	if !m.Speaks(l) && !slices.Contains(c.Languages(), l) {
+		return fmt.Errorf("no language %q: members can get %s", *lang, strings.Join(m.Languages(), ", "))
 	}
-	themes = localized(c, themes, *lang)
+	themes = localized(c, themes, l)
 	if *asJSON {
 		return writeJSON(stdout, themes)
 	}
@@ -168,6 +172,14 @@ func promptsList(args []string, getenv envFunc, stdout, stderr io.Writer) error 
 		}
 	}
 	return nil
+}
+
+// baseLanguage is the base code of a language as a tired author may type
+// it ("de-DE", "DE", "pt_BR"): languages are kept by base code, and a
+// member's Slack locale gets its base language.
+func baseLanguage(tag string) string {
+	base, _, _ := strings.Cut(strings.ReplaceAll(tag, "_", "-"), "-")
+	return strings.ToLower(strings.TrimSpace(base))
 }
 
 // localized returns themes with their titles and prompts in lang, English
@@ -231,22 +243,4 @@ func writeJSON(w io.Writer, themes []*prompts.Theme) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
-}
-
-// loadCatalog loads the built-in prompts and the operator's directory, if
-// any, for `prompts list`. A bad operator file stops it with file:line:
-// what is wrong.
-func loadCatalog(dir string) (*prompts.Catalog, error) {
-	c, err := prompts.Builtin()
-	if err != nil {
-		return nil, fmt.Errorf("built-in prompts: %w", err)
-	}
-	if dir == "" {
-		return c, nil
-	}
-	c, err = c.WithOverlay(dir)
-	if err != nil {
-		return nil, fmt.Errorf("MENTOR_PROMPTS_DIR:\n%w", err)
-	}
-	return c, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -191,7 +192,53 @@ func TestPromptsList_Lang(t *testing.T) {
 		t.Fatalf("list --theme imp --lang fr = %+v", themes)
 	}
 	err := run(t.Context(), []string{"prompts", "list", "--lang", "de"}, mapEnv(nil), nil, io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), `no prompts in language "de": the catalog has en, fr`) {
+	if err == nil || !strings.Contains(err.Error(), `no language "de": members can get en, fr`) {
 		t.Fatalf("list --lang de: %v", err)
+	}
+}
+
+// list --lang of a language an operator added with message files lists the
+// catalog as its members read it: every prompt the bot would show them,
+// in English where the language has no text of its own, as the bot does.
+func TestPromptsList_LangWithoutPrompts(t *testing.T) {
+	t.Parallel()
+	list := func(t *testing.T, dir string, args ...string) []jsonTheme {
+		t.Helper()
+		var out bytes.Buffer
+		args = append([]string{"prompts", "list", "--dir", dir, "--theme", "imp", "--json"}, args...)
+		if err := run(t.Context(), args, mapEnv(nil), nil, &out, io.Discard); err != nil {
+			t.Fatalf("%s: %v", strings.Join(args[2:], " "), err)
+		}
+		var themes []jsonTheme
+		if err := json.Unmarshal(out.Bytes(), &themes); err != nil || len(themes) != 1 {
+			t.Fatalf("not one theme: %v\n%s", err, out.String())
+		}
+		return themes
+	}
+	messagesOnly := writeTree(t, map[string]string{"messages.de.toml": "lang_name = \"Deutsch\"\n"})
+	en := list(t, messagesOnly)
+	for _, l := range []string{"de", "de-DE", "DE"} { // a tired author types the Slack locale
+		de := list(t, messagesOnly, "--lang", l)
+		if !reflect.DeepEqual(de, en) {
+			t.Errorf("--lang %s of a language without prompts differs from English:\n%+v\nwant\n%+v", l, de, en)
+		}
+	}
+	// One prompt translated: that one in German, the others in English.
+	partial := writeTree(t, map[string]string{"messages.de.toml": "lang_name = \"Deutsch\"\n", "de/impostor.md": germanPrompt})
+	de := list(t, partial, "--lang", "de")[0]
+	if de.Title != "Hochstapler" || len(de.Prompts) != len(en[0].Prompts) {
+		t.Fatalf("partial German: %q with %d prompts, want Hochstapler with %d", de.Title, len(de.Prompts), len(en[0].Prompts))
+	}
+	for i, p := range de.Prompts {
+		switch {
+		case p.ID == "impostor-quiet-question" && p.Text != "Welche Frage hast du diese Woche nicht gestellt?":
+			t.Errorf("the translated prompt: %q", p.Text)
+		case p.ID != "impostor-quiet-question" && p.Text != en[0].Prompts[i].Text:
+			t.Errorf("%s: %q, want the English text", p.ID, p.Text)
+		}
+	}
+	err := run(t.Context(), []string{"prompts", "list", "--dir", messagesOnly, "--lang", "es"}, mapEnv(nil), nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `no language "es": members can get en, de, fr`) {
+		t.Fatalf("list --lang es: %v", err)
 	}
 }
