@@ -69,6 +69,8 @@ type languageCache struct {
 	timeout time.Duration
 	// max bounds the entries; maxLanguages when 0.
 	max int
+	// writes counts locale writes not yet done (resolveLang).
+	writes sync.WaitGroup
 }
 
 // langEntry is one member's language. An entry is replaced, never changed,
@@ -90,6 +92,21 @@ type langEntry struct {
 	// spares it a second call to Slack.
 	tz   string
 	read time.Time
+	// locale is the Slack locale lang came from, "" for a choice or a
+	// guess. It is stored on the record in the background, so `language`
+	// reads it here first.
+	locale string
+}
+
+// knownLocale returns the member's Slack locale the cache holds, if any.
+func (c *languageCache) knownLocale(userID string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[userID]
+	if e == nil || e.locale == "" {
+		return "", false
+	}
+	return e.locale, true
 }
 
 // zoneReuse is how long the time zone of a users.info answer read for the
@@ -262,7 +279,7 @@ func (b *Bot) resolveLang(ctx context.Context, userID string, prev *langEntry) *
 		// restart do not all ask Slack together.
 		var wait time.Duration
 		b.withRand(func(r *rand.Rand) { wait = time.Duration(r.Int64N(int64(localeRefresh))) })
-		return &langEntry{lang: known, expires: now.Add(wait)}
+		return &langEntry{lang: known, expires: now.Add(wait), locale: u.Locale}
 	}
 	locale, tz, err := b.slackLocale(ctx, userID)
 	if err != nil {
@@ -277,11 +294,18 @@ func (b *Bot) resolveLang(ctx context.Context, userID string, prev *langEntry) *
 		locale = u.Locale // Slack said nothing: keep what it said before
 	}
 	if locale != u.Locale {
-		if err := b.Members.SetLocale(userID, locale); err != nil {
-			b.Logger.Error("member's Slack locale not stored", "user", userID, "err", err)
-		}
+		// Nobody waits for the disk: the stored locale only spares a call
+		// to Slack after a restart, and a command's ack is waiting. Writes
+		// made together share a commit; shutdown and forget wait for them.
+		b.langs.writes.Add(1)
+		b.goWork(func() {
+			defer b.langs.writes.Done()
+			if err := b.Members.SetLocale(userID, locale); err != nil {
+				b.Logger.Error("member's Slack locale not stored", "user", userID, "err", err)
+			}
+		})
 	}
-	return &langEntry{lang: b.Lang.Match(locale), expires: now.Add(localeRefresh), tz: tz, read: now}
+	return &langEntry{lang: b.Lang.Match(locale), expires: now.Add(localeRefresh), tz: tz, read: now, locale: locale}
 }
 
 // slackLocale asks Slack for the member's locale, such as "fr-FR", and

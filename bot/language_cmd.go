@@ -95,6 +95,9 @@ func (b *Bot) languageStatus(ctx context.Context, c *Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("read user %s: %w", c.UserID, err)
 	}
+	if l, ok := b.langs.knownLocale(c.UserID); ok {
+		u.Locale = l // read just now, perhaps not on the record yet
+	}
 	p := c.P
 	name := p.Name()
 	var line string

@@ -54,6 +54,7 @@ func TestLanguageCommand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		b.inflight.Wait() // the locale read is stored in the background
 		if u, _ := b.Members.User("U1"); u.Lang != "" || u.Locale != "fr-CA" {
 			t.Fatalf("after auto the record is %+v", u)
 		}

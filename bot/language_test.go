@@ -80,6 +80,18 @@ func (m *countingMembers) SetLocale(id, locale string) error {
 }
 
 // langBot is a test bot whose clock the test moves, over slack.
+// slowLocale's SetLocale says it started, then waits for release.
+type slowLocale struct {
+	MemberStore
+	started, release chan struct{}
+}
+
+func (m *slowLocale) SetLocale(id, locale string) error {
+	close(m.started)
+	<-m.release
+	return m.MemberStore.SetLocale(id, locale)
+}
+
 func langBot(t *testing.T, s Slack) (*Bot, *time.Time) {
 	t.Helper()
 	b := newTestBot(t)
@@ -110,6 +122,34 @@ func TestMemberLanguage(t *testing.T) {
 		}
 	})
 
+	// A command never waits for the locale to reach the disk: it is
+	// stored in the background, and `language` reads it from memory.
+	t.Run("StoredInBackground", func(t *testing.T) {
+		s := newLocaleSlack(map[string]string{"U1": "fr-CA"})
+		b, _ := langBot(t, s)
+		slow := &slowLocale{MemberStore: b.Members, started: make(chan struct{}), release: make(chan struct{})}
+		b.Members = slow
+		done := make(chan string)
+		go func() { done <- b.commandPrinter(context.Background(), "U1").Lang() }()
+		<-slow.started
+		select {
+		case got := <-done:
+			if got != "fr" {
+				t.Fatalf("speaks %q, want fr", got)
+			}
+		case <-time.After(10 * time.Second): // a hang, not a timing
+			t.Fatal("the command waited for the locale write")
+		}
+		if l, ok := b.langs.knownLocale("U1"); !ok || l != "fr-CA" {
+			t.Fatalf("locale in memory %q, %v", l, ok)
+		}
+		close(slow.release)
+		b.inflight.Wait()
+		if u, _ := b.Members.User("U1"); u.Locale != "fr-CA" {
+			t.Fatalf("stored locale %q, want fr-CA", u.Locale)
+		}
+	})
+
 	t.Run("SlackLocale", func(t *testing.T) {
 		locales := map[string]string{"UFR": "fr-FR", "UCA": "fr-CA", "UGB": "en-GB", "UDE": "de-DE", "UNONE": "", "UODD": "fr_FR"}
 		want := map[string]string{"UFR": "fr", "UCA": "fr", "UGB": "en", "UDE": "en", "UNONE": "en", "UODD": "fr"}
@@ -119,6 +159,7 @@ func TestMemberLanguage(t *testing.T) {
 			if got := b.printerFor(context.Background(), id).Lang(); got != w {
 				t.Errorf("%s with locale %q speaks %q, want %q", id, locales[id], got, w)
 			}
+			b.inflight.Wait() // the locale is stored in the background
 			u, err := b.Members.User(id)
 			if err != nil || u.Locale != locales[id] {
 				t.Errorf("%s: stored locale %q (%v), want %q", id, u.Locale, err, locales[id])
@@ -185,6 +226,7 @@ func TestMemberLanguage(t *testing.T) {
 		if n := s.callsOf("U1"); n != 1 {
 			t.Fatalf("users.info called %d times within a day, want 1", n)
 		}
+		b.inflight.Wait()
 		if members.writes != 1 {
 			t.Fatalf("%d writes of the record, want 1 (the first locale)", members.writes)
 		}
@@ -200,6 +242,7 @@ func TestMemberLanguage(t *testing.T) {
 		if got := b.commandPrinter(ctx, "U1").Lang(); got != "en" {
 			t.Fatalf("after a change to en-US: %q", got)
 		}
+		b.inflight.Wait()
 		if u, _ := b.Members.User("U1"); u.Locale != "en-US" || members.writes != 2 {
 			t.Fatalf("stored %q after %d writes; want the new locale written once", u.Locale, members.writes)
 		}
@@ -247,6 +290,7 @@ func TestMemberLanguage(t *testing.T) {
 		s := newLocaleSlack(map[string]string{"U1": "fr-FR"})
 		b, now := langBot(t, s)
 		b.commandPrinter(context.Background(), "U1")
+		b.inflight.Wait() // as shutdown does: the locale is stored
 		again := New(b.Members.(Store), b.Catalog, nil)
 		again.Now = func() time.Time { return *now }
 		again.Slack = s
