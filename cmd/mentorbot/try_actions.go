@@ -29,24 +29,23 @@ func (s *session) slash(ctx context.Context, line string) {
 	}
 }
 
-// click presses button N of what the member saw last with buttons.
+// click presses button N of what the member saw last with buttons, or,
+// given M.N, button N of message M, as its header numbers it.
 func (s *session) click(ctx context.Context, arg string) bool {
+	if m, n, ok := strings.Cut(arg, "."); ok {
+		return s.clickMessage(ctx, m, n)
+	}
 	mb := s.me
 	buttons, what := s.targetButtons()
 	if len(buttons) == 0 {
 		fmt.Fprintf(s.out, "Nothing to click: %s. :home shows the Home tab's buttons.\n", what)
 		return false
 	}
-	n, err := strconv.Atoi(strings.TrimPrefix(arg, "#"))
-	if err != nil || n < 1 || n > len(buttons) {
-		names := make([]string, len(buttons))
-		for i, b := range buttons {
-			names[i] = fmt.Sprintf("%d %s", b.N, b.Text)
-		}
-		fmt.Fprintf(s.out, "Give a button number of %s: %s.\n", what, strings.Join(names, ", "))
+	b, ok := s.button(buttons, arg, what)
+	if !ok {
 		return false
 	}
-	b := buttons[n-1]
+	var err error
 	switch mb.target.kind {
 	case messageTarget:
 		_, err = s.sim.Click(ctx, mb.ID, mb.msgs[mb.target.key], b.ActionID)
@@ -55,12 +54,64 @@ func (s *session) click(ctx context.Context, arg string) bool {
 	case formTarget:
 		_, err = s.sim.ClickView(ctx, mb.ID, mb.target.key, b.ActionID)
 	}
+	s.clicked(err)
+	return false
+}
+
+// clickMessage presses button n of message m, an earlier one included: the
+// nudge's skip button after a newer card came.
+func (s *session) clickMessage(ctx context.Context, m, n string) bool {
+	mb := s.me
+	if len(mb.numbered) == 0 {
+		fmt.Fprintln(s.out, "Nothing to click: no message shown to you has buttons yet.")
+		return false
+	}
+	i, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(m, "#")))
+	if err != nil || i < 1 || i > len(mb.numbered) {
+		fmt.Fprintf(s.out, "Give a message number from 1 to %d, as its header shows (:click %d.N), then the button's.\n", len(mb.numbered), len(mb.numbered))
+		return false
+	}
+	msg, what := mb.msgs[mb.numbered[i-1]], fmt.Sprintf("message %d", i)
+	if msg.Deleted {
+		fmt.Fprintf(s.out, "Nothing to click: the bot deleted %s.\n", what)
+		return false
+	}
+	_, buttons := s.render.Message(msg.Text, msg.Blocks)
+	if len(buttons) == 0 {
+		fmt.Fprintf(s.out, "Nothing to click: the bot replaced %s, and it has no buttons now.\n", what)
+		return false
+	}
+	b, ok := s.button(buttons, n, what)
+	if ok {
+		_, err = s.sim.Click(ctx, mb.ID, msg, b.ActionID)
+		s.clicked(err)
+	}
+	return false
+}
+
+// button is button arg ("2", "#2") of buttons, or false after saying which
+// numbers what has.
+func (s *session) button(buttons []slacksim.Button, arg, what string) (slacksim.Button, bool) {
+	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(arg, "#")))
+	if err != nil || n < 1 || n > len(buttons) {
+		names := make([]string, len(buttons))
+		for i, b := range buttons {
+			names[i] = fmt.Sprintf("%d %s", b.N, b.Text)
+		}
+		fmt.Fprintf(s.out, "Give a button number of %s: %s.\n", what, strings.Join(names, ", "))
+		return slacksim.Button{}, false
+	}
+	return buttons[n-1], true
+}
+
+// clicked says what went wrong with a click, if anything: the bot's
+// answer, when there is one, arrives as messages.
+func (s *session) clicked(err error) {
 	if errors.Is(err, slacksim.ErrNoAck) {
 		fmt.Fprintln(s.out, "(Slack would show: the app did not respond in time)")
 	} else if err != nil {
 		fmt.Fprintln(s.out, "(click failed:", err, ")")
 	}
-	return false
 }
 
 // shortcut runs one of the app's message shortcuts on the last message

@@ -105,7 +105,7 @@ func TestTryReadmeSession(t *testing.T) {
 		"only visible to you · replaced",
 		"[1 Reflect] [2 Another prompt]",
 		// :advance 7d: the nudge comes at its own time, Friday 16:00.
-		"── mentorbot · Fri 4 Dec 16:00\n",
+		"── mentorbot · Fri 4 Dec 16:00 · :click 2.N\n",
 		"[1 Reflect]",
 		"Sent on the way: 1.",
 		// :click 1 opens Reflect; :write saves it; the form says so.
@@ -204,15 +204,15 @@ mentor help
 		"No new messages.",
 		// Two days: ana gets Wednesday's and Thursday's, sam his two, each
 		// stamped in the member's own zone.
-		"── mentorbot · Wed 2 Dec 08:30\n",
-		"── mentorbot · Thu 3 Dec 08:30\n",
+		"── mentorbot · Wed 2 Dec 08:30 · :click 2.N\n",
+		"── mentorbot · Thu 3 Dec 08:30 · :click 3.N\n",
 		"Sent on the way: 4 (2 to you; :user NAME shows the others theirs).",
 		"ana> /mentor subscribe\n",
 		"── a form opened",
 		"You are sam now (America/New_York",
 		"2 new messages while you were away:",
-		"── mentorbot · Tue 1 Dec 09:00\n", // 09:00 in New York is after 08:00 UTC
-		"── mentorbot · Wed 2 Dec 09:00\n",
+		"── mentorbot · Tue 1 Dec 09:00 · :click 1.N\n", // 09:00 in New York is after 08:00 UTC
+		"── mentorbot · Wed 2 Dec 09:00 · :click 2.N\n",
 		// Back to ana: her form is where she left it.
 		"You are ana now",
 		`Your form "Settings" is still open`,
@@ -353,4 +353,41 @@ func TestTrySaySaveWin(t *testing.T) {
 		"@ana in #team",
 		"pairing with @sam paid off",
 	)
+}
+
+// TestTryClickEarlierMessage: :click M.N presses a button of an earlier
+// message, numbered in its header, after a newer one with buttons came;
+// :click N still presses the newest. Numbers are each member's own, and a
+// replaced message keeps its number.
+func TestTryClickEarlierMessage(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	out := runTry(t, start, `
+/mentor forget
+/mentor prompt daring
+:click 1.2
+:click 1.1
+:click 3.1
+:click x.1
+:click 2.9
+:click 2
+:user sam
+:click 1.1
+`)
+	inOrder(t, out,
+		"── mentorbot · Tue 1 Dec 09:00 · only visible to you · :click 1.N\n", "[1 Delete everything] [2 Keep my data]",
+		"── mentorbot · Tue 1 Dec 09:00 · only visible to you · :click 2.N\n", "[1 Reflect] [2 Another prompt]",
+		// Keep my data, pressed on the confirmation behind the card.
+		"ana> :click 1.2\n", "only visible to you · replaced\nNothing was deleted.",
+		"ana> :click 1.1\nNothing to click: the bot replaced message 1, and it has no buttons now.",
+		"ana> :click 3.1\nGive a message number from 1 to 2, as its header shows (:click 2.N), then the button's.",
+		"ana> :click x.1\nGive a message number from 1 to 2",
+		"ana> :click 2.9\nGive a button number of message 2: 1 Reflect, 2 Another prompt",
+		// The newest card, not the confirmation: Another prompt replaces it.
+		"ana> :click 2\n", "only visible to you · replaced · :click 2.N\n",
+		"sam> :click 1.1\nNothing to click: no message shown to you has buttons yet.",
+	)
+	if strings.Contains(out, "Everything I kept about you is deleted") {
+		t.Errorf("a click meant for Keep my data deleted the data:\n%s", out)
+	}
 }

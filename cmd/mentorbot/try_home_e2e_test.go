@@ -55,5 +55,5 @@ func TestTryAdvanceMeetsFollowUps(t *testing.T) {
 	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	out := runTry(t, start, "/mentor prompt experiments\n:click 3\n:advance 8d\n")
 	inOrder(t, out, "[3 I'll try it]", "ana> :click 3\n", "I will ask how it went on Tuesday 8 December at 16:00 CET",
-		"ana> :advance 8d\n", "── mentorbot · Tue 8 Dec 16:00\n", "Sent on the way: 1.")
+		"ana> :advance 8d\n", "── mentorbot · Tue 8 Dec 16:00 · :click 2.N\n", "Sent on the way: 1.")
 }

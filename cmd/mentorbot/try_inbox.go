@@ -26,9 +26,14 @@ type tryMember struct {
 	// last is the newest message shown to them that others can see too,
 	// which :shortcut acts on: Slack offers no shortcuts on ephemeral replies.
 	last string
-	// target is what :click presses: the last message with buttons, the
+	// target is what :click N presses: the last message with buttons, the
 	// Home tab or a form.
 	target clickTarget
+	// numbered are the keys of the messages shown to them with buttons, in
+	// the order first shown: message M is numbered[M-1], its header says
+	// ":click M.N", and :click M.N presses its button N after newer ones
+	// came. A replaced message keeps its number.
+	numbered []string
 	// onHome is set while the member looks at their Home tab; homeHash is
 	// the version they saw last, and homeText how it read.
 	onHome   bool
@@ -135,6 +140,9 @@ func (s *session) show(mb *tryMember, key string) bool {
 		return true
 	}
 	text, buttons := s.render.Message(m.Text, m.Blocks)
+	if len(buttons) > 0 {
+		head = append(head, fmt.Sprintf(":click %d.N", mb.number(key)))
+	}
 	fmt.Fprintf(s.out, "\n%s\n", s.dim("── "+strings.Join(head, " · ")))
 	if text = strings.TrimRight(text, "\n"); text != "" {
 		fmt.Fprintln(s.out, text)
@@ -148,6 +156,16 @@ func (s *session) show(mb *tryMember, key string) bool {
 		mb.target = clickTarget{kind: messageTarget, key: key}
 	}
 	return true
+}
+
+// number is the number of the message key among those shown to the member
+// with buttons, given the next one the first time.
+func (mb *tryMember) number(key string) int {
+	if i := slices.Index(mb.numbered, key); i >= 0 {
+		return i + 1
+	}
+	mb.numbered = append(mb.numbered, key)
+	return len(mb.numbered)
 }
 
 // msgTime is the session time a message was sent at: its ts is Slack's

@@ -60,7 +60,7 @@ var colonCommands []colonCommand
 
 func init() {
 	colonCommands = []colonCommand{
-		{"click", "N", "press button N of the last message (or Home tab, or form) that has buttons", (*session).click},
+		{"click", "N | M.N", "press button N of the last message (or Home tab, or form) that has buttons; M.N presses button N of an earlier message, M as its header numbers it", (*session).click},
 		{"write", "TEXT", "type TEXT into the open form's text box and submit it", (*session).write},
 		{"submit", "[FIELD=VALUE …]", "submit the open form, changing some fields (:help lists them); quote values with spaces", (*session).submit},
 		{"cancel", "", "close the open form without submitting it", (*session).cancel},
