@@ -250,7 +250,7 @@ type failingStore struct{ MemberStore }
 var errDisk = errors.New("disk on fire")
 
 func (failingStore) History(string, int) ([]store.HistoryEntry, error) { return nil, errDisk }
-func (failingStore) UserHistory(string, int, func(store.User, iter.Seq[store.HistoryEntry]) error) error {
+func (failingStore) UserHistory(string, int, func(store.User, func(string) iter.Seq[store.HistoryEntry]) error) error {
 	return errDisk
 }
 

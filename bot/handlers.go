@@ -36,10 +36,11 @@ type MemberStore interface {
 	// History returns the member's newest limit entries (all when limit <=
 	// 0), oldest first.
 	History(userID string, limit int) ([]store.HistoryEntry, error)
-	// UserHistory calls fn with User and the member's newest limit history
-	// entries (all when limit <= 0), newest first, read together in one
-	// transaction and decoded as fn reads them.
-	UserHistory(userID string, limit int, fn func(u store.User, newestFirst iter.Seq[store.HistoryEntry]) error) error
+	// UserHistory calls fn with User and the member's history in a theme
+	// ("" for all), newest first, within their newest limit entries (all
+	// when limit <= 0), read together in one transaction and decoded as fn
+	// reads them.
+	UserHistory(userID string, limit int, fn func(u store.User, history func(theme string) iter.Seq[store.HistoryEntry]) error) error
 	// AppendHistories records prompts shown to members, in one commit. It
 	// returns one error per entry, nil for each written: store.ErrInvalidID
 	// fails its entry alone, a failed commit fails them all.
@@ -173,7 +174,7 @@ func (b *Bot) choosePrompt(userID string, opts prompts.PickOptions, themes []str
 		pick    prompts.Pick
 		pickErr error
 	)
-	err := b.Members.UserHistory(userID, historyWindow, func(u store.User, saved iter.Seq[store.HistoryEntry]) error {
+	err := b.Members.UserHistory(userID, historyWindow, func(u store.User, saved func(theme string) iter.Seq[store.HistoryEntry]) error {
 		opts.Role = u.Role
 		var live []string
 		for _, id := range themes {
@@ -195,21 +196,23 @@ func (b *Bot) choosePrompt(userID string, opts prompts.PickOptions, themes []str
 	return pick, pickErr
 }
 
-// shownBack is what the picker reads of a member's history, newest first:
-// the entries still on their way to the disk, then those on it. An entry
-// committed between reading pending and opening the store's transaction is
-// read twice, which tells the picker nothing new: the newer copy is met
-// first, and seen prompts are a set.
-func shownBack(pending []store.HistoryEntry, saved iter.Seq[store.HistoryEntry]) iter.Seq[prompts.Shown] {
-	return func(yield func(prompts.Shown) bool) {
-		for i := len(pending) - 1; i >= 0; i-- {
-			if !yield(shown(pending[i])) {
-				return
+// shownBack is what the picker reads of a member's history in a theme,
+// newest first: the entries still on their way to the disk, then those on
+// it. An entry committed between reading pending and opening the store's
+// transaction is read twice, which tells the picker nothing new: the newer
+// copy is met first, and seen prompts are a set.
+func shownBack(pending []store.HistoryEntry, saved func(theme string) iter.Seq[store.HistoryEntry]) func(theme string) iter.Seq[prompts.Shown] {
+	return func(theme string) iter.Seq[prompts.Shown] {
+		return func(yield func(prompts.Shown) bool) {
+			for i := len(pending) - 1; i >= 0; i-- {
+				if pending[i].Theme == theme && !yield(shown(pending[i])) {
+					return
+				}
 			}
-		}
-		for e := range saved {
-			if !yield(shown(e)) {
-				return
+			for e := range saved(theme) {
+				if !yield(shown(e)) {
+					return
+				}
 			}
 		}
 	}

@@ -98,15 +98,17 @@ func (c *Catalog) Pick(history []Shown, opt PickOptions, rnd *rand.Rand) (Pick, 
 	return c.finishPick(&cr, opt, rnd)
 }
 
-// PickBack is Pick with the history given newest entry first, as a sequence
-// it stops reading at the theme's cycle marker: a store can walk its cursor
-// back and decode only the entries of the current cycle.
-func (c *Catalog) PickBack(newestFirst iter.Seq[Shown], opt PickOptions, rnd *rand.Rand) (Pick, error) {
+// PickBack is Pick with the history given newest entry first, as a
+// sequence it stops reading at the theme's cycle marker: a store can walk
+// its cursor back and decode only the entries of the current cycle.
+// history(theme) yields the entries of that theme; it may yield others too
+// (they are passed over), but a store can pass over them more cheaply.
+func (c *Catalog) PickBack(history func(theme string) iter.Seq[Shown], opt PickOptions, rnd *rand.Rand) (Pick, error) {
 	var cr cycleReader
 	if err := c.startCycle(&cr, opt, rnd); err != nil {
 		return Pick{}, err
 	}
-	for e := range newestFirst {
+	for e := range history(cr.id) {
 		if !cr.read(e) {
 			break
 		}

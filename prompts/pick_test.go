@@ -3,6 +3,7 @@ package prompts_test
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -222,11 +223,13 @@ func TestCatalog_Pick(t *testing.T) {
 		for _, theme := range []string{"impostor", "apple", "daring", ""} {
 			opt := prompts.PickOptions{Theme: theme, Role: "ic"}
 			read := 0
-			back := func(yield func(prompts.Shown) bool) {
-				for i := len(u.history) - 1; i >= 0; i-- {
-					read++
-					if !yield(u.history[i]) {
-						return
+			back := func(string) iter.Seq[prompts.Shown] { // every theme: the picker passes over the others
+				return func(yield func(prompts.Shown) bool) {
+					for i := len(u.history) - 1; i >= 0; i-- {
+						read++
+						if !yield(u.history[i]) {
+							return
+						}
 					}
 				}
 			}

@@ -179,6 +179,27 @@ func decodeHistoryFast(b []byte, ids *idTable) (historyRecord, bool) {
 	return r, true
 }
 
+// historyTheme returns the theme of a history record in encodeHistory's
+// form without decoding the rest, or false when the record does not start
+// in that form (decodeHistory then reads it). A pick walks back over the
+// entries of every theme to the cycle marker of one, and most are passed
+// over by this. It reads the first "t" only: a hand-edited record naming
+// two could be judged by the other than encoding/json would take.
+func historyTheme(b []byte) ([]byte, bool) {
+	rest, ok := bytes.CutPrefix(b, []byte(`{"p":"`))
+	if !ok {
+		return nil, false
+	}
+	if _, rest, ok = plainString(rest); !ok {
+		return nil, false
+	}
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"t":"`)); !ok {
+		return nil, false
+	}
+	t, _, ok := plainString(rest)
+	return t, ok
+}
+
 // plainString reads a JSON string's body up to its closing quote when every
 // byte is printable ASCII with no escape.
 func plainString(b []byte) ([]byte, []byte, bool) {

@@ -43,6 +43,10 @@ func FuzzHistoryFastPath(f *testing.F) {
 		if !ok {
 			return
 		}
+		// The theme read alone, to pass over an entry, is the one decoded.
+		if th, tok := historyTheme(b); !tok || string(th) != fast.Theme {
+			t.Fatalf("%q: historyTheme %q %v, decoded theme %q", b, th, tok, fast.Theme)
+		}
 		var slow historyRecord
 		if err := json.Unmarshal(b, &slow); err != nil {
 			t.Fatalf("fast path accepted %q, encoding/json says %v", b, err)

@@ -175,13 +175,15 @@ func putHistory(tx *bolt.Tx, userID string, enc []byte) error {
 }
 
 // UserHistory calls fn with the member's record and their history, newest
-// entry first, at most limit entries (all when limit <= 0), in one read
-// transaction: what picking a prompt needs. Entries are decoded as fn reads
-// them, so a picker that stops at its theme's cycle marker reads only the
-// current cycle, not a year of history. newestFirst must not be used after
-// fn returns. An entry that cannot be decoded ends the sequence, and
-// UserHistory returns its error rather than fn's.
-func (db *DB) UserHistory(userID string, limit int, fn func(u User, newestFirst iter.Seq[HistoryEntry]) error) error {
+// entry first, in one read transaction: what picking a prompt needs.
+// history(theme) walks at most limit entries (all when limit <= 0) and
+// yields those of theme, or all of them for "". Entries are decoded as fn
+// reads them, and one of another theme is passed over on its raw bytes, so
+// a picker that stops at its theme's cycle marker pays little for the rest
+// of a year of history. history must not be used after fn returns. An
+// entry that cannot be decoded ends the sequence, and UserHistory returns
+// its error rather than fn's.
+func (db *DB) UserHistory(userID string, limit int, fn func(u User, history func(theme string) iter.Seq[HistoryEntry]) error) error {
 	if err := checkID(userID); err != nil {
 		return err
 	}
@@ -194,23 +196,31 @@ func (db *DB) UserHistory(userID string, limit int, fn func(u User, newestFirst 
 			}
 		}
 		var bad error
-		err := fn(u, func(yield func(HistoryEntry) bool) {
-			bkt := tx.Bucket(bucketHistory)
-			if bkt == nil {
-				return
-			}
-			prefix := userPrefix(userID)
-			c := bkt.Cursor()
-			n := 0
-			for k, v := lastWithPrefix(c, prefix); bytes.HasPrefix(k, prefix) && (limit <= 0 || n < limit); k, v = c.Prev() {
-				e, err := decodeHistory(v, &db.ids)
-				if err != nil {
-					bad = fmt.Errorf("user %s: %w", userID, err)
+		err := fn(u, func(theme string) iter.Seq[HistoryEntry] {
+			return func(yield func(HistoryEntry) bool) {
+				bkt := tx.Bucket(bucketHistory)
+				if bkt == nil {
 					return
 				}
-				n++
-				if !yield(e) {
-					return
+				prefix := userPrefix(userID)
+				c := bkt.Cursor()
+				n := 0
+				for k, v := lastWithPrefix(c, prefix); bytes.HasPrefix(k, prefix) && (limit <= 0 || n < limit); k, v = c.Prev() {
+					n++
+					if t, ok := historyTheme(v); ok && theme != "" && string(t) != theme {
+						continue
+					}
+					e, err := decodeHistory(v, &db.ids)
+					if err != nil {
+						bad = fmt.Errorf("user %s: %w", userID, err)
+						return
+					}
+					if theme != "" && e.Theme != theme {
+						continue
+					}
+					if !yield(e) {
+						return
+					}
 				}
 			}
 		})

@@ -44,9 +44,9 @@ func BenchmarkUserHistory(b *testing.B) {
 					role string
 					n    int
 				)
-				err := db.UserHistory(fmt.Sprintf("U%04d", i%members), 2000, func(u store.User, newestFirst iter.Seq[store.HistoryEntry]) error {
+				err := db.UserHistory(fmt.Sprintf("U%04d", i%members), 2000, func(u store.User, history func(string) iter.Seq[store.HistoryEntry]) error {
 					role = u.Role
-					for range newestFirst {
+					for range history("") {
 						n++
 					}
 					return nil

@@ -183,16 +183,17 @@ func TestHistory(t *testing.T) {
 			}
 			want = append(want, e)
 		}
-		// read collects what fn sees of the member, reading at most stop
-		// entries (all when stop is 0), and returns them oldest first.
-		read := func(id string, limit, stop int) (store.User, []store.HistoryEntry, error) {
+		// read collects what fn sees of the member in theme ("" for all),
+		// reading at most stop entries (all when stop is 0), and returns
+		// them oldest first.
+		read := func(id, theme string, limit, stop int) (store.User, []store.HistoryEntry, error) {
 			var (
 				u    store.User
 				back []store.HistoryEntry
 			)
-			err := db.UserHistory(id, limit, func(user store.User, newestFirst iter.Seq[store.HistoryEntry]) error {
+			err := db.UserHistory(id, limit, func(user store.User, history func(string) iter.Seq[store.HistoryEntry]) error {
 				u = user
-				for e := range newestFirst {
+				for e := range history(theme) {
 					back = append(back, e)
 					if len(back) == stop {
 						break
@@ -203,7 +204,7 @@ func TestHistory(t *testing.T) {
 			slices.Reverse(back)
 			return u, back, err
 		}
-		u, got, err := read("U1", 0, 0)
+		u, got, err := read("U1", "", 0, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,19 +219,26 @@ func TestHistory(t *testing.T) {
 				t.Fatalf("entry %d = %+v, want %+v", i, got[i], want[i])
 			}
 		}
-		if _, last, _ := read("U1", 3, 0); len(last) != 3 || last[0].PromptID != want[297].PromptID || last[2].PromptID != want[299].PromptID {
+		if _, last, _ := read("U1", "", 3, 0); len(last) != 3 || last[0].PromptID != want[297].PromptID || last[2].PromptID != want[299].PromptID {
 			t.Fatalf("UserHistory(limit 3) = %+v", last)
 		}
-		if _, first, _ := read("U1", 0, 2); len(first) != 2 || first[1].PromptID != want[299].PromptID {
+		if _, first, _ := read("U1", "", 0, 2); len(first) != 2 || first[1].PromptID != want[299].PromptID {
 			t.Fatalf("UserHistory read up to 2 = %+v", first)
 		}
-		u, none, err := read("U2", 0, 0)
+		u, none, err := read("U2", "", 0, 0)
 		if err != nil || u.ID != "U2" || u.Role != "" || len(none) != 0 {
 			t.Fatalf("unknown member: %+v, %+v, %v", u, none, err)
 		}
+		// One theme: its entries only, and the limit counts every entry walked.
+		if _, t3, _ := read("U1", "t3", 0, 0); len(t3) != 43 || t3[0].PromptID != "p3" || t3[42].PromptID != want[297].PromptID {
+			t.Fatalf("theme t3: %d entries, first %+v", len(t3), t3[0])
+		}
+		if _, t3, _ := read("U1", "t3", 7, 0); len(t3) != 1 || t3[0].PromptID != want[297].PromptID {
+			t.Fatalf("theme t3 in the newest 7: %+v", t3)
+		}
 		// fn's own error comes back as it is.
 		errStop := errors.New("stop")
-		if err := db.UserHistory("U1", 0, func(store.User, iter.Seq[store.HistoryEntry]) error { return errStop }); err != errStop {
+		if err := db.UserHistory("U1", 0, func(store.User, func(string) iter.Seq[store.HistoryEntry]) error { return errStop }); err != errStop {
 			t.Fatalf("fn's error: got %v", err)
 		}
 	})
