@@ -298,9 +298,17 @@ func TestE2E_RejectedTokens(t *testing.T) {
 	t.Run("AppToken", func(t *testing.T) {
 		h := newHarness(t)
 		h.env["SLACK_APP_TOKEN"] = "xapp-revoked"
-		err := runErr(t, h.env)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		var out, errOut syncBuffer
+		err := run(ctx, []string{"serve"}, mapEnv(h.env), nil, &out, &errOut)
 		if err == nil || !strings.Contains(err.Error(), "SLACK_APP_TOKEN") || !strings.Contains(err.Error(), "invalid_auth") || strings.Contains(err.Error(), "xapp-revoked") {
 			t.Fatalf("err = %v", err)
+		}
+		// The scheduler's first tick waits for a connection that never
+		// came; stopping it must not wait out the shutdown timeout for it.
+		if logs := errOut.String(); strings.Contains(logs, "tick is still running") {
+			t.Fatalf("stopping after the rejected token waited for a tick that could not start:\n%s", logs)
 		}
 	})
 }

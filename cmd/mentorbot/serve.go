@@ -262,14 +262,23 @@ func (a *app) startTick(ctx context.Context) (stop func()) {
 		panic(err) // a constant spec; every test that starts the app would fail
 	}
 	c.Start()
+	// stopped ends the wait for the first connection when run returns
+	// without one (Slack rejected the app token): otherwise stop would wait
+	// ShutdownTimeout for a tick that can never start.
+	stopped := make(chan struct{})
 	var first sync.WaitGroup
 	first.Go(func() {
 		for ctx.Err() == nil && !a.bot.Connected() {
-			time.Sleep(50 * time.Millisecond)
+			select {
+			case <-stopped:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
 		}
 		job.Run()
 	})
 	return func() {
+		close(stopped)
 		done := make(chan struct{})
 		go func() { <-c.Stop().Done(); first.Wait(); close(done) }()
 		select {
