@@ -19,18 +19,32 @@ import (
 // carries the ISO day it was made, for sorting.
 
 func (b *Bot) cmdExport(ctx context.Context, c *Command) (Reply, error) {
-	doc, err := b.exportMarkdown(c.P, c.UserID, b.memberName(ctx, c.UserID))
-	if err != nil {
-		return Reply{}, err
-	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	dm, _, _, err := b.Slack.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{c.UserID}})
+	// The DM is opened while the document is written: on a slow Slack the
+	// member would otherwise wait for users.info (their name) and then for
+	// conversations.open, one after the other.
+	type opened struct {
+		dm  *slack.Channel
+		err error
+	}
+	dmc := make(chan opened, 1)
+	go func() {
+		dm, _, _, err := b.Slack.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{c.UserID}})
+		dmc <- opened{dm, err}
+	}()
+	doc, err := b.exportMarkdown(c.P, c.UserID, b.memberName(ctx, c.UserID))
 	if err != nil {
-		return Reply{}, fmt.Errorf("open DM with %s: %w", c.UserID, err)
+		cancel()
+		<-dmc // nothing of the handler outlives it
+		return Reply{}, err
+	}
+	o := <-dmc
+	if o.err != nil {
+		return Reply{}, fmt.Errorf("open DM with %s: %w", c.UserID, o.err)
 	}
 	_, err = b.Slack.UploadFileContext(ctx, slack.UploadFileParameters{
-		Channel: dm.ID, Content: doc, FileSize: len(doc),
+		Channel: o.dm.ID, Content: doc, FileSize: len(doc),
 		Filename: "mentorbot-" + b.Now().Format("2006-01-02") + ".md", Title: c.P.T("journal_export_title"),
 	})
 	if err != nil {

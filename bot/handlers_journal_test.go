@@ -242,6 +242,43 @@ func TestExport(t *testing.T) {
 	})
 }
 
+// slowNameSlack is a Slack whose users.info for a member's name (asked
+// without options, unlike the locale) answers only once the DM is open.
+type slowNameSlack struct {
+	exportSlack
+	opened chan struct{}
+}
+
+func (s *slowNameSlack) OpenConversationContext(ctx context.Context, p *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error) {
+	defer close(s.opened)
+	return s.exportSlack.OpenConversationContext(ctx, p)
+}
+
+func (s *slowNameSlack) GetUserInfoContext(ctx context.Context, user string, opts ...slack.GetUserInfoOption) (*slack.User, error) {
+	if len(opts) == 0 {
+		select {
+		case <-s.opened:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return &slack.User{ID: user, Name: "ana"}, nil
+}
+
+// On a slow Slack, export asks for the member's name and opens their DM at
+// once rather than one after the other: here users.info answers only after
+// conversations.open, so asked in turn it would give up and name no one.
+func TestExportOpensTheDMWhileAskingTheName(t *testing.T) {
+	b, sl := newTestBot(t), &slowNameSlack{opened: make(chan struct{})}
+	b.Slack = sl
+	if _, err := dispatch(t, b, "export"); err != nil || len(sl.uploads) != 1 {
+		t.Fatalf("export: %v, %d uploads", err, len(sl.uploads))
+	}
+	if doc := sl.uploads[0].Content; !strings.HasPrefix(doc, "# mentorbot: everything kept about ana\n") {
+		t.Errorf("the name was not asked while the DM opened:\n%.200s", doc)
+	}
+}
+
 // clickForget clicks a button of the forget confirmation offered to
 // offeredTo, as clicker, and returns what its response_url got.
 func clickForget(t *testing.T, b *Bot, sink *responseSink, env, action, offeredTo, clicker string) map[string]any {
