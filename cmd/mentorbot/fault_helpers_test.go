@@ -55,7 +55,8 @@ const faultRate = 10
 // hours later on it, at least half an hour of a test's real time away: the
 // app's own cron tick, every 30 s of real time, finds nothing due, so the
 // ticks a test runs itself (sendDue) are the only ones and can be counted.
-func newFaultHarness(t *testing.T, subscribers int, rate float64) *appHarness {
+// Each of configure changes the harness before the app starts.
+func newFaultHarness(t *testing.T, subscribers int, rate float64, configure ...func(*appHarness)) *appHarness {
 	t.Helper()
 	clk := newClock(friMorning, rate)
 	sim := slacksim.New(slacksim.Options{Clock: clk})
@@ -64,6 +65,9 @@ func newFaultHarness(t *testing.T, subscribers int, rate float64) *appHarness {
 		sim.AddUser(slacksim.User{ID: member(i), TZ: "UTC"})
 	}
 	h := &appHarness{t: t, sim: sim, clock: clk, dbPath: filepath.Join(t.TempDir(), "mentorbot.db")}
+	for _, c := range configure {
+		c(h)
+	}
 	h.start()
 	subscribeMembers(t, h.app.db, subscribers, faultSlot)
 	return h

@@ -32,11 +32,10 @@ const ackDeadline = 3 * time.Second
 func TestE2E_FaultSlowSlack(t *testing.T) {
 	t.Parallel()
 	const members = 24
-	h := newFaultHarness(t, members, 1)
 	// Every nudge is sent at once, so the fan-out waits out the 5 s once
 	// rather than once per round of the bot's 8 senders (15 s): a later
 	// round only repeats the first one's wait.
-	h.app.bot.SendConcurrency = members
+	h := newFaultHarness(t, members, 1, func(h *appHarness) { h.sendConcurrency = members })
 	h.sim.AddUser(slacksim.User{ID: "USLOW1", TZ: "Europe/Paris"})
 	h.sim.AddUser(slacksim.User{ID: "USLOW2", TZ: "Europe/Paris"})
 	h.sim.SetFault(slacksim.Only(slacksim.EveryNth(1, slacksim.Fault{Delay: slowCall}),

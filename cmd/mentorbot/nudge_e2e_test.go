@@ -76,6 +76,9 @@ type appHarness struct {
 	leadGroup string
 	// logs, when set, receives the app's log as text, Debug and up.
 	logs io.Writer
+	// sendConcurrency, when set, is the bot's SendConcurrency, set before
+	// the app runs its first tick.
+	sendConcurrency int
 }
 
 // Fri 20 Nov 2026, 10:00 UTC (11:00 in Paris).
@@ -103,6 +106,9 @@ func (h *appHarness) start() {
 	a, err := newApp(cfg, logger, nil, h.clock)
 	if err != nil {
 		h.t.Fatal(err)
+	}
+	if h.sendConcurrency > 0 {
+		a.bot.SendConcurrency = h.sendConcurrency
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.app, h.cancel, h.done = a, cancel, make(chan error, 1)
