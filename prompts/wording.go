@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -73,9 +74,35 @@ var wordings = map[string]wording{
 	"fr": {you: frenchYou, group: frenchGroup, we: `"nous", "notre équipe"`, say: `"nous", "notre" or "nos"`},
 }
 
-// frenchWordRE is a French word with the apostrophe of an elision ("t'",
-// "l'"), so that "t'aider" is told from the "t" of "a-t-on".
-var frenchWordRE = regexp.MustCompile(`\p{L}+['’]?`)
+// frenchWords splits text into its French words, each a run of letters
+// with the apostrophe of an elision ("t'", "l'") kept, so that "t'aider" is
+// told from the "t" of "a-t-on". It reads as the regular expression
+// \p{L}+['’]? would, by hand: every prompt of every language is checked
+// each time a catalog loads, and the expression's backtracker, which clears
+// its state for each match, cost more than the rest of the load together.
+func frenchWords(text string) []string {
+	var words []string
+	start := -1
+	for i, r := range text {
+		switch {
+		case unicode.IsLetter(r):
+			if start < 0 {
+				start = i
+			}
+		case start >= 0:
+			end := i
+			if r == '\'' || r == '’' {
+				end += utf8.RuneLen(r)
+			}
+			words = append(words, text[start:end])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		words = append(words, text[start:])
+	}
+	return words
+}
 
 // frenchYouWords address the reader, singular or plural: the bot says "tu"
 // to a member, and a team prompt says "nous", never "vous", for the same
@@ -89,7 +116,7 @@ var frenchYouWords = map[string]bool{
 // frenchYou returns the first word of text that addresses the reader, or "".
 // "Ton" after a determiner is the noun ("le ton d'une revue"), not "your".
 func frenchYou(text string) string {
-	words := frenchWordRE.FindAllString(strings.ToLower(text), -1)
+	words := frenchWords(strings.ToLower(text))
 	for i, w := range words {
 		if !frenchYouWords[w] {
 			continue
@@ -105,7 +132,7 @@ func frenchYou(text string) string {
 // frenchGroup reports whether text speaks as a group: "nous", "notre",
 // "nos", or the team itself.
 func frenchGroup(text string) bool {
-	for _, w := range frenchWordRE.FindAllString(strings.ToLower(text), -1) {
+	for _, w := range frenchWords(strings.ToLower(text)) {
 		switch strings.TrimRight(w, "'’") {
 		case "nous", "notre", "nos", "nôtre", "nôtres", "équipe", "équipes":
 			return true
