@@ -128,16 +128,16 @@ func decodeHistory(b []byte, ids *idTable) (HistoryEntry, error) {
 
 // decodeHistoryFast reads a history record in exactly the form
 // encodeHistory writes it, {"p":"…","t":"…","at":N} with an optional
-// ,"n":true, its strings plain printable ASCII. Every prompt pick reads up to
-// historyWindow of these, and encoding/json took a microsecond each: a member
-// with a year of daily prompts waited a millisecond per command for it. Any
-// other form, escapes included, reports false and is left to encoding/json,
-// so the two always agree (FuzzHistoryFastPath).
+// ,"n":true, its strings plain printable ASCII. Every prompt pick decodes
+// the entries of its theme's current cycle, and encoding/json took a
+// microsecond each. Any other form, escapes included, reports false and is
+// left to encoding/json, so the two always agree (FuzzHistoryFastPath).
 //
-// It pays: with it and the user record's fast path replaced by
-// encoding/json, BenchmarkCommands used 53% more CPU per command at 64
-// members (300 µs against 196, medians of 10 alternating runs) and 8% more
-// at 1,000, where histories are shorter (docs/benchmarks.md).
+// It pays: with it, the user record's fast path and encodeHistory's
+// replaced by encoding/json, BenchmarkCommands used 18% more CPU per
+// command at 64 members (181 µs against 153, medians of 4 alternating runs
+// on the loaded machine; 53% before picks stopped at the cycle marker),
+// docs/benchmarks.md.
 func decodeHistoryFast(b []byte, ids *idTable) (historyRecord, bool) {
 	var r historyRecord
 	rest, ok := bytes.CutPrefix(b, []byte(`{"p":"`))
