@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -73,8 +74,13 @@ type builtinMsg struct {
 	values []string // every value a built-in text of it uses
 }
 
-// builtinMessages reads every built-in file.
-func builtinMessages() (map[string]*builtinMsg, error) {
+// builtinMessages is what every built-in file says, read once: the files
+// are compiled in, and every Lint (serve with MENTOR_PROMPTS_DIR, prompts
+// lint) compared against the same parse. Callers only read it.
+var builtinMessages = sync.OnceValues(readBuiltinMessages)
+
+// readBuiltinMessages reads every built-in file.
+func readBuiltinMessages() (map[string]*builtinMsg, error) {
 	names, err := fs.Glob(builtinFS, "messages/*.toml")
 	if err != nil {
 		return nil, err
