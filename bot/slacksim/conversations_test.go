@@ -60,6 +60,7 @@ func ids(chans []slack.Channel) []string {
 }
 
 func TestConversationsList(t *testing.T) {
+	t.Parallel()
 	t.Run("OK", func(t *testing.T) {
 		sim := newChannels(t)
 		chans, sizes := listAll(t, webClient(sim), slack.GetConversationsParameters{

@@ -35,6 +35,7 @@ func TestEvent(t *testing.T) {
 }
 
 func TestEventRetry(t *testing.T) {
+	t.Parallel()
 	t.Run("RedeliveredAfterMissedAck", func(t *testing.T) {
 		sim := newSim(t)
 		startConnected(t, sim, func(c *socketmode.Client, evt socketmode.Event) {

@@ -78,6 +78,7 @@ func TestCloseUnblocksWaiters(t *testing.T) {
 }
 
 func TestSlowSubscriberDoesNotBlock(t *testing.T) {
+	t.Parallel()
 	sim := newWorkspace(t)
 	ch, cancel := sim.Subscribe()
 	defer cancel()

@@ -40,6 +40,7 @@ func TestConnectHello(t *testing.T) {
 }
 
 func TestSlashCommand(t *testing.T) {
+	t.Parallel()
 	t.Run("OK", func(t *testing.T) {
 		sim := newSim(t)
 		got := make(chan slack.SlashCommand, 1)
@@ -118,6 +119,7 @@ func rawDial(t *testing.T, sim *slacksim.Server) (*websocket.Conn, string) {
 }
 
 func TestOversizedAckDropped(t *testing.T) {
+	t.Parallel()
 	// slack-go itself refuses to send such an ack, so a raw client sends it.
 	sim := newSim(t)
 	ws, _ := rawDial(t, sim)
@@ -206,6 +208,7 @@ func TestAppToken(t *testing.T) {
 }
 
 func TestDisconnect(t *testing.T) {
+	t.Parallel()
 	t.Run("RefreshRequested", func(t *testing.T) {
 		sim := newSim(t)
 		startConnected(t, sim, ackAll)
@@ -253,6 +256,7 @@ func TestDropConnections(t *testing.T) {
 }
 
 func TestPingsKeepConnectionAlive(t *testing.T) {
+	t.Parallel()
 	sim := newSim(t)
 	startConnected(t, sim, ackAll, socketmode.OptionPingInterval(300*time.Millisecond))
 	time.Sleep(time.Second)
