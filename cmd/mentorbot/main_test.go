@@ -379,7 +379,7 @@ func TestMainExitCode(t *testing.T) {
 	}
 	t.Parallel()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestMainExitCode$")
-	cmd.Env = append(os.Environ(), "MENTORBOT_TEST_MAIN=1", "SLACK_BOT_TOKEN=", "SLACK_APP_TOKEN=xapp-x")
+	cmd.Env = append(os.Environ(), "MENTORBOT_TEST_MAIN=1", "SLACK_BOT_TOKEN=", "SLACK_APP_TOKEN=xapp-x", noExitSleep())
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()
