@@ -105,8 +105,11 @@ func TestRespondBounded(t *testing.T) {
 	for range replies {
 		done.Go(func() { b.respond(context.Background(), srv.URL, message{Text: "hi"}) })
 	}
+	// A drop is counted before it is logged: wait for both, or a loaded
+	// machine reads the log one line short.
 	waitFor(t, func() bool {
-		return int(m.dropped.Load()) == replies-inFlight-queued && int(arrived.Load()) == inFlight
+		return int(m.dropped.Load()) == replies-inFlight-queued && int(arrived.Load()) == inFlight &&
+			strings.Count(logs.String(), "reply dropped") == replies-inFlight-queued
 	})
 	if got := b.replies.waiting.Load(); got != queued {
 		t.Fatalf("%d replies waiting, want %d", got, queued)
