@@ -113,6 +113,7 @@ type Bot struct {
 
 	table     *table        // every interaction (commands.go)
 	langs     languageCache // members' languages (language.go)
+	cards     cardCache     // encoded prompt cards (cardcache.go)
 	locks     userLocks
 	seen      *dedupe
 	inflight  inflight      // handlers and the writes they leave behind

@@ -190,6 +190,10 @@ func fitsAsIs(blocks []slack.Block, maxBytes int) bool {
 	}
 	size, ok := 0, true
 	for _, bl := range blocks {
+		if r, raw := bl.(rawBlock); raw {
+			size += len(r.raw)
+			continue
+		}
 		size += blockOverhead
 		if a, isActions := bl.(*slack.ActionBlock); isActions && a.Elements != nil {
 			size += elementOverhead * len(a.Elements.ElementSet)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
+	"github.com/slack-go/slack"
 )
 
 // anyTheme is the button value that asks for a prompt of any theme.
@@ -133,11 +134,25 @@ func (b *Bot) promptReply(ctx context.Context, c *Command, theme string, slot ti
 		return Reply{}, err
 	}
 	v := b.cardView(c.P, pick.Prompt, b.daily(c.UserID))
-	card := cycleCard(v, pick.Restarted)
-	if !inChannel(c.ChannelID) {
-		card = append(card, b.evidence(c.P, c.UserID, pick.Prompt)...)
+	var (
+		card    []slack.Block
+		actions slack.Block
+	)
+	if pick.Restarted || !slot.IsZero() {
+		// A cycle's notice, or a nudge's slot in the buttons: built afresh.
+		bs := promptBlocks(v, cycleCard(v, pick.Restarted), theme, slot)
+		card, actions = bs[:len(bs)-1], bs[len(bs)-1]
+	} else {
+		card, actions = b.cards.get(cardKey{promptID: pick.Prompt.ID, lang: c.P.Lang(), askedTheme: theme, daily: v.Daily}, func() ([]slack.Block, slack.Block) {
+			bs := promptBlocks(v, cardBlocks(v), theme, slot)
+			return bs[:len(bs)-1], bs[len(bs)-1]
+		})
 	}
-	return Reply{Text: v.Prompt.Text, Blocks: promptBlocks(v, card, theme, slot)}, nil
+	blocks := slices.Clone(card) // a cached card is shared
+	if !inChannel(c.ChannelID) {
+		blocks = append(blocks, b.evidence(c.P, c.UserID, pick.Prompt)...)
+	}
+	return Reply{Text: v.Prompt.Text, Blocks: append(blocks, actions)}, nil
 }
 
 // inChannel reports whether a conversation is a channel, public or private,

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -28,10 +29,25 @@ func frenchBot(t *testing.T) (*Bot, *homeSlack) {
 	return b, sl
 }
 
+// decodeBlocks is blocks as Slack reads them: a card's blocks may be
+// encoded already (rawBlock).
+func decodeBlocks(t *testing.T, blocks []slack.Block) []slack.Block {
+	t.Helper()
+	raw, err := json.Marshal(blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out slack.Blocks
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.BlockSet
+}
+
 // reflectRef is the value of a card's Reflect button.
 func reflectRef(t *testing.T, blocks []slack.Block) promptRef {
 	t.Helper()
-	for _, bl := range blocks {
+	for _, bl := range decodeBlocks(t, blocks) {
 		if a, ok := bl.(*slack.ActionBlock); ok {
 			for _, el := range a.Elements.ElementSet {
 				if btn, ok := el.(*slack.ButtonBlockElement); ok && btn.ActionID == actionReflect {
