@@ -112,9 +112,10 @@ func (b *Bot) forget(_ context.Context, c *Command) (Reply, error) {
 		}
 	}
 	b.waitHistory(c.UserID)
-	// A locale read just before and stored just after the deletion would
-	// outlive the member's data.
-	b.langs.writes.Wait()
+	// Wait for the locale writes in flight: one read just before and
+	// stored just after the deletion would outlive the member's data.
+	b.langs.writing.Lock()
+	b.langs.writing.Unlock()
 	if err := b.Members.Forget(c.UserID); err != nil {
 		return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
 	}

@@ -69,8 +69,10 @@ type languageCache struct {
 	timeout time.Duration
 	// max bounds the entries; maxLanguages when 0.
 	max int
-	// writes counts locale writes not yet done (resolveLang).
-	writes sync.WaitGroup
+	// writing is held for reading by each locale write in flight
+	// (resolveLang); forget takes it to wait for them. (A WaitGroup would
+	// let a new write's Add race a Wait that is returning.)
+	writing sync.RWMutex
 }
 
 // langEntry is one member's language. An entry is replaced, never changed,
@@ -297,9 +299,9 @@ func (b *Bot) resolveLang(ctx context.Context, userID string, prev *langEntry) *
 		// Nobody waits for the disk: the stored locale only spares a call
 		// to Slack after a restart, and a command's ack is waiting. Writes
 		// made together share a commit; shutdown and forget wait for them.
-		b.langs.writes.Add(1)
+		b.langs.writing.RLock()
 		b.goWork(func() {
-			defer b.langs.writes.Done()
+			defer b.langs.writing.RUnlock()
 			if err := b.Members.SetLocale(userID, locale); err != nil {
 				b.Logger.Error("member's Slack locale not stored", "user", userID, "err", err)
 			}

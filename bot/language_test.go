@@ -150,6 +150,31 @@ func TestMemberLanguage(t *testing.T) {
 		}
 	})
 
+	// Forget waits for a locale write in flight: stored after the
+	// deletion, it would bring back a record of the member.
+	t.Run("ForgetWaitsForTheWrite", func(t *testing.T) {
+		s := newLocaleSlack(map[string]string{"U1": "fr-CA"})
+		b, _ := langBot(t, s)
+		slow := &slowLocale{MemberStore: b.Members, started: make(chan struct{}), release: make(chan struct{})}
+		b.Members = slow
+		b.commandPrinter(context.Background(), "U1")
+		<-slow.started
+		forgot := make(chan error)
+		go func() {
+			_, err := b.forget(context.Background(), &Command{UserID: "U1", Name: "/mentor"})
+			forgot <- err
+		}()
+		time.Sleep(50 * time.Millisecond) // time for a forget that did not wait to delete first
+		close(slow.release)
+		if err := <-forgot; err != nil {
+			t.Fatal(err)
+		}
+		b.inflight.Wait()
+		if u, err := b.Members.User("U1"); err != nil || u.Locale != "" {
+			t.Fatalf("after forget the record is %+v (%v)", u, err)
+		}
+	})
+
 	t.Run("SlackLocale", func(t *testing.T) {
 		locales := map[string]string{"UFR": "fr-FR", "UCA": "fr-CA", "UGB": "en-GB", "UDE": "de-DE", "UNONE": "", "UODD": "fr_FR"}
 		want := map[string]string{"UFR": "fr", "UCA": "fr", "UGB": "en", "UDE": "en", "UNONE": "en", "UODD": "fr"}
