@@ -148,6 +148,11 @@ func (b *Bot) SendDue(ctx context.Context, now time.Time) (SendReport, error) {
 func (b *Bot) deliver(ctx context.Context, d store.Due, now, since time.Time) string {
 	unlock := b.locks.lock(d.UserID)
 	defer unlock()
+	// The nudge's history entry is written with its outcome, not through
+	// the history writer: a prompt the member's own command picked just
+	// before must reach the disk first, or its entry (which may start a
+	// cycle) would come after the nudge's and hide it from the next pick.
+	b.waitHistory(d.UserID)
 	log := b.Logger.With("user", d.UserID, "slot", d.At)
 	sub, ok, err := b.Schedules.Subscription(d.UserID)
 	if err != nil {

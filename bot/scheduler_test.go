@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -119,5 +120,89 @@ func TestSendDue_CycleRestartNotice(t *testing.T) {
 		if got := strings.Contains(string(posts[i].Blocks), notice); got != want {
 			t.Errorf("nudge %d shows the restart notice = %v, want %v:\n%s", i, got, want, posts[i].Blocks)
 		}
+	}
+}
+
+// gatedHistory holds every history commit until gate is closed.
+type gatedHistory struct {
+	MemberStore
+	gate chan struct{}
+}
+
+func (g *gatedHistory) AppendHistories(apps []store.HistoryAppend) []error {
+	<-g.gate
+	return g.MemberStore.AppendHistories(apps)
+}
+
+// A nudge that falls due while the member's last command's prompt is still
+// on its way to the disk must not write its own entry first: the command's
+// entry, marking the start of a cycle, would then come after it, and the
+// nudge's prompt would come round again within the cycle.
+func TestSendDue_AfterAPendingCommand(t *testing.T) {
+	b := newTestBot(t)
+	var sim *slacksim.Server
+	b.Slack, sim = simSlack(t)
+	gated := &gatedHistory{MemberStore: b.Members, gate: make(chan struct{})}
+	b.Members = gated
+	slot := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+	sub := store.Subscription{UserID: "U1", Focus: []string{"impostor"}, Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Friday, Hour: 15, TZ: "UTC", NextDue: slot}}
+	if err := b.Schedules.PutSubscription(sub); err != nil {
+		t.Fatal(err)
+	}
+	first, err := b.pickTheme("U1", "impostor") // pending: the writer is held
+	if err != nil || !first.NewCycle {
+		t.Fatalf("first pick %+v, %v", first, err)
+	}
+	sent := make(chan error)
+	go func() {
+		rep, err := b.SendDue(context.Background(), slot)
+		if err == nil && rep.Sent != 1 {
+			err = fmt.Errorf("report %+v", rep)
+		}
+		sent <- err
+	}()
+	select {
+	case err := <-sent: // a nudge that did not wait for the command's entry
+		close(gated.gate)
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(200 * time.Millisecond):
+		close(gated.gate)
+		if err := <-sent; err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.inflight.Wait()
+	posts := sim.MessagesIn("DU1")
+	if len(posts) != 1 {
+		t.Fatalf("%d nudges", len(posts))
+	}
+	seen := map[string]bool{first.Prompt.ID: true}
+	var nudged string
+	for _, p := range b.Catalog.Themes() {
+		for _, q := range p.Prompts {
+			if p.ID == "impostor" && strings.Contains(string(posts[0].Blocks), q.Text) {
+				nudged = q.ID
+			}
+		}
+	}
+	if nudged == "" || seen[nudged] {
+		t.Fatalf("nudge %q after %q", nudged, first.Prompt.ID)
+	}
+	seen[nudged] = true
+	for {
+		p, err := b.pickTheme("U1", "impostor")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.inflight.Wait()
+		if p.NewCycle {
+			break
+		}
+		if seen[p.Prompt.ID] {
+			t.Fatalf("%s shown twice in one cycle (first %s, nudge %s)", p.Prompt.ID, first.Prompt.ID, nudged)
+		}
+		seen[p.Prompt.ID] = true
 	}
 }
