@@ -116,10 +116,14 @@ func (b *Bot) forget(_ context.Context, c *Command) (Reply, error) {
 	// stored just after the deletion would outlive the member's data.
 	b.langs.writing.Lock()
 	b.langs.writing.Unlock()
+	u, err := b.Members.User(c.UserID) // the Slack locale, for forgetLanguage
+	if err != nil {
+		return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
+	}
 	if err := b.Members.Forget(c.UserID); err != nil {
 		return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
 	}
-	b.forgetLanguage(c.UserID)
+	b.forgetLanguage(c.UserID, u.Locale)
 	r := textReply(c.P.T("journal_forgotten"))
 	r.ReplaceOriginal = true
 	return r, nil

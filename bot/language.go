@@ -348,15 +348,18 @@ func (b *Bot) setLanguage(userID, choice string) error {
 	return nil
 }
 
-// forgetLanguage drops the member's choice from memory once their record
-// is deleted (forget): their next command follows Slack again. A language
-// read from Slack is kept until its refresh, so forgetting does not
-// immediately write the Slack locale back to a record just deleted.
-func (b *Bot) forgetLanguage(userID string) {
+// forgetLanguage replaces the member's choice in memory once their record
+// is deleted (forget) by the language of locale, the Slack locale their
+// record held: what the bot sends of its own accord afterwards (the Home
+// tab refreshed by forget itself) uses it without asking Slack, so nothing
+// writes a record of the member back; their next command asks Slack again.
+// A language read from Slack is kept until its refresh, for the same
+// reason.
+func (b *Bot) forgetLanguage(userID, locale string) {
 	c := &b.langs
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e := c.entries[userID]; e != nil && e.choice {
-		delete(c.entries, userID)
+		c.put(userID, &langEntry{lang: b.Lang.Match(locale), locale: locale, expires: b.Now()})
 	}
 }

@@ -171,9 +171,13 @@ func TestSettingsLanguage(t *testing.T) {
 	}
 }
 
-// forget deletes the member's choice: their next command follows Slack.
+// forget deletes the member's choice: they are spoken to in their Slack
+// language again, and what the bot sends of its own accord afterwards (the
+// Home tab forget refreshes) writes no record of them back; their next
+// command asks Slack again.
 func TestForgetLanguage(t *testing.T) {
-	b, _ := langBot(t, newLocaleSlack(map[string]string{"U1": "en-GB"}))
+	s := newLocaleSlack(map[string]string{"U1": "en-GB"})
+	b, _ := langBot(t, s)
 	if _, err := dispatchLang(t, b, "U1", "language fr"); err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +188,15 @@ func TestForgetLanguage(t *testing.T) {
 	if u, _ := b.Members.User("U1"); u.Lang != "" {
 		t.Fatalf("the choice survived forget on disk: %+v", u)
 	}
+	calls := s.callsOf("U1")
 	if got := b.printerFor(context.Background(), "U1").Lang(); got != "en" {
 		t.Fatalf("after forget the member is spoken to in %q, want Slack's English", got)
+	}
+	b.inflight.Wait()
+	if u, _ := b.Members.User("U1"); u.Locale != "" || s.callsOf("U1") != calls {
+		t.Fatalf("the Home tab after forget asked Slack (%d calls) or wrote the record back: %+v", s.callsOf("U1")-calls, u)
+	}
+	if got := b.commandPrinter(context.Background(), "U1").Lang(); got != "en" || s.callsOf("U1") != calls+1 {
+		t.Fatalf("the next command: %q after %d calls; want Slack asked again", got, s.callsOf("U1")-calls)
 	}
 }
