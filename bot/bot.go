@@ -116,6 +116,7 @@ type Bot struct {
 	cards     cardCache     // encoded prompt cards (cardcache.go)
 	locks     userLocks
 	seen      *dedupe
+	clicks    *dedupe       // "Another prompt" clicks, for double clicks (anotherPrompt)
 	inflight  inflight      // handlers and the writes they leave behind
 	history   historyWriter // picked prompts on their way to the disk
 	pace      postPacer     // no post before this, after a 429 (pacing.go)
@@ -154,6 +155,7 @@ func New(st Store, catalog *prompts.Catalog, rnd *rand.Rand) *Bot {
 		SendConcurrency: 8,
 		rand:            rnd,
 		seen:            newDedupe(15 * time.Minute),
+		clicks:          newDedupe(doubleClick),
 		replies:         newReplyLimiter(maxReplies, maxQueuedReplies, replyPostTimeout),
 	}
 	b.table = mustTable(b.routes())

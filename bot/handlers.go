@@ -80,12 +80,24 @@ func (b *Bot) cmdPrompt(ctx context.Context, c *Command) (Reply, error) {
 	return b.promptReply(ctx, c, theme, time.Time{})
 }
 
+// doubleClick is how close two clicks on one button are one double click.
+// No member reads a card and clicks again so fast, and a card's prompt
+// comes back on the same button only after a whole cycle.
+const doubleClick = 3 * time.Second
+
 // anotherPrompt answers the "Another prompt" button in place of the card it
 // was clicked in. The theme and slot come from the button; the member from
 // Slack. On a nudge (a slot) of a member still subscribed the new card is a
 // nudge too: replacing it with a plain card would take away the week's skip
 // and pause buttons.
+//
+// A second click on the same card within doubleClick is a double click: it
+// is answered with nothing, rather than with a second card that replaces
+// the first before the member has read it and spends a prompt of the cycle.
 func (b *Bot) anotherPrompt(ctx context.Context, c *Command) (Reply, error) {
+	if !b.clicks.first(c.UserID+"|"+c.Value, b.Now()) {
+		return Reply{}, nil
+	}
 	ref := parsePromptRef(c.Value)
 	theme := ref.Theme
 	if _, ok := b.Catalog.Theme(theme); !ok {

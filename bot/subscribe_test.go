@@ -308,6 +308,39 @@ func TestNudgeWording(t *testing.T) {
 	}
 }
 
+// A double click on Another prompt replaces the card once: the second
+// click is answered with nothing and spends no prompt of the cycle. A click
+// on the same button later is a new one.
+func TestAnotherPromptDoubleClick(t *testing.T) {
+	b := newTestBot(t)
+	now := b.Now()
+	b.Now = func() time.Time { return now }
+	ref := promptRef{PromptID: "daring-one", Theme: "daring"}
+	c := func() *Command { return &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", Value: ref.value()} }
+	first, err := b.anotherPrompt(t.Context(), c())
+	if err != nil || len(first.Blocks) == 0 {
+		t.Fatalf("first click: %+v, %v", first, err)
+	}
+	second, err := b.anotherPrompt(t.Context(), c())
+	if err != nil || len(second.Blocks) != 0 || second.Text != "" {
+		t.Fatalf("second click within %v answered %+v, %v; want nothing", doubleClick, second, err)
+	}
+	b.inflight.Wait()
+	if h, _ := b.Members.History("U1", 0); len(h) != 1 {
+		t.Fatalf("%d prompts recorded for a double click, want 1", len(h))
+	}
+	// Another member's click on a card of the same prompt is theirs.
+	other := c()
+	other.UserID = "U2"
+	if r, err := b.anotherPrompt(t.Context(), other); err != nil || len(r.Blocks) == 0 {
+		t.Fatalf("another member's click: %+v, %v", r, err)
+	}
+	now = now.Add(doubleClick + time.Second)
+	if r, err := b.anotherPrompt(t.Context(), c()); err != nil || len(r.Blocks) == 0 {
+		t.Fatalf("a click %v later: %+v, %v", doubleClick+time.Second, r, err)
+	}
+}
+
 // TestAnotherPromptOnNudge: Another prompt on a nudge keeps the card a
 // nudge (its line for the week, its skip and pause buttons, its slot); on a
 // prompt asked for, or once the member unsubscribed, it is a plain card.
@@ -326,10 +359,13 @@ func TestAnotherPromptOnNudge(t *testing.T) {
 	nudge := promptRef{PromptID: "daring-one", Theme: "daring", Slot: fri27}
 	t.Run("Nudge", func(t *testing.T) {
 		b := newTestBot(t)
+		now := b.Now()
+		b.Now = func() time.Time { return now }
 		mustDispatch(t, b, "subscribe")
 		for range 2 { // twice: the second card is still a nudge
 			got := click(t, b, nudge)
 			contains(t, got, "Your reflection prompt for this week", "Skip next week (Fri 4 Dec)", "Pause two weeks", "Another prompt")
+			now = now.Add(doubleClick + time.Second) // a click on the new card, not a double click
 		}
 		r, err := b.anotherPrompt(t.Context(), &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", Value: nudge.value()})
 		if err != nil {
