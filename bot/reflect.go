@@ -23,7 +23,7 @@ func (b *Bot) openReflect(ctx context.Context, c *Command) (Reply, error) {
 	if !ok {
 		return Reply{}, &Error{Code: ENOTFOUND, Message: c.P.T("prompt_gone", "Cmd", c.Name)}
 	}
-	// The card the modal repeats says "Try today" as the one clicked did.
+	// The card the modal repeats labels its experiment as the one clicked did.
 	v := b.cardView(c.P, p, b.daily(c.UserID))
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()

@@ -121,7 +121,7 @@ func cardBlocks(v cardView) []slack.Block {
 	if p.Try != "" {
 		try := v.P.T("prompt_try_week", "Try", escape(p.Try))
 		if v.Daily {
-			try = v.P.T("prompt_try_today", "Try", escape(p.Try))
+			try = v.P.T("prompt_try_daily", "Try", escape(p.Try))
 		}
 		blocks = append(blocks, section(try))
 	}

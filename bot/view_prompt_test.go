@@ -174,8 +174,8 @@ func TestCardBlocks_TryPeriod(t *testing.T) {
 		daily bool
 		want  string
 	}{
-		{en, false, "*Try this week:* "}, {en, true, "*Try today:* "},
-		{fr, false, "*À essayer cette semaine :* "}, {fr, true, "*À essayer aujourd'hui :* "},
+		{en, false, "*Try this week:* "}, {en, true, "*Try:* "},
+		{fr, false, "*À essayer cette semaine :* "}, {fr, true, "*À essayer :* "},
 	} {
 		got := blocksText(t, Reply{Blocks: cardBlocks(caseView(t, tt.p, "question", tt.daily))})
 		if !strings.Contains(got, tt.want) {
