@@ -100,6 +100,22 @@ type langEntry struct {
 	locale string
 }
 
+// freshLanguage returns the printer of the member's language as Slack
+// gives it now, unless they chose one or Slack was asked within the last
+// zoneReuse: `language` says where the language comes from, and otherwise
+// a locale read up to a day ago, or stored before a restart, would do.
+func (b *Bot) freshLanguage(ctx context.Context, userID string) *lang.Printer {
+	c := &b.langs
+	c.mu.Lock()
+	if e := c.entries[userID]; e != nil && !e.choice && e.fetching == nil && (e.read.IsZero() || b.Now().Sub(e.read) >= zoneReuse) {
+		stale := *e
+		stale.expires = b.Now() // read again by the commandPrinter below
+		c.entries[userID] = &stale
+	}
+	c.mu.Unlock()
+	return b.commandPrinter(ctx, userID)
+}
+
 // knownLocale returns the member's Slack locale the cache holds, if any.
 func (c *languageCache) knownLocale(userID string) (string, bool) {
 	c.mu.Lock()

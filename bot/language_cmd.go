@@ -95,6 +95,7 @@ func (b *Bot) languageStatus(ctx context.Context, c *Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("read user %s: %w", c.UserID, err)
 	}
+	c.P = b.freshLanguage(ctx, c.UserID)
 	if l, ok := b.langs.knownLocale(c.UserID); ok {
 		u.Locale = l // read just now, perhaps not on the record yet
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
@@ -198,5 +199,34 @@ func TestForgetLanguage(t *testing.T) {
 	}
 	if got := b.commandPrinter(context.Background(), "U1").Lang(); got != "en" || s.callsOf("U1") != calls+1 {
 		t.Fatalf("the next command: %q after %d calls; want Slack asked again", got, s.callsOf("U1")-calls)
+	}
+}
+
+// `language` says what Slack says now: after a restart the stored locale
+// serves other commands for up to a day, but not the one that reports it.
+func TestLanguageStatusAfterSlackChange(t *testing.T) {
+	s := newLocaleSlack(map[string]string{"U1": "en-US"})
+	b, now := langBot(t, s)
+	if _, err := dispatchLang(t, b, "U1", "help"); err != nil {
+		t.Fatal(err)
+	}
+	b.inflight.Wait() // en-US is stored
+	s.set("U1", "fr-FR")
+	again := New(b.Members.(Store), b.Catalog, nil)
+	again.Now = func() time.Time { return *now }
+	again.Slack = s
+	if got := again.commandPrinter(context.Background(), "U1").Lang(); got != "en" {
+		t.Fatalf("after the restart a command speaks %q, want the stored en-US's English", got)
+	}
+	r, err := dispatchLang(t, again, "U1", "language")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Je te parle en *français*, la langue de ton Slack (fr-FR)."; !strings.HasPrefix(r.Text, want) {
+		t.Fatalf("language answered %q, want %q", r.Text, want)
+	}
+	calls := s.callsOf("U1")
+	if _, err := dispatchLang(t, again, "U1", "language"); err != nil || s.callsOf("U1") != calls {
+		t.Fatalf("asked again at once: %d more calls (%v)", s.callsOf("U1")-calls, err)
 	}
 }
