@@ -305,8 +305,12 @@ func (b *Bot) resolveLang(ctx context.Context, userID string, prev *langEntry) *
 		if prev != nil && prev.lang != "" {
 			known, guess = prev.lang, prev.guess
 		}
+		locale := u.Locale
+		if prev != nil && prev.locale != "" {
+			locale = prev.locale
+		}
 		b.Logger.Warn("Slack locale not read; using the language known before", "user", userID, "lang", known, "err", err)
-		return &langEntry{lang: known, guess: guess, expires: now.Add(localeRetry)}
+		return &langEntry{lang: known, guess: guess, expires: now.Add(localeRetry), locale: locale}
 	}
 	if locale == "" {
 		locale = u.Locale // Slack said nothing: keep what it said before
@@ -349,15 +353,18 @@ func (b *Bot) slackLocale(ctx context.Context, userID string) (locale, tz string
 // "" to follow Slack's locale again, and makes it the member's language at
 // once.
 func (b *Bot) setLanguage(userID, choice string) error {
-	if err := b.Members.UpdateUser(userID, func(u *store.User) error { u.Lang = choice; return nil }); err != nil {
+	var locale string // the Slack locale last seen
+	if err := b.Members.UpdateUser(userID, func(u *store.User) error { u.Lang, locale = choice, u.Locale; return nil }); err != nil {
 		return fmt.Errorf("set language of %s: %w", userID, err)
 	}
 	c := &b.langs
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if choice == "" {
-		// Read again from the store, which keeps the Slack locale last seen.
-		delete(c.entries, userID)
+		// Follow Slack again, asked at once by the member's next command
+		// printer: the locale last seen may be a day old, or older than a
+		// restart. It stays the fallback if Slack cannot be asked.
+		c.put(userID, &langEntry{lang: b.Lang.Match(locale), locale: locale, expires: b.Now()})
 		return nil
 	}
 	c.put(userID, &langEntry{lang: choice, choice: true})

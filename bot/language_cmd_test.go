@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -228,5 +229,42 @@ func TestLanguageStatusAfterSlackChange(t *testing.T) {
 	calls := s.callsOf("U1")
 	if _, err := dispatchLang(t, again, "U1", "language"); err != nil || s.callsOf("U1") != calls {
 		t.Fatalf("asked again at once: %d more calls (%v)", s.callsOf("U1")-calls, err)
+	}
+}
+
+// `language auto` follows what Slack says now, not the locale stored
+// before a restart; when Slack cannot be asked, the locale last seen.
+func TestLanguageAutoAfterSlackChange(t *testing.T) {
+	s := newLocaleSlack(map[string]string{"U1": "fr-FR"})
+	b, now := langBot(t, s)
+	if _, err := dispatchLang(t, b, "U1", "help"); err != nil {
+		t.Fatal(err)
+	}
+	b.inflight.Wait() // fr-FR is stored
+	s.set("U1", "en-US")
+	again := New(b.Members.(Store), b.Catalog, nil)
+	again.Now = func() time.Time { return *now }
+	again.Slack = s
+	if _, err := dispatchLang(t, again, "U1", "language fr"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := dispatchLang(t, again, "U1", "language auto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Text, "English") {
+		t.Fatalf("auto answered %q; want English, Slack's language now", r.Text)
+	}
+	// Slack down a while later: the status still names the locale it knows.
+	s.mu.Lock()
+	s.err = errors.New("internal_error")
+	s.mu.Unlock()
+	*now = now.Add(2 * zoneReuse)
+	r, err = dispatchLang(t, again, "U1", "language")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "I speak *English* with you, from your Slack language (en-US)."; !strings.HasPrefix(r.Text, want) {
+		t.Fatalf("with Slack down the status said %q, want %q", r.Text, want)
 	}
 }
