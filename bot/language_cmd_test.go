@@ -203,19 +203,28 @@ func TestForgetLanguage(t *testing.T) {
 	}
 }
 
-// `language` says what Slack says now: after a restart the stored locale
-// serves other commands for up to a day, but not the one that reports it.
-func TestLanguageStatusAfterSlackChange(t *testing.T) {
-	s := newLocaleSlack(map[string]string{"U1": "en-US"})
+// restartAfterLocaleChange has U1 send a command, so that their Slack
+// locale in s is stored, then changes it in Slack to locale and returns a
+// new bot on the same store, as after a restart, with its clock.
+func restartAfterLocaleChange(t *testing.T, s *localeSlack, locale string) (*Bot, *time.Time) {
+	t.Helper()
 	b, now := langBot(t, s)
 	if _, err := dispatchLang(t, b, "U1", "help"); err != nil {
 		t.Fatal(err)
 	}
-	b.inflight.Wait() // en-US is stored
-	s.set("U1", "fr-FR")
+	b.inflight.Wait() // the first locale is stored
+	s.set("U1", locale)
 	again := New(b.Members.(Store), b.Catalog, nil)
 	again.Now = func() time.Time { return *now }
 	again.Slack = s
+	return again, now
+}
+
+// `language` says what Slack says now: after a restart the stored locale
+// serves other commands for up to a day, but not the one that reports it.
+func TestLanguageStatusAfterSlackChange(t *testing.T) {
+	s := newLocaleSlack(map[string]string{"U1": "en-US"})
+	again, _ := restartAfterLocaleChange(t, s, "fr-FR")
 	if got := again.commandPrinter(context.Background(), "U1").Lang(); got != "en" {
 		t.Fatalf("after the restart a command speaks %q, want the stored en-US's English", got)
 	}
@@ -236,15 +245,7 @@ func TestLanguageStatusAfterSlackChange(t *testing.T) {
 // before a restart; when Slack cannot be asked, the locale last seen.
 func TestLanguageAutoAfterSlackChange(t *testing.T) {
 	s := newLocaleSlack(map[string]string{"U1": "fr-FR"})
-	b, now := langBot(t, s)
-	if _, err := dispatchLang(t, b, "U1", "help"); err != nil {
-		t.Fatal(err)
-	}
-	b.inflight.Wait() // fr-FR is stored
-	s.set("U1", "en-US")
-	again := New(b.Members.(Store), b.Catalog, nil)
-	again.Now = func() time.Time { return *now }
-	again.Slack = s
+	again, now := restartAfterLocaleChange(t, s, "en-US")
 	if _, err := dispatchLang(t, again, "U1", "language fr"); err != nil {
 		t.Fatal(err)
 	}
