@@ -322,6 +322,36 @@ func TestPutBroadcastKeepsLastSlot(t *testing.T) {
 	}
 }
 
+// editBroadcastRecord rewrites broadcast id's record in the closed database
+// at path as edit changes its decoded JSON: a record as an older version
+// of mentorbot wrote it.
+func editBroadcastRecord(t *testing.T, path, id string, edit func(rec map[string]any) error) {
+	t.Helper()
+	bdb, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bdb.Update(func(tx *bolt.Tx) error {
+		bkt := tx.Bucket([]byte("broadcasts"))
+		var rec map[string]any
+		if err := json.Unmarshal(bkt.Get([]byte(id)), &rec); err != nil {
+			return err
+		}
+		if err := edit(rec); err != nil {
+			return err
+		}
+		enc, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		return bkt.Put([]byte(id), enc)
+	})
+	bdb.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A record written with the one-off flag ("o"), which Broadcast no longer
 // has, still reads, indexes and rewrites as the weekly broadcast it was.
 func TestBroadcastRecordWithOnceFlag(t *testing.T) {
@@ -332,28 +362,10 @@ func TestBroadcastRecordWithOnceFlag(t *testing.T) {
 	}
 	want := mustCreateBroadcast(t, db, weeklyBroadcast("U1", "C1", bcNow))
 	db.Close()
-
-	bdb, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = bdb.Update(func(tx *bolt.Tx) error {
-		bkt := tx.Bucket([]byte("broadcasts"))
-		var rec map[string]any
-		if err := json.Unmarshal(bkt.Get([]byte(want.ID)), &rec); err != nil {
-			return err
-		}
+	editBroadcastRecord(t, path, want.ID, func(rec map[string]any) error {
 		rec["o"] = true
-		enc, err := json.Marshal(rec)
-		if err != nil {
-			return err
-		}
-		return bkt.Put([]byte(want.ID), enc)
+		return nil
 	})
-	bdb.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	db, err = store.Open(path, store.Options{})
 	if err != nil {
@@ -388,30 +400,13 @@ func TestBroadcastRecordWithoutLang(t *testing.T) {
 		t.Fatalf("created with Lang %q, want fr", want.Lang)
 	}
 
-	bdb, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = bdb.Update(func(tx *bolt.Tx) error {
-		bkt := tx.Bucket([]byte("broadcasts"))
-		var rec map[string]any
-		if err := json.Unmarshal(bkt.Get([]byte(want.ID)), &rec); err != nil {
-			return err
-		}
+	editBroadcastRecord(t, path, want.ID, func(rec map[string]any) error {
 		if _, ok := rec["lg"]; !ok {
 			return fmt.Errorf("no \"lg\" in %v: the test no longer removes the language", rec)
 		}
 		delete(rec, "lg")
-		enc, err := json.Marshal(rec)
-		if err != nil {
-			return err
-		}
-		return bkt.Put([]byte(want.ID), enc)
+		return nil
 	})
-	bdb.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	db, err = store.Open(path, store.Options{})
 	if err != nil {
