@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"iter"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -44,44 +45,52 @@ func readHistory(tx *bolt.Tx, userID string, limit int, ids *idTable) ([]History
 }
 
 // readEntries reads the newest limit history entries (all when limit <= 0)
-// that owner, a member or a channel, has in bkt, oldest first. One cursor
-// walks back from the owner's newest key to count the entries wanted, keys
-// only, then forward again decoding each into its place in a slice of
-// exactly that size: reading the newest entries costs the number read. A
-// nil bkt has none.
+// that owner, a member or a channel, has in bkt, oldest first. A nil bkt
+// has none.
 func readEntries(bkt *bolt.Bucket, owner string, limit int, ids *idTable) ([]HistoryEntry, error) {
+	var out []HistoryEntry
+	err := entriesBack(bkt, owner, limit, "", ids, func(e HistoryEntry) bool {
+		out = append(out, e)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(out)
+	return out, nil
+}
+
+// entriesBack walks owner's entries in bkt back from the newest, at most
+// limit of them (all when limit <= 0), and calls yield with each of theme
+// (each, for "") until it returns false. An entry of another theme is
+// passed over on its raw bytes when it is in encodeHistory's form, so
+// reading back to one theme's cycle marker costs little for the others.
+// It returns the error of an entry that cannot be decoded, which ends the
+// walk. A nil bkt has none.
+func entriesBack(bkt *bolt.Bucket, owner string, limit int, theme string, ids *idTable, yield func(HistoryEntry) bool) error {
 	if bkt == nil {
-		return nil, nil
+		return nil
 	}
 	prefix := userPrefix(owner)
 	c := bkt.Cursor()
 	n := 0
-	k, _ := lastWithPrefix(c, prefix)
-	for k != nil && bytes.HasPrefix(k, prefix) && (limit <= 0 || n < limit) {
+	for k, v := lastWithPrefix(c, prefix); bytes.HasPrefix(k, prefix) && (limit <= 0 || n < limit); k, v = c.Prev() {
 		n++
-		k, _ = c.Prev()
-	}
-	if n == 0 {
-		return nil, nil
-	}
-	// The cursor is just before the oldest entry wanted or, when Prev ran
-	// off the start of the bucket, on it.
-	var v []byte
-	if k == nil {
-		_, v = c.First()
-	} else {
-		_, v = c.Next()
-	}
-	out := make([]HistoryEntry, n)
-	for i := range out {
+		if t, ok := historyTheme(v); ok && theme != "" && string(t) != theme {
+			continue
+		}
 		e, err := decodeHistory(v, ids)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out[i] = e
-		_, v = c.Next()
+		if theme != "" && e.Theme != theme {
+			continue
+		}
+		if !yield(e) {
+			return nil
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // AppendHistory records that a prompt was shown. Concurrent appends are
@@ -198,29 +207,8 @@ func (db *DB) UserHistory(userID string, limit int, fn func(u User, history func
 		var bad error
 		err := fn(u, func(theme string) iter.Seq[HistoryEntry] {
 			return func(yield func(HistoryEntry) bool) {
-				bkt := tx.Bucket(bucketHistory)
-				if bkt == nil {
-					return
-				}
-				prefix := userPrefix(userID)
-				c := bkt.Cursor()
-				n := 0
-				for k, v := lastWithPrefix(c, prefix); bytes.HasPrefix(k, prefix) && (limit <= 0 || n < limit); k, v = c.Prev() {
-					n++
-					if t, ok := historyTheme(v); ok && theme != "" && string(t) != theme {
-						continue
-					}
-					e, err := decodeHistory(v, &db.ids)
-					if err != nil {
-						bad = fmt.Errorf("user %s: %w", userID, err)
-						return
-					}
-					if theme != "" && e.Theme != theme {
-						continue
-					}
-					if !yield(e) {
-						return
-					}
+				if err := entriesBack(tx.Bucket(bucketHistory), userID, limit, theme, &db.ids, yield); err != nil {
+					bad = fmt.Errorf("user %s: %w", userID, err)
 				}
 			}
 		})
