@@ -69,6 +69,9 @@ type Command struct {
 	Value string
 	// Message is the message a shortcut was used on; nil otherwise.
 	Message *slack.Message
+	// MessageTS is the timestamp of the message a button was clicked in,
+	// "" for a button elsewhere (the Home tab).
+	MessageTS string
 	// Form names a submitted form's view as Slack does, id and hash: the
 	// same submission sent twice (the first ack lost) has the same Form.
 	Form string

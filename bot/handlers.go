@@ -80,9 +80,8 @@ func (b *Bot) cmdPrompt(ctx context.Context, c *Command) (Reply, error) {
 	return b.promptReply(ctx, c, theme, time.Time{})
 }
 
-// doubleClick is how close two clicks on one button are one double click.
-// No member reads a card and clicks again so fast, and a card's prompt
-// comes back on the same button only after a whole cycle.
+// doubleClick is how close two clicks on one button are one double click:
+// no member reads a card and clicks again so fast.
 const doubleClick = 3 * time.Second
 
 // anotherPrompt answers the "Another prompt" button in place of the card it
@@ -91,11 +90,13 @@ const doubleClick = 3 * time.Second
 // nudge too: replacing it with a plain card would take away the week's skip
 // and pause buttons.
 //
-// A second click on the same card within doubleClick is a double click: it
-// is answered with nothing, rather than with a second card that replaces
-// the first before the member has read it and spends a prompt of the cycle.
+// A second click on the same button of the same message within
+// doubleClick is a double click: it is answered with nothing, rather than
+// with a second card that replaces the first before the member has read it
+// and spends a prompt of the cycle. Another card showing the same prompt
+// (a small theme's cycle comes round fast) is another button.
 func (b *Bot) anotherPrompt(ctx context.Context, c *Command) (Reply, error) {
-	if !b.clicks.first(c.UserID+"|"+c.Value, b.Now()) {
+	if c.MessageTS != "" && !b.clicks.first(c.UserID+"|"+c.MessageTS+"|"+c.Value, b.Now()) {
 		return Reply{}, nil
 	}
 	ref := parsePromptRef(c.Value)

@@ -52,7 +52,7 @@ func (b *Bot) serveAction(ctx context.Context, cb slack.InteractionCallback, sta
 		return
 	}
 	action := cb.ActionCallback.BlockActions[0]
-	c := &Command{UserID: cb.User.ID, ChannelID: cb.Channel.ID, Name: b.Command, Sub: "unknown", TriggerID: cb.TriggerID, ResponseURL: cb.ResponseURL}
+	c := &Command{UserID: cb.User.ID, ChannelID: cb.Channel.ID, Name: b.Command, Sub: "unknown", TriggerID: cb.TriggerID, ResponseURL: cb.ResponseURL, MessageTS: cb.Container.MessageTs}
 	r, ok := b.table.lookup(kindButton, action.ActionID)
 	if !ok {
 		b.Logger.Warn("unknown button", "action", logValue(action.ActionID), "user", c.UserID, "value", logValue(action.Value))

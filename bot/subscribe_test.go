@@ -310,13 +310,16 @@ func TestNudgeWording(t *testing.T) {
 
 // A double click on Another prompt replaces the card once: the second
 // click is answered with nothing and spends no prompt of the cycle. A click
-// on the same button later is a new one.
+// on the same button later, or on another card showing the same prompt, is
+// a new one.
 func TestAnotherPromptDoubleClick(t *testing.T) {
 	b := newTestBot(t)
 	now := b.Now()
 	b.Now = func() time.Time { return now }
 	ref := promptRef{PromptID: "daring-one", Theme: "daring"}
-	c := func() *Command { return &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", Value: ref.value()} }
+	c := func() *Command {
+		return &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", Value: ref.value(), MessageTS: "1700000000.000100"}
+	}
 	first, err := b.anotherPrompt(t.Context(), c())
 	if err != nil || len(first.Blocks) == 0 {
 		t.Fatalf("first click: %+v, %v", first, err)
@@ -329,11 +332,17 @@ func TestAnotherPromptDoubleClick(t *testing.T) {
 	if h, _ := b.Members.History("U1", 0); len(h) != 1 {
 		t.Fatalf("%d prompts recorded for a double click, want 1", len(h))
 	}
-	// Another member's click on a card of the same prompt is theirs.
+	// Another member's click on a card of the same prompt is theirs, and
+	// so is a click on another card of the member's showing it.
 	other := c()
 	other.UserID = "U2"
 	if r, err := b.anotherPrompt(t.Context(), other); err != nil || len(r.Blocks) == 0 {
 		t.Fatalf("another member's click: %+v, %v", r, err)
+	}
+	card := c()
+	card.MessageTS = "1700000000.000200"
+	if r, err := b.anotherPrompt(t.Context(), card); err != nil || len(r.Blocks) == 0 {
+		t.Fatalf("a click on another card of the same prompt: %+v, %v", r, err)
 	}
 	now = now.Add(doubleClick + time.Second)
 	if r, err := b.anotherPrompt(t.Context(), c()); err != nil || len(r.Blocks) == 0 {
