@@ -361,10 +361,7 @@ func (b *Bot) setLanguage(userID, choice string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if choice == "" {
-		// Follow Slack again, asked at once by the member's next command
-		// printer: the locale last seen may be a day old, or older than a
-		// restart. It stays the fallback if Slack cannot be asked.
-		c.put(userID, &langEntry{lang: b.Lang.Match(locale), locale: locale, expires: b.Now()})
+		c.put(userID, b.followSlack(locale))
 		return nil
 	}
 	c.put(userID, &langEntry{lang: choice, choice: true})
@@ -383,6 +380,16 @@ func (b *Bot) forgetLanguage(userID, locale string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e := c.entries[userID]; e != nil && e.choice {
-		c.put(userID, &langEntry{lang: b.Lang.Match(locale), locale: locale, expires: b.Now()})
+		c.put(userID, b.followSlack(locale))
 	}
+}
+
+// followSlack is the entry of a member who no longer has a choice of
+// their own: the language of locale, the Slack locale last seen, until the
+// member's next command printer asks Slack at once (the locale may be a
+// day old, or older than a restart); it stays the fallback if Slack cannot
+// be asked. What the bot sends of its own accord meanwhile uses it as it
+// is, without asking.
+func (b *Bot) followSlack(locale string) *langEntry {
+	return &langEntry{lang: b.Lang.Match(locale), locale: locale, expires: b.Now()}
 }
