@@ -64,6 +64,7 @@ func TestBroadcastSchedule(t *testing.T) {
 			"broadcast C0TEAM1 every funday 10:00 delegation":           "`funday` is not a day",
 			"broadcast C0TEAM1 every mon 25:00 delegation":              "`25:00` is not a time",
 			"broadcast C0TEAM1 every 25:00 mon delegation":              "`25:00` is not a time",
+			"broadcast C0TEAM1 every mon 10 delegation":                 "`10` alone is not a time. Write `10:00`, or `22:00` for the evening, for example `/coach broadcast #team every fri 10:00 vision`",
 			"broadcast C0TEAM1 every mon delegation":                    "Every when?",
 			"broadcast C0TEAM1 every mon our own words":                 "Every when?",
 			"broadcast C0TEAM1 every mon 10:00 CST delegation":          "`CST` could be `America/Chicago`",

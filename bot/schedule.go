@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -138,7 +140,7 @@ func parseSchedule(g scheduleGrammar, args []string, base store.Schedule) (store
 			return store.Schedule{}, "", err
 		}
 		if n == 0 {
-			return store.Schedule{}, "", p.badWord(args[i])
+			return store.Schedule{}, "", p.badWord(args, i)
 		}
 		i += n
 	}
@@ -152,6 +154,22 @@ type scheduleParser struct {
 	s                         store.Schedule
 	cadence, day, clock, zone string
 	note                      string
+	// typed and at are the words typed and the one misshapen reads, for an
+	// example in the member's own words; nil when unknown.
+	typed []string
+	at    int
+}
+
+// exampleWith is an example of the grammar: the member's own words with
+// the one misshapen reads replaced by fix, when they are known, or else
+// fallback with it.
+func (p *scheduleParser) exampleWith(fix, fallback string) string {
+	if p.typed == nil {
+		return p.g.example(fallback + " " + fix)
+	}
+	words := slices.Clone(p.typed)
+	words[p.at] = fix
+	return p.g.example(strings.Join(words, " "))
 }
 
 // take reads the schedule word (or words, for a zone) at the start of args
@@ -261,9 +279,11 @@ func (p *scheduleParser) finish() (store.Schedule, string, error) {
 	return p.s, p.note, nil
 }
 
-// badWord explains a word that is no part of a schedule, guessing from its
-// shape what the member meant.
-func (p *scheduleParser) badWord(w string) error {
+// badWord explains args[i], a word that is no part of a schedule, guessing
+// from its shape what the member meant.
+func (p *scheduleParser) badWord(args []string, i int) error {
+	w := args[i]
+	p.typed, p.at = args, i
 	if err := p.misshapen(w); err != nil {
 		return err
 	}
@@ -277,6 +297,20 @@ func (p *scheduleParser) misshapen(w string) error {
 	switch {
 	case strings.HasSuffix(lw, "day") || strings.HasSuffix(lw, "days"):
 		return Errorf(EINVALID, "%s", p.g.p.T("sched_err_not_day", "Word", clip(w), "Example", p.g.example("weekly tue 09:30")))
+	case hourRE.MatchString(lw):
+		// A bare hour, "tue 8": a tired member's time, but it could as well
+		// be the 8th, or 8 in the evening. Say what to write.
+		h, _ := strconv.Atoi(lw)
+		switch {
+		case h >= 1 && h <= 11:
+			at := fmt.Sprintf("%02d:00", h)
+			return Errorf(EINVALID, "%s", p.g.p.T("sched_err_bare_hour", "Word", clip(w), "Morning", at, "Evening", fmt.Sprintf("%02d:00", h+12),
+				"Example", p.exampleWith(at, "weekly fri")))
+		case h <= 23:
+			at := fmt.Sprintf("%02d:00", h)
+			return Errorf(EINVALID, "%s", p.g.p.T("sched_err_bare_hour_24", "Word", clip(w), "Time", at, "Example", p.exampleWith(at, "weekly fri")))
+		}
+		return Errorf(EINVALID, "%s", p.g.p.T("sched_err_not_time", "Word", clip(w), "Example", p.g.example("weekly fri 16:00")))
 	case strings.Contains(lw, ":") || (lw != "" && lw[0] >= '0' && lw[0] <= '9'):
 		return Errorf(EINVALID, "%s", p.g.p.T("sched_err_not_time", "Word", clip(w), "Example", p.g.example("weekly fri 16:00")))
 	}
