@@ -2,11 +2,18 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 )
 
@@ -51,4 +58,52 @@ func BenchmarkDispatchPrompt(b *testing.B) {
 			bt.inflight.Wait()
 		})
 	}
+}
+
+// jsonAcker encodes an ack as slack-go's socketmode.Client does before
+// queueing it for the socket.
+type jsonAcker struct{ bytes int }
+
+func (a *jsonAcker) Ack(req socketmode.Request, payload ...any) error {
+	res := socketmode.Response{EnvelopeID: req.EnvelopeID}
+	if len(payload) > 0 {
+		res.Payload = payload[0]
+	}
+	raw, err := json.Marshal(res)
+	a.bytes += len(raw)
+	return err
+}
+
+// BenchmarkServeSlash is the bot's whole share of a `/mentor prompt` but
+// the socket: the envelope's check, the member's language, the pick, the
+// card, the ack encoded as slack-go encodes it, the log line and metrics.
+// Commands go round 1,000 members with the built-in catalog, as in
+// BenchmarkCommands; the history
+// writes are waited for outside the timer.
+//
+//	go test -run '^$' -bench ServeSlash -benchmem -count 10 ./bot
+func BenchmarkServeSlash(b *testing.B) {
+	const members = 1000
+	bt := newTestBot(b)
+	catalog, err := prompts.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	bt.Catalog = catalog
+	bt.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	ctx := context.Background()
+	acker := &jsonAcker{}
+	i := 0
+	for b.Loop() {
+		id := fmt.Sprintf("U%04d", i%members)
+		req := socketmode.Request{EnvelopeID: fmt.Sprintf("env-%d", i)}
+		bt.serveSlash(ctx, acker, req, slack.SlashCommand{UserID: id, ChannelID: "D" + id, Command: "/mentor", Text: "prompt"})
+		if i++; i%members == 0 {
+			b.StopTimer()
+			bt.inflight.Wait()
+			b.StartTimer()
+		}
+	}
+	bt.inflight.Wait()
+	b.ReportMetric(float64(acker.bytes)/float64(i), "ack-B/cmd")
 }
