@@ -227,6 +227,8 @@ func (w exportWriter) wins(sb *strings.Builder, ws []store.Win) {
 		switch {
 		case win.From != "":
 			fmt.Fprintf(sb, " · %s", p.T("journal_md_thanks", "From", win.From))
+		case win.FromGone:
+			fmt.Fprintf(sb, " · %s", p.T("journal_md_thanks_gone"))
 		case win.Author != "":
 			fmt.Fprintf(sb, " · %s", p.T("journal_md_message", "Author", win.Author, "Channel", win.Channel))
 		}

@@ -78,6 +78,8 @@ func winMeta(p *lang.Printer, w store.Win, tz string, withLink bool) string {
 	switch {
 	case w.From != "":
 		parts = append(parts, p.T("wins_from_thanks", "From", w.From))
+	case w.FromGone:
+		parts = append(parts, p.T("wins_from_thanks_gone"))
 	case w.Author != "" && strings.HasPrefix(w.Channel, "D"):
 		// Slack has no #name for a DM: <#D…> would show as a raw id.
 		parts = append(parts, p.T("wins_from_dm", "Author", w.Author))
@@ -109,7 +111,7 @@ func deleteWinBlocks(p *lang.Printer, w store.Win, tz string, shown int) []slack
 
 // evidenceBlocks shows a win under an impostor prompt's card.
 func evidenceBlocks(p *lang.Printer, w store.Win, tz string) []slack.Block {
-	kept := p.T("wins_evidence", "Date", p.DayMonth(zoned(w.At, tz)), "From", w.From)
+	kept := p.T("wins_evidence", "Date", p.DayMonth(zoned(w.At, tz)), "From", w.From, "Gone", w.FromGone)
 	text, _ := fitText(w.Text, store.MaxWinLen, 4*store.MaxWinLen)
 	return []slack.Block{slack.NewDividerBlock(), section(kept + "\n" + quoteLines(text))}
 }

@@ -406,3 +406,35 @@ func TestWinMeta_DirectMessage(t *testing.T) {
 		t.Fatalf("channel win: %s", ch)
 	}
 }
+
+// TestThanksAfterSenderForgets: a member's forget takes their id off the
+// thanks they gave; the receiver keeps the words, from "a colleague", in
+// their list, under an impostor card and in their export.
+func TestThanksAfterSenderForgets(t *testing.T) {
+	b := newTestBot(t)
+	b.Slack = newWinsSlack()
+	if _, err := dispatchAs(t, b, "U1", "thanks <@U2|bob> for the careful review of #42"); err != nil {
+		t.Fatal(err)
+	}
+	en := b.Lang.Printer("en")
+	if _, err := b.forget(context.Background(), &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: en}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := dispatchAs(t, b, "U2", "wins")
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := dispatchAs(t, b, "U2", "prompt impostor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	export, err := b.exportMarkdown(en, "U2", "bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string]string{"wins": blocksText(t, list), "impostor card": blocksText(t, card), "export": export} {
+		if !strings.Contains(got, "for the careful review of #42") || !strings.Contains(got, "thanks from a colleague") || strings.Contains(got, "U1") {
+			t.Errorf("%s after the sender forgot:\n%s", name, got)
+		}
+	}
+}

@@ -12,7 +12,8 @@ var perUserBuckets = [][]byte{bucketHistory, bucketJournal, bucketJIndex, bucket
 
 // Forget deletes every record of the member in one transaction: settings,
 // subscription, its due-index entry and any unsubscribe record, history,
-// nudges, reflections, wins, experiments and check-ins.
+// nudges, reflections, wins, experiments and check-ins; and it takes the
+// member's id off the thanks they gave, which stay with their receivers.
 // Forgetting a member the store never saw is not an error.
 func (db *DB) Forget(userID string) error {
 	if err := checkID(userID); err != nil {
@@ -39,6 +40,9 @@ func (db *DB) Forget(userID string) error {
 			return err
 		}
 		if err := forgetCommitments(tx, userID); err != nil {
+			return err
+		}
+		if err := forgetThanksFrom(tx, userID); err != nil {
 			return err
 		}
 		for _, name := range perUserBuckets {

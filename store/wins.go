@@ -48,6 +48,9 @@ type Win struct {
 	// From is the member who thanked UserID with this win; "" for a win
 	// the member recorded or saved themselves.
 	From string
+	// FromGone marks a thanks whose sender has since asked to be
+	// forgotten: the words stay the receiver's, the sender's id is gone.
+	FromGone bool
 	// Author, Channel and Permalink name the message a win was saved from
 	// with the message shortcut; all "" otherwise.
 	Author    string
@@ -60,13 +63,14 @@ type winRecord struct {
 	Text      string `json:"x,omitempty"`
 	At        int64  `json:"at"`
 	From      string `json:"f,omitempty"`
+	FromGone  bool   `json:"g,omitempty"`
 	Author    string `json:"a,omitempty"`
 	Channel   string `json:"c,omitempty"`
 	Permalink string `json:"l,omitempty"`
 }
 
 func encodeWin(w Win) ([]byte, error) {
-	return json.Marshal(winRecord{Text: w.Text, At: w.At.Unix(), From: w.From, Author: w.Author, Channel: w.Channel, Permalink: w.Permalink})
+	return json.Marshal(winRecord{Text: w.Text, At: w.At.Unix(), From: w.From, FromGone: w.FromGone, Author: w.Author, Channel: w.Channel, Permalink: w.Permalink})
 }
 
 func decodeWin(userID string, k, v []byte) (Win, error) {
@@ -75,7 +79,7 @@ func decodeWin(userID string, k, v []byte) (Win, error) {
 	if err := json.Unmarshal(v, &r); err != nil {
 		return Win{}, fmt.Errorf("decode win %s/%d: %w", userID, seq, err)
 	}
-	return Win{Seq: seq, UserID: userID, Text: r.Text, At: time.Unix(r.At, 0).UTC(), From: r.From,
+	return Win{Seq: seq, UserID: userID, Text: r.Text, At: time.Unix(r.At, 0).UTC(), From: r.From, FromGone: r.FromGone,
 		Author: r.Author, Channel: r.Channel, Permalink: r.Permalink}, nil
 }
 
@@ -285,4 +289,53 @@ func olderWin(c *bolt.Cursor, prefix, last []byte) ([]byte, []byte) {
 		return nil, nil
 	}
 	return k, v
+}
+
+// forgetThanksFrom takes the member's id off the thanks they gave: the
+// words stay in the receivers' wins, which are theirs, marked as from a
+// member who has gone. Thanks are keyed by receiver, so every win is
+// looked at; only those whose bytes name the member are decoded. (A win
+// saved from a member's Slack message keeps its author: it is a copy of a
+// message Slack still holds, which the saver chose to keep.)
+func forgetThanksFrom(tx *bolt.Tx, userID string) error {
+	b := tx.Bucket(bucketWins)
+	if b == nil {
+		return nil
+	}
+	from, err := json.Marshal(winRecord{From: userID})
+	if err != nil {
+		return err
+	}
+	// {"at":0,"f":"U1"} -> "f":"U1"
+	needle := from[bytes.Index(from, []byte(`"f":`)) : len(from)-1]
+	type rewrite struct{ k, v []byte }
+	var rewrites []rewrite
+	err = b.ForEach(func(k, v []byte) error {
+		if !bytes.Contains(v, needle) {
+			return nil
+		}
+		var r winRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("decode win %q: %w", k, err)
+		}
+		if r.From != userID {
+			return nil
+		}
+		r.From, r.FromGone = "", true
+		enc, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		rewrites = append(rewrites, rewrite{bytes.Clone(k), enc})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range rewrites { // not inside ForEach: a Put may move the cursor's page
+		if err := b.Put(r.k, r.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -138,3 +138,49 @@ func TestForgetWins(t *testing.T) {
 		t.Fatalf("after forget, shown %+v", w)
 	}
 }
+
+// TestForgetThanksSender: the thanks a member gave stay in their receivers'
+// wins, without the sender's id, once the sender is forgotten; thanks from
+// anyone else, and from an id that merely starts the same, keep theirs.
+func TestForgetThanksSender(t *testing.T) {
+	db := MustOpenDB(t)
+	for _, w := range []store.Win{
+		{UserID: "U2", From: "U1", Text: "thanks for the \"f\":\"U1\" review"},
+		{UserID: "U2", From: "U3", Text: "thanks for pairing"},
+		{UserID: "U3", From: "U12", Text: "thanks for the demo"},
+		{UserID: "U3", Text: "shipped it", Author: "U1", Channel: "C1"},
+	} {
+		if _, err := db.AddWin(w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Forget("U1"); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]store.Win{}
+	for _, u := range []string{"U2", "U3"} {
+		ws, _, err := db.Wins(u, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range ws {
+			got[w.Text] = w
+		}
+	}
+	if w := got[`thanks for the "f":"U1" review`]; w.From != "" || !w.FromGone {
+		t.Errorf("the forgotten sender's thanks: From %q, FromGone %v; want no id, gone", w.From, w.FromGone)
+	}
+	if w := got["thanks for pairing"]; w.From != "U3" || w.FromGone {
+		t.Errorf("another sender's thanks: From %q, FromGone %v", w.From, w.FromGone)
+	}
+	if w := got["thanks for the demo"]; w.From != "U12" || w.FromGone {
+		t.Errorf("U12's thanks: From %q, FromGone %v", w.From, w.FromGone)
+	}
+	if w := got["shipped it"]; w.Author != "U1" {
+		t.Errorf("a saved message lost its author: %+v", w)
+	}
+	// A sender who never thanked anyone is forgotten as before.
+	if err := db.Forget("U9"); err != nil {
+		t.Fatal(err)
+	}
+}
