@@ -54,6 +54,9 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 	rest := args[1:]
 	if len(rest) > 0 && isEvery(rest[0]) {
 		g := scheduleGrammar{name: c.Name, broadcast: true, p: c.P}
+		if req.channel.Name != "" {
+			g.channel = "#" + req.channel.Name // an example is in code: a <#C…> link would show raw
+		}
 		sched, n, note, err := parseEvery(g, rest[1:], b.memberZone(ctx, c.UserID))
 		if err != nil {
 			return req, err
@@ -243,7 +246,21 @@ func roleNoun(p *lang.Printer, role string) string {
 // which is the theme or topic. It says how many words it used, and how it
 // read the zone; its errors are in g's language.
 func parseEvery(g scheduleGrammar, words []string, tz string) (store.Schedule, int, string, error) {
-	sp := scheduleParser{g: g, s: store.Schedule{Cadence: store.CadenceWeekly, TZ: tz}}
+	sp := scheduleParser{g: g, s: store.Schedule{Cadence: store.CadenceWeekly, TZ: tz}, typed: words}
+	sp.own = func(words []string) string {
+		// The lead's words corrected, if they then make a schedule and a
+		// topic: parsed without own, so never checked twice.
+		if _, n, _, err := parseEveryWords(scheduleParser{g: g, s: store.Schedule{Cadence: store.CadenceWeekly, TZ: tz}}, words); err != nil || n != len(words)-1 {
+			return ""
+		}
+		return g.everyExample(joinWords(words))
+	}
+	return parseEveryWords(sp, words)
+}
+
+// parseEveryWords is parseEvery with its parser given.
+func parseEveryWords(sp scheduleParser, words []string) (store.Schedule, int, string, error) {
+	g := sp.g
 	i := 0
 	for i < len(words)-1 {
 		n, err := sp.take(words[i : len(words)-1])
@@ -266,6 +283,7 @@ func parseEvery(g scheduleGrammar, words []string, tz string) (store.Schedule, i
 		// A word that stopped the schedule before the theme, shaped like the
 		// missing day or time ("funday", "25:00"), is named.
 		if i < len(words)-1 {
+			sp.at = i
 			if err := sp.misshapen(words[i]); err != nil {
 				return store.Schedule{}, 0, "", err
 			}

@@ -60,20 +60,23 @@ func TestBroadcastSchedule(t *testing.T) {
 		b := newLeadBot(t)
 		b.Command = "/coach"
 		for text, want := range map[string]string{
-			"broadcast C0TEAM1 every mon 10:00 Mars/Olympus delegation": "`Mars/Olympus` is not a time zone I know",
-			"broadcast C0TEAM1 every funday 10:00 delegation":           "`funday` is not a day",
-			"broadcast C0TEAM1 every mon 25:00 delegation":              "`25:00` is not a time",
-			"broadcast C0TEAM1 every 25:00 mon delegation":              "`25:00` is not a time",
-			"broadcast C0TEAM1 every mon 10 delegation":                 "`10` alone is not a time. Write `10:00`, or `22:00` for the evening, for example `/coach broadcast #team every fri 10:00 vision`",
-			"broadcast C0TEAM1 every mon delegation":                    "Every when?",
-			"broadcast C0TEAM1 every mon our own words":                 "Every when?",
-			"broadcast C0TEAM1 every mon 10:00 CST delegation":          "`CST` could be `America/Chicago`",
-			"broadcast C0TEAM1 every daily 10:00 delegation":            "A broadcast comes back once a week",
-			"broadcast C0TEAM1 every mon tue 10:00 delegation":          "One day only",
-			"broadcast C0TEAM1 every mon 10:00 our own words":           "Put a topic of your own between quotes",
-			"broadcast C0TEAM1 every mon 10:00 astrology":               "To post your own words, put them between quotes",
-			"broadcast #Bad!Name delegation":                            "is not a channel I know how to read",
-			"broadcast C0TEAM1":                                         "Which channel, and what?",
+			"broadcast C0TEAM1 every mon 10:00 Mars/Olympus delegation":  "`Mars/Olympus` is not a time zone I know",
+			"broadcast C0TEAM1 every funday 10:00 delegation":            "`funday` is not a day",
+			"broadcast C0TEAM1 every mon 25:00 delegation":               "`25:00` is not a time",
+			"broadcast C0TEAM1 every 25:00 mon delegation":               "`25:00` is not a time",
+			"broadcast C0TEAM1 every mon 10 delegation":                  "`10` alone is not a time. Write `10:00`, or `22:00` for the evening, for example `/coach broadcast #team every mon 10:00 delegation`.",
+			"broadcast <#C0TEAM1|leads> every mon 8 new york delegation": "for example `/coach broadcast #leads every mon 08:00 new york delegation`.",
+			`broadcast C0TEAM1 every 15 mon "our own words"`:             "Write `15:00`, for example `/coach broadcast #team every 15:00 mon \"our own words\"`.",
+			"broadcast C0TEAM1 every mon 8 9 delegation":                 "for example `/coach broadcast #team every fri 08:00 vision`.",
+			"broadcast C0TEAM1 every mon delegation":                     "Every when?",
+			"broadcast C0TEAM1 every mon our own words":                  "Every when?",
+			"broadcast C0TEAM1 every mon 10:00 CST delegation":           "`CST` could be `America/Chicago`",
+			"broadcast C0TEAM1 every daily 10:00 delegation":             "A broadcast comes back once a week",
+			"broadcast C0TEAM1 every mon tue 10:00 delegation":           "One day only",
+			"broadcast C0TEAM1 every mon 10:00 our own words":            "Put a topic of your own between quotes",
+			"broadcast C0TEAM1 every mon 10:00 astrology":                "To post your own words, put them between quotes",
+			"broadcast #Bad!Name delegation":                             "is not a channel I know how to read",
+			"broadcast C0TEAM1":                                          "Which channel, and what?",
 		} {
 			c := &Command{UserID: "U1", ChannelID: "D1", Name: "/coach"}
 			_, err := b.Dispatch(t.Context(), c, text)

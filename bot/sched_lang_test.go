@@ -265,6 +265,9 @@ func TestParseSchedule_FrenchInput(t *testing.T) {
 		{"quotidien weekly", "Choisis weekly, daily ou weekdays, pas à la fois `quotidien` et `weekly`."},
 		{"en semaine lundi", "Un rythme `weekdays` n'a pas de jour : enlève `lundi`"},
 		{"midi 9h", "Une seule heure, pas à la fois `midi` et `9h`."},
+		// A bare hour: the hint and the example in French, the member's own words.
+		{"hebdomadaire mardi 9", "`9` seul n'est pas une heure. Écris `9h`, ou `21h` pour le soir, par exemple `/mentor subscribe hebdomadaire mardi 9h`."},
+		{"lundi 0", "`0` seul n'est pas une heure. Écris `0h`, par exemple `/mentor subscribe lundi 0h`."},
 	} {
 		_, _, err := parseSchedule(scheduleGrammar{name: "/mentor", p: fr}, strings.Fields(tc.args), base)
 		if ErrorCode(err) != EINVALID || !strings.HasPrefix(ErrorMessage(err), tc.want) {

@@ -18,6 +18,7 @@ type scheduleGrammar struct {
 	name      string        // the slash command, "/mentor" unless MENTOR_COMMAND says otherwise
 	broadcast bool          // `broadcast #CHANNEL every …`, always weekly; else `subscribe …`
 	p         *lang.Printer // the member's language, for the errors
+	channel   string        // a broadcast's channel by name, "#eng"; "" for #team
 }
 
 // example is an example of the grammar's command around schedule words
@@ -25,9 +26,19 @@ type scheduleGrammar struct {
 // broadcast drops the cadence, which it does not take.
 func (g scheduleGrammar) example(words string) string {
 	if g.broadcast {
-		return "`" + g.name + " broadcast #team every " + strings.TrimPrefix(words, "weekly ") + " vision`"
+		return g.everyExample(strings.TrimPrefix(words, "weekly ") + " vision")
 	}
 	return "`" + g.name + " subscribe " + words + "`"
+}
+
+// everyExample is a broadcast example with words after `every`, its topic
+// included.
+func (g scheduleGrammar) everyExample(words string) string {
+	channel := g.channel
+	if channel == "" {
+		channel = "#team"
+	}
+	return "`" + g.name + " broadcast " + channel + " every " + words + "`"
 }
 
 // usage is the grammar's whole form.
@@ -133,7 +144,18 @@ func skipLabel(p *lang.Printer, sched store.Schedule, next time.Time) string {
 // example, for any word it cannot use, a second day, time, cadence or zone,
 // a day with a daily or weekdays cadence, or a base zone it cannot load.
 func parseSchedule(g scheduleGrammar, args []string, base store.Schedule) (store.Schedule, string, error) {
-	p := scheduleParser{g: g, s: base}
+	p := scheduleParser{g: g, s: base, typed: args}
+	p.own = func(words []string) string {
+		again := scheduleParser{g: g, s: base} // no own: an example is never checked twice
+		if _, _, err := again.parse(words); err != nil {
+			return ""
+		}
+		return g.example(joinWords(words))
+	}
+	return p.parse(args)
+}
+
+func (p *scheduleParser) parse(args []string) (store.Schedule, string, error) {
 	for i := 0; i < len(args); {
 		n, err := p.take(args[i:])
 		if err != nil {
@@ -154,22 +176,39 @@ type scheduleParser struct {
 	s                         store.Schedule
 	cadence, day, clock, zone string
 	note                      string
-	// typed and at are the words typed and the one misshapen reads, for an
-	// example in the member's own words; nil when unknown.
+	// typed is the words typed, and at the one misshapen reads; own, when
+	// set, is the example of the member's own words corrected, or "" when
+	// even corrected they would be refused.
 	typed []string
 	at    int
+	own   func(words []string) string
 }
 
-// exampleWith is an example of the grammar: the member's own words with
-// the one misshapen reads replaced by fix, when they are known, or else
-// fallback with it.
+// exampleWith is the example for the word at with fix in its place: the
+// member's own words so corrected when they would then be accepted, or
+// else fallback with fix.
 func (p *scheduleParser) exampleWith(fix, fallback string) string {
-	if p.typed == nil {
-		return p.g.example(fallback + " " + fix)
+	if p.own != nil && p.at < len(p.typed) {
+		words := slices.Clone(p.typed)
+		words[p.at] = fix
+		if ex := p.own(words); ex != "" {
+			return ex
+		}
 	}
-	words := slices.Clone(p.typed)
-	words[p.at] = fix
-	return p.g.example(strings.Join(words, " "))
+	return p.g.example(fallback + " " + fix)
+}
+
+// joinWords joins command words back as they were typed: a word with a
+// space in it was between quotes.
+func joinWords(words []string) string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		if strings.ContainsAny(w, " \t\n") {
+			w = `"` + w + `"`
+		}
+		out[i] = w
+	}
+	return strings.Join(out, " ")
 }
 
 // take reads the schedule word (or words, for a zone) at the start of args
@@ -283,7 +322,7 @@ func (p *scheduleParser) finish() (store.Schedule, string, error) {
 // from its shape what the member meant.
 func (p *scheduleParser) badWord(args []string, i int) error {
 	w := args[i]
-	p.typed, p.at = args, i
+	p.at = i
 	if err := p.misshapen(w); err != nil {
 		return err
 	}
@@ -301,13 +340,12 @@ func (p *scheduleParser) misshapen(w string) error {
 		// A bare hour, "tue 8": a tired member's time, but it could as well
 		// be the 8th, or 8 in the evening. Say what to write.
 		h, _ := strconv.Atoi(lw)
+		at := p.hour(h)
 		switch {
 		case h >= 1 && h <= 11:
-			at := fmt.Sprintf("%02d:00", h)
-			return Errorf(EINVALID, "%s", p.g.p.T("sched_err_bare_hour", "Word", clip(w), "Morning", at, "Evening", fmt.Sprintf("%02d:00", h+12),
+			return Errorf(EINVALID, "%s", p.g.p.T("sched_err_bare_hour", "Word", clip(w), "Morning", at, "Evening", p.hour(h+12),
 				"Example", p.exampleWith(at, "weekly fri")))
 		case h <= 23:
-			at := fmt.Sprintf("%02d:00", h)
 			return Errorf(EINVALID, "%s", p.g.p.T("sched_err_bare_hour_24", "Word", clip(w), "Time", at, "Example", p.exampleWith(at, "weekly fri")))
 		}
 		return Errorf(EINVALID, "%s", p.g.p.T("sched_err_not_time", "Word", clip(w), "Example", p.g.example("weekly fri 16:00")))
@@ -315,6 +353,12 @@ func (p *scheduleParser) misshapen(w string) error {
 		return Errorf(EINVALID, "%s", p.g.p.T("sched_err_not_time", "Word", clip(w), "Example", p.g.example("weekly fri 16:00")))
 	}
 	return nil
+}
+
+// hour is a whole hour as the member's language writes it: 08:00, or 8h
+// in French.
+func (p *scheduleParser) hour(h int) string {
+	return p.g.p.T("sched_hour", "H", h, "HH", fmt.Sprintf("%02d", h))
 }
 
 // looksLikeZone reports whether w is shaped like a time zone readZone does
