@@ -68,6 +68,8 @@ func TestBroadcastSchedule(t *testing.T) {
 			"broadcast <#C0TEAM1|leads> every mon 8 new york delegation": "for example `/coach broadcast #leads every mon 08:00 new york delegation`.",
 			`broadcast C0TEAM1 every 15 mon "our own words"`:             "Write `15:00`, for example `/coach broadcast #team every 15:00 mon \"our own words\"`.",
 			"broadcast C0TEAM1 every mon 8 9 delegation":                 "for example `/coach broadcast #team every fri 08:00 vision`.",
+			"broadcast C0TEAM1 every mon 8 \"the “why” of it\"":          "for example `/coach broadcast #team every fri 08:00 vision`.",
+			"broadcast C0TEAM1 every mon 8 \"the `why` of it\"":          "for example `/coach broadcast #team every fri 08:00 vision`.",
 			"broadcast C0TEAM1 every mon delegation":                     "Every when?",
 			"broadcast C0TEAM1 every mon our own words":                  "Every when?",
 			"broadcast C0TEAM1 every mon 10:00 CST delegation":           "`CST` could be `America/Chicago`",

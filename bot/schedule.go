@@ -188,7 +188,7 @@ type scheduleParser struct {
 // member's own words so corrected when they would then be accepted, or
 // else fallback with fix.
 func (p *scheduleParser) exampleWith(fix, fallback string) string {
-	if p.own != nil && p.at < len(p.typed) {
+	if p.own != nil && p.at < len(p.typed) && quotable(p.typed) {
 		words := slices.Clone(p.typed)
 		words[p.at] = fix
 		if ex := p.own(words); ex != "" {
@@ -196,6 +196,18 @@ func (p *scheduleParser) exampleWith(fix, fallback string) string {
 		}
 	}
 	return p.g.example(fallback + " " + fix)
+}
+
+// quotable reports whether joinWords gives words back as they can be typed
+// again inside an example's code span: no backtick, and no quote in a word
+// that joinWords puts between quotes.
+func quotable(words []string) bool {
+	for _, w := range words {
+		if strings.Contains(w, "`") || strings.ContainsAny(w, " \t\n") && strings.ContainsAny(w, `"“”«»`) {
+			return false
+		}
+	}
+	return true
 }
 
 // joinWords joins command words back as they were typed: a word with a
