@@ -31,6 +31,13 @@ type broadcastReq struct {
 // is an *Error in their language; a failed channel lookup is returned
 // wrapped, for the apology.
 func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, error) {
+	return b.parseBroadcastHinted(ctx, c, true)
+}
+
+// parseBroadcastHinted is parseBroadcast; without hints, a bare hour in the
+// schedule gets the plain example, not the lead's command corrected, which
+// is itself checked with this.
+func (b *Bot) parseBroadcastHinted(ctx context.Context, c *Command, hints bool) (broadcastReq, error) {
 	var req broadcastReq
 	usage := c.P.T("bcast_usage", "Cmd", c.Name)
 	if len(c.Args) < 2 {
@@ -54,10 +61,11 @@ func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, err
 	rest := args[1:]
 	if len(rest) > 0 && isEvery(rest[0]) {
 		g := scheduleGrammar{name: c.Name, broadcast: true, p: c.P}
-		if req.channel.Name != "" {
-			g.channel = "#" + req.channel.Name // an example is in code: a <#C…> link would show raw
+		var own func([]string) string
+		if hints {
+			own = b.ownBroadcast(ctx, c, args, req.channel)
 		}
-		sched, n, note, err := parseEvery(g, rest[1:], b.memberZone(ctx, c.UserID))
+		sched, n, note, err := parseEvery(g, rest[1:], b.memberZone(ctx, c.UserID), own)
 		if err != nil {
 			return req, err
 		}
@@ -241,26 +249,59 @@ func roleNoun(p *lang.Printer, role string) string {
 	return "`" + role + "`"
 }
 
+// ownBroadcast is the example a bare hour's hint gives in a broadcast: the
+// lead's whole command, options, channel and `every` or `chaque` included,
+// with the schedule's words after `every` replaced by words, when the
+// command so corrected would be accepted; "" otherwise. kept is c.Args
+// without its options, and ch the channel it names.
+func (b *Bot) ownBroadcast(ctx context.Context, c *Command, kept []string, ch ChannelRef) func(words []string) string {
+	return func(words []string) string {
+		if len(words) != len(kept)-2 {
+			return ""
+		}
+		fixed := slices.Clone(c.Args)
+		channelAt, k := -1, 0
+		for i, a := range c.Args {
+			if k == len(kept) || a != kept[k] {
+				continue // an option
+			}
+			switch {
+			case k == 0:
+				channelAt = i
+			case k >= 2:
+				fixed[i] = words[k-2]
+			}
+			k++
+		}
+		if k != len(kept) || channelAt < 0 {
+			return ""
+		}
+		dry := *c
+		dry.Args = slices.Clone(fixed)
+		if ch.ID != "" {
+			dry.Args[channelAt] = "<#" + ch.ID + ">" // already looked up
+		}
+		if _, err := b.parseBroadcastHinted(ctx, &dry, false); err != nil {
+			return ""
+		}
+		if strings.HasPrefix(fixed[channelAt], "<") { // Slack's escape, raw in a code span
+			fixed[channelAt] = "#team"
+			if ch.Name != "" {
+				fixed[channelAt] = "#" + ch.Name
+			}
+		}
+		return "`" + c.Name + " broadcast " + joinWords(fixed) + "`"
+	}
+}
+
 // parseEvery reads the schedule after `every`: a day, a time and maybe a
 // zone (tz, the lead's own, by default), in any order, up to the last word,
 // which is the theme or topic. It says how many words it used, and how it
-// read the zone; its errors are in g's language.
-func parseEvery(g scheduleGrammar, words []string, tz string) (store.Schedule, int, string, error) {
-	sp := scheduleParser{g: g, s: store.Schedule{Cadence: store.CadenceWeekly, TZ: tz}, typed: words}
-	sp.own = func(words []string) string {
-		// The lead's words corrected, if they then make a schedule and a
-		// topic: parsed without own, so never checked twice.
-		if _, n, _, err := parseEveryWords(scheduleParser{g: g, s: store.Schedule{Cadence: store.CadenceWeekly, TZ: tz}}, words); err != nil || n != len(words)-1 {
-			return ""
-		}
-		return g.everyExample(joinWords(words))
-	}
-	return parseEveryWords(sp, words)
-}
-
-// parseEveryWords is parseEvery with its parser given.
-func parseEveryWords(sp scheduleParser, words []string) (store.Schedule, int, string, error) {
-	g := sp.g
+// read the zone; its errors are in g's language. own, if not nil, gives the
+// example of the lead's command with words in place of those after every,
+// or "" (scheduleParser.own).
+func parseEvery(g scheduleGrammar, words []string, tz string, own func([]string) string) (store.Schedule, int, string, error) {
+	sp := scheduleParser{g: g, s: store.Schedule{Cadence: store.CadenceWeekly, TZ: tz}, typed: words, own: own}
 	i := 0
 	for i < len(words)-1 {
 		n, err := sp.take(words[i : len(words)-1])

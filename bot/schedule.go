@@ -18,7 +18,6 @@ type scheduleGrammar struct {
 	name      string        // the slash command, "/mentor" unless MENTOR_COMMAND says otherwise
 	broadcast bool          // `broadcast #CHANNEL every …`, always weekly; else `subscribe …`
 	p         *lang.Printer // the member's language, for the errors
-	channel   string        // a broadcast's channel by name, "#eng"; "" for #team
 }
 
 // example is an example of the grammar's command around schedule words
@@ -26,19 +25,9 @@ type scheduleGrammar struct {
 // broadcast drops the cadence, which it does not take.
 func (g scheduleGrammar) example(words string) string {
 	if g.broadcast {
-		return g.everyExample(strings.TrimPrefix(words, "weekly ") + " vision")
+		return "`" + g.name + " broadcast #team every " + strings.TrimPrefix(words, "weekly ") + " vision`"
 	}
 	return "`" + g.name + " subscribe " + words + "`"
-}
-
-// everyExample is a broadcast example with words after `every`, its topic
-// included.
-func (g scheduleGrammar) everyExample(words string) string {
-	channel := g.channel
-	if channel == "" {
-		channel = "#team"
-	}
-	return "`" + g.name + " broadcast " + channel + " every " + words + "`"
 }
 
 // usage is the grammar's whole form.
@@ -186,7 +175,9 @@ type scheduleParser struct {
 
 // exampleWith is the example for the word at with fix in its place: the
 // member's own words so corrected when they would then be accepted, or
-// else fallback with fix.
+// else a plain one: for a subscription fix alone, which changes only the
+// time (a partial subscribe keeps the rest), and for a broadcast, which
+// needs a day and a topic, fix with fallback's.
 func (p *scheduleParser) exampleWith(fix, fallback string) string {
 	if p.own != nil && p.at < len(p.typed) && quotable(p.typed) {
 		words := slices.Clone(p.typed)
@@ -194,6 +185,9 @@ func (p *scheduleParser) exampleWith(fix, fallback string) string {
 		if ex := p.own(words); ex != "" {
 			return ex
 		}
+	}
+	if !p.g.broadcast {
+		return p.g.example(fix)
 	}
 	return p.g.example(fallback + " " + fix)
 }

@@ -132,9 +132,9 @@ func TestParseSchedule(t *testing.T) {
 		{"ErrBareNumber", []string{"16"}, "UTC", "`16` alone is not a time. Write `16:00`, for example `/mentor subscribe 16:00`."},
 		{"ErrBareMorningHour", []string{"weekly", "tue", "8"}, "UTC", "`8` alone is not a time. Write `08:00`, or `20:00` for the evening, for example `/mentor subscribe weekly tue 08:00`."},
 		{"ErrBareMidnight", []string{"0"}, "UTC", "Write `00:00`"},
-		{"ErrBareHourTwice", []string{"weekly", "tue", "8", "9"}, "UTC", "for example `/mentor subscribe weekly fri 08:00`."},
-		{"ErrBareHourAfterATime", []string{"weekly", "tue", "16:00", "8"}, "UTC", "for example `/mentor subscribe weekly fri 08:00`."},
-		{"ErrBareHourBeforeBadWord", []string{"8", "o'clock"}, "UTC", "for example `/mentor subscribe weekly fri 08:00`."},
+		{"ErrBareHourTwice", []string{"weekly", "tue", "8", "9"}, "UTC", "for example `/mentor subscribe 08:00`."},
+		{"ErrBareHourAfterATime", []string{"weekly", "tue", "16:00", "8"}, "UTC", "for example `/mentor subscribe 08:00`."},
+		{"ErrBareHourBeforeBadWord", []string{"8", "o'clock"}, "UTC", "for example `/mentor subscribe 08:00`."},
 		{"ErrBareHourCity", []string{"tue", "8", "new", "york"}, "UTC", "for example `/mentor subscribe tue 08:00 new york`."},
 		{"ErrBareNoon", []string{"12"}, "UTC", "Write `12:00`,"},
 		{"ErrBareNotAnHour", []string{"24"}, "UTC", "`24` is not a time. Use 24-hour HH:MM"},
@@ -389,7 +389,7 @@ func FuzzParseEvery(f *testing.F) {
 	g := scheduleGrammar{name: "/mentor", broadcast: true}
 	f.Fuzz(func(t *testing.T, text string) {
 		words := strings.Fields(text)
-		s, n, _, err := parseEvery(g, words, "UTC")
+		s, n, _, err := parseEvery(g, words, "UTC", nil)
 		if err != nil {
 			if ErrorCode(err) != EINVALID || strings.Contains(ErrorMessage(err), "\n") || !strings.Contains(ErrorMessage(err), "`/mentor broadcast ") {
 				t.Fatalf("parseEvery(%q): bad error %v", text, err)
