@@ -31,13 +31,13 @@ type broadcastReq struct {
 // is an *Error in their language; a failed channel lookup is returned
 // wrapped, for the apology.
 func (b *Bot) parseBroadcast(ctx context.Context, c *Command) (broadcastReq, error) {
-	return b.parseBroadcastHinted(ctx, c, true)
+	return b.parseBroadcastHinted(ctx, c, true, "")
 }
 
 // parseBroadcastHinted is parseBroadcast; without hints, a bare hour in the
 // schedule gets the plain example, not the lead's command corrected, which
-// is itself checked with this.
-func (b *Bot) parseBroadcastHinted(ctx context.Context, c *Command, hints bool) (broadcastReq, error) {
+// is itself checked with this. tz is the lead's zone, "" to look it up.
+func (b *Bot) parseBroadcastHinted(ctx context.Context, c *Command, hints bool, tz string) (broadcastReq, error) {
 	var req broadcastReq
 	usage := c.P.T("bcast_usage", "Cmd", c.Name)
 	if len(c.Args) < 2 {
@@ -61,11 +61,14 @@ func (b *Bot) parseBroadcastHinted(ctx context.Context, c *Command, hints bool) 
 	rest := args[1:]
 	if len(rest) > 0 && isEvery(rest[0]) {
 		g := scheduleGrammar{name: c.Name, broadcast: true, p: c.P}
+		if tz == "" {
+			tz = b.memberZone(ctx, c.UserID)
+		}
 		var own func([]string) string
 		if hints {
-			own = b.ownBroadcast(ctx, c, args, req.channel)
+			own = b.ownBroadcast(ctx, c, args, req.channel, tz)
 		}
-		sched, n, note, err := parseEvery(g, rest[1:], b.memberZone(ctx, c.UserID), own)
+		sched, n, note, err := parseEvery(g, rest[1:], tz, own)
 		if err != nil {
 			return req, err
 		}
@@ -253,8 +256,8 @@ func roleNoun(p *lang.Printer, role string) string {
 // lead's whole command, options, channel and `every` or `chaque` included,
 // with the schedule's words after `every` replaced by words, when the
 // command so corrected would be accepted; "" otherwise. kept is c.Args
-// without its options, and ch the channel it names.
-func (b *Bot) ownBroadcast(ctx context.Context, c *Command, kept []string, ch ChannelRef) func(words []string) string {
+// without its options, ch the channel it names and tz the lead's zone.
+func (b *Bot) ownBroadcast(ctx context.Context, c *Command, kept []string, ch ChannelRef, tz string) func(words []string) string {
 	return func(words []string) string {
 		if len(words) != len(kept)-2 {
 			return ""
@@ -281,14 +284,14 @@ func (b *Bot) ownBroadcast(ctx context.Context, c *Command, kept []string, ch Ch
 		if ch.ID != "" {
 			dry.Args[channelAt] = "<#" + ch.ID + ">" // already looked up
 		}
-		if _, err := b.parseBroadcastHinted(ctx, &dry, false); err != nil {
+		if _, err := b.parseBroadcastHinted(ctx, &dry, false, tz); err != nil {
 			return ""
 		}
-		if strings.HasPrefix(fixed[channelAt], "<") { // Slack's escape, raw in a code span
-			fixed[channelAt] = "#team"
-			if ch.Name != "" {
-				fixed[channelAt] = "#" + ch.Name
-			}
+		if strings.HasPrefix(fixed[channelAt], "<") {
+			// Slack's escape of a channel picked with #, which a code span
+			// shows raw: its id is typed back as it is, where a name from
+			// the escape's label (often empty) might find another channel.
+			fixed[channelAt] = ch.ID
 		}
 		return "`" + c.Name + " broadcast " + joinWords(fixed) + "`"
 	}

@@ -46,9 +46,10 @@ type MemberStore interface {
 	// returns one error per entry, nil for each written: store.ErrInvalidID
 	// fails its entry alone, a failed commit fails them all.
 	AppendHistories(apps []store.HistoryAppend) []error
-	// Forget deletes every record of the member: settings, subscription,
-	// history, nudges and reflections. Forgetting a member the store never
-	// saw is not an error.
+	// Forget deletes every record of the member (settings, subscription,
+	// history, nudges, reflections, wins, experiments, check-ins) and takes
+	// their id off the thanks they gave, which stay with their receivers.
+	// Forgetting a member the store never saw is not an error.
 	Forget(userID string) error
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
@@ -182,7 +183,7 @@ func (p *scheduleParser) exampleWith(fix, fallback string) string {
 	if p.own != nil && p.at < len(p.typed) && quotable(p.typed) {
 		words := slices.Clone(p.typed)
 		words[p.at] = fix
-		if ex := p.own(words); ex != "" {
+		if ex := p.own(words); ex != "" && utf8.RuneCountInString(ex) <= maxOwnExample {
 			return ex
 		}
 	}
@@ -192,12 +193,18 @@ func (p *scheduleParser) exampleWith(fix, fallback string) string {
 	return p.g.example(fallback + " " + fix)
 }
 
+// maxOwnExample bounds an example in the member's own words, in
+// characters: a longer command (a broadcast's long topic) gets the plain
+// example rather than a hint that repeats a paragraph.
+const maxOwnExample = 200
+
 // quotable reports whether joinWords gives words back as they can be typed
-// again inside an example's code span: no backtick, and no quote in a word
+// again inside an example's code span: no backtick, no Slack escape (a
+// mention or a link, which a code span shows raw), and no quote in a word
 // that joinWords puts between quotes.
 func quotable(words []string) bool {
 	for _, w := range words {
-		if strings.Contains(w, "`") || strings.ContainsAny(w, " \t\n") && strings.ContainsAny(w, `"“”«»`) {
+		if strings.ContainsAny(w, "`<>&") || strings.ContainsAny(w, " \t\n") && strings.ContainsAny(w, `"“”«»`) {
 			return false
 		}
 	}
@@ -425,7 +432,7 @@ func spacedClock(args []string) int {
 	switch h := strings.ToLower(args[1]); {
 	case h == "h" && len(args) > 2 && minutesRE.MatchString(args[2]) && !strings.HasPrefix(args[2], "h"):
 		return 3
-	case h == "h" || (h[0] == 'h' && minutesRE.MatchString(h)): // "16 h", "16 h30"
+	case h == "h" || (strings.HasPrefix(h, "h") && minutesRE.MatchString(h)): // "16 h", "16 h30"
 		return 2
 	}
 	return 0

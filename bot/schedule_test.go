@@ -135,6 +135,7 @@ func TestParseSchedule(t *testing.T) {
 		{"ErrBareHourTwice", []string{"weekly", "tue", "8", "9"}, "UTC", "for example `/mentor subscribe 08:00`."},
 		{"ErrBareHourAfterATime", []string{"weekly", "tue", "16:00", "8"}, "UTC", "for example `/mentor subscribe 08:00`."},
 		{"ErrBareHourBeforeBadWord", []string{"8", "o'clock"}, "UTC", "for example `/mentor subscribe 08:00`."},
+		{"ErrBareHourThenEmptyWord", []string{"tue", "8", ""}, "UTC", "`8` alone is not a time. Write `08:00`, or `20:00` for the evening, for example `/mentor subscribe 08:00`."},
 		{"ErrBareHourCity", []string{"tue", "8", "new", "york"}, "UTC", "for example `/mentor subscribe tue 08:00 new york`."},
 		{"ErrBareNoon", []string{"12"}, "UTC", "Write `12:00`,"},
 		{"ErrBareNotAnHour", []string{"24"}, "UTC", "`24` is not a time. Use 24-hour HH:MM"},
@@ -344,13 +345,15 @@ func FuzzParseSchedule(f *testing.F) {
 		"mon tue", "09:00 4pm", "daily tue", "12am utc", "CRON_TZ=", "../../etc/passwd", "Local",
 		"America/Santiago 0:00 saturdays", "EST", "13pm", "“quoted”", strings.Repeat("&", 60),
 		"new york 9am", "são paulo", "+02:00", "-0530", "UTC+14", "gmt-12", "PST", "ist", "america/new_york",
+		"tue 8 ", "weekly tue 8 9",
 	} {
 		f.Add(seed, "Europe/Paris", int64(1774746000))
 	}
 	f.Add("", "", int64(0))
 	f.Add("", "Local", int64(-1))
 	f.Fuzz(func(t *testing.T, text, defaultTZ string, unix int64) {
-		s, _, err := parseSchedule(subscribeGrammar, strings.Fields(text), defaultSchedule(defaultTZ))
+		// Split, not Fields: a quoted "" is an empty word.
+		s, _, err := parseSchedule(subscribeGrammar, strings.Split(text, " "), defaultSchedule(defaultTZ))
 		if err != nil {
 			// Escaping may lengthen the quoted input; the input itself is clipped.
 			msg := strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(ErrorMessage(err))
@@ -382,13 +385,13 @@ var weeklyParis = rule(store.CadenceWeekly, time.Friday, 16, 0, "Europe/Paris")
 // and are either a weekly schedule that leaves at least the last word for
 // the theme, or one member-safe line with a broadcast example.
 func FuzzParseEvery(f *testing.F) {
-	for _, seed := range []string{"", "mon", "mon 10:00", "mon 10:00 vision", "every monday at 10 am delegation",
+	for _, seed := range []string{"", "mon", "mon 10:00", "mon 10:00 vision", "every monday at 10 am delegation", "mon 8  delegation",
 		"fri 9am new york daring", "mon 10:00 CST vision", "daily 10:00 vision", "10:00", "at", "mon tue 10:00 x"} {
 		f.Add(seed)
 	}
 	g := scheduleGrammar{name: "/mentor", broadcast: true}
 	f.Fuzz(func(t *testing.T, text string) {
-		words := strings.Fields(text)
+		words := strings.Split(text, " ") // not Fields: a quoted "" is an empty word
 		s, n, _, err := parseEvery(g, words, "UTC", nil)
 		if err != nil {
 			if ErrorCode(err) != EINVALID || strings.Contains(ErrorMessage(err), "\n") || !strings.Contains(ErrorMessage(err), "`/mentor broadcast ") {

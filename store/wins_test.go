@@ -147,6 +147,7 @@ func TestForgetThanksSender(t *testing.T) {
 	for _, w := range []store.Win{
 		{UserID: "U2", From: "U1", Text: "thanks for the \"f\":\"U1\" review"},
 		{UserID: "U2", From: "U3", Text: "thanks for pairing"},
+		{UserID: "U3", From: "U2", Text: `quoting "f":"U1" here`},
 		{UserID: "U3", From: "U12", Text: "thanks for the demo"},
 		{UserID: "U3", Text: "shipped it", Author: "U1", Channel: "C1"},
 	} {
@@ -172,6 +173,9 @@ func TestForgetThanksSender(t *testing.T) {
 	}
 	if w := got["thanks for pairing"]; w.From != "U3" || w.FromGone {
 		t.Errorf("another sender's thanks: From %q, FromGone %v", w.From, w.FromGone)
+	}
+	if w := got[`quoting "f":"U1" here`]; w.From != "U2" || w.FromGone {
+		t.Errorf("a thanks whose text names the sender's id: From %q, FromGone %v", w.From, w.FromGone)
 	}
 	if w := got["thanks for the demo"]; w.From != "U12" || w.FromGone {
 		t.Errorf("U12's thanks: From %q, FromGone %v", w.From, w.FromGone)
