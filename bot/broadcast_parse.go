@@ -326,7 +326,10 @@ func parseEvery(g scheduleGrammar, words []string, tz string, own func([]string)
 		}
 		// A word that stopped the schedule before the theme, shaped like the
 		// missing day or time ("funday", "25:00"), is named.
-		if i < len(words)-1 {
+		// So is a bare hour left last, where the topic goes ("every mon
+		// 8"): the schedule lacks its time either way, and the hour is the
+		// likelier slip.
+		if i < len(words)-1 || i == len(words)-1 && hourRE.MatchString(words[i]) {
 			sp.at = i
 			if err := sp.misshapen(words[i]); err != nil {
 				return store.Schedule{}, 0, "", err

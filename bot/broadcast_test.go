@@ -77,6 +77,7 @@ func TestBroadcastSchedule(t *testing.T) {
 			"broadcast C0TEAM1 every mon 8 9 delegation":                             "for example `/coach broadcast #team every fri 08:00 vision`.",
 			"broadcast C0TEAM1 every mon 8 \"the “why” of it\"":                      "for example `/coach broadcast #team every fri 08:00 vision`.",
 			"broadcast C0TEAM1 every mon 8 \"the `why` of it\"":                      "for example `/coach broadcast #team every fri 08:00 vision`.",
+			"broadcast C0TEAM1 every mon 8":                                          "`8` alone is not a time. Write `08:00`, or `20:00` for the evening, for example `/coach broadcast #team every fri 08:00 vision`.",
 			"broadcast C0TEAM1 every mon delegation":                                 "Every when?",
 			"broadcast C0TEAM1 every mon our own words":                              "Every when?",
 			"broadcast C0TEAM1 every mon 10:00 CST delegation":                       "`CST` could be `America/Chicago`",
