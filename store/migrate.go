@@ -78,15 +78,13 @@ func nestEach(bkt *bolt.Bucket, keys []string, cadence string) error {
 	if bkt == nil {
 		return nil
 	}
-	type kv struct{ k, v []byte }
-	var out []kv
-	err := bkt.ForEach(func(k, v []byte) error {
+	return rewriteValues(bkt, func(k, v []byte) ([]byte, error) {
 		var rec map[string]json.RawMessage
 		if err := json.Unmarshal(v, &rec); err != nil {
-			return fmt.Errorf("record %q: %w", k, err)
+			return nil, fmt.Errorf("record %q: %w", k, err)
 		}
 		if _, done := rec["s"]; done {
-			return nil
+			return nil, nil
 		}
 		sched := map[string]json.RawMessage{}
 		for _, key := range keys {
@@ -100,10 +98,21 @@ func nestEach(bkt *bolt.Bucket, keys []string, cadence string) error {
 		}
 		var err error
 		if rec["s"], err = json.Marshal(sched); err != nil {
-			return err
+			return nil, err
 		}
-		enc, err := json.Marshal(rec)
-		if err != nil {
+		return json.Marshal(rec)
+	})
+}
+
+// rewriteValues gives every key of bkt the value fn returns for it, or
+// leaves it when fn returns nil. The new values are put after the walk:
+// bbolt forbids writing to a bucket while ForEach walks it.
+func rewriteValues(bkt *bolt.Bucket, fn func(k, v []byte) ([]byte, error)) error {
+	type kv struct{ k, v []byte }
+	var out []kv
+	err := bkt.ForEach(func(k, v []byte) error {
+		enc, err := fn(k, v)
+		if err != nil || enc == nil {
 			return err
 		}
 		out = append(out, kv{slices.Clone(k), enc})
@@ -112,7 +121,6 @@ func nestEach(bkt *bolt.Bucket, keys []string, cadence string) error {
 	if err != nil {
 		return err
 	}
-	// bbolt forbids writing to a bucket while ForEach walks it.
 	for _, r := range out {
 		if err := bkt.Put(r.k, r.v); err != nil {
 			return err

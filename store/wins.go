@@ -308,34 +308,18 @@ func forgetThanksFrom(tx *bolt.Tx, userID string) error {
 	}
 	// {"at":0,"f":"U1"} -> "f":"U1"
 	needle := from[bytes.Index(from, []byte(`"f":`)) : len(from)-1]
-	type rewrite struct{ k, v []byte }
-	var rewrites []rewrite
-	err = b.ForEach(func(k, v []byte) error {
+	return rewriteValues(b, func(k, v []byte) ([]byte, error) {
 		if !bytes.Contains(v, needle) {
-			return nil
+			return nil, nil
 		}
 		var r winRecord
 		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("decode win %q: %w", k, err)
+			return nil, fmt.Errorf("decode win %q: %w", k, err)
 		}
 		if r.From != userID {
-			return nil
+			return nil, nil
 		}
 		r.From, r.FromGone = "", true
-		enc, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		rewrites = append(rewrites, rewrite{bytes.Clone(k), enc})
-		return nil
+		return json.Marshal(r)
 	})
-	if err != nil {
-		return err
-	}
-	for _, r := range rewrites { // not inside ForEach: a Put may move the cursor's page
-		if err := b.Put(r.k, r.v); err != nil {
-			return err
-		}
-	}
-	return nil
 }
