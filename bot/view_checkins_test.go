@@ -9,7 +9,6 @@ import (
 	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/bot/slacksim"
 	"github.com/mentorbot/mentorbot/store"
-	"github.com/slack-go/slack"
 )
 
 // goldenCheckIns are three check-ins, newest first, the newest with a drop
@@ -92,10 +91,9 @@ func TestCheckIn_French(t *testing.T) {
 // asks in French. It never asks Slack (scheduledPrinter).
 func TestScheduled_French(t *testing.T) {
 	b := newTestBot(t)
-	sim := slacksim.New(slacksim.Options{})
-	t.Cleanup(sim.Close)
+	api, sim := simSlack(t)
 	sim.AddUser(slacksim.User{ID: "U1", TZ: "Europe/Paris", Locale: "fr-FR"})
-	b.Slack = slack.New(sim.Options().BotToken, slack.OptionAPIURL(sim.APIURL()))
+	b.Slack = api
 	if err := b.Members.SetLocale("U1", "fr-FR"); err != nil { // read on an earlier command
 		t.Fatal(err)
 	}
@@ -135,10 +133,9 @@ func TestScheduled_French(t *testing.T) {
 // reads the locale.
 func TestScheduled_UnknownLocaleIsEnglish(t *testing.T) {
 	b := newTestBot(t)
-	sim := slacksim.New(slacksim.Options{})
-	t.Cleanup(sim.Close)
+	api, sim := simSlack(t)
 	sim.AddUser(slacksim.User{ID: "U1", TZ: "Europe/Paris", Locale: "fr-FR"})
-	b.Slack = slack.New(sim.Options().BotToken, slack.OptionAPIURL(sim.APIURL()))
+	b.Slack = api
 	slot := time.Date(2026, 12, 4, 15, 0, 0, 0, time.UTC)
 	sub := store.Subscription{UserID: "U1", Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Friday, Hour: 16, TZ: "Europe/Paris", NextDue: slot}}
 	if err := b.Schedules.PutSubscription(sub); err != nil {

@@ -322,6 +322,27 @@ func TestPutBroadcastKeepsLastSlot(t *testing.T) {
 	}
 }
 
+// reopenWithOldBroadcast creates a weekly broadcast in a new database,
+// rewrites its record with edit (editBroadcastRecord) and opens the
+// database again, closed when the test ends. It returns the broadcast as
+// created.
+func reopenWithOldBroadcast(t *testing.T, edit func(rec map[string]any) error) (*store.DB, store.Broadcast) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := mustCreateBroadcast(t, db, weeklyBroadcast("U1", "C1", bcNow))
+	db.Close()
+	editBroadcastRecord(t, path, want.ID, edit)
+	if db, err = store.Open(path, store.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, want
+}
+
 // editBroadcastRecord rewrites broadcast id's record in the closed database
 // at path as edit changes its decoded JSON: a record as an older version
 // of mentorbot wrote it.
@@ -355,23 +376,10 @@ func editBroadcastRecord(t *testing.T, path, id string, edit func(rec map[string
 // A record written with the one-off flag ("o"), which Broadcast no longer
 // has, still reads, indexes and rewrites as the weekly broadcast it was.
 func TestBroadcastRecordWithOnceFlag(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "m.db")
-	db, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := mustCreateBroadcast(t, db, weeklyBroadcast("U1", "C1", bcNow))
-	db.Close()
-	editBroadcastRecord(t, path, want.ID, func(rec map[string]any) error {
+	db, want := reopenWithOldBroadcast(t, func(rec map[string]any) error {
 		rec["o"] = true
 		return nil
 	})
-
-	db, err = store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	got, ok, err := db.Broadcast(want.ID)
 	if err != nil || !ok || !reflect.DeepEqual(got, want) {
 		t.Fatalf("Broadcast = %+v, %v, %v; want %+v", got, ok, err, want)
@@ -389,30 +397,16 @@ func TestBroadcastRecordWithOnceFlag(t *testing.T) {
 // English, the language it posted in, and keeps everything else; rewritten,
 // it stays English.
 func TestBroadcastRecordWithoutLang(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "m.db")
-	db, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := mustCreateBroadcast(t, db, weeklyBroadcast("U1", "C1", bcNow))
-	db.Close()
-	if want.Lang != "fr" {
-		t.Fatalf("created with Lang %q, want fr", want.Lang)
-	}
-
-	editBroadcastRecord(t, path, want.ID, func(rec map[string]any) error {
+	db, want := reopenWithOldBroadcast(t, func(rec map[string]any) error {
 		if _, ok := rec["lg"]; !ok {
 			return fmt.Errorf("no \"lg\" in %v: the test no longer removes the language", rec)
 		}
 		delete(rec, "lg")
 		return nil
 	})
-
-	db, err = store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
+	if want.Lang != "fr" {
+		t.Fatalf("created with Lang %q, want fr", want.Lang)
 	}
-	defer db.Close()
 	want.Lang = "en"
 	got, ok, err := db.Broadcast(want.ID)
 	if err != nil || !ok || !reflect.DeepEqual(got, want) {
