@@ -178,8 +178,8 @@ type scheduleParser struct {
 // member's own words so corrected when they would then be accepted, or
 // else a plain one: for a subscription fix alone, which changes only the
 // time (a partial subscribe keeps the rest), and for a broadcast, which
-// needs a day and a topic, fix with fallback's.
-func (p *scheduleParser) exampleWith(fix, fallback string) string {
+// needs a day and a topic, fix on a Friday.
+func (p *scheduleParser) exampleWith(fix string) string {
 	if p.own != nil && p.at < len(p.typed) && quotable(p.typed) {
 		words := slices.Clone(p.typed)
 		words[p.at] = fix
@@ -190,7 +190,7 @@ func (p *scheduleParser) exampleWith(fix, fallback string) string {
 	if !p.g.broadcast {
 		return p.g.example(fix)
 	}
-	return p.g.example(fallback + " " + fix)
+	return p.g.example("weekly fri " + fix)
 }
 
 // maxOwnExample bounds an example in the member's own words, in
@@ -357,9 +357,9 @@ func (p *scheduleParser) misshapen(w string) error {
 		switch {
 		case h >= 1 && h <= 11:
 			return Errorf(EINVALID, "%s", p.g.p.T("sched_err_bare_hour", "Word", clip(w), "Morning", at, "Evening", p.hour(h+12),
-				"Example", p.exampleWith(at, "weekly fri")))
+				"Example", p.exampleWith(at)))
 		case h <= 23:
-			return Errorf(EINVALID, "%s", p.g.p.T("sched_err_bare_hour_24", "Word", clip(w), "Time", at, "Example", p.exampleWith(at, "weekly fri")))
+			return Errorf(EINVALID, "%s", p.g.p.T("sched_err_bare_hour_24", "Word", clip(w), "Time", at, "Example", p.exampleWith(at)))
 		}
 		return Errorf(EINVALID, "%s", p.g.p.T("sched_err_not_time", "Word", clip(w), "Example", p.g.example("weekly fri 16:00")))
 	case strings.Contains(lw, ":") || (lw != "" && lw[0] >= '0' && lw[0] <= '9'):
