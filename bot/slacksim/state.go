@@ -33,6 +33,9 @@ type Channel struct {
 	BotIsMember bool
 }
 
+// SlackbotID is Slackbot's user id, the same in every workspace.
+const SlackbotID = "USLACKBOT"
+
 // workspace is the directory: users, channels, user groups, open DMs.
 // Guarded by Server.mu.
 type workspace struct {
@@ -44,7 +47,12 @@ type workspace struct {
 }
 
 func (w *workspace) init(o Options) {
-	w.users = map[string]User{o.BotUserID: {ID: o.BotUserID, Name: "mentorbot", RealName: "mentorbot"}}
+	// Every workspace has the app's own bot user and Slackbot, whom
+	// users.info describes as a person (is_bot false).
+	w.users = map[string]User{
+		o.BotUserID: {ID: o.BotUserID, Name: "mentorbot", RealName: "mentorbot"},
+		SlackbotID:  {ID: SlackbotID, Name: "slackbot", RealName: "Slackbot"},
+	}
 	w.channels = make(map[string]Channel)
 	w.groups = make(map[string][]string)
 	w.dms = make(map[string]bool)

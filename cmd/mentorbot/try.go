@@ -23,6 +23,13 @@ const tryChannel = "C0TEAM"
 // current member to it, as an admin would in Slack.
 const tryLeadGroup = "S0LEADS"
 
+// simBots are the bot users a try session's members can mention but not
+// be: the app's own, as the local Slack names it, and Slackbot.
+var simBots = []slacksim.User{{ID: tryBotUserID, Name: "mentorbot"}, {ID: slacksim.SlackbotID, Name: "slackbot"}}
+
+// tryBotUserID is the app's bot user in a try session.
+const tryBotUserID = "U0BOT"
+
 // simMembers are the members a try session can be; lee is a lead.
 var simMembers = []slacksim.User{
 	{ID: "U0ANA", Name: "ana", RealName: "Ana (engineering manager)", TZ: "Europe/Paris"},
@@ -150,7 +157,7 @@ func tryWith(ctx context.Context, o tryOptions, args []string, stdin io.Reader, 
 func startTrySlack(locale string) *slacksim.Server {
 	// A long session must not grow without bound; 10,000 of each record is
 	// far more than a person types.
-	sim := slacksim.New(slacksim.Options{History: 10000, Locale: locale})
+	sim := slacksim.New(slacksim.Options{History: 10000, Locale: locale, BotUserID: tryBotUserID})
 	ids := make([]string, len(simMembers))
 	for i, u := range simMembers {
 		sim.AddUser(u)

@@ -391,3 +391,24 @@ func TestTryClickEarlierMessage(t *testing.T) {
 		t.Errorf("a click meant for Keep my data deleted the data:\n%s", out)
 	}
 }
+
+// TestTryThanksBot: a mention of the app's bot or of Slackbot typed in try
+// reaches the bot as Slack sends it, and thanking either is refused as it
+// would be in a workspace, where users.info describes both.
+func TestTryThanksBot(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	out := runTry(t, start, `
+/mentor thanks @mentorbot for the prompts
+/mentor thanks @Slackbot for the reminders
+/mentor thanks @sam for the review
+`)
+	inOrder(t, out,
+		"ana> /mentor thanks @mentorbot for the prompts\n",
+		"Bots keep no wins; thank the person behind it instead.",
+		"ana> /mentor thanks @Slackbot for the reminders\n",
+		"Bots keep no wins; thank the person behind it instead.",
+		"ana> /mentor thanks @sam for the review\n",
+		"Sent. @sam has your thanks",
+	)
+}

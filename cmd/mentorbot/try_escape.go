@@ -9,7 +9,8 @@ import (
 // slackEscape returns a slash command's text as Slack hands it to an app
 // whose command is declared with should_escape: true, as ours is
 // (deploy/slack-app-manifest.yaml): &, < and > become entities; "@sam"
-// becomes <@U0SAM|sam>, "@here" <!here>, and "#team" <#C0TEAM|team>. In
+// becomes <@U0SAM|sam> ("@mentorbot" and "@slackbot" name the bots),
+// "@here" <!here>, and "#team" <#C0TEAM|team>. In
 // Slack the member picks them from the list the client shows as they type
 // @ or #; here typing the name is picking it. A name that is no member or
 // channel stays as typed, as it does in Slack. Without this, try would show
@@ -78,6 +79,11 @@ func escapeRef(sigil byte, name string, channels map[string]string) (string, int
 	}
 	if u, ok := memberNamed(name); ok {
 		return "<@" + u.ID + "|" + u.Name + ">", len(name), true
+	}
+	for _, u := range simBots {
+		if u.Name == lower {
+			return "<@" + u.ID + "|" + u.Name + ">", len(name), true
+		}
 	}
 	return "", 0, false
 }

@@ -23,6 +23,7 @@ func TestTrySlackEscape(t *testing.T) {
 		{"ana@sam.com C#team", "ana@sam.com C#team"},
 		{"(@sam)", "(<@U0SAM|sam>)"},
 		{"@ # @@sam", "@ # @<@U0SAM|sam>"},
+		{"thanks @MentorBot and @slackbot", "thanks <@U0BOT|mentorbot> and <@USLACKBOT|slackbot>"},
 		{"", ""},
 	} {
 		if got := slackEscape(tc.in, channels); got != tc.want {
