@@ -33,7 +33,8 @@ func TestGolden_BroadcastPost(t *testing.T) {
 }
 
 // The listing, in each language: themes with and without a role, a topic of
-// the lead's own, a broadcast paused and one failing, in either language.
+// the lead's own, a broadcast on hold, one paused and one failing, in
+// either language.
 func TestGolden_Broadcasts(t *testing.T) {
 	at := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, time.UTC) }
 	bs := []store.Broadcast{
@@ -43,8 +44,10 @@ func TestGolden_Broadcasts(t *testing.T) {
 			Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Wednesday, Hour: 9, Minute: 30, TZ: "Europe/Paris", NextDue: at(25, 8).Add(30 * time.Minute)}},
 		{ID: "b3", Channel: "C0LEADS", Topic: "What did we ship this week that nobody noticed at all?", Lang: "fr",
 			Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Friday, Hour: 16, TZ: "Europe/Paris", NextDue: at(27, 15)}},
-		{ID: "b4", Channel: "C0GONE", Theme: "delegation", Role: "manager", Lang: "en", Paused: true, Failing: failNotLead,
-			Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Tuesday, Hour: 11, TZ: "UTC"}},
+		{ID: "b4", Channel: "C0TEAM1", Theme: "delegation", Role: "manager", Lang: "en", Failing: failNotLead,
+			Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Tuesday, Hour: 11, TZ: "UTC", NextDue: at(24, 11)}},
+		{ID: "b5", Channel: "C0GONE", Theme: "empathy", Lang: "fr", Paused: true, Failing: "channel_not_found",
+			Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Thursday, Hour: 15, TZ: "UTC"}},
 	}
 	golden(t, "broadcasts", broadcastsBlocks(en, "/mentor", bs))
 	golden(t, "broadcasts.fr", broadcastsBlocks(fr, "/mentor", bs))
@@ -227,8 +230,8 @@ func TestGolden_BroadcastLeadFrench(t *testing.T) {
 }
 
 // A lead demoted since they scheduled a broadcast in English hears why it
-// was paused in their own language, French, and the channel hears nothing.
-func TestBroadcastLang_PausedDM(t *testing.T) {
+// is on hold in their own language, French, and the channel hears nothing.
+func TestBroadcastLang_HeldDM(t *testing.T) {
 	b, sim := leadSimBot(t)
 	if err := b.setLanguage("U1", "fr"); err != nil {
 		t.Fatal(err)
@@ -248,7 +251,7 @@ func TestBroadcastLang_PausedDM(t *testing.T) {
 			dms = append(dms, m.Text)
 		}
 	}
-	want := "J'ai mis en pause ta diffusion `b1` dans <#C0TEAM1> : tu n'es plus lead ici, et les diffusions sont réservées aux leads. `/mentor broadcast cancel b1` la supprime."
+	want := "Ta diffusion `b1` dans <#C0TEAM1> est en attente : tu n'es plus lead ici, et les diffusions sont réservées aux leads. Elle reprendra d'elle-même dès que ça change ; `/mentor broadcast cancel b1` la supprime."
 	if len(dms) != 1 || dms[0] != want {
 		t.Fatalf("DMs %q, want one: %q", dms, want)
 	}

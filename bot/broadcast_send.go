@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/mentorbot/mentorbot/store"
@@ -66,9 +67,8 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 	}
 	switch code := slackError(err); {
 	case reason != "":
-		bc.Paused, bc.Failing, outcome = true, reason, "failed"
-		log.Info("broadcast paused: its author may no longer post it", "lead", bc.LeadID, "reason", reason)
-		b.tellLead(ctx, bc)
+		outcome = "failed"
+		b.hold(ctx, &bc, reason, log)
 	case err == nil:
 		if outcome == "sent" {
 			bc.LastSlot, bc.Failing = slot, ""
@@ -77,7 +77,11 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 	case transient(err):
 		log.Warn("broadcast: Slack unavailable, will retry", "err", err)
 		return "retried"
-	case code == "is_archived" || code == "channel_not_found":
+	case code == "is_archived":
+		outcome = "failed"
+		b.hold(ctx, &bc, code, log)
+	case code == "channel_not_found":
+		// Gone for good (or private without us): nothing more to try.
 		bc.Paused, bc.Failing, outcome = true, code, "failed"
 		b.tellLead(ctx, bc)
 	default:
@@ -96,11 +100,36 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 	return outcome
 }
 
-// tellLead DMs a lead that their broadcast was paused, in the lead's own
-// language (not the broadcast's).
+// hold keeps a broadcast from posting its slot for reason, which may pass
+// (an archived channel, an author no longer a lead or no longer in it): it
+// stays due and is checked again at its next slot, so it goes on by itself
+// once it can. The lead is told once, when it is first held for reason.
+// Before, such a broadcast was paused for good, with no way to resume it
+// but to cancel it and schedule it again.
+func (b *Bot) hold(ctx context.Context, bc *store.Broadcast, reason string, log *slog.Logger) {
+	if bc.Failing == reason {
+		return
+	}
+	bc.Failing = reason
+	log.Info("broadcast held until it can post again", "lead", bc.LeadID, "reason", reason)
+	b.tellLead(ctx, *bc)
+}
+
+// held reports whether reason holds a broadcast rather than pausing it
+// (hold).
+func held(reason string) bool {
+	return reason == failNotLead || reason == failLeftChannel || reason == "is_archived"
+}
+
+// tellLead DMs a lead that their broadcast was held or paused, in the
+// lead's own language (not the broadcast's).
 func (b *Bot) tellLead(ctx context.Context, bc store.Broadcast) {
 	p := b.printerFor(ctx, bc.LeadID)
-	text := p.T("bcast_paused_dm", "ID", bc.ID, "Channel", bc.Channel, "Why", failure(p, bc.Failing), "Cmd", b.Command)
+	id := "bcast_paused_dm"
+	if held(bc.Failing) {
+		id = "bcast_held_dm"
+	}
+	text := p.T(id, "ID", bc.ID, "Channel", bc.Channel, "Why", failure(p, bc.Failing), "Cmd", b.Command)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if _, _, err := b.Slack.PostMessageContext(ctx, bc.LeadID, slack.MsgOptionText(text, false)); err != nil {

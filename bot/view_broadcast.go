@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -61,6 +62,8 @@ func broadcastsBlocks(p *lang.Printer, name string, bs []store.Broadcast) []slac
 		switch {
 		case bc.Paused:
 			line += "\n" + p.T("bcast_list_paused", "Why", failure(p, bc.Failing))
+		case held(bc.Failing):
+			line += "\n" + p.T("bcast_list_held", "Why", failure(p, bc.Failing))
 		case bc.Failing != "":
 			line += "\n" + p.T("bcast_list_failing", "Why", failure(p, bc.Failing))
 		}
@@ -75,7 +78,9 @@ func broadcastsBlocks(p *lang.Printer, name string, bs []store.Broadcast) []slac
 
 // stillPosting says which recurring broadcasts still post in a channel
 // after one was cancelled, one per line: the lead's own, and other leads'.
+// Those paused or on hold post nothing, so they are not named.
 func stillPosting(p *lang.Printer, leadID, channel string, left []store.Broadcast) string {
+	left = slices.DeleteFunc(slices.Clone(left), func(o store.Broadcast) bool { return o.Paused || held(o.Failing) })
 	if len(left) == 0 {
 		return p.T("bcast_none_left", "Channel", channel)
 	}

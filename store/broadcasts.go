@@ -122,9 +122,11 @@ type Broadcast struct {
 	// backwards, so a slot is posted at most once.
 	LastSlot time.Time
 	Failing  string // "" or a short reason for the listing, e.g. "not_in_channel"
-	// Paused says the channel is archived or gone: no due entry while set.
-	// It is the broadcast's own state, not the Schedule's PausedUntil, which
-	// ends at a date.
+	// Paused says the channel is gone: no due entry while set. It is the
+	// broadcast's own state, not the Schedule's PausedUntil, which ends at a
+	// date. A broadcast held for a reason that may pass (an archived
+	// channel, an author no longer a lead) stays due, with Failing set, and
+	// posts again once it can.
 	Paused  bool
 	Created time.Time
 }
@@ -393,6 +395,49 @@ func checkBroadcast(b Broadcast) error {
 		return err
 	}
 	return checkID(b.Channel)
+}
+
+// gone is the one Failing reason that pauses a broadcast for good (see
+// Broadcast.Paused).
+const gone = "channel_not_found"
+
+// ReleaseHeldBroadcasts puts back in the due index the broadcasts an
+// older mentorbot paused for a reason that may pass (an archived channel,
+// an author no longer a lead or no longer in the channel), which it
+// paused for good, with no way to resume; it returns how many. serve runs
+// it at start, reading only the broadcasts, a few per lead. A slot missed
+// meanwhile is skipped as late, not posted, and Failing stays until a
+// post succeeds. A record that cannot be decoded is left as it is.
+func (db *DB) ReleaseHeldBroadcasts() (int, error) {
+	var n int
+	err := db.update(func(tx *bolt.Tx) error {
+		bkt := tx.Bucket(bucketBroadcasts)
+		if bkt == nil {
+			return nil
+		}
+		var held []Broadcast
+		err := bkt.ForEach(func(k, v []byte) error {
+			if b, err := decodeBroadcast(string(k), v); err == nil && b.Paused && b.Failing != gone {
+				held = append(held, b)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, b := range held {
+			b.Paused = false
+			if _, err := putBroadcast(tx, b); err != nil {
+				return fmt.Errorf("broadcast %s: %w", b.ID, err)
+			}
+		}
+		n = len(held)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("release held broadcasts: %w", err)
+	}
+	return n, nil
 }
 
 // getBroadcast reads one broadcast; a missing bucket is an empty one.

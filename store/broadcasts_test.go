@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -252,6 +253,39 @@ func TestBroadcasts(t *testing.T) {
 		}
 		if got, _, _ := db.Broadcast(p.ID); !got.Paused || !got.NextDue.Equal(bcNow.Add(-time.Hour)) {
 			t.Fatalf("paused record = %+v", got)
+		}
+	})
+
+	// An older mentorbot paused broadcasts for good for reasons that may
+	// pass; they are put back in the due index, Failing kept. One whose
+	// channel is gone stays paused.
+	t.Run("ReleaseHeld", func(t *testing.T) {
+		db := MustOpenDB(t)
+		var ids []string
+		for _, why := range []string{"author_not_lead", "is_archived", "channel_not_found", ""} {
+			b := weeklyBroadcast("U1", "C1", bcNow.Add(-time.Hour))
+			b.Paused, b.Failing = why != "", why
+			ids = append(ids, mustCreateBroadcast(t, db, b).ID)
+		}
+		if got := dueIDs(t, db, bcNow, 0); !reflect.DeepEqual(got, ids[3:]) {
+			t.Fatalf("due before = %v", got)
+		}
+		if n, err := db.ReleaseHeldBroadcasts(); err != nil || n != 2 {
+			t.Fatalf("released %d, %v; want 2", n, err)
+		}
+		got := dueIDs(t, db, bcNow, 0)
+		slices.Sort(got)
+		if want := []string{ids[0], ids[1], ids[3]}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("due after = %v, want %v", got, want)
+		}
+		if b, _, _ := db.Broadcast(ids[0]); b.Paused || b.Failing != "author_not_lead" {
+			t.Fatalf("released record = %+v", b)
+		}
+		if b, _, _ := db.Broadcast(ids[2]); !b.Paused {
+			t.Fatalf("a gone channel's broadcast was released: %+v", b)
+		}
+		if n, err := db.ReleaseHeldBroadcasts(); err != nil || n != 0 {
+			t.Fatalf("second release: %d, %v; want 0", n, err)
 		}
 	})
 

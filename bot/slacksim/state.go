@@ -81,6 +81,14 @@ func (s *Server) AddChannel(c Channel) {
 	s.ws.channels[c.ID] = c
 }
 
+// RemoveChannel deletes a channel, as a workspace admin can: Slack then
+// answers channel_not_found for it.
+func (s *Server) RemoveChannel(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.ws.channels, id)
+}
+
 // AddUserGroup adds or replaces a user group ("S…") and its members.
 func (s *Server) AddUserGroup(id string, members ...string) {
 	s.mu.Lock()

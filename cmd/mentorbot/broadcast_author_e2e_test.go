@@ -42,10 +42,11 @@ func TestE2E_BroadcastLeadNotInChannel(t *testing.T) {
 	}
 }
 
-// A lead's recurring broadcast pauses, with a DM saying why, once its
+// A lead's recurring broadcast is held, with one DM saying why, while its
 // author is no longer a lead or no longer in the channel; the author still
-// lists and cancels it. Before, a demoted lead's broadcasts kept posting
-// and the lead could neither list nor cancel them.
+// lists and cancels it, and once the author may post again it goes on by
+// itself. Before, a demoted lead's broadcasts kept posting and the lead
+// could neither list nor cancel them; then they were paused for good.
 func TestE2E_BroadcastAuthorDemoted(t *testing.T) {
 	t.Parallel()
 	h := newLeadHarness(t)
@@ -69,24 +70,40 @@ func TestE2E_BroadcastAuthorDemoted(t *testing.T) {
 	}
 	for user, why := range map[string]string{"U0LEAD": "no longer a lead", "U0GRP": "no longer in the channel"} {
 		dms := h.dms(user)
-		if len(dms) != 1 || !strings.Contains(dms[0].Text, "I paused your broadcast") || !strings.Contains(dms[0].Text, why) {
+		if len(dms) != 1 || !strings.Contains(dms[0].Text, "I am holding your broadcast") || !strings.Contains(dms[0].Text, why) ||
+			!strings.Contains(dms[0].Text, "posts again by itself") {
 			t.Fatalf("%s not told %q: %+v", user, why, dms)
 		}
 	}
 	got := h.slash("U0LEAD", "broadcasts")
-	if !strings.Contains(got, "`b1`") || !strings.Contains(got, "paused") {
+	if !strings.Contains(got, "`b1`") || !strings.Contains(got, "on hold:* you are no longer a lead") {
 		t.Fatalf("the demoted lead cannot list their broadcast:\n%s", got)
 	}
-	if got := h.slash("U0LEAD", "broadcast cancel b1"); !strings.Contains(got, "Cancelled `b1`") {
+	// b2, held, posts nothing: it is not named as still posting.
+	if got := h.slash("U0LEAD", "broadcast cancel b1"); !strings.Contains(got, "Cancelled `b1`") || !strings.Contains(got, "No other broadcast posts in") {
 		t.Fatalf("the demoted lead cannot cancel their broadcast:\n%s", got)
 	}
 	if got := h.slash("U0LEAD", "broadcast #team vision"); !strings.Contains(got, "for team leads") {
 		t.Fatalf("the demoted lead may still broadcast:\n%s", got)
 	}
-	// Paused: the next week posts nothing and tells nobody again.
+	// Held: the next week posts nothing and tells nobody again.
 	h.tick(slot.Add(7*24*time.Hour + 6*time.Hour))
 	if n := len(h.posts("C1TEAM")); n != 0 {
-		t.Fatalf("a paused broadcast posted")
+		t.Fatalf("a held broadcast posted")
+	}
+	if n := len(h.dms("U0GRP")); n != 1 {
+		t.Fatalf("%d DMs to U0GRP, want the one", n)
+	}
+	// U0GRP joins #team again: b2 posts at its next slot, once, and is no
+	// longer listed on hold.
+	h.sim.AddChannel(slacksim.Channel{ID: "C1TEAM", Name: "team", BotIsMember: true, Members: []string{"U1", "U0LEAD", "U0GRP"}})
+	h.tick(slot.Add(14*24*time.Hour + 6*time.Hour))
+	h.tick(slot.Add(14*24*time.Hour + 6*time.Hour + time.Minute))
+	if n := len(h.posts("C1TEAM")); n != 1 {
+		t.Fatalf("%d posts once the author is back in the channel, want 1", n)
+	}
+	if got := h.slash("U0GRP", "broadcasts"); !strings.Contains(got, "`b2`") || strings.Contains(got, "on hold") {
+		t.Fatalf("b2 after it posted again:\n%s", got)
 	}
 	if n := len(h.dms("U0GRP")); n != 1 {
 		t.Fatalf("%d DMs to U0GRP, want the one", n)

@@ -164,14 +164,44 @@ func TestE2E_BroadcastArchivedChannel(t *testing.T) {
 	h.sim.AddChannel(slacksim.Channel{ID: "C3OLD", Name: "old", BotIsMember: true, Archived: true, Members: []string{"U0LEAD"}})
 	h.tick(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	got := h.slash("U0LEAD", "broadcasts")
-	if !strings.Contains(got, "paused") || !strings.Contains(got, "archived") {
+	if !strings.Contains(got, "on hold") || !strings.Contains(got, "archived") {
 		t.Fatalf("broadcasts:\n%s", got)
 	}
 	dms := h.dms("U0LEAD")
-	if len(dms) != 1 || !strings.Contains(dms[0].Text, "I paused your broadcast `b1`") {
+	if len(dms) != 1 || !strings.Contains(dms[0].Text, "I am holding your broadcast `b1`") {
 		t.Fatalf("lead not told: %+v", dms)
 	}
-	// Paused: nothing more is attempted.
+	// Held: tried once at the next slot, still archived, and the lead is
+	// not told again.
+	h.tick(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
+	if n := len(h.posts("C3OLD")); n != 0 {
+		t.Fatalf("%d posts in an archived channel", n)
+	}
+	if n := len(h.dms("U0LEAD")); n != 1 {
+		t.Fatalf("%d DMs to the lead, want the one", n)
+	}
+	// Unarchived: the next slot posts.
+	h.sim.AddChannel(slacksim.Channel{ID: "C3OLD", Name: "old", BotIsMember: true, Members: []string{"U0LEAD"}})
+	h.tick(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+	if n := len(h.posts("C3OLD")); n != 1 {
+		t.Fatalf("%d posts once the channel was unarchived, want 1", n)
+	}
+}
+
+// A channel gone for good pauses its broadcast: nothing more is tried.
+func TestE2E_BroadcastChannelGone(t *testing.T) {
+	t.Parallel()
+	h := newLeadHarness(t)
+	h.sim.AddChannel(slacksim.Channel{ID: "C4TMP", Name: "tmp", BotIsMember: true, Members: []string{"U0LEAD"}})
+	h.slash("U0LEAD", "broadcast <#C4TMP|tmp> every mon 10:00 empathy")
+	h.sim.RemoveChannel("C4TMP")
+	h.tick(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	if got := h.slash("U0LEAD", "broadcasts"); !strings.Contains(got, "paused:* the channel is gone") {
+		t.Fatalf("broadcasts:\n%s", got)
+	}
+	if dms := h.dms("U0LEAD"); len(dms) != 1 || !strings.Contains(dms[0].Text, "I paused your broadcast `b1`") {
+		t.Fatalf("lead not told: %+v", dms)
+	}
 	calls := len(h.sim.CallsTo("chat.postMessage"))
 	h.tick(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
 	if n := len(h.sim.CallsTo("chat.postMessage")); n != calls {

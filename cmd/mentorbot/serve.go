@@ -166,6 +166,13 @@ func (a *app) run(ctx context.Context) (err error) {
 		}
 		return err
 	}
+	// Broadcasts an older mentorbot paused for good, for a reason that may
+	// pass, are held instead, and post again once they can.
+	if n, err := a.db.ReleaseHeldBroadcasts(); err != nil {
+		a.logger.Error("paused broadcasts not released; they stay paused", "err", err)
+	} else if n > 0 {
+		a.logger.Info("paused broadcasts released, to post again once they can", "broadcasts", n)
+	}
 	stopTick := a.startTick(ctx)
 	defer stopTick()
 	if err := a.bot.Run(ctx, a.sm); err != nil {
