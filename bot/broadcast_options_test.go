@@ -13,11 +13,11 @@ import (
 // language would have it read: tokenized, then parsed as a broadcast.
 func parseAs(t *testing.T, b *Bot, p *lang.Printer, text string) (broadcastReq, error) {
 	t.Helper()
-	words, err := tokenize(p, text)
+	words, quoted, err := tokenizeQuoted(p, text)
 	if err != nil {
 		return broadcastReq{}, err
 	}
-	c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: p, Sub: "broadcast", Args: words[1:]}
+	c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: p, Sub: "broadcast", Args: words[1:], Quoted: quoted}
 	return b.parseBroadcast(context.Background(), c)
 }
 
@@ -53,6 +53,10 @@ func TestBroadcastOptions_Spellings(t *testing.T) {
 		{"GuillemetsTight", "broadcast C0TEAM1 «" + q + "»", "", "", q, false, false},
 		{"GuillemetsWeekly", "broadcast C0TEAM1 chaque vendredi 16h « " + q + " » langue:fr", "", "fr", q, false, true},
 		{"GuillemetsTheme", "broadcast C0TEAM1 « delegation »", "", "", "", true, false},
+		{"QuotedThemeUpper", `broadcast C0TEAM1 "Delegation"`, "", "", "", true, false},
+		{"QuotedOneWord", `broadcast C0TEAM1 "Rétrospective"`, "", "", "Rétrospective", false, false},
+		{"QuotedThemePrefix", `broadcast C0TEAM1 « deleg »`, "", "", "deleg", false, false},
+		{"QuotedOneWordWeekly", `broadcast C0TEAM1 every mon 10:00 UTC “Retro”`, "", "", "Retro", false, true},
 		{"StraightQuotes", `broadcast C0TEAM1 "` + q + `"`, "", "", q, false, false},
 		{"OptionInsideOwnTopic", `broadcast C0TEAM1 « Notre rôle:manager, c'est quoi ? »`, "", "", "Notre rôle:manager, c'est quoi ?", false, false},
 	} {

@@ -74,10 +74,13 @@ func (b *Bot) parseBroadcastHinted(ctx context.Context, c *Command, hints bool, 
 		}
 		req.every, req.note, rest = &sched, note, rest[1+n:]
 	}
+	// A topic is the lead's own words between quotes: several words, or one
+	// ("Retro") unless it is a theme's id (« vision » is the theme).
+	ownTopic := len(rest) == 1 && (strings.ContainsAny(rest[0], " \t\n") || slices.Contains(c.Quoted, rest[0]) && !b.isThemeID(rest[0]))
 	switch {
 	case len(rest) == 0 || strings.TrimSpace(rest[0]) == "" && len(rest) == 1:
 		return req, Errorf(EINVALID, "%s", c.P.T("bcast_which_topic", "Usage", usage))
-	case len(rest) > 1 || !strings.ContainsAny(rest[0], " \t\n"):
+	case !ownTopic:
 		// Never ask to quote, or read as a theme, what was meant as an option.
 		if err := optionLookalike(c.P, rest); err != nil {
 			return req, err
@@ -86,7 +89,7 @@ func (b *Bot) parseBroadcastHinted(ctx context.Context, c *Command, hints bool, 
 	switch {
 	case len(rest) > 1:
 		return req, Errorf(EINVALID, "%s", c.P.T("bcast_quote_topic", "Cmd", c.Name, "Words", clip(strings.Join(rest, " "))))
-	case strings.ContainsAny(rest[0], " \t\n"):
+	case ownTopic:
 		if req.role != "" {
 			return req, Errorf(EINVALID, "%s", c.P.T("bcast_role_with_topic", "Role", req.role))
 		}
@@ -104,6 +107,13 @@ func (b *Bot) parseBroadcastHinted(ctx context.Context, c *Command, hints bool, 
 	}
 	req.theme = t.ID
 	return req, teamPool(c.P, t, req.role)
+}
+
+// isThemeID reports whether w is a theme's id, in any case: a prefix
+// does not count.
+func (b *Bot) isThemeID(w string) bool {
+	_, ok := b.Catalog.Theme(strings.ToLower(w))
+	return ok
 }
 
 // optionNames are the spellings of the broadcast options, as foldWord
@@ -286,6 +296,11 @@ func (b *Bot) ownBroadcast(ctx context.Context, c *Command, kept []string, ch Ch
 		}
 		if _, err := b.parseBroadcastHinted(ctx, &dry, false, tz); err != nil {
 			return ""
+		}
+		for i, w := range fixed {
+			if i != channelAt && slices.Contains(c.Quoted, w) && !strings.ContainsAny(w, " \t\n") {
+				fixed[i] = `"` + w + `"` // a one-word topic, which joinWords would not quote
+			}
 		}
 		if strings.HasPrefix(fixed[channelAt], "<") {
 			// Slack's escape of a channel picked with #, which a code span

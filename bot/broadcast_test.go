@@ -75,6 +75,7 @@ func TestBroadcastSchedule(t *testing.T) {
 			`broadcast C0TEAM1 every mon 8 "` + strings.Repeat("why not ", 30) + `"`: "for example `/coach broadcast #team every fri 08:00 vision`.",
 			`broadcast C0TEAM1 every 15 mon "our own words"`:                         "Write `15:00`, for example `/coach broadcast C0TEAM1 every 15:00 mon \"our own words\"`.",
 			"broadcast C0TEAM1 every mon 8 9 delegation":                             "for example `/coach broadcast #team every fri 08:00 vision`.",
+			`broadcast C0TEAM1 every mon 8 "Retro"`:                                  "for example `/coach broadcast C0TEAM1 every mon 08:00 \"Retro\"`.",
 			"broadcast C0TEAM1 every mon 8 \"the “why” of it\"":                      "for example `/coach broadcast #team every fri 08:00 vision`.",
 			"broadcast C0TEAM1 every mon 8 \"the `why` of it\"":                      "for example `/coach broadcast #team every fri 08:00 vision`.",
 			"broadcast C0TEAM1 every mon 8":                                          "`8` alone is not a time. Write `08:00`, or `20:00` for the evening, for example `/coach broadcast #team every fri 08:00 vision`.",

@@ -61,6 +61,7 @@ type Command struct {
 	Name        string   // the slash command as typed, e.g. "/mentor"
 	Sub         string   // the route's name, as logs and metrics show it; "unknown" for none
 	Args        []string // the words after the subcommand
+	Quoted      []string // those of Args that were typed between quotes
 	TriggerID   string
 	ResponseURL string
 	// Value is what a button's value or a form's metadata carried, set only
@@ -333,10 +334,11 @@ func (b *Bot) Dispatch(ctx context.Context, c *Command, text string) (Reply, err
 		c.Sub, c.Args, c.Text = r.id, strings.Fields(rest), rest
 		return r.handle(ctx, c)
 	}
-	words, err := tokenize(c.P, text)
+	words, quoted, err := tokenizeQuoted(c.P, text)
 	if err != nil {
 		return Reply{}, err
 	}
+	c.Quoted = quoted
 	if len(words) == 0 {
 		return b.cmdHelp(ctx, c)
 	}

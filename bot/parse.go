@@ -23,11 +23,18 @@ const MaxCommandLen = 3000
 // Returns an EINVALID *Error, in p's language, for over-long text or an
 // unclosed quote.
 func tokenize(p *lang.Printer, text string) ([]string, error) {
+	words, _, err := tokenizeQuoted(p, text)
+	return words, err
+}
+
+// tokenizeQuoted is tokenize, and also returns the words that were between
+// quotes: a quoted single word ("Retro") is a lead's own topic, not a
+// theme, though nothing in the word itself says so.
+func tokenizeQuoted(p *lang.Printer, text string) (words, quoted []string, err error) {
 	if utf8.RuneCountInString(text) > MaxCommandLen {
-		return nil, Errorf(EINVALID, "%s", p.T("sched_cmd_too_long", "Max", p.Number(MaxCommandLen)))
+		return nil, nil, Errorf(EINVALID, "%s", p.T("sched_cmd_too_long", "Max", p.Number(MaxCommandLen)))
 	}
 	var (
-		words   []string
 		cur     strings.Builder
 		inQuote bool
 		inGuill bool // the open quote is «, which only » closes
@@ -40,7 +47,7 @@ func tokenize(p *lang.Printer, text string) ([]string, error) {
 			if inGuill {
 				w = strings.TrimFunc(w, unicode.IsSpace)
 			}
-			words = append(words, w)
+			words, quoted = append(words, w), append(quoted, w)
 			cur.Reset()
 			inQuote, inGuill, inWord = false, false, false
 		case !inQuote && !inWord && (isQuote(r) || r == '«'):
@@ -57,12 +64,12 @@ func tokenize(p *lang.Printer, text string) ([]string, error) {
 		}
 	}
 	if inQuote {
-		return nil, Errorf(EINVALID, "%s", p.T("sched_cmd_open_quote"))
+		return nil, nil, Errorf(EINVALID, "%s", p.T("sched_cmd_open_quote"))
 	}
 	if inWord {
 		words = append(words, cur.String())
 	}
-	return words, nil
+	return words, quoted, nil
 }
 
 func isQuote(r rune) bool { return r == '"' || r == '“' || r == '”' }
