@@ -47,6 +47,13 @@ func TestBroadcastOptions_Spellings(t *testing.T) {
 		{"Chaque", "broadcast C0TEAM1 chaque lundi 10h UTC delegation", "", "", "", true, true},
 		{"ChaqueUpper", "broadcast C0TEAM1 CHAQUE Lundi 10h delegation langue:en", "", "en", "", true, true},
 		{"Every", "broadcast C0TEAM1 Every lundi 10h delegation", "", "", "", true, true},
+		// A schedule written as subscribe takes it, without every.
+		{"TousLes", "broadcast C0TEAM1 tous les lundis à 10h delegation", "", "", "", true, true},
+		{"LeJour", "broadcast C0TEAM1 le vendredi à 16h delegation langue:en", "", "en", "", true, true},
+		{"Hebdomadaire", "broadcast C0TEAM1 hebdomadaire lundi 10h delegation", "", "", "", true, true},
+		{"ChaqueSemaine", "broadcast C0TEAM1 chaque semaine lundi 10h delegation", "", "", "", true, true},
+		{"DayFirst", "broadcast C0TEAM1 mon 10:00 UTC delegation", "", "", "", true, true},
+		{"TimeFirst", `broadcast C0TEAM1 16:00 fri "` + q + `"`, "", "", q, false, true},
 		{"Guillemets", "broadcast C0TEAM1 « " + q + " »", "", "", q, false, false},
 		{"GuillemetsNoBreakSpace", "broadcast C0TEAM1 «\u00a0" + q + "\u00a0»", "", "", q, false, false},
 		{"GuillemetsNarrowSpace", "broadcast C0TEAM1 «\u202f" + q + "\u202f»", "", "", q, false, false},

@@ -59,8 +59,8 @@ func (b *Bot) parseBroadcastHinted(ctx context.Context, c *Command, hints bool, 
 		}
 	}
 	rest := args[1:]
-	if len(rest) > 0 && isEvery(rest[0]) {
-		g := scheduleGrammar{name: c.Name, broadcast: true, p: c.P}
+	g := scheduleGrammar{name: c.Name, broadcast: true, p: c.P}
+	if len(rest) > 0 && isEvery(rest[0]) || len(rest) > 1 && startsSchedule(g, rest) {
 		if tz == "" {
 			tz = b.memberZone(ctx, c.UserID)
 		}
@@ -68,11 +68,11 @@ func (b *Bot) parseBroadcastHinted(ctx context.Context, c *Command, hints bool, 
 		if hints {
 			own = b.ownBroadcast(ctx, c, args, req.channel, tz)
 		}
-		sched, n, note, err := parseEvery(g, rest[1:], tz, own)
+		sched, n, note, err := parseEvery(g, rest, tz, own)
 		if err != nil {
 			return req, err
 		}
-		req.every, req.note, rest = &sched, note, rest[1+n:]
+		req.every, req.note, rest = &sched, note, rest[n:]
 	}
 	// A topic is the lead's own words between quotes: several words, or one
 	// ("Retro") unless it is a theme's id (« vision » is the theme).
@@ -131,6 +131,18 @@ var optionAlt = map[string]string{"role": "rôle", "lang": "langue"}
 func isEvery(w string) bool {
 	f := foldWord(w)
 	return f == "every" || f == "chaque"
+}
+
+// startsSchedule reports whether words, after the channel, start with a
+// schedule as subscribe reads one, without every: a day, a time, a
+// cadence, or a word such as "le" or "tous" ("tous les lundis à 10h",
+// "le mardi à 10h", "hebdomadaire jeudi 10h"). Read as a topic, they
+// were refused with the advice to quote them, which would have posted
+// the schedule's words in the channel at once.
+func startsSchedule(g scheduleGrammar, words []string) bool {
+	sp := scheduleParser{g: g, s: store.Schedule{Cadence: store.CadenceWeekly}}
+	n, err := sp.take(words[:len(words)-1])
+	return n > 0 || err != nil
 }
 
 // optionLookalike refuses words that look like an option but were not
@@ -263,13 +275,14 @@ func roleNoun(p *lang.Printer, role string) string {
 }
 
 // ownBroadcast is the example a bare hour's hint gives in a broadcast: the
-// lead's whole command, options, channel and `every` or `chaque` included,
-// with the schedule's words after `every` replaced by words, when the
-// command so corrected would be accepted; "" otherwise. kept is c.Args
-// without its options, ch the channel it names and tz the lead's zone.
+// lead's whole command, options and channel included, with the words
+// after the channel (the schedule, `every` or `chaque` included, and the
+// topic) replaced by words, when the command so corrected would be
+// accepted; "" otherwise. kept is c.Args without its options, ch the
+// channel it names and tz the lead's zone.
 func (b *Bot) ownBroadcast(ctx context.Context, c *Command, kept []string, ch ChannelRef, tz string) func(words []string) string {
 	return func(words []string) string {
-		if len(words) != len(kept)-2 {
+		if len(words) != len(kept)-1 {
 			return ""
 		}
 		fixed := slices.Clone(c.Args)
@@ -281,8 +294,8 @@ func (b *Bot) ownBroadcast(ctx context.Context, c *Command, kept []string, ch Ch
 			switch {
 			case k == 0:
 				channelAt = i
-			case k >= 2:
-				fixed[i] = words[k-2]
+			default:
+				fixed[i] = words[k-1]
 			}
 			k++
 		}
