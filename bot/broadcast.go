@@ -116,6 +116,13 @@ func (b *Bot) broadcastNow(ctx context.Context, c *Command, req broadcastReq) (R
 	return textReply(c.P.T("bcast_posted", "Channel", req.channel.String())), nil
 }
 
+// sameTopic reports whether two of a lead's own topics are the same words,
+// whatever their case or the spaces between them: "notre  sujet" posted
+// beside "Notre sujet" reads as the same post twice.
+func sameTopic(a, b string) bool {
+	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
+}
+
 // scheduleBroadcast stores a weekly broadcast, unless the lead has the
 // same one already: it would post everything twice. The same in another
 // language is the same too: two posts at once, one in each language, is
@@ -132,7 +139,7 @@ func (b *Bot) scheduleBroadcast(c *Command, req broadcastReq) (Reply, error) {
 		return Reply{}, fmt.Errorf("list broadcasts of %s: %w", c.UserID, err)
 	}
 	for _, o := range mine {
-		if o.Channel == bc.Channel && o.Theme == bc.Theme && o.Role == bc.Role && o.Topic == bc.Topic && o.SameRule(bc.Schedule) {
+		if o.Channel == bc.Channel && o.Theme == bc.Theme && o.Role == bc.Role && sameTopic(o.Topic, bc.Topic) && o.SameRule(bc.Schedule) {
 			inLang := "" // said when it is why the lead asked again
 			if o.Lang != bc.Lang {
 				inLang = broadcastLangName(c.P, o.Lang)

@@ -46,6 +46,9 @@ func TestBroadcastSchedule(t *testing.T) {
 		mustDispatch(t, b, `broadcast C0TEAM1 every mon 10:00 Europe/Paris "What did we ship that nobody noticed?"`)
 		got := mustFail(t, b, `broadcast C0TEAM1 every monday 10:00 paris "What did we ship that nobody noticed?"`, EINVALID)
 		contains(t, got, "You have this broadcast already: `b1`", "`/mentor broadcast cancel b1`")
+		// The same words in another case or spacing are the same topic.
+		got = mustFail(t, b, `broadcast C0TEAM1 every mon 10:00 Europe/Paris « what did we  ship that nobody noticed? »`, EINVALID)
+		contains(t, got, "You have this broadcast already: `b1`")
 		if bs, _ := b.Broadcasts.BroadcastsByLead("U1"); len(bs) != 1 {
 			t.Fatalf("%d broadcasts stored, want 1", len(bs))
 		}
