@@ -82,7 +82,8 @@ type exported struct {
 	wins       []store.Win
 	exps       []store.Commitment
 	checkIns   []store.CheckIn
-	monthly    bool // the check-in comes with the month's first prompt
+	monthly    bool              // the check-in comes with the month's first prompt
+	broadcasts []store.Broadcast // a lead's recurring broadcasts
 }
 
 // exportMarkdown gathers every record of the member into one document in
@@ -107,6 +108,7 @@ func (b *Bot) exportMarkdown(p *lang.Printer, userID, name string) (string, erro
 	w.wins(&sb, d.wins)
 	w.experiments(&sb, d.exps)
 	w.checkIns(&sb, d.checkIns)
+	w.broadcasts(&sb, d.broadcasts)
 	fmt.Fprintf(&sb, "\n%s\n\n", p.T("journal_md_prompts", "N", len(d.hist)))
 	for _, h := range d.hist {
 		fmt.Fprintf(&sb, "- %s · %s (%s)\n", w.day(h.At), h.PromptID, w.theme(h.Theme))
@@ -180,7 +182,10 @@ func (b *Bot) exportData(userID string) (exported, error) {
 	if d.checkIns, err = b.CheckIns.CheckIns(userID, 0); err != nil {
 		return d, err
 	}
-	d.monthly, err = b.CheckIns.CheckInMonthly(userID)
+	if d.monthly, err = b.CheckIns.CheckInMonthly(userID); err != nil {
+		return d, err
+	}
+	d.broadcasts, err = b.Broadcasts.BroadcastsByLead(userID)
 	return d, err
 }
 
@@ -254,6 +259,28 @@ func (w exportWriter) experiments(sb *strings.Builder, cs []store.Commitment) {
 		if c.Note != "" {
 			fmt.Fprintf(sb, "\n%s\n", c.Note)
 		}
+	}
+}
+
+// broadcasts adds a lead's recurring broadcasts to an export, when they
+// have any: where, what (a topic of their own in full), when and in which
+// language each posts. forget deletes them, so they are the member's too.
+func (w exportWriter) broadcasts(sb *strings.Builder, bs []store.Broadcast) {
+	if len(bs) == 0 {
+		return
+	}
+	p := w.p
+	fmt.Fprintf(sb, "\n%s\n\n", p.T("journal_md_broadcasts", "N", len(bs)))
+	for _, bc := range bs {
+		what := broadcastWhat(p, bc)
+		if bc.Theme == "" {
+			what = p.T("bcast_what_topic", "Words", bc.Topic)
+		}
+		where := bc.Channel
+		if bc.ChannelName != "" {
+			where = "#" + bc.ChannelName
+		}
+		fmt.Fprintf(sb, "- `%s` · %s · %s · %s · %s\n", bc.ID, where, what, broadcastWhen(p, bc.Schedule), broadcastLangName(p, bc.Lang))
 	}
 }
 

@@ -232,6 +232,35 @@ func TestExport(t *testing.T) {
 			}
 		}
 	})
+	// A lead's broadcasts are theirs (forget deletes them): the export
+	// lists them, a topic of their own in full; a member with none has no
+	// such section.
+	t.Run("Broadcasts", func(t *testing.T) {
+		b := newTestBot(t)
+		if got, _ := b.exportMarkdown(en, "U1", ""); strings.Contains(got, "## Broadcasts") {
+			t.Errorf("a member without broadcasts has the section:\n%s", got)
+		}
+		topic := "What did we ship this week that nobody noticed, and who should hear about it?"
+		for _, bc := range []store.Broadcast{
+			{LeadID: "U1", Channel: "C0TEAM1", ChannelName: "team", Theme: "vision", Lang: "en"},
+			{LeadID: "U1", Channel: "C0LEADS", Topic: topic, Lang: "fr"},
+		} {
+			bc.Reschedule(store.Schedule{Cadence: store.CadenceWeekly, Day: time.Monday, Hour: 10, TZ: "UTC"}, b.Now())
+			if _, err := b.Broadcasts.CreateBroadcast(bc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := b.exportMarkdown(en, "U1", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"## Broadcasts (2)\n", "- `b1` · #team · a `vision` topic · every Monday at 10:00 (UTC) · in English\n",
+			"- `b2` · C0LEADS · “" + topic + "” · every Monday at 10:00 (UTC) · in French\n"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("export lacks %q:\n%s", want, got)
+			}
+		}
+	})
 	t.Run("ErrUploadFails", func(t *testing.T) {
 		b := newTestBot(t)
 		b.Slack = &exportSlack{uploadErr: errors.New("file_upload_failed")}
