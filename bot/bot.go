@@ -111,12 +111,16 @@ type Bot struct {
 	randMu sync.Mutex
 	rand   *rand.Rand
 
-	table     *table        // every interaction (commands.go)
-	langs     languageCache // members' languages (language.go)
-	cards     cardCache     // encoded prompt cards (cardcache.go)
-	locks     userLocks
-	seen      *dedupe
-	clicks    *dedupe       // "Another prompt" clicks, for double clicks (anotherPrompt)
+	table  *table        // every interaction (commands.go)
+	langs  languageCache // members' languages (language.go)
+	cards  cardCache     // encoded prompt cards (cardcache.go)
+	locks  userLocks
+	seen   *dedupe
+	clicks *dedupe // "Another prompt" clicks, for double clicks (anotherPrompt)
+	// forgotten is when each member's data was last deleted, since the
+	// start: a forget confirmation offered before then is stale (forget).
+	// Only ids and times, in memory, one per member who forgot.
+	forgotten sync.Map
 	inflight  inflight      // handlers and the writes they leave behind
 	history   historyWriter // picked prompts on their way to the disk
 	pace      postPacer     // no post before this, after a 429 (pacing.go)

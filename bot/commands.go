@@ -129,7 +129,7 @@ const (
 	carriesPrompt
 	// carriesSlot: a promptRef that must name one of the member's nudges.
 	carriesSlot
-	// carriesOffer: forgetValue(id, member), a confirmation offered to the
+	// carriesOffer: forgetValue(id, member, when), a confirmation offered to the
 	// member who clicks it and to nobody else.
 	carriesOffer
 	// carriesWin: winValue, naming one of the member's own wins by its

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/mentorbot/mentorbot/bot/lang"
 	"github.com/mentorbot/mentorbot/store"
@@ -87,11 +88,12 @@ func (b *Bot) cmdForget(_ context.Context, c *Command) (Reply, error) {
 	if len(bs) > 0 {
 		text += " " + c.P.T("journal_forget_broadcasts")
 	}
-	confirm := slack.NewButtonBlockElement(actionForgetConfirm, forgetValue(actionForgetConfirm, c.UserID), plain(c.P.T("journal_forget_button")))
+	now := b.Now()
+	confirm := slack.NewButtonBlockElement(actionForgetConfirm, forgetValue(actionForgetConfirm, c.UserID, now), plain(c.P.T("journal_forget_button")))
 	confirm.Style = slack.StyleDanger
 	confirm.Confirm = slack.NewConfirmationBlockObject(plain(c.P.T("journal_forget_confirm_title")), plain(c.P.T("journal_forget_confirm_text")),
 		plain(c.P.T("journal_forget_confirm_yes")), plain(c.P.T("journal_forget_confirm_no")))
-	cancel := slack.NewButtonBlockElement(actionForgetCancel, forgetValue(actionForgetCancel, c.UserID), plain(c.P.T("journal_forget_keep")))
+	cancel := slack.NewButtonBlockElement(actionForgetCancel, forgetValue(actionForgetCancel, c.UserID, now), plain(c.P.T("journal_forget_keep")))
 	return Reply{Text: text, Blocks: []slack.Block{section(text), slack.NewActionBlock("forget.actions", confirm, cancel)}}, nil
 }
 
@@ -101,6 +103,16 @@ func (b *Bot) cmdForget(_ context.Context, c *Command) (Reply, error) {
 func (b *Bot) forget(_ context.Context, c *Command) (Reply, error) {
 	unlock := b.locks.lock(c.UserID)
 	defer unlock()
+	// A confirmation stays in the member's Slack after it was used, or
+	// beside a newer one: clicked later it would delete what they kept
+	// since. It holds for forgetOfferTTL, and not past a forget done since.
+	_, offered, _ := forgetOffer(actionForgetConfirm, c.Value)
+	last, _ := b.forgotten.Load(c.UserID)
+	if offered.IsZero() || b.Now().Sub(offered) > forgetOfferTTL || last != nil && !offered.After(last.(time.Time)) {
+		r := textReply(c.P.T("journal_forget_stale", "Cmd", c.Name))
+		r.ReplaceOriginal = true
+		return r, nil
+	}
 	// A lead's broadcasts name them in every post: they go too.
 	bs, err := b.Broadcasts.BroadcastsByLead(c.UserID)
 	if err != nil {
@@ -124,10 +136,16 @@ func (b *Bot) forget(_ context.Context, c *Command) (Reply, error) {
 		return Reply{}, fmt.Errorf("forget %s: %w", c.UserID, err)
 	}
 	b.forgetLanguage(c.UserID, u.Locale)
+	b.forgotten.Store(c.UserID, b.Now())
 	r := textReply(c.P.T("journal_forgotten"))
 	r.ReplaceOriginal = true
 	return r, nil
 }
+
+// forgetOfferTTL is how long a forget confirmation can be used: long
+// enough to read the warning and export first, short enough that an old
+// one scrolled back to does not delete a year kept since.
+const forgetOfferTTL = time.Hour
 
 // keepData answers "Keep my data" in place of the confirmation.
 func (b *Bot) keepData(_ context.Context, c *Command) (Reply, error) {

@@ -309,12 +309,18 @@ func TestExportOpensTheDMWhileAskingTheName(t *testing.T) {
 }
 
 // clickForget clicks a button of the forget confirmation offered to
-// offeredTo, as clicker, and returns what its response_url got.
+// offeredTo now, as clicker, and returns what its response_url got.
 func clickForget(t *testing.T, b *Bot, sink *responseSink, env, action, offeredTo, clicker string) map[string]any {
+	t.Helper()
+	return clickOffer(t, b, sink, env, action, forgetValue(action, offeredTo, b.Now()), clicker)
+}
+
+// clickOffer clicks a forget confirmation's button of the given value.
+func clickOffer(t *testing.T, b *Bot, sink *responseSink, env, action, value, clicker string) map[string]any {
 	t.Helper()
 	cb := slack.InteractionCallback{
 		Type: slack.InteractionTypeBlockActions, User: slack.User{ID: clicker}, ResponseURL: sink.URL,
-		ActionCallback: slack.ActionCallbacks{BlockActions: []*slack.BlockAction{{ActionID: action, Value: forgetValue(action, offeredTo)}}},
+		ActionCallback: slack.ActionCallbacks{BlockActions: []*slack.BlockAction{{ActionID: action, Value: value}}},
 	}
 	before := len(sink.messages())
 	b.serveInteractive(context.Background(), &fakeAcker{}, socketmode.Request{EnvelopeID: env}, cb)
@@ -389,14 +395,38 @@ func TestForget(t *testing.T) {
 	if k := keptOf(t, b, "U1"); k != everything {
 		t.Fatalf("someone else's confirmation deleted something: %+v", k)
 	}
-	for _, env := range []string{"F3", "F4"} {
-		msg := clickForget(t, b, sink, env, actionForgetConfirm, "U1", "U1")
-		if !strings.HasPrefix(msg["text"].(string), "Done. Everything I kept about you is deleted.") || msg["replace_original"] != true {
-			t.Fatalf("%s: confirm answered %v", env, msg)
+	offered := forgetValue(actionForgetConfirm, "U1", b.Now())
+	clock := b.Now
+	b.Now = func() time.Time { return clock().Add(time.Second) }
+	msg := clickOffer(t, b, sink, "F3", actionForgetConfirm, offered, "U1")
+	if !strings.HasPrefix(msg["text"].(string), "Done. Everything I kept about you is deleted.") || msg["replace_original"] != true {
+		t.Fatalf("F3: confirm answered %v", msg)
+	}
+	if k := keptOf(t, b, "U1"); k != (kept{}) {
+		t.Fatalf("F3: U1 still has %+v", k)
+	}
+	// The member comes back and keeps a win; the confirmation used, or one
+	// offered beside it before the forget, deletes nothing more, and nor
+	// does one over an hour old or one from before offers were dated.
+	if _, err := dispatch(t, b, "win Came back"); err != nil {
+		t.Fatal(err)
+	}
+	for env, value := range map[string]string{
+		"F4": offered, "F5": forgetValue(actionForgetConfirm, "U1", b.Now().Add(-2*time.Hour)), "F6": "forget.confirm:U1",
+	} {
+		msg := clickOffer(t, b, sink, env, actionForgetConfirm, value, "U1")
+		if !strings.HasPrefix(msg["text"].(string), "That confirmation is no longer valid") || msg["replace_original"] != true {
+			t.Fatalf("%s: a stale confirmation answered %v", env, msg)
 		}
-		if k := keptOf(t, b, "U1"); k != (kept{}) {
-			t.Fatalf("%s: U1 still has %+v", env, k)
+		if k := keptOf(t, b, "U1"); !k.wins {
+			t.Fatalf("%s: a stale confirmation deleted the win kept since", env)
 		}
+	}
+	// A confirmation offered after the forget works.
+	b.Now = func() time.Time { return clock().Add(2 * time.Second) }
+	msg = clickForget(t, b, sink, "F7", actionForgetConfirm, "U1", "U1")
+	if !strings.HasPrefix(msg["text"].(string), "Done.") || keptOf(t, b, "U1") != (kept{}) {
+		t.Fatalf("F7: a fresh confirmation answered %v", msg)
 	}
 	if k := keptOf(t, b, "U2"); k != everything {
 		t.Fatalf("U1's forget took U2's %+v", k)

@@ -171,6 +171,7 @@ func TestHistoryWriter(t *testing.T) {
 			t.Fatal(err)
 		}
 		done := make(chan error, 1)
+		c.Value = forgetValue(actionForgetConfirm, "U1", b.Now())
 		go func() { _, err := b.forget(context.Background(), c); done <- err }()
 		select {
 		case <-st.forgot:

@@ -132,8 +132,10 @@ func TestIdentity_ForgetOfferedToSomeoneElse(t *testing.T) {
 		btn := el.(*slack.ButtonBlockElement)
 		values[btn.ActionID] = btn.Value
 	}
-	if values[actionForgetConfirm] != "forget.confirm:U1" || values[actionForgetCancel] != "forget.cancel:U1" {
-		t.Fatalf("button values %v", values)
+	for _, action := range []string{actionForgetConfirm, actionForgetCancel} {
+		if u, at, ok := forgetOffer(action, values[action]); !ok || u != "U1" || !at.Equal(b.Now()) {
+			t.Fatalf("button values %v", values)
+		}
 	}
 	for i, action := range []string{actionForgetConfirm, actionForgetCancel} {
 		cb := slack.InteractionCallback{

@@ -163,7 +163,7 @@ func (b *Bot) checkPayload(c *Command, r *route, value string) error {
 		// Skip and Pause are only on scheduled nudges: their value names a slot.
 		reason, err = b.checkRef(c.UserID, c.ChannelID, value, r.carries == carriesSlot)
 	case carriesOffer:
-		if value != forgetValue(r.id, c.UserID) {
+		if u, _, ok := forgetOffer(r.id, value); !ok || u != c.UserID {
 			reason = "offered to someone else"
 		}
 	case carriesExp:
@@ -254,8 +254,27 @@ func (b *Bot) ownNudge(userID string, slot time.Time) (store.Nudge, bool, error)
 // forgetValue is the value of a forget confirmation's button: the action
 // and the member it was offered to, so that a click by anyone else is
 // refused. Whom to delete is still the clicker, as Slack reports them.
-func forgetValue(actionID, userID string) string {
-	return actionID + ":" + userID
+func forgetValue(actionID, userID string, at time.Time) string {
+	return actionID + ":" + userID + ":" + strconv.FormatInt(at.UnixMilli(), 10)
+}
+
+// forgetOffer reads forgetValue: whom the button was offered to and when.
+// A value from before offers were dated ("forget.confirm:U1") has a zero
+// time.
+func forgetOffer(actionID, value string) (userID string, at time.Time, ok bool) {
+	rest, ok := strings.CutPrefix(value, actionID+":")
+	if !ok {
+		return "", time.Time{}, false
+	}
+	userID, ms, dated := strings.Cut(rest, ":")
+	if !dated {
+		return userID, time.Time{}, true
+	}
+	n, err := strconv.ParseInt(ms, 10, 64)
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	return userID, time.UnixMilli(n), true
 }
 
 // refuse logs a payload that is not the member's and returns the answer

@@ -27,7 +27,7 @@ func TestRefusedInFrench(t *testing.T) {
 	t.Run("Button", func(t *testing.T) {
 		cb := slack.InteractionCallback{
 			Type: slack.InteractionTypeBlockActions, User: slack.User{ID: "U2"}, ResponseURL: sink.URL,
-			ActionCallback: slack.ActionCallbacks{BlockActions: []*slack.BlockAction{{ActionID: actionForgetConfirm, Value: forgetValue(actionForgetConfirm, "U1")}}},
+			ActionCallback: slack.ActionCallbacks{BlockActions: []*slack.BlockAction{{ActionID: actionForgetConfirm, Value: forgetValue(actionForgetConfirm, "U1", b.Now())}}},
 		}
 		b.serveInteractive(context.Background(), ack, socketmode.Request{EnvelopeID: "FR1"}, cb)
 		b.inflight.Wait()

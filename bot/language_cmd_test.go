@@ -183,7 +183,7 @@ func TestForgetLanguage(t *testing.T) {
 	if _, err := dispatchLang(t, b, "U1", "language fr"); err != nil {
 		t.Fatal(err)
 	}
-	c := &Command{UserID: "U1", Name: "/mentor", P: b.printerFor(context.Background(), "U1")}
+	c := &Command{UserID: "U1", Name: "/mentor", P: b.printerFor(context.Background(), "U1"), Value: forgetValue(actionForgetConfirm, "U1", b.Now())}
 	if _, err := b.forget(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}

@@ -161,7 +161,7 @@ func TestMemberLanguage(t *testing.T) {
 		<-slow.started
 		forgot := make(chan error)
 		go func() {
-			_, err := b.forget(context.Background(), &Command{UserID: "U1", Name: "/mentor"})
+			_, err := b.forget(context.Background(), &Command{UserID: "U1", Name: "/mentor", Value: forgetValue(actionForgetConfirm, "U1", b.Now())})
 			forgot <- err
 		}()
 		time.Sleep(50 * time.Millisecond) // time for a forget that did not wait to delete first

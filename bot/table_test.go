@@ -173,7 +173,7 @@ func TestTable_EveryPayloadIsChecked(t *testing.T) {
 		t.Run(r.id, func(t *testing.T) {
 			pc, ok := payloads[r.carries]
 			if r.carries == carriesOffer {
-				pc, ok = payloadCase{forgetValue(r.id, "U1"), forgetValue(r.id, "U2")}, true
+				pc, ok = payloadCase{forgetValue(r.id, "U1", b.Now()), forgetValue(r.id, "U2", b.Now())}, true
 			}
 			if r.carries == carriesNothing {
 				send(r, "U1", ref(newest))

@@ -417,7 +417,7 @@ func TestThanksAfterSenderForgets(t *testing.T) {
 		t.Fatal(err)
 	}
 	en := b.Lang.Printer("en")
-	if _, err := b.forget(context.Background(), &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: en}); err != nil {
+	if _, err := b.forget(context.Background(), &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", P: en, Value: forgetValue(actionForgetConfirm, "U1", b.Now())}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := dispatchAs(t, b, "U2", "wins")
