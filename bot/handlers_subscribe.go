@@ -257,8 +257,18 @@ func (b *Bot) skipButton(_ context.Context, c *Command) (Reply, error) {
 	return b.skipFromCard(c, c.Value)
 }
 
-// pauseTwoWeeks answers the Pause two weeks buttons of nudges and Home.
+// pauseTwoWeeks answers the Pause two weeks buttons of nudges and Home. A
+// member paused for longer keeps their pause: the button of a nudge sent
+// before they typed `pause until` is still on screen, and pressing it
+// would quietly bring their prompts back weeks early.
 func (b *Bot) pauseTwoWeeks(ctx context.Context, c *Command) (Reply, error) {
+	sub, ok, err := b.Schedules.Subscription(c.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("read subscription of %s: %w", c.UserID, err)
+	}
+	if now := b.Now(); ok && sub.PausedUntil.After(now.AddDate(0, 0, 14)) {
+		return textReply(c.P.T("sched_paused_longer", "Until", localTime(c.P, sub.PausedUntil, sub.TZ), "Cmd", c.Name)), nil
+	}
 	c.Args = []string{"2w"}
 	return b.cmdPause(ctx, c)
 }

@@ -241,6 +241,28 @@ func TestPauseResume(t *testing.T) {
 		contains(t, mustDispatch(t, b, "pause 2w"), "Paused until Friday 4 December at 16:00 UTC. The next prompt arrives Friday 4 December", "`/mentor resume`")
 		contains(t, mustDispatch(t, b, "resume"), "Welcome back. The next prompt arrives Friday 27 November")
 	})
+	// A nudge's Pause two weeks, pressed after a longer pause was typed,
+	// keeps the longer pause; after a shorter one, it pauses two weeks.
+	t.Run("ButtonKeepsALongerPause", func(t *testing.T) {
+		b := newTestBot(t)
+		mustDispatch(t, b, "subscribe daily 09:00")
+		mustDispatch(t, b, "pause until 2027-01-20")
+		before := mustSub(t, b, "U1").PausedUntil
+		r, err := b.pauseTwoWeeks(t.Context(), &Command{UserID: "U1", Name: "/mentor", P: en})
+		if err != nil {
+			t.Fatal(err)
+		}
+		contains(t, r.Text, "You are paused until Wednesday 20 January at 00:00 UTC already", "so I kept that")
+		if after := mustSub(t, b, "U1").PausedUntil; !after.Equal(before) {
+			t.Fatalf("pause moved from %v to %v", before, after)
+		}
+		mustDispatch(t, b, "pause 3d")
+		r, err = b.pauseTwoWeeks(t.Context(), &Command{UserID: "U1", Name: "/mentor", P: en})
+		if err != nil {
+			t.Fatal(err)
+		}
+		contains(t, r.Text, "Paused until Friday 4 December")
+	})
 	t.Run("ResumeNotPaused", func(t *testing.T) {
 		b := newTestBot(t)
 		mustDispatch(t, b, "subscribe")
