@@ -92,6 +92,17 @@ func TestSubscribe(t *testing.T) {
 			t.Fatalf("after subscribe: %+v", sub)
 		}
 	})
+	// The README's "a skipped prompt stays": skipped, then another time of
+	// the same day, the day's prompt is still skipped.
+	t.Run("SkipFollowsANewTime", func(t *testing.T) {
+		b := newTestBot(t)
+		mustDispatch(t, b, "subscribe weekly fri 16:00")
+		mustDispatch(t, b, "skip")
+		contains(t, mustDispatch(t, b, "subscribe 17:00"), "The next prompt arrives Friday 20 November at 17:00 UTC", "Skipped: Fri 27 Nov")
+		if sub := mustSub(t, b, "U1"); !sub.Skipped(fri27.Add(time.Hour)) {
+			t.Fatalf("skips after a new time: %v", sub.Skips)
+		}
+	})
 	t.Run("ZoneAsTyped", func(t *testing.T) {
 		b := newTestBot(t)
 		contains(t, mustDispatch(t, b, "subscribe 9am new york"), "weekly on Friday at 09:00 (America/New_York)", "`new york` read as America/New_York")

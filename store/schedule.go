@@ -259,12 +259,50 @@ func (s *Schedule) Resume(now time.Time) bool {
 }
 
 // Reschedule gives the schedule rule's cadence, day, time and zone, keeping
-// the pause and the skips that are still slots, and schedules the next slot
-// after now.
+// the pause and the skips, and schedules the next slot after now. A skip
+// follows its day: Friday's prompt skipped at 16:00 stays skipped when the
+// time moves to 17:00 (the member skipped Friday's prompt, not an
+// instant). A skip on a date the new rule has no slot on, or whose new slot
+// has passed, is dropped.
 func (s *Schedule) Reschedule(rule Schedule, now time.Time) {
+	oldTZ := s.TZ
 	s.Cadence, s.Day, s.Hour, s.Minute, s.TZ = rule.Cadence, rule.Day, rule.Hour, rule.Minute, rule.TZ
-	s.Skips = slices.DeleteFunc(s.Skips, func(t time.Time) bool { return !s.IsSlot(t) })
+	var skips []time.Time
+	for _, t := range s.Skips {
+		if !s.IsSlot(t) {
+			var ok bool
+			if t, ok = s.slotOnDateOf(t, oldTZ); !ok || !t.After(now) {
+				continue
+			}
+		}
+		if !slices.ContainsFunc(skips, t.Equal) {
+			skips = append(skips, t)
+		}
+	}
+	slices.SortFunc(skips, func(a, b time.Time) int { return a.Compare(b) })
+	s.Skips = skips
 	s.Advance(now, now)
+}
+
+// slotOnDateOf returns the slot, if any, on the date t falls on in zone tz.
+func (s Schedule) slotOnDateOf(t time.Time, tz string) (time.Time, bool) {
+	from, err := LoadZone(tz)
+	if err != nil {
+		return time.Time{}, false
+	}
+	to, err := LoadZone(s.TZ)
+	if err != nil {
+		return time.Time{}, false
+	}
+	y, m, d := t.In(from).Date()
+	slot, err := s.SlotAfter(time.Date(y, m, d, 0, 0, 0, 0, to).Add(-time.Second))
+	if err != nil {
+		return time.Time{}, false
+	}
+	if sy, sm, sd := slot.In(to).Date(); sy != y || sm != m || sd != d {
+		return time.Time{}, false
+	}
+	return slot, true
 }
 
 // fallsOn reports whether the schedule has a slot on a date with weekday d.

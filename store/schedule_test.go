@@ -404,10 +404,28 @@ func TestScheduleReschedule(t *testing.T) {
 	if !s.Skipped(fri4) || !s.NextDue.Equal(fri4.AddDate(0, 0, 1)) {
 		t.Fatalf("daily: NextDue %v, skips %v", s.NextDue, s.Skips)
 	}
-	// 09:00: no slot is skipped any more.
+	// 09:00: the skip follows its day, to 4 December 09:00.
+	fri4at9 := fri4.Add(-7 * time.Hour)
 	s.Reschedule(rule(CadenceDaily, time.Friday, 9, 0, "Europe/Paris"), schedNow)
+	if len(s.Skips) != 1 || !s.Skipped(fri4at9) {
+		t.Fatalf("09:00: skips %v, want 4 December 09:00", s.Skips)
+	}
+	// In Tokyo, 4 December at 09:00 there.
+	s.Reschedule(rule(CadenceDaily, time.Friday, 9, 0, "Asia/Tokyo"), schedNow)
+	if want := time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC); len(s.Skips) != 1 || !s.Skipped(want) {
+		t.Fatalf("Tokyo: skips %v, want %v", s.Skips, want)
+	}
+	// Weekly on Monday: 4 December, a Friday, has no slot; the skip goes.
+	s.Reschedule(rule(CadenceWeekly, time.Monday, 9, 0, "Asia/Tokyo"), schedNow)
 	if len(s.Skips) != 0 {
-		t.Fatalf("skips of slots that are gone: %v", s.Skips)
+		t.Fatalf("skips on a day with no slot: %v", s.Skips)
+	}
+	// A skip whose day's new slot has passed goes too.
+	s = paris16()
+	_ = s.Skip(fri4, schedNow)
+	s.Reschedule(rule(CadenceDaily, time.Friday, 9, 0, "Europe/Paris"), fri4at9.Add(time.Minute))
+	if len(s.Skips) != 0 {
+		t.Fatalf("a skip moved to a passed slot: %v", s.Skips)
 	}
 }
 
