@@ -149,6 +149,15 @@ func (b *Bot) followUp(ctx context.Context, f store.FollowUp, now time.Time) str
 		}
 		return b.recordFollowUp(c, "skipped")
 	}
+	if sub, ok, err := b.Schedules.Subscription(c.UserID); err == nil && ok && sub.Paused(now) {
+		// A member who asked for a break is not asked how an experiment
+		// went meanwhile: the question waits for the pause to end, at
+		// its time of day.
+		for c.Due.Before(sub.PausedUntil) {
+			c.Due = c.Due.Add(24 * time.Hour)
+		}
+		return b.recordFollowUp(c, "skipped")
+	}
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	p := b.scheduledPrinter(c.UserID)

@@ -220,6 +220,35 @@ func TestFollowUp_NotYetLateRetry(t *testing.T) {
 	}
 }
 
+// A paused member is not asked how an experiment went until the pause
+// ends: the follow-up waits, at its time of day, and comes once.
+func TestFollowUp_WaitsForThePause(t *testing.T) {
+	b := newTestBot(t)
+	client, sim := simSlack(t)
+	b.Slack = client
+	mustDispatch(t, b, "subscribe weekly fri 16:00 UTC")
+	mustDispatch(t, b, "pause until 2026-12-10")
+	due := time.Date(2026, 11, 27, 16, 0, 0, 0, time.UTC)
+	if _, err := b.Experiments.AddCommitment(store.Commitment{UserID: "U1", PromptID: "impostor-one", Theme: "impostor", Experiment: "x", At: due, Due: due}); err != nil {
+		t.Fatal(err)
+	}
+	if rep, _ := b.SendDue(context.Background(), due); rep.Sent != 0 || len(sim.MessagesIn("DU1")) != 0 {
+		t.Fatalf("asked during the pause: %+v", rep)
+	}
+	end := mustSub(t, b, "U1").PausedUntil
+	got := commitments(t, b, "U1")[0].Due
+	if got.Before(end) || got.Sub(end) >= 24*time.Hour || got.Hour() != 16 {
+		t.Fatalf("follow-up moved to %v, want the first 16:00 after the pause ends at %v", got, end)
+	}
+	b.Now = func() time.Time { return got }
+	if rep, _ := b.SendDue(context.Background(), got); rep.Sent < 1 {
+		t.Fatalf("after the pause: %+v", rep)
+	}
+	if n := len(sim.MessagesIn("DU1")); n == 0 {
+		t.Fatal("no follow-up after the pause")
+	}
+}
+
 // The journal sums up the member's experiments under its entries, once
 // there are some.
 func TestJournalExperiments(t *testing.T) {
