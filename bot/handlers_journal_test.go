@@ -441,3 +441,31 @@ func mustSub(t *testing.T, b *Bot, userID string) store.Subscription {
 	}
 	return sub
 }
+
+// After a forget, the member's old nudge cards are still in their Slack,
+// but nothing of them is kept: a click says so, in place of "not one of
+// yours", and no warning reaches the operator's log.
+func TestForgottenCard(t *testing.T) {
+	b, sink := newTestBot(t), newResponseSink(t)
+	var logs strings.Builder
+	b.Logger = newTextLogger(&logs)
+	mustDispatch(t, b, "subscribe daily 08:00 UTC")
+	slot := b.Now().Add(-time.Hour)
+	if err := b.Schedules.FinishNudge(store.Nudge{UserID: "U1", Slot: slot, Status: store.NudgeSent, At: slot}, mustSub(t, b, "U1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	card := promptRef{PromptID: "impostor-one", Theme: "impostor", Slot: slot}.value()
+	clickForget(t, b, sink, "F1", actionForgetConfirm, "U1", "U1")
+	for i, action := range []string{actionSkipNext, actionPauseTwoWeeks} {
+		msg := clickAs(t, b, sink, fmt.Sprint("S", i), "U1", action, card)
+		if text := fmt.Sprint(msg["text"]); !strings.Contains(text, "from before you asked me to forget your data") {
+			t.Fatalf("%s after forget: %q", action, text)
+		}
+	}
+	if strings.Contains(logs.String(), "level=WARN") {
+		t.Fatalf("a forgotten member's click logged a warning:\n%s", logs.String())
+	}
+	if k := keptOf(t, b, "U1"); k != (kept{}) {
+		t.Fatalf("the clicks kept %+v", k)
+	}
+}

@@ -281,6 +281,12 @@ func forgetOffer(actionID, value string) (userID string, at time.Time, ok bool) 
 // they get. The log names the payload by its kind ("action" for a button's
 // action_id, "callback" for a modal's callback_id) and id.
 func (b *Bot) refuse(c *Command, k kind, id, value, reason string) error {
+	if _, forgot := b.forgotten.Load(c.UserID); forgot {
+		// A card or form from before the member's forget: theirs, but
+		// nothing of it is kept any more. Nothing to warn an operator of.
+		b.Logger.Info("interactive payload from before a forget", "user", c.UserID, k.String(), id, "reason", reason)
+		return &Error{Code: EFORBIDDEN, Message: c.P.T("help_forgotten_card", "Cmd", c.Name)}
+	}
 	b.Logger.Warn("interactive payload refused", "user", c.UserID, k.String(), id, "value", logValue(value), "reason", reason)
 	if k == kindForm {
 		return &Error{Code: EFORBIDDEN, Message: c.P.T("help_not_your_form")}
