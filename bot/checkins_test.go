@@ -66,7 +66,7 @@ func TestCheckIn(t *testing.T) {
 			t.Errorf("trend lacks %q:\n%s", want, text)
 		}
 	}
-	doc, err := b.exportMarkdown(nil, "U1", "")
+	doc, err := b.exportMarkdown(nil, "U1", "", "")
 	if err != nil || !strings.Contains(doc, "## Check-ins (2)") || !strings.Contains(doc, "- 2/5 I can explain") {
 		t.Fatalf("export: %v\n%s", err, doc)
 	}

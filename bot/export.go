@@ -14,9 +14,9 @@ import (
 
 // /mentor export: every record the bot keeps about the member, as one
 // Markdown file in their language, sent to their DM. The member reads it:
-// dates are spelled in their language and time zone (UTC when they have no
-// schedule, and so no zone), each with the zone's name; the file's name
-// carries the ISO day it was made, for sorting.
+// dates are spelled in their language and time zone (their schedule's, else
+// the one Slack has for them, else UTC), each with the zone's name; the
+// file's name carries the ISO day it was made, for sorting.
 
 func (b *Bot) cmdExport(ctx context.Context, c *Command) (Reply, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -33,7 +33,8 @@ func (b *Bot) cmdExport(ctx context.Context, c *Command) (Reply, error) {
 		dm, _, _, err := b.Slack.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{c.UserID}})
 		dmc <- opened{dm, err}
 	}()
-	doc, err := b.exportMarkdown(c.P, c.UserID, b.memberName(ctx, c.UserID))
+	name, tz := b.memberProfile(ctx, c.UserID)
+	doc, err := b.exportMarkdown(c.P, c.UserID, name, tz)
 	if err != nil {
 		cancel()
 		<-dmc // nothing of the handler outlives it
@@ -53,23 +54,24 @@ func (b *Bot) cmdExport(ctx context.Context, c *Command) (Reply, error) {
 	return textReply(c.P.T("journal_export_sent")), nil
 }
 
-// memberName is how Slack shows the member (display name, else real name,
-// else handle), or "" when Slack has none or cannot be asked: the export is
-// still worth sending with the id alone.
-func (b *Bot) memberName(ctx context.Context, userID string) string {
+// memberProfile is how Slack shows the member (display name, else real
+// name, else handle) and the time zone it has for them, each "" when Slack
+// has none or cannot be asked: the export is still worth sending with the
+// id alone, in UTC.
+func (b *Bot) memberProfile(ctx context.Context, userID string) (name, tz string) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	u, err := b.Slack.GetUserInfoContext(ctx, userID)
 	if err != nil {
 		b.Logger.Warn("users.info failed; the export names the member by id", "user", userID, "err", err)
-		return ""
+		return "", ""
 	}
 	for _, n := range []string{u.Profile.DisplayName, u.RealName, u.Name} {
 		if n = strings.TrimSpace(n); n != "" {
-			return n
+			return n, u.TZ
 		}
 	}
-	return ""
+	return "", u.TZ
 }
 
 // exported is everything exportMarkdown writes, read before it writes.
@@ -87,16 +89,18 @@ type exported struct {
 }
 
 // exportMarkdown gathers every record of the member into one document in
-// p's language, headed by their name when known (name may be "").
-func (b *Bot) exportMarkdown(p *lang.Printer, userID, name string) (string, error) {
+// p's language, headed by their name when known (name may be ""). Its
+// times are in their schedule's zone, else in tz (the zone Slack has for
+// them; "" for UTC).
+func (b *Bot) exportMarkdown(p *lang.Printer, userID, name, tz string) (string, error) {
 	d, err := b.exportData(userID)
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", userID, err)
 	}
-	w := exportWriter{p: p, loc: time.UTC, theme: func(id string) string { return b.themeTitle(p, id) }}
 	if d.subscribed {
-		w.loc = zoneOrUTC(d.sub.TZ)
+		tz = d.sub.TZ
 	}
+	w := exportWriter{p: p, loc: zoneOrUTC(tz), theme: func(id string) string { return b.themeTitle(p, id) }}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%s\n\n%s\n\n", p.T("journal_md_heading", "Who", cmp.Or(name, userID)), p.T("journal_md_exported", "At", w.when(b.Now())))
 	w.settings(&sb, userID, d, b.exportLanguage(p, d.user))

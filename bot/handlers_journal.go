@@ -47,7 +47,7 @@ func countArg(args []string, def, max int) (int, bool) {
 	return min(v, max), true
 }
 
-func (b *Bot) cmdJournal(_ context.Context, c *Command) (Reply, error) {
+func (b *Bot) cmdJournal(ctx context.Context, c *Command) (Reply, error) {
 	n, ok := countArg(c.Args, journalDefault, journalMax)
 	if !ok {
 		return Reply{}, &Error{Code: EINVALID, Message: c.P.T("journal_usage", "Max", journalMax, "Cmd", c.Name)}
@@ -61,9 +61,13 @@ func (b *Bot) cmdJournal(_ context.Context, c *Command) (Reply, error) {
 	if more {
 		rs = rs[:n]
 	}
-	tz := b.DefaultTZ
+	// Times in the zone the member lives in: their schedule's, else the
+	// one Slack has for them, as status and Home say the next question.
+	var tz string
 	if sub, ok, err := b.Schedules.Subscription(c.UserID); err == nil && ok {
 		tz = sub.TZ
+	} else {
+		tz = b.memberZone(ctx, c.UserID)
 	}
 	blocks := journalBlocks(c.P, c.Name, rs, more, tz)
 	// Experiments' notes are entries above; their tally goes under them.

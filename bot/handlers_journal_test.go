@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mentorbot/mentorbot/bot/slacksim"
 	"strings"
 	"testing"
 	"time"
@@ -216,7 +217,7 @@ func TestExport(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			got, err := b.exportMarkdown(tc.p, "U1", "")
+			got, err := b.exportMarkdown(tc.p, "U1", "", "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -237,7 +238,7 @@ func TestExport(t *testing.T) {
 	// such section.
 	t.Run("Broadcasts", func(t *testing.T) {
 		b := newTestBot(t)
-		if got, _ := b.exportMarkdown(en, "U1", ""); strings.Contains(got, "## Broadcasts") {
+		if got, _ := b.exportMarkdown(en, "U1", "", ""); strings.Contains(got, "## Broadcasts") {
 			t.Errorf("a member without broadcasts has the section:\n%s", got)
 		}
 		topic := "What did we ship this week that nobody noticed, and who should hear about it?"
@@ -250,7 +251,7 @@ func TestExport(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		got, err := b.exportMarkdown(en, "U1", "")
+		got, err := b.exportMarkdown(en, "U1", "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -467,5 +468,33 @@ func TestForgottenCard(t *testing.T) {
 	}
 	if k := keptOf(t, b, "U1"); k != (kept{}) {
 		t.Fatalf("the clicks kept %+v", k)
+	}
+}
+
+// A member with no schedule reads the journal's and the export's times in
+// the zone Slack has for them, as status and Home do, not in UTC.
+func TestJournalAndExportInSlackZone(t *testing.T) {
+	b := newTestBot(t)
+	client, sim := simSlack(t)
+	b.Slack = client
+	sim.AddUser(slacksim.User{ID: "U1", TZ: "Asia/Tokyo"})
+	due := b.Now().Add(7 * 24 * time.Hour)
+	if _, err := b.Experiments.AddCommitment(store.Commitment{UserID: "U1", PromptID: "impostor-one", Theme: "impostor", Experiment: "x", At: b.Now(), Due: due}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := dispatch(t, b, "journal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := blocksText(t, r); !strings.Contains(got, "next question") || !strings.Contains(got, "JST") {
+		t.Fatalf("journal footer not in Tokyo time:\n%s", got)
+	}
+	name, tz := b.memberProfile(t.Context(), "U1")
+	doc, err := b.exportMarkdown(en, "U1", name, tz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(doc, "JST") || strings.Contains(doc, "UTC") {
+		t.Fatalf("export not in Tokyo time:\n%s", doc)
 	}
 }

@@ -154,7 +154,7 @@ func TestHistoryWriter(t *testing.T) {
 		if _, err := b.Dispatch(context.Background(), c, "prompt impostor"); err != nil {
 			t.Fatal(err)
 		}
-		md, err := b.exportMarkdown(nil, "U1", "")
+		md, err := b.exportMarkdown(nil, "U1", "", "")
 		if err != nil || !strings.Contains(md, "## Prompts shown (1)") || !strings.Contains(md, "(Impostor syndrome)") {
 			t.Errorf("export while the entry waits:\n%s\n%v", md, err)
 		}

@@ -34,7 +34,7 @@ func TestExportShowsWordsNotEscapes(t *testing.T) {
 		Text: "shipped &lt;b&gt; &amp; stuff with <@U0LEE|lee> in <#C0TEAM|team>"}); err != nil {
 		t.Fatal(err)
 	}
-	doc, err := b.exportMarkdown(nil, "U1", "")
+	doc, err := b.exportMarkdown(nil, "U1", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

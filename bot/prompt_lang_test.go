@@ -210,7 +210,7 @@ func TestGolden_Export(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, pr := range printers {
-		doc, err := b.exportMarkdown(pr.p, "U1", "Lee")
+		doc, err := b.exportMarkdown(pr.p, "U1", "Lee", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -295,7 +295,7 @@ func TestExport_KeepsEverySetting(t *testing.T) {
 	}
 	export := func(p *lang.Printer) string {
 		t.Helper()
-		doc, err := b.exportMarkdown(p, "U1", "Lee")
+		doc, err := b.exportMarkdown(p, "U1", "Lee", "")
 		if err != nil {
 			t.Fatal(err)
 		}

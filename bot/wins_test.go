@@ -428,7 +428,7 @@ func TestThanksAfterSenderForgets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	export, err := b.exportMarkdown(en, "U2", "bob")
+	export, err := b.exportMarkdown(en, "U2", "bob", "")
 	if err != nil {
 		t.Fatal(err)
 	}
