@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
@@ -254,6 +256,11 @@ func (b *Bot) resolveTheme(c *Command, arg string) (*prompts.Theme, error) {
 	if err == nil {
 		return t, nil
 	}
+	if errors.Is(err, prompts.ErrUnknownTheme) {
+		if t := b.themeByTitle(c.P.Lang(), arg); t != nil {
+			return t, nil
+		}
+	}
 	var te *prompts.ThemeError
 	switch {
 	case errors.As(err, &te) && errors.Is(err, prompts.ErrAmbiguousTheme):
@@ -267,6 +274,31 @@ func (b *Bot) resolveTheme(c *Command, arg string) (*prompts.Theme, error) {
 	default:
 		return nil, err
 	}
+}
+
+// themeByTitle finds the one theme whose title in language l has a word
+// that arg, folded (case and accents), is, or starts: a French member
+// types `prompt empathie`, `oser` or `imposteur` from the title they read
+// in /mentor themes, not the English id. Short words ("de", "le") and
+// several matches find none.
+func (b *Bot) themeByTitle(l, arg string) *prompts.Theme {
+	key := foldWord(arg)
+	if utf8.RuneCountInString(key) < 3 {
+		return nil
+	}
+	var found *prompts.Theme
+	for _, t := range b.Catalog.Themes() {
+		title := foldWord(b.Catalog.ThemeIn(t, l).Title)
+		words := strings.FieldsFunc(title, func(r rune) bool { return !unicode.IsLetter(r) })
+		if !slices.ContainsFunc(words, func(w string) bool { return len(w) > 2 && strings.HasPrefix(w, key) }) {
+			continue
+		}
+		if found != nil && found.ID != t.ID {
+			return nil
+		}
+		found = t
+	}
+	return found
 }
 
 var roles = []string{"ic", "staff", "manager", "lead"}

@@ -336,3 +336,30 @@ func containsAll(s string, parts []string) bool {
 	}
 	return true
 }
+
+// A theme may be named by a word of its title in the member's language,
+// as /mentor themes shows it: `prompt oser`, `prompt imposteur`. A word
+// in several titles, or a short one, names none.
+func TestThemeByTitle(t *testing.T) {
+	b := newTestBot(t)
+	var err error
+	if b.Catalog, err = prompts.Builtin(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		p         *lang.Printer
+		arg, want string
+	}{
+		{fr, "oser", "daring"}, {fr, "Imposteur", "impostor"}, {fr, "déléguer", "delegation"}, {fr, "deleguer", "delegation"},
+		{fr, "dernier", "last-mile"}, {fr, "qualite", "quality-speed"}, {en, "syndrome", "impostor"},
+		{fr, "le", ""}, {fr, "et", ""}, {fr, "zzz", ""}, {en, "oser", ""},
+	} {
+		th, err := b.resolveTheme(&Command{Name: "/mentor", P: tt.p}, tt.arg)
+		switch {
+		case tt.want == "" && err == nil:
+			t.Errorf("%s %q: theme %s, want none", tt.p.Lang(), tt.arg, th.ID)
+		case tt.want != "" && (err != nil || th.ID != tt.want):
+			t.Errorf("%s %q: %v, %v; want %s", tt.p.Lang(), tt.arg, th, err, tt.want)
+		}
+	}
+}
