@@ -40,7 +40,7 @@ func TestGolden_Broadcasts(t *testing.T) {
 	bs := []store.Broadcast{
 		{ID: "b1", Channel: "C0TEAM1", Theme: "vision", Lang: "fr",
 			Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Monday, Hour: 10, TZ: "Europe/Paris", NextDue: at(23, 9)}},
-		{ID: "b2", Channel: "C0TEAM1", Theme: "impostor", Role: "ic", Lang: "en", Failing: "not_in_channel",
+		{ID: "b2", Channel: "C0TEAM1", Theme: "impostor", Role: "ic", Lang: "en", Failing: "restricted_action",
 			Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Wednesday, Hour: 9, Minute: 30, TZ: "Europe/Paris", NextDue: at(25, 8).Add(30 * time.Minute)}},
 		{ID: "b3", Channel: "C0LEADS", Topic: "What did we ship this week that nobody noticed at all?", Lang: "fr",
 			Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Friday, Hour: 16, TZ: "Europe/Paris", NextDue: at(27, 15)}},

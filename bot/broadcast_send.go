@@ -77,7 +77,7 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 	case transient(err):
 		log.Warn("broadcast: Slack unavailable, will retry", "err", err)
 		return "retried"
-	case code == "is_archived":
+	case code == "is_archived" || code == "not_in_channel":
 		outcome = "failed"
 		b.hold(ctx, &bc, code, log)
 	case code == "channel_not_found":
@@ -85,8 +85,8 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 		bc.Paused, bc.Failing, outcome = true, code, "failed"
 		b.tellLead(ctx, bc)
 	default:
-		// not_in_channel and the like: the schedule stays, marked failing,
-		// until a post succeeds again.
+		// Another refusal: the schedule stays, marked failing, until a
+		// post succeeds again.
 		if code == "" {
 			code = "error"
 		}
@@ -101,7 +101,8 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 }
 
 // hold keeps a broadcast from posting its slot for reason, which may pass
-// (an archived channel, an author no longer a lead or no longer in it): it
+// (an archived channel or one the bot is not in, an author no longer a
+// lead or no longer in it): it
 // stays due and is checked again at its next slot, so it goes on by itself
 // once it can. The lead is told once, when it is first held for reason.
 // Before, such a broadcast was paused for good, with no way to resume it
@@ -118,7 +119,11 @@ func (b *Bot) hold(ctx context.Context, bc *store.Broadcast, reason string, log 
 // held reports whether reason holds a broadcast rather than pausing it
 // (hold).
 func held(reason string) bool {
-	return reason == failNotLead || reason == failLeftChannel || reason == "is_archived"
+	switch reason {
+	case failNotLead, failLeftChannel, "is_archived", "not_in_channel":
+		return true
+	}
+	return false
 }
 
 // tellLead DMs a lead that their broadcast was held or paused, in the

@@ -121,11 +121,15 @@ func TestE2E_RecurringBroadcast(t *testing.T) {
 		t.Fatalf("%d posts at the slot, want 1", n)
 	}
 
-	// Tuesday: the bot is not in #outside; the schedule stays, marked failing.
+	// Tuesday: the bot is not in #outside; the schedule stays, on hold,
+	// and the lead is told once how to invite the bot.
 	h.tick(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 	got = h.slash("U0LEAD", "broadcasts")
-	if !strings.Contains(got, "`b1`") || !strings.Contains(got, "failing") || !strings.Contains(got, "/invite @mentorbot") {
+	if !strings.Contains(got, "`b1`") || !strings.Contains(got, "on hold:* I am not in the channel") || !strings.Contains(got, "/invite @mentorbot") {
 		t.Fatalf("broadcasts:\n%s", got)
+	}
+	if dms := h.dms("U0LEAD"); len(dms) != 1 || !strings.Contains(dms[0].Text, "I am holding your broadcast `b2`") || !strings.Contains(dms[0].Text, "/invite @mentorbot") {
+		t.Fatalf("lead not told how to invite the bot: %+v", dms)
 	}
 
 	// A restart keeps the schedules and posts nothing twice.
@@ -153,6 +157,11 @@ func TestE2E_RecurringBroadcast(t *testing.T) {
 	h.tick(slot.Add(14 * 24 * time.Hour))
 	if n := len(h.posts("C1TEAM")); n != 2 {
 		t.Fatalf("a cancelled broadcast posted")
+	}
+	// b2 was tried each Tuesday since, still without the bot in #outside:
+	// its lead was told once.
+	if n := len(h.dms("U0LEAD")); n != 1 {
+		t.Fatalf("%d DMs after weeks out of the channel, want 1", n)
 	}
 }
 
