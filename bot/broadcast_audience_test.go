@@ -115,7 +115,7 @@ func TestTakeOptions(t *testing.T) {
 		{"ErrUnknownLangUpper", []string{"LANG:DE", "vision"}, "I don't post in `lang:de`."},
 		{"ErrEmptyLang", []string{"vision", "lang:"}, "I don't post in `lang:`."},
 		{"ErrTwoLangs", []string{"lang:fr", "vision", "lang:en"}, "One language per broadcast: `lang:fr` or `lang:en`."},
-		{"ErrMarkupLang", []string{"lang:`<!here>`"}, "I don't post in `lang:'&lt;!here&gt;'`."},
+		{"ErrMarkupLang", []string{"lang:`<!here>`"}, "I don't post in `lang:'@here'`."}, // as typed; plain text pings nobody
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var req broadcastReq

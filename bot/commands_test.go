@@ -54,7 +54,7 @@ func TestDispatch_Unknown(t *testing.T) {
 		{"/mentor", "xyz", "I don't know `xyz`.\n`/mentor help`"},
 		{"/mentor", "fo", "I don't know `fo`.\n`/mentor help`"}, // focus or forget?
 		{"/mentor", "p", "I don't know `p`.\n`/mentor help`"},
-		{"/mentor", "<!here>", "I don't know `&lt;!here&gt;`.\n"},
+		{"/mentor", "<!here>", "I don't know `@here`.\n"}, // as typed; plain text pings nobody
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			c := &Command{UserID: "U1", ChannelID: "D1", Name: tc.name}

@@ -159,7 +159,7 @@ func TestParseSchedule(t *testing.T) {
 		{"ErrDayWithWeekdays", []string{"fri", "weekdays"}, "UTC", "A `weekdays` schedule has no day: drop `fri`"},
 		{"ErrUnknownWord", []string{"banana"}, "UTC", "I don't understand `banana`. Use `/mentor subscribe [weekly|daily|weekdays] [DAY] [HH:MM] [TZ]`"},
 		{"ErrEmptyWord", []string{""}, "UTC", "I don't understand ``"},
-		{"ErrMarkup", []string{"<!channel>"}, "UTC", "`&lt;!channel&gt;`"},
+		{"ErrMarkup", []string{"<!channel>"}, "UTC", "`@channel`"}, // as typed; plain text pings nobody
 		{"ErrBadDefaultZone", nil, "Mars/Olympus", "I don't know your time zone. Add it, for example `/mentor subscribe weekly fri 16:00 Europe/Paris`."},
 		{"ErrLocalDefaultZone", nil, "Local", "I don't know your time zone"},
 		{"ErrLongWord", []string{strings.Repeat("x", 500)}, "UTC", "I don't understand"},

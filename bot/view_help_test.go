@@ -103,3 +103,23 @@ func TestDispatch_UnknownFrench(t *testing.T) {
 		})
 	}
 }
+
+// An error quoting a member's words shows Slack's escapes as they were
+// typed, not as markup.
+func TestClipReadable(t *testing.T) {
+	for in, want := range map[string]string{
+		"<@U0SAM|sam>":                   "@sam",
+		"<@U0SAM>":                       "@U0SAM",
+		"<#C0TEAM|team>,":                "#team,",
+		"<#C0TEAM|>":                     "#C0TEAM",
+		"<!here>":                        "@here",
+		"<!subteam^S0LEADS|@leads>":      "@leads",
+		"see <https://example.com|docs>": "see docs",
+		"<https://example.com>":          "https://example.com",
+		"a <b> & c":                      "a b &amp; c",
+	} {
+		if got := clip(in); got != want {
+			t.Errorf("clip(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
