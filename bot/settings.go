@@ -114,6 +114,13 @@ func (b *Bot) submitSettings(c *Command, values formValues) (*viewResponse, erro
 	if len(errs) > 0 {
 		return &viewResponse{Action: "errors", Errors: errs}, nil
 	}
+	if s.Cadence == cadenceOff && len(s.Focus) > 0 {
+		// Themes are a subscription's: with no scheduled prompts they
+		// would be dropped while the form says "Saved".
+		if _, had, err := b.Schedules.Subscription(c.UserID); err == nil && !had {
+			return &viewResponse{Action: "errors", Errors: map[string]string{blockFocus: c.P.T("settings_err_focus_off")}}, nil
+		}
+	}
 	sub, subscribed, err := b.saveSettings(c.UserID, s)
 	if err != nil {
 		return nil, err

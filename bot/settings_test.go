@@ -82,6 +82,23 @@ func TestSettings_OffWhenSubscribed(t *testing.T) {
 	}
 }
 
+// TestSettings_FocusWithoutPrompts: themes chosen with "no scheduled
+// prompts" would be dropped (they are a subscription's) under "Saved";
+// the form says so under the themes and saves nothing.
+func TestSettings_FocusWithoutPrompts(t *testing.T) {
+	b := newTestBot(t)
+	resp := submit(t, b, settingsValues(cadenceOff, "fri", "16:00", "UTC", "ic", "impostor"))
+	if resp.Action != "errors" || !strings.Contains(resp.Errors[blockFocus], "choose how often above") {
+		t.Fatalf("ack %+v", resp)
+	}
+	if u, _ := b.Members.User("U1"); u.Role != "" {
+		t.Fatalf("a refused form saved role %q", u.Role)
+	}
+	if resp := submit(t, b, settingsValues(cadenceOff, "fri", "16:00", "UTC", "ic")); resp.Action != "update" {
+		t.Fatalf("without themes: ack %+v", resp)
+	}
+}
+
 // TestSettings_SubscribeFormStartsWeekly: `subscribe` with no argument opens
 // the form at subscribe's defaults, without the no-prompts choice, since
 // the member asked to subscribe.
