@@ -161,8 +161,10 @@ func (b *Bot) followUp(ctx context.Context, f store.FollowUp, now time.Time) str
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	p := b.scheduledPrinter(c.UserID)
-	text := followUpText(p, c)
-	_, _, err = b.post(pctx, c.UserID, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(followUpBlocks(p, c)...))
+	shown := c
+	shown.Experiment = b.experimentIn(p.Lang(), c)
+	text := followUpText(p, shown)
+	_, _, err = b.post(pctx, c.UserID, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(followUpBlocks(p, shown)...))
 	if err != nil && transient(err) {
 		b.Logger.Warn("follow-up: Slack unavailable; still due", "user", c.UserID, "err", redact(err))
 		return "retried"
@@ -175,6 +177,26 @@ func (b *Bot) followUp(ctx context.Context, f store.FollowUp, now time.Time) str
 		return out
 	}
 	return "failed"
+}
+
+// experimentIn is c's experiment in language l: a member who planned it in
+// French and reads English since is asked about it in English. Only when
+// the words kept are the prompt's experiment in one of the catalog's
+// languages: an experiment the catalog has rewritten since is asked about
+// in the words the member planned.
+func (b *Bot) experimentIn(l string, c store.Commitment) string {
+	pr, ok := b.Catalog.Prompt(c.PromptID)
+	if !ok {
+		return c.Experiment
+	}
+	for _, other := range b.Catalog.Languages() {
+		if b.Catalog.Localize(pr, other).Try == c.Experiment {
+			if t := b.Catalog.Localize(pr, l).Try; t != "" {
+				return t
+			}
+		}
+	}
+	return c.Experiment
 }
 
 // recordFollowUp writes c and returns outcome, or "failed" when it could

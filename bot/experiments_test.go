@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mentorbot/mentorbot/prompts"
 	"github.com/mentorbot/mentorbot/store"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -269,5 +270,40 @@ func TestJournalExperiments(t *testing.T) {
 	r, _ = dispatch(t, b, "journal")
 	if text := blocksText(t, r); !strings.Contains(text, "1 of 3 experiments tried this quarter; next question Friday 27 November at 16:00 UTC.") {
 		t.Fatalf("journal:\n%s", text)
+	}
+}
+
+// An experiment planned in French is asked about in the language the
+// member reads now; one whose words the catalog no longer has keeps them.
+func TestFollowUp_InTheMembersLanguage(t *testing.T) {
+	b := newTestBot(t)
+	var err error
+	if b.Catalog, err = prompts.Builtin(); err != nil {
+		t.Fatal(err)
+	}
+	client, sim := simSlack(t)
+	b.Slack = client
+	pr, _ := b.Catalog.Prompt("impostor-quiet-question")
+	french, english := b.Catalog.Localize(pr, "fr").Try, b.Catalog.Localize(pr, "en").Try
+	if french == "" || french == english {
+		t.Fatalf("the test needs a translated experiment: %q / %q", french, english)
+	}
+	due := time.Date(2026, 11, 27, 16, 0, 0, 0, time.UTC)
+	for _, words := range []string{french, "Words the catalog rewrote since."} {
+		if _, err := b.Experiments.AddCommitment(store.Commitment{UserID: "U1", PromptID: pr.ID, Theme: pr.Theme, Experiment: words, At: due, Due: due}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Now = func() time.Time { return due }
+	if rep, _ := b.SendDue(context.Background(), due); rep.Sent != 2 {
+		t.Fatalf("%+v", rep)
+	}
+	var texts []string
+	for _, m := range sim.MessagesIn("DU1") {
+		texts = append(texts, m.Text)
+	}
+	all := strings.Join(texts, "\n")
+	if !strings.Contains(all, english) || strings.Contains(all, french) || !strings.Contains(all, "Words the catalog rewrote since.") {
+		t.Fatalf("follow-ups:\n%s", all)
 	}
 }
