@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -71,9 +72,13 @@ func (s *Server) routes() map[string]method {
 
 // handleAPI serves POST (or GET) /api/<method> as Slack does: HTTP 200 with
 // {"ok":false,"error":…} for every error except rate limits and faults.
-func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPI(rw http.ResponseWriter, r *http.Request) {
 	req, perr := parseAPIRequest(r)
 	call := Call{Method: req.Method, Params: req.Params, At: s.now()}
+	// The call is recorded as its answer starts, not after: a test that
+	// reads CallsTo once the bot has its answer sees the call.
+	w := &recordFirst{ResponseWriter: rw, record: func() { s.recordCall(call) }}
+	defer w.done()
 	m, known := s.methods[req.Method]
 	var tokErr string
 	if known {
@@ -94,8 +99,27 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		resp, apiErr := m.fn(req)
 		s.reply(w, &call, resp, apiErr)
 	}
-	s.recordCall(call)
 }
+
+// recordFirst calls record once, before the first byte of the answer is
+// written, or at done when nothing was.
+type recordFirst struct {
+	http.ResponseWriter
+	record func()
+	once   sync.Once
+}
+
+func (w *recordFirst) WriteHeader(status int) {
+	w.once.Do(w.record)
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *recordFirst) Write(b []byte) (int, error) {
+	w.once.Do(w.record)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *recordFirst) done() { w.once.Do(w.record) }
 
 // parseAPIRequest reads a form or JSON body; it returns a Slack error code
 // for a body it cannot read.
