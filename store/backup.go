@@ -94,29 +94,44 @@ func CopyTo(path, dst string) (err error) {
 		return err
 	}
 	defer bdb.Close()
-	// Not tx.CopyFile: it truncates an existing file.
-	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if _, err := os.Lstat(dst); err == nil {
+		return fmt.Errorf("create backup: %s: %w", dst, os.ErrExist)
+	}
+	// Written to dst.part, named dst once complete: a backup killed midway
+	// never passes for one.
+	part, err := partFile(dst)
 	if err != nil {
 		return fmt.Errorf("create backup: %w", err)
 	}
+	if err := writeCopy(bdb, part); err != nil {
+		_ = os.Remove(part)
+		return fmt.Errorf("write backup %s: %w", dst, err)
+	}
+	if err := publish(part, dst); err != nil {
+		_ = os.Remove(part)
+		return fmt.Errorf("create backup: %w", err)
+	}
+	return nil
+}
+
+// writeCopy writes bdb's current state to the new file part, synced.
+func writeCopy(bdb *bolt.DB, part string) (err error) {
+	// Not tx.CopyFile: it truncates an existing file.
+	f, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
 	defer func() {
 		if cerr := f.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("write backup %s: %w", dst, cerr)
-		}
-		if err != nil {
-			_ = os.Remove(dst) // a partial copy must not pass for a backup
+			err = cerr
 		}
 	}()
-	err = bdb.View(func(tx *bolt.Tx) error {
+	return bdb.View(func(tx *bolt.Tx) error {
 		if _, err := tx.WriteTo(f); err != nil {
 			return err
 		}
 		return f.Sync()
 	})
-	if err != nil {
-		return fmt.Errorf("write backup %s: %w", dst, err)
-	}
-	return nil
 }
 
 // Check checks the database at path page by page and returns nil if it is

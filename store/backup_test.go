@@ -219,6 +219,23 @@ func TestCopyTo(t *testing.T) {
 		mustSameData(t, orig, openCopy(t, dst), 10)
 	})
 
+	// Written beside dst until complete: a part left by a backup killed
+	// midway is replaced, and none is left after.
+	t.Run("WrittenAsPart", func(t *testing.T) {
+		path := closedDB(t, 10)
+		dst := filepath.Join(t.TempDir(), "copy.db")
+		if err := os.WriteFile(dst+".part", []byte("half a copy"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.CopyTo(path, dst); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(dst + ".part"); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("the part is left: %v", err)
+		}
+		mustSameData(t, openCopy(t, path), openCopy(t, dst), 10)
+	})
+
 	// A scrambled meta page is named, with no panic text from bbolt's own
 	// check, which asserts on it; the file still opens on the other copy.
 	t.Run("CorruptMeta", func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -20,9 +21,10 @@ const compactTxSize = 64 << 20
 // is about a third larger than its data; the copy is not.
 //
 // The source is checked page by page first (Check): compacting a damaged
-// file would copy the damage, or crash on it. The copy is checked too,
-// before Compact returns. dst must not exist; on any error it is removed, so
-// a partial copy never passes for a database.
+// file would copy the damage, or crash on it. The copy is written to
+// dst.part and checked, and only then named dst, which must not exist: a
+// compact killed midway (kill -9, a dropped ssh session) leaves no file
+// under dst's name, so a partial copy never passes for a database.
 //
 // Returns ErrInUse if a running bot holds path (compact a backup instead),
 // and ErrEmpty, ErrTruncated or ErrNotDatabase as Open does.
@@ -40,34 +42,17 @@ func Compact(path, dst string) (before, after int64, err error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return 0, 0, fmt.Errorf("compact: %w", err)
 	}
-	out, err := bolt.Open(dst, 0o600, &bolt.Options{Timeout: time.Second})
+	part, err := partFile(dst)
 	if err != nil {
-		return 0, 0, fmt.Errorf("compact: create %s: %w", dst, err)
+		return 0, 0, fmt.Errorf("compact: %w", err)
 	}
-	defer func() {
-		if cerr := out.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("compact: close %s: %w", dst, cerr)
-		}
-		if err != nil {
-			_ = os.Remove(dst)
-		}
-	}()
-	if err := bolt.Compact(out, src, compactTxSize); err != nil {
+	if err := compactTo(src, part); err != nil {
+		_ = os.Remove(part)
 		return 0, 0, fmt.Errorf("compact %s: %w", path, err)
 	}
-	if err := out.Sync(); err != nil {
-		return 0, 0, fmt.Errorf("compact: sync %s: %w", dst, err)
-	}
-	if err := out.View(func(tx *bolt.Tx) error {
-		var first error
-		for e := range tx.Check() { // read to the end: Check's goroutine sends every error
-			if first == nil {
-				first = e
-			}
-		}
-		return first
-	}); err != nil {
-		return 0, 0, fmt.Errorf("compact: the copy %s fails its check: %w", dst, err)
+	if err := publish(part, dst); err != nil {
+		_ = os.Remove(part)
+		return 0, 0, fmt.Errorf("compact: %w", err)
 	}
 	si, err := os.Stat(path)
 	if err != nil {
@@ -78,4 +63,74 @@ func Compact(path, dst string) (before, after int64, err error) {
 		return 0, 0, err
 	}
 	return si.Size(), di.Size(), nil
+}
+
+// compactTo writes src compacted to the new file part, synced and checked.
+func compactTo(src *bolt.DB, part string) (err error) {
+	out, err := bolt.Open(part, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return fmt.Errorf("create %s: %w", part, err)
+	}
+	defer func() {
+		if cerr := out.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close %s: %w", part, cerr)
+		}
+	}()
+	if err := bolt.Compact(out, src, compactTxSize); err != nil {
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", part, err)
+	}
+	return out.View(func(tx *bolt.Tx) error {
+		var first error
+		for e := range tx.Check() { // read to the end: Check's goroutine sends every error
+			if first == nil {
+				first = e
+			}
+		}
+		if first != nil {
+			return fmt.Errorf("the copy fails its check: %w", first)
+		}
+		return nil
+	})
+}
+
+// partFile is where a copy meant for dst is written until it is complete:
+// one killed midway never has dst's name. A part left by a killed run is
+// replaced.
+func partFile(dst string) (string, error) {
+	part := dst + ".part"
+	if err := os.Remove(part); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	return part, nil
+}
+
+// publish gives the complete, synced copy part the name dst, which must
+// not exist (os.ErrExist if it does: nothing is overwritten), and makes the
+// new name durable. A hard link refuses an existing dst at the instant it
+// is made; on a file system without hard links, a rename after a check.
+func publish(part, dst string) error {
+	err := os.Link(part, dst)
+	switch {
+	case errors.Is(err, os.ErrExist):
+		return fmt.Errorf("%s: %w", dst, os.ErrExist)
+	case err != nil:
+		if _, serr := os.Lstat(dst); serr == nil {
+			return fmt.Errorf("%s: %w", dst, os.ErrExist)
+		}
+		if err := os.Rename(part, dst); err != nil {
+			return err
+		}
+	default:
+		if err := os.Remove(part); err != nil {
+			return err
+		}
+	}
+	if d, err := os.Open(filepath.Dir(dst)); err == nil {
+		_ = d.Sync() // the new name survives a crash
+		_ = d.Close()
+	}
+	return nil
 }
