@@ -157,6 +157,9 @@ func Check(path string) error {
 		return fmt.Errorf("check %s: %w, %d %s:\n%s\n%s", path, ErrCorrupt, len(problems), plural(len(problems), "problem"),
 			strings.Join(problems, "\n"), restoreHint)
 	}
+	if err := bdb.View(func(tx *bolt.Tx) error { return ours(tx, false) }); err != nil {
+		return fmt.Errorf("check %s: %w", path, err)
+	}
 	var found []error
 	err = bdb.View(func(tx *bolt.Tx) error {
 		// Drain the channel: Check's goroutine blocks until every error is read.

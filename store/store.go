@@ -1,11 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -92,6 +94,9 @@ func (db *DB) initialise() (err error) {
 // init creates missing buckets, checks the schema version and migrates an
 // older file (migrate.go).
 func (db *DB) init(tx *bolt.Tx) error {
+	if err := ours(tx, true); err != nil {
+		return err
+	}
 	for _, name := range allBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
@@ -109,6 +114,32 @@ func (db *DB) init(tx *bolt.Tx) error {
 		return fmt.Errorf("schema version %d, this program knows %d: %w", v, SchemaVersion, ErrSchemaTooNew)
 	}
 	return migrate(tx, v)
+}
+
+// ours returns ErrNotDatabase for a bbolt file of another program: one
+// with buckets, none of them those every mentorbot file has had (meta,
+// users, history), which the bot would otherwise fill with its own. A file
+// with no bucket at all is new, and ours when fresh is true (Open sets it
+// up); Check, which is given files to vouch for, refuses it too.
+func ours(tx *bolt.Tx, fresh bool) error {
+	var names []string
+	mine := false
+	_ = tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+		for _, b := range allBuckets {
+			mine = mine || bytes.Equal(name, b)
+		}
+		if len(names) < 5 {
+			names = append(names, strconv.Quote(string(name)))
+		}
+		return nil
+	})
+	switch {
+	case mine, fresh && len(names) == 0:
+		return nil
+	case len(names) == 0:
+		return fmt.Errorf("%w: a bbolt file with no mentorbot data in it", ErrNotDatabase)
+	}
+	return fmt.Errorf("%w: a bbolt file of another program (buckets %s)", ErrNotDatabase, strings.Join(names, ", "))
 }
 
 // Close releases the database file and its lock.

@@ -408,3 +408,51 @@ func TestSetLocale(t *testing.T) {
 		t.Fatalf("empty id: %v", err)
 	}
 }
+
+// A bbolt file of another program is refused, by Open and by Check, and
+// left as it was: the bot would have filled it with its own buckets. A
+// bbolt file with no bucket yet is new to Open, which sets it up, but not
+// a database Check can vouch for.
+func TestForeignBoltFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	foreign, empty := filepath.Join(dir, "consul.db"), filepath.Join(dir, "empty.db")
+	for _, path := range []string{foreign, empty} {
+		bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if path == foreign {
+			err = bdb.Update(func(tx *bolt.Tx) error {
+				b, err := tx.CreateBucket([]byte("consul-kv"))
+				if err != nil {
+					return err
+				}
+				return b.Put([]byte("k"), []byte("v"))
+			})
+		}
+		if cerr := bdb.Close(); err != nil || cerr != nil {
+			t.Fatal(err, cerr)
+		}
+	}
+	before, _ := os.ReadFile(foreign)
+	if _, err := store.Open(foreign, store.Options{}); !errors.Is(err, store.ErrNotDatabase) {
+		t.Fatalf("Open(foreign) = %v, want ErrNotDatabase", err)
+	}
+	if after, _ := os.ReadFile(foreign); !bytes.Equal(before, after) {
+		t.Fatal("Open wrote to a file of another program")
+	}
+	for _, path := range []string{foreign, empty} {
+		if err := store.Check(path); !errors.Is(err, store.ErrNotDatabase) {
+			t.Fatalf("Check(%s) = %v, want ErrNotDatabase", filepath.Base(path), err)
+		}
+	}
+	db, err := store.Open(empty, store.Options{})
+	if err != nil {
+		t.Fatalf("Open(a new bbolt file) = %v", err)
+	}
+	db.Close()
+	if err := store.Check(empty); err != nil {
+		t.Fatalf("Check after Open set it up: %v", err)
+	}
+}
