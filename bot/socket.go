@@ -55,9 +55,31 @@ func (b *Bot) Run(ctx context.Context, sm *socketmode.Client) error {
 			}
 			return fmt.Errorf("socket mode: %w", err)
 		case evt := <-sm.Events:
+			if err := unfixable(evt); err != nil {
+				closeSocket()
+				<-runErr
+				b.connected.Store(false)
+				b.drain()
+				return fmt.Errorf("socket mode: %w", err)
+			}
 			b.handleEvent(work, sm, evt)
 		}
 	}
+}
+
+// unfixable returns the error of a failed connection that no retry fixes,
+// which slack-go retries all the same: missing_scope, an app-level token
+// without connections:write. Retried, the bot would never start and never
+// say why but in a warning a minute.
+func unfixable(evt socketmode.Event) error {
+	e, ok := evt.Data.(*slack.ConnectionErrorEvent)
+	if evt.Type != socketmode.EventTypeConnectionError || !ok || e.ErrorObj == nil {
+		return nil
+	}
+	if e.ErrorObj.Error() == "missing_scope" {
+		return e.ErrorObj
+	}
+	return nil
 }
 
 // drain waits for in-flight handlers and the writes they left behind, at most

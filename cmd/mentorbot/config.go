@@ -116,6 +116,12 @@ func loadConfig(getenv envFunc) (Config, error) {
 		if !ok {
 			val = envDefault(v.key)
 		}
+		// A secret mounted from a file ends in a newline, an env file's
+		// value may carry spaces: no value here has them at its ends.
+		val = strings.TrimSpace(val)
+		if err := emptyWithDefault(v.key, ok, val); err != nil {
+			return c, err
+		}
 		*v.dst = val
 	}
 	if leads, _ := getenv("MENTOR_LEADS"); strings.TrimSpace(leads) != "" {
@@ -123,6 +129,12 @@ func loadConfig(getenv envFunc) (Config, error) {
 	}
 	// " 2h " from a quoted env file line is 2h, as " Warn " is warn; "6"
 	// (no unit) or "" is told what is wanted, as 200h is.
+	for _, key := range []string{"MENTOR_GRACE", "MENTOR_LOG_LEVEL"} {
+		val, ok := getenv(key)
+		if err := emptyWithDefault(key, ok, strings.TrimSpace(val)); err != nil {
+			return c, err
+		}
+	}
 	d, err := time.ParseDuration(strings.TrimSpace(lookupDefault(getenv, "MENTOR_GRACE", envDefault("MENTOR_GRACE"))))
 	if err != nil {
 		return c, fmt.Errorf("MENTOR_GRACE: %s", graceWanted)
@@ -142,6 +154,17 @@ const (
 	defaultDBPath   = "mentorbot.db"
 	defaultHTTPAddr = ":8080"
 )
+
+// emptyWithDefault says that a variable with a default is set but empty,
+// as "X=" in an env file or a compose ${X} of an unset variable leaves it:
+// it is likelier a slip than a wish, so it is named rather than read as the
+// default, with the way to get the default.
+func emptyWithDefault(key string, set bool, val string) error {
+	if def := envDefault(key); set && val == "" && def != "" {
+		return fmt.Errorf("%s: is set but empty; unset it to use the default (%s)", key, def)
+	}
+	return nil
+}
 
 // lookupDefault is getenv(key), or def when the variable is not set.
 func lookupDefault(getenv envFunc, key, def string) string {

@@ -51,17 +51,32 @@ func TestLoadConfig(t *testing.T) {
 	t.Run("ErrSetEmpty", func(t *testing.T) {
 		t.Parallel()
 		for _, key := range []string{"MENTOR_DB_PATH", "MENTOR_DEFAULT_TZ", "MENTOR_GRACE", "SLACK_API_URL", "MENTOR_COMMAND", "MENTOR_LOG_LEVEL", "MENTOR_LOG_FORMAT"} {
-			env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", key: ""}
-			if _, err := loadConfig(mapEnv(env)); err == nil || !strings.HasPrefix(err.Error(), key+": ") {
-				t.Errorf("%s set to \"\": err = %v, want one naming it", key, err)
+			for _, empty := range []string{"", " "} {
+				env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", key: empty}
+				_, err := loadConfig(mapEnv(env))
+				if want := key + ": is set but empty; unset it to use the default (" + envDefault(key) + ")"; err == nil || err.Error() != want {
+					t.Errorf("%s set to %q: err = %v, want %q", key, empty, err, want)
+				}
 			}
+		}
+	})
+
+	// A secret mounted from a file ends in a newline; an env file's value
+	// may carry spaces. No value has them at its ends.
+	t.Run("Trimmed", func(t *testing.T) {
+		t.Parallel()
+		env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1\n", "SLACK_APP_TOKEN": " xapp-1\r\n", "MENTOR_DEFAULT_TZ": "Europe/Paris ",
+			"MENTOR_BACKUP_TOKEN": "5f2c9e0a7b31d48e6a09c3f1b2d7e845\n"}
+		c, err := loadConfig(mapEnv(env))
+		if err != nil || c.BotToken != "xoxb-1" || c.AppToken != "xapp-1" || c.DefaultTZ != "Europe/Paris" || c.BackupToken != "5f2c9e0a7b31d48e6a09c3f1b2d7e845" {
+			t.Fatalf("%+v, %v", c, err)
 		}
 	})
 
 	// An unreadable grace says what is wanted, as an out-of-range one does.
 	t.Run("ErrGraceUnreadable", func(t *testing.T) {
 		t.Parallel()
-		for _, val := range []string{"6", "", "six hours", "6 h", "-"} {
+		for _, val := range []string{"6", "six hours", "6 h", "-"} {
 			env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "MENTOR_GRACE": val}
 			_, err := loadConfig(mapEnv(env))
 			if err == nil || err.Error() != "MENTOR_GRACE: must be a duration between 1m and 168h, such as 6h" {

@@ -313,6 +313,33 @@ func TestE2E_RejectedTokens(t *testing.T) {
 	})
 }
 
+// An app-level token without connections:write (missing_scope from
+// apps.connections.open), and a SLACK_API_URL that is no Web API (404 from
+// auth.test), stop the bot with the variable named: no retry fixes them.
+// Before, both were retried for ever as "cannot reach Slack".
+func TestE2E_UnfixableSlackAnswers(t *testing.T) {
+	t.Parallel()
+	t.Run("MissingScope", func(t *testing.T) {
+		h := newHarness(t)
+		h.sim.FailNext("apps.connections.open", 100, slacksim.Fault{Error: "missing_scope"})
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		var out, errOut syncBuffer
+		err := run(ctx, []string{"serve"}, mapEnv(h.env), nil, &out, &errOut)
+		if err == nil || !strings.Contains(err.Error(), "SLACK_APP_TOKEN") || !strings.Contains(err.Error(), "missing_scope") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("NotTheWebAPI", func(t *testing.T) {
+		h := newHarness(t)
+		h.env["SLACK_API_URL"] = strings.TrimSuffix(h.env["SLACK_API_URL"], "api/")
+		err := runErr(t, h.env)
+		if err == nil || !strings.Contains(err.Error(), "SLACK_API_URL") || !strings.Contains(err.Error(), "404") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}
+
 func TestE2E_DatabaseInUse(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)

@@ -199,6 +199,11 @@ func (a *app) checkAuth(ctx context.Context) error {
 		if isAuthError(err) {
 			return fmt.Errorf("SLACK_BOT_TOKEN: Slack rejected it (%v); copy the Bot User OAuth Token (xoxb-) again", slackError(err))
 		}
+		if sc, ok := errors.AsType[slack.StatusCodeError](err); ok && sc.Code == http.StatusNotFound {
+			// No Web API there: a URL without its /api/, say. Retrying
+			// will not make one appear.
+			return fmt.Errorf("SLACK_API_URL: %sauth.test answered %s; the URL must be Slack's Web API, such as https://slack.com/api/", a.cfg.APIURL, sc.Status)
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -213,7 +218,8 @@ func (a *app) checkAuth(ctx context.Context) error {
 }
 
 // authErrors are the Slack errors that no retry will fix.
-var authErrors = []string{"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type"}
+// missing_scope is an app-level token without connections:write.
+var authErrors = []string{"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type", "missing_scope"}
 
 func isAuthError(err error) bool { return slackError(err) != "" }
 
