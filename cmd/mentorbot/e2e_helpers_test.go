@@ -89,4 +89,15 @@ const e2eAckTimeout = 30 * time.Second
 // (TestE2E_IdentityForgedMalformed). The deadline itself is held by the
 // fault tests, whose Slack keeps its 3 s (TestE2E_FaultSlowSlack), and the
 // bot's own 2.5 s budget still decides when a reply goes to the response URL.
+// socketsClosed waits, up to 5 s, for the local Slack to see every socket
+// of a stopped bot closed. A bot started right after could otherwise have
+// its first command sent down the old socket, as Slack may too, and lost:
+// Slack never redelivers a slash command, so the test would wait out its
+// 30 s for an ack. A test that keeps sockets of its own open just waits.
+func socketsClosed(sim *slacksim.Server) {
+	for deadline := time.Now().Add(5 * time.Second); sim.Connections() > 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func e2eSimOptions() slacksim.Options { return slacksim.Options{AckTimeout: e2eAckTimeout} }
