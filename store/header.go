@@ -71,6 +71,9 @@ func checkFile(path string, freelist bool) error {
 	switch {
 	case fi.IsDir():
 		return fmt.Errorf("open %s: %w (a directory)", path, ErrNotDatabase)
+	case !fi.Mode().IsRegular():
+		// /dev/null, a FIFO, a /proc file: not a file to remove.
+		return fmt.Errorf("open %s: %w (not a regular file)", path, ErrNotDatabase)
 	case size == 0:
 		return fmt.Errorf("open %s: %w; remove it to start a new database, or %s", path, ErrEmpty, restoreHint)
 	}

@@ -409,6 +409,18 @@ func TestSetLocale(t *testing.T) {
 	}
 }
 
+// A path that is no regular file (/dev/null, a FIFO) is not a database,
+// and not called an empty one to remove.
+func TestNotARegularFile(t *testing.T) {
+	t.Parallel()
+	for _, check := range []func(string) error{store.Check, func(p string) error { _, err := store.Open(p, store.Options{}); return err }} {
+		err := check(os.DevNull)
+		if !errors.Is(err, store.ErrNotDatabase) || errors.Is(err, store.ErrEmpty) {
+			t.Fatalf("%s: %v", os.DevNull, err)
+		}
+	}
+}
+
 // A bbolt file of another program is refused, by Open and by Check, and
 // left as it was: the bot would have filled it with its own buckets. A
 // bbolt file with no bucket yet is new to Open, which sets it up, but not

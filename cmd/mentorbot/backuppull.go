@@ -40,7 +40,8 @@ func pullBackup(ctx context.Context, client *http.Client, from, token, dir strin
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return "", fmt.Errorf("backup: %s: not a directory; create it first", dir)
 	}
-	url := strings.TrimSuffix(from, "/") + "/backup"
+	// The bot's address, or the /backup URL itself as curl is given it.
+	url := strings.TrimSuffix(strings.TrimSuffix(from, "/"), "/backup") + "/backup"
 	ctx, cancel := context.WithTimeout(ctx, backupPullTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)

@@ -85,6 +85,15 @@ func TestPullBackup(t *testing.T) {
 		return dir
 	}
 
+	// The /backup URL itself, as the README's curl line gives it, works
+	// as the bot's address does.
+	t.Run("BackupURL", func(t *testing.T) {
+		srv := snapshotServer(t, good)
+		if _, err := pullBackup(context.Background(), srv.Client(), srv.URL+"/backup", pullToken, t.TempDir(), 2, now); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("OK", func(t *testing.T) {
 		dir := seed(t)
 		srv := snapshotServer(t, good)

@@ -135,6 +135,10 @@ func promptsList(args []string, getenv envFunc, stdout, stderr io.Writer) error 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		// "prompts list daring" printed everything: say how to ask.
+		return fmt.Errorf("prompts list takes only flags, not %q; for one theme: mentorbot prompts list -theme %s", strings.Join(fs.Args(), " "), fs.Arg(0))
+	}
 	// The loader serve uses: a member of a language the directory adds
 	// with message files alone exists, and reads every prompt in English.
 	c, m, err := loadPromptsDir(*dir, slog.New(slog.DiscardHandler))

@@ -175,6 +175,17 @@ func TestPromptsList(t *testing.T) {
 	}
 }
 
+// A theme given as an argument, not with -theme, is refused with the
+// flag to use: before, the whole catalog was printed.
+func TestPromptsList_StrayArgument(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	err := run(t.Context(), []string{"prompts", "list", "daring"}, mapEnv(nil), nil, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "prompts list -theme daring") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 // list --lang prints a theme and its prompts in that language, with the
 // same ids; a language the catalog lacks is refused with the ones it has.
 func TestPromptsList_Lang(t *testing.T) {
