@@ -469,6 +469,13 @@ func TestForgottenCard(t *testing.T) {
 	if k := keptOf(t, b, "U1"); k != (kept{}) {
 		t.Fatalf("the clicks kept %+v", k)
 	}
+	// A card from after the forget that is not theirs is refused and
+	// warned about as before: the forget does not quiet forged clicks.
+	later := promptRef{PromptID: "impostor-one", Theme: "impostor", Slot: b.Now().Add(time.Hour)}.value()
+	msg := clickAs(t, b, sink, "S9", "U1", actionSkipNext, later)
+	if text := fmt.Sprint(msg["text"]); !strings.Contains(text, "not one of yours") || !strings.Contains(logs.String(), "level=WARN") {
+		t.Fatalf("a card from after the forget: %q\n%s", text, logs.String())
+	}
 }
 
 // A member with no schedule reads the journal's and the export's times in

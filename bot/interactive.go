@@ -277,15 +277,19 @@ func forgetOffer(actionID, value string) (userID string, at time.Time, ok bool) 
 	return userID, time.UnixMilli(n), true
 }
 
-// refuse logs a payload that is not the member's and returns the answer
-// they get. The log names the payload by its kind ("action" for a button's
-// action_id, "callback" for a modal's callback_id) and id.
+// refuse logs a payload the member may not use (not theirs, malformed, or
+// naming what is gone) and returns the answer they get. The log names the
+// payload by its kind ("action" for a button's action_id, "callback" for a
+// modal's callback_id) and id.
 func (b *Bot) refuse(c *Command, k kind, id, value, reason string) error {
-	if _, forgot := b.forgotten.Load(c.UserID); forgot {
-		// A card or form from before the member's forget: theirs, but
-		// nothing of it is kept any more. Nothing to warn an operator of.
-		b.Logger.Info("interactive payload from before a forget", "user", c.UserID, k.String(), id, "reason", reason)
-		return &Error{Code: EFORBIDDEN, Message: c.P.T("help_forgotten_card", "Cmd", c.Name)}
+	if forgot, ok := b.forgotten.Load(c.UserID); ok {
+		if slot := parsePromptRef(value).Slot; !slot.IsZero() && slot.Before(forgot.(time.Time)) {
+			// A nudge card or its form from before the member's forget:
+			// theirs, but nothing of it is kept any more. Nothing to warn
+			// an operator of; any other refusal still warns.
+			b.Logger.Info("interactive payload from before a forget", "user", c.UserID, k.String(), id, "reason", reason)
+			return &Error{Code: EFORBIDDEN, Message: c.P.T("help_forgotten_card", "Cmd", c.Name)}
+		}
 	}
 	b.Logger.Warn("interactive payload refused", "user", c.UserID, k.String(), id, "value", logValue(value), "reason", reason)
 	if k == kindForm {
