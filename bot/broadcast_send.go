@@ -67,8 +67,7 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 	}
 	switch code := slackError(err); {
 	case reason != "":
-		outcome = "failed"
-		b.hold(ctx, &bc, reason, log)
+		outcome = b.hold(ctx, &bc, reason, log)
 	case err == nil:
 		if outcome == "sent" {
 			bc.LastSlot, bc.Failing = slot, ""
@@ -78,8 +77,7 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 		log.Warn("broadcast: Slack unavailable, will retry", "err", err)
 		return "retried"
 	case code == "is_archived" || code == "not_in_channel":
-		outcome = "failed"
-		b.hold(ctx, &bc, code, log)
+		outcome = b.hold(ctx, &bc, code, log)
 	case code == "channel_not_found":
 		// Gone for good (or private without us): nothing more to try.
 		bc.Paused, bc.Failing, outcome = true, code, "failed"
@@ -106,14 +104,17 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 // stays due and is checked again at its next slot, so it goes on by itself
 // once it can. The lead is told once, when it is first held for reason.
 // Before, such a broadcast was paused for good, with no way to resume it
-// but to cancel it and schedule it again.
-func (b *Bot) hold(ctx context.Context, bc *store.Broadcast, reason string, log *slog.Logger) {
+// but to cancel it and schedule it again. It returns the slot's outcome:
+// "failed" the first time, which is news, "skipped" the weeks after, an
+// expected state that an alert on failures must not count every week.
+func (b *Bot) hold(ctx context.Context, bc *store.Broadcast, reason string, log *slog.Logger) string {
 	if bc.Failing == reason {
-		return
+		return "skipped"
 	}
 	bc.Failing = reason
 	log.Info("broadcast held until it can post again", "lead", bc.LeadID, "reason", reason)
 	b.tellLead(ctx, *bc)
+	return "failed"
 }
 
 // held reports whether reason holds a broadcast rather than pausing it

@@ -61,7 +61,7 @@ type Command struct {
 	Name        string   // the slash command as typed, e.g. "/mentor"
 	Sub         string   // the route's name, as logs and metrics show it; "unknown" for none
 	Args        []string // the words after the subcommand
-	Quoted      []string // those of Args that were typed between quotes
+	Quoted      []string // the words of the command typed between quotes
 	TriggerID   string
 	ResponseURL string
 	// Value is what a button's value or a form's metadata carried, set only

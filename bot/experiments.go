@@ -153,8 +153,9 @@ func (b *Bot) followUp(ctx context.Context, f store.FollowUp, now time.Time) str
 		// A member who asked for a break is not asked how an experiment
 		// went meanwhile: the question waits for the pause to end, at
 		// its time of day.
+		loc := zoneOrUTC(sub.TZ) // days, not 24 hours: a clock change keeps the time of day
 		for c.Due.Before(sub.PausedUntil) {
-			c.Due = c.Due.Add(24 * time.Hour)
+			c.Due = c.Due.In(loc).AddDate(0, 0, 1).UTC()
 		}
 		return b.recordFollowUp(c, "skipped")
 	}

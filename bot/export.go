@@ -34,6 +34,9 @@ func (b *Bot) cmdExport(ctx context.Context, c *Command) (Reply, error) {
 		dmc <- opened{dm, err}
 	}()
 	name, tz := b.memberProfile(ctx, c.UserID)
+	if _, err := store.LoadZone(tz); tz == "" || err != nil {
+		tz = b.DefaultTZ // as memberZone falls back, for the journal
+	}
 	doc, err := b.exportMarkdown(c.P, c.UserID, name, tz)
 	if err != nil {
 		cancel()

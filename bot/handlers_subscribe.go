@@ -208,18 +208,7 @@ func (b *Bot) memberStatus(p *lang.Printer, userID string) (status, string, erro
 }
 
 func (b *Bot) cmdPause(_ context.Context, c *Command) (Reply, error) {
-	sub, err := b.updateSubscription(c, func(s *store.Subscription) error {
-		loc, err := store.LoadZone(s.TZ)
-		if err != nil {
-			return fmt.Errorf("zone of %s: %w", c.UserID, err)
-		}
-		until, err := ParsePause(c.P, c.Name, c.Args, b.Now(), loc)
-		if err != nil {
-			return err
-		}
-		s.Pause(until, b.Now())
-		return nil
-	})
+	sub, err := b.updateSubscription(c, func(s *store.Subscription) error { return b.pause(c, s, c.Args) })
 	if err != nil {
 		return Reply{}, err
 	}
@@ -261,16 +250,36 @@ func (b *Bot) skipButton(_ context.Context, c *Command) (Reply, error) {
 // member paused for longer keeps their pause: the button of a nudge sent
 // before they typed `pause until` is still on screen, and pressing it
 // would quietly bring their prompts back weeks early.
-func (b *Bot) pauseTwoWeeks(ctx context.Context, c *Command) (Reply, error) {
-	sub, ok, err := b.Schedules.Subscription(c.UserID)
+func (b *Bot) pauseTwoWeeks(_ context.Context, c *Command) (Reply, error) {
+	longer := false
+	sub, err := b.updateSubscription(c, func(s *store.Subscription) error {
+		now := b.Now()
+		if longer = s.PausedUntil.After(now.AddDate(0, 0, 14)); longer {
+			return nil // read and kept under the member's lock
+		}
+		return b.pause(c, s, []string{"2w"})
+	})
 	if err != nil {
-		return Reply{}, fmt.Errorf("read subscription of %s: %w", c.UserID, err)
+		return Reply{}, err
 	}
-	if now := b.Now(); ok && sub.PausedUntil.After(now.AddDate(0, 0, 14)) {
+	if longer {
 		return textReply(c.P.T("sched_paused_longer", "Until", localTime(c.P, sub.PausedUntil, sub.TZ), "Cmd", c.Name)), nil
 	}
-	c.Args = []string{"2w"}
-	return b.cmdPause(ctx, c)
+	return textReply(c.P.T("sched_paused", "Until", localTime(c.P, sub.PausedUntil, sub.TZ), "Next", localTime(c.P, sub.NextDue, sub.TZ), "Cmd", c.Name)), nil
+}
+
+// pause pauses s for the length or until the date args say, in s's zone.
+func (b *Bot) pause(c *Command, s *store.Subscription, args []string) error {
+	loc, err := store.LoadZone(s.TZ)
+	if err != nil {
+		return fmt.Errorf("zone of %s: %w", c.UserID, err)
+	}
+	until, err := ParsePause(c.P, c.Name, args, b.Now(), loc)
+	if err != nil {
+		return err
+	}
+	s.Pause(until, b.Now())
+	return nil
 }
 
 // skipSlot skips one slot of the member's schedule, or the next one when

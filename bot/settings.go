@@ -117,7 +117,11 @@ func (b *Bot) submitSettings(c *Command, values formValues) (*viewResponse, erro
 	if s.Cadence == cadenceOff && len(s.Focus) > 0 {
 		// Themes are a subscription's: with no scheduled prompts they
 		// would be dropped while the form says "Saved".
-		if _, had, err := b.Schedules.Subscription(c.UserID); err == nil && !had {
+		_, had, err := b.Schedules.Subscription(c.UserID)
+		if err != nil {
+			return nil, fmt.Errorf("read subscription of %s: %w", c.UserID, err)
+		}
+		if !had {
 			return &viewResponse{Action: "errors", Errors: map[string]string{blockFocus: c.P.T("settings_err_focus_off")}}, nil
 		}
 	}

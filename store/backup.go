@@ -97,27 +97,27 @@ func CopyTo(path, dst string) (err error) {
 	if _, err := os.Lstat(dst); err == nil {
 		return fmt.Errorf("create backup: %s: %w", dst, os.ErrExist)
 	}
-	// Written to dst.part, named dst once complete: a backup killed midway
-	// never passes for one.
+	// Written to a part file, named dst once complete: a backup killed
+	// midway never passes for one.
 	part, err := partFile(dst)
 	if err != nil {
 		return fmt.Errorf("create backup: %w", err)
 	}
-	if err := writeCopy(bdb, part); err != nil {
-		_ = os.Remove(part)
+	if err := writeCopy(bdb, part.Name()); err != nil {
+		_ = os.Remove(part.Name())
 		return fmt.Errorf("write backup %s: %w", dst, err)
 	}
-	if err := publish(part, dst); err != nil {
-		_ = os.Remove(part)
+	if err := Publish(part.Name(), dst); err != nil {
+		_ = os.Remove(part.Name())
 		return fmt.Errorf("create backup: %w", err)
 	}
 	return nil
 }
 
-// writeCopy writes bdb's current state to the new file part, synced.
+// writeCopy writes bdb's current state to the empty file part, synced.
 func writeCopy(bdb *bolt.DB, part string) (err error) {
-	// Not tx.CopyFile: it truncates an existing file.
-	f, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	// Not tx.CopyFile, which would do as much, but with its own file mode.
+	f, err := os.OpenFile(part, os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}

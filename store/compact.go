@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -21,10 +22,11 @@ const compactTxSize = 64 << 20
 // is about a third larger than its data; the copy is not.
 //
 // The source is checked page by page first (Check): compacting a damaged
-// file would copy the damage, or crash on it. The copy is written to
-// dst.part and checked, and only then named dst, which must not exist: a
-// compact killed midway (kill -9, a dropped ssh session) leaves no file
-// under dst's name, so a partial copy never passes for a database.
+// file would copy the damage, or crash on it. The copy is written to a
+// part file beside dst (dst.RANDOM.part) and checked, and only then named
+// dst, which must not exist: a compact killed midway (kill -9, a dropped
+// ssh session) leaves no file under dst's name, so a partial copy never
+// passes for a database.
 //
 // Returns ErrInUse if a running bot holds path (compact a backup instead),
 // and ErrEmpty, ErrTruncated or ErrNotDatabase as Open does.
@@ -46,12 +48,12 @@ func Compact(path, dst string) (before, after int64, err error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("compact: %w", err)
 	}
-	if err := compactTo(src, part); err != nil {
-		_ = os.Remove(part)
+	if err := compactTo(src, part.Name()); err != nil {
+		_ = os.Remove(part.Name())
 		return 0, 0, fmt.Errorf("compact %s: %w", path, err)
 	}
-	if err := publish(part, dst); err != nil {
-		_ = os.Remove(part)
+	if err := Publish(part.Name(), dst); err != nil {
+		_ = os.Remove(part.Name())
 		return 0, 0, fmt.Errorf("compact: %w", err)
 	}
 	si, err := os.Stat(path)
@@ -96,22 +98,41 @@ func compactTo(src *bolt.DB, part string) (err error) {
 	})
 }
 
-// partFile is where a copy meant for dst is written until it is complete:
-// one killed midway never has dst's name. A part left by a killed run is
-// replaced.
-func partFile(dst string) (string, error) {
-	part := dst + ".part"
-	if err := os.Remove(part); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return "", err
+// partFile creates, empty and closed, the file a copy meant for dst is
+// written to until it is complete: dst.RANDOM.part, its own to each run, so
+// two runs never write one file, and one killed midway never has dst's
+// name. Parts of dst over a day old, left by killed runs, are removed.
+func partFile(dst string) (*os.File, error) {
+	stale, _ := filepath.Glob(globEscape(dst) + ".*.part")
+	for _, p := range stale {
+		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > 24*time.Hour {
+			_ = os.Remove(p)
+		}
 	}
-	return part, nil
+	f, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+".*.part")
+	if err != nil {
+		return nil, err
+	}
+	return f, f.Close()
 }
 
-// publish gives the complete, synced copy part the name dst, which must
+// globEscape escapes the characters filepath.Match reads in a path.
+func globEscape(path string) string {
+	var b strings.Builder
+	for _, r := range path {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteRune('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Publish gives the complete, synced copy part the name dst, which must
 // not exist (os.ErrExist if it does: nothing is overwritten), and makes the
 // new name durable. A hard link refuses an existing dst at the instant it
 // is made; on a file system without hard links, a rename after a check.
-func publish(part, dst string) error {
+func Publish(part, dst string) error {
 	err := os.Link(part, dst)
 	switch {
 	case errors.Is(err, os.ErrExist):

@@ -67,11 +67,8 @@ func pullBackup(ctx context.Context, client *http.Client, from, token, dir strin
 		os.Remove(part)
 		return "", fmt.Errorf("backup: the copy fails its check, not kept: %w", err)
 	}
-	if _, err := os.Stat(final); err == nil {
-		os.Remove(part)
-		return "", fmt.Errorf("backup: %s: %w", final, os.ErrExist)
-	}
-	if err := os.Rename(part, final); err != nil {
+	// Named only if final is still free at that instant, and durably.
+	if err := store.Publish(part, final); err != nil {
 		os.Remove(part)
 		return "", fmt.Errorf("backup: %w", err)
 	}

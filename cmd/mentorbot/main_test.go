@@ -104,7 +104,7 @@ func (h *harness) stop() error {
 	h.cancel = nil
 	select {
 	case err := <-h.done:
-		socketsClosed(h.sim)
+		socketsClosed(h.t, h.sim)
 		return err
 	case <-time.After(20 * time.Second):
 		h.t.Fatal("run did not return after the shutdown signal")

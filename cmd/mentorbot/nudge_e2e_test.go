@@ -134,7 +134,7 @@ func (h *appHarness) stop() {
 	if err := <-h.done; err != nil {
 		h.t.Errorf("run: %v", err)
 	}
-	socketsClosed(h.sim)
+	socketsClosed(h.t, h.sim)
 }
 
 // slash types a command as user and returns the reply's text and blocks:

@@ -202,7 +202,7 @@ func (a *app) checkAuth(ctx context.Context) error {
 		if sc, ok := errors.AsType[slack.StatusCodeError](err); ok && sc.Code == http.StatusNotFound {
 			// No Web API there: a URL without its /api/, say. Retrying
 			// will not make one appear.
-			return fmt.Errorf("SLACK_API_URL: %sauth.test answered %s; the URL must be Slack's Web API, such as https://slack.com/api/", a.cfg.APIURL, sc.Status)
+			return fmt.Errorf("SLACK_API_URL: auth.test there answered %s; the URL must be Slack's Web API, such as https://slack.com/api/", sc.Status)
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
