@@ -134,15 +134,27 @@ func isEvery(w string) bool {
 }
 
 // startsSchedule reports whether words, after the channel, start with a
-// schedule as subscribe reads one, without every: a day, a time, a
-// cadence, or a word such as "le" or "tous" ("tous les lundis à 10h",
-// "le mardi à 10h", "hebdomadaire jeudi 10h"). Read as a topic, they
-// were refused with the advice to quote them, which would have posted
-// the schedule's words in the channel at once.
+// schedule as subscribe reads one, without every: a day, a time or a
+// cadence, maybe after a word such as "le" or "tous" ("tous les lundis à
+// 10h", "le mardi à 10h", "hebdomadaire jeudi 10h"). Read as a topic, they
+// were refused with the advice to quote them, which would have posted the
+// schedule's words in the channel at once. Such words alone ("on call
+// "x"") start none: the lead is told to quote their topic.
 func startsSchedule(g scheduleGrammar, words []string) bool {
 	sp := scheduleParser{g: g, s: store.Schedule{Cadence: store.CadenceWeekly}}
-	n, err := sp.take(words[:len(words)-1])
-	return n > 0 || err != nil
+	for i := 0; i < len(words)-1; {
+		n, err := sp.take(words[i : len(words)-1])
+		switch {
+		case err != nil:
+			return true // a schedule word, misshapen: say what is wrong with it
+		case n == 0:
+			return false
+		case !fillers[strings.ToLower(words[i])]:
+			return true
+		}
+		i += n
+	}
+	return false
 }
 
 // optionLookalike refuses words that look like an option but were not

@@ -87,6 +87,8 @@ func TestBroadcastSchedule(t *testing.T) {
 			"broadcast C0TEAM1 every mon 10:00 CST delegation":                       "`CST` could be `America/Chicago`",
 			"broadcast C0TEAM1 every daily 10:00 delegation":                         "A broadcast comes back once a week",
 			"broadcast C0TEAM1 tous les jours 9h delegation":                         "A broadcast comes back once a week",
+			`broadcast C0TEAM1 on call "x"`:                                          "Put a topic of your own between quotes",
+			`broadcast C0TEAM1 le "x"`:                                               "Put a topic of your own between quotes",
 			"broadcast C0TEAM1 mon 8 delegation":                                     "for example `/coach broadcast C0TEAM1 mon 08:00 delegation`.",
 			"broadcast C0TEAM1 every mon tue 10:00 delegation":                       "One day only",
 			"broadcast C0TEAM1 every mon 10:00 our own words":                        "Put a topic of your own between quotes",

@@ -92,7 +92,8 @@ func (b *Bot) tryIt(ctx context.Context, c *Command) (Reply, error) {
 
 // followUpAt is when a follow-up for something done at from is due: seven
 // days later at the member's nudge time, or at 16:00 in their zone when they
-// have no schedule; and the zone it is said in.
+// have no schedule, or the first such time after their pause; and the zone
+// it is said in.
 func (b *Bot) followUpAt(ctx context.Context, userID string, from time.Time) (time.Time, string) {
 	hour, minute, tz := b.followUpClock(ctx, userID)
 	loc, err := store.LoadZone(tz)
@@ -100,7 +101,15 @@ func (b *Bot) followUpAt(ctx context.Context, userID string, from time.Time) (ti
 		loc, tz = time.UTC, "UTC"
 	}
 	d := from.Add(followUpAfter).In(loc)
-	return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, loc).UTC(), tz
+	due := time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, loc)
+	// A follow-up waits for a pause to end (followUp): say the day it
+	// will really come.
+	if sub, ok, err := b.Schedules.Subscription(userID); err == nil && ok {
+		for due.Before(sub.PausedUntil) {
+			due = due.AddDate(0, 0, 1)
+		}
+	}
+	return due.UTC(), tz
 }
 
 // followUpClock is the time of day and zone of the member's follow-ups:
@@ -164,6 +173,9 @@ func (b *Bot) followUp(ctx context.Context, f store.FollowUp, now time.Time) str
 	p := b.scheduledPrinter(c.UserID)
 	shown := c
 	shown.Experiment = b.experimentIn(p.Lang(), c)
+	if shown.Asks == 0 && now.Sub(c.At) > followUpAfter+24*time.Hour {
+		shown.Asks = 1 // held by a pause: "A while ago", not "Last week"
+	}
 	text := followUpText(p, shown)
 	_, _, err = b.post(pctx, c.UserID, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(followUpBlocks(p, shown)...))
 	if err != nil && transient(err) {

@@ -237,6 +237,10 @@ func TestFollowUp_WaitsForThePause(t *testing.T) {
 		t.Fatalf("asked during the pause: %+v", rep)
 	}
 	end := mustSub(t, b, "U1").PausedUntil
+	// An experiment planned now is said to be asked about after the pause.
+	if planned, _ := b.followUpAt(t.Context(), "U1", b.Now()); planned.Before(end) {
+		t.Fatalf("a follow-up planned during the pause is due %v, before it ends at %v", planned, end)
+	}
 	got := commitments(t, b, "U1")[0].Due
 	if got.Before(end) || got.Sub(end) >= 24*time.Hour || got.Hour() != 16 {
 		t.Fatalf("follow-up moved to %v, want the first 16:00 after the pause ends at %v", got, end)
@@ -245,8 +249,8 @@ func TestFollowUp_WaitsForThePause(t *testing.T) {
 	if rep, _ := b.SendDue(context.Background(), got); rep.Sent < 1 {
 		t.Fatalf("after the pause: %+v", rep)
 	}
-	if n := len(sim.MessagesIn("DU1")); n == 0 {
-		t.Fatal("no follow-up after the pause")
+	if msgs := sim.MessagesIn("DU1"); len(msgs) == 0 || !strings.HasPrefix(msgs[len(msgs)-1].Text, "A while ago you planned") {
+		t.Fatalf("after the pause: %+v", msgs)
 	}
 }
 

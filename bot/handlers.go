@@ -279,18 +279,22 @@ func (b *Bot) resolveTheme(c *Command, arg string) (*prompts.Theme, error) {
 // themeByTitle finds the one theme whose title in language l has a word
 // that arg, folded (case and accents), is, or starts: a French member
 // types `prompt empathie`, `oser` or `imposteur` from the title they read
-// in /mentor themes, not the English id. Short words ("de", "le") and
-// several matches find none.
+// in /mentor themes, not the English id. Words of fewer than four letters
+// ("les", "the") and the glue words of titles ("dans", "and") name none,
+// nor does a word of several titles: `broadcast #team les` must not post
+// a theme nobody named.
 func (b *Bot) themeByTitle(l, arg string) *prompts.Theme {
 	key := foldWord(arg)
-	if utf8.RuneCountInString(key) < 3 {
+	if utf8.RuneCountInString(key) < 4 || titleGlue[key] {
 		return nil
 	}
 	var found *prompts.Theme
 	for _, t := range b.Catalog.Themes() {
 		title := foldWord(b.Catalog.ThemeIn(t, l).Title)
 		words := strings.FieldsFunc(title, func(r rune) bool { return !unicode.IsLetter(r) })
-		if !slices.ContainsFunc(words, func(w string) bool { return len(w) > 2 && strings.HasPrefix(w, key) }) {
+		if !slices.ContainsFunc(words, func(w string) bool {
+			return utf8.RuneCountInString(w) >= 4 && !titleGlue[w] && strings.HasPrefix(w, key)
+		}) {
 			continue
 		}
 		if found != nil && found.ID != t.ID {
@@ -300,6 +304,10 @@ func (b *Bot) themeByTitle(l, arg string) *prompts.Theme {
 	}
 	return found
 }
+
+// titleGlue are words of four letters or more that join a title's words
+// and name no theme.
+var titleGlue = map[string]bool{"dans": true, "avec": true, "pour": true, "from": true, "with": true, "back": true}
 
 var roles = []string{"ic", "staff", "manager", "lead"}
 

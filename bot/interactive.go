@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -171,8 +172,13 @@ func (b *Bot) checkPayload(c *Command, r *route, value string) error {
 	case carriesWin:
 		var formed bool
 		if reason, formed, err = b.checkWin(c.UserID, value); err == nil && formed && reason != "" {
-			// A second click on Delete looks the same as a forged one.
-			b.Logger.Warn("interactive payload refused", "user", c.UserID, r.kind.String(), r.id, "value", logValue(value), "reason", reason)
+			// A second click on Delete looks the same as a forged one; so
+			// does a list from before the member's forget, nothing to warn of.
+			level := slog.LevelWarn
+			if _, forgot := b.forgotten.Load(c.UserID); forgot {
+				level = slog.LevelInfo
+			}
+			b.Logger.Log(context.Background(), level, "interactive payload refused", "user", c.UserID, r.kind.String(), r.id, "value", logValue(value), "reason", reason)
 			return winGone(c)
 		}
 	default:

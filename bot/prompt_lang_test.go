@@ -353,6 +353,7 @@ func TestThemeByTitle(t *testing.T) {
 		{fr, "oser", "daring"}, {fr, "Imposteur", "impostor"}, {fr, "déléguer", "delegation"}, {fr, "deleguer", "delegation"},
 		{fr, "dernier", "last-mile"}, {fr, "qualite", "quality-speed"}, {en, "syndrome", "impostor"},
 		{fr, "le", ""}, {fr, "et", ""}, {fr, "zzz", ""}, {en, "oser", ""},
+		{fr, "les", ""}, {fr, "dans", ""}, {en, "the", ""}, {en, "and", ""}, {en, "back", ""}, {en, "work", "hands-on"},
 	} {
 		th, err := b.resolveTheme(&Command{Name: "/mentor", P: tt.p}, tt.arg)
 		switch {

@@ -94,6 +94,9 @@ func CopyTo(path, dst string) (err error) {
 		return err
 	}
 	defer bdb.Close()
+	if err := bdb.View(func(tx *bolt.Tx) error { return ours(tx, false) }); err != nil {
+		return fmt.Errorf("open %s: %w", path, err) // another program's file is no backup of ours
+	}
 	if _, err := os.Lstat(dst); err == nil {
 		return fmt.Errorf("create backup: %s: %w", dst, os.ErrExist)
 	}

@@ -103,8 +103,12 @@ func compactTo(src *bolt.DB, part string) (err error) {
 // two runs never write one file, and one killed midway never has dst's
 // name. Parts of dst over a day old, left by killed runs, are removed.
 func partFile(dst string) (*os.File, error) {
-	stale, _ := filepath.Glob(globEscape(dst) + ".*.part")
+	stale, _ := filepath.Glob(globEscape(dst) + ".[0-9]*.part")
 	for _, p := range stale {
+		mid := strings.TrimSuffix(strings.TrimPrefix(p, dst+"."), ".part")
+		if strings.Trim(mid, "0123456789") != "" {
+			continue // not one CreateTemp made: someone else's file
+		}
 		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > 24*time.Hour {
 			_ = os.Remove(p)
 		}

@@ -58,6 +58,10 @@ type boltMeta struct {
 // that does not exist, say). With freelist, it checks the freelist page too
 // (checkFreelist), as Open needs.
 func checkFile(path string, freelist bool) error {
+	// Before opening: opening a FIFO to read waits for a writer for ever.
+	if fi, err := os.Stat(path); err == nil && !fi.IsDir() && !fi.Mode().IsRegular() {
+		return fmt.Errorf("open %s: %w (not a regular file)", path, ErrNotDatabase)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return err

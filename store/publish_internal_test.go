@@ -14,13 +14,15 @@ import (
 func TestPartAndPublish(t *testing.T) {
 	dir := t.TempDir()
 	dst := filepath.Join(dir, "copy[1].db")
-	stale := dst + ".123.part"
-	if err := os.WriteFile(stale, []byte("killed"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	stale, theirs := dst+".123.part", dst+".notes.part"
 	old := time.Now().Add(-48 * time.Hour)
-	if err := os.Chtimes(stale, old, old); err != nil {
-		t.Fatal(err)
+	for _, p := range []string{stale, theirs} {
+		if err := os.WriteFile(p, []byte("killed"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
 	}
 	a, err := partFile(dst)
 	if err != nil {
@@ -35,6 +37,9 @@ func TestPartAndPublish(t *testing.T) {
 	}
 	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("a day-old part is left: %v", err)
+	}
+	if _, err := os.Stat(theirs); err != nil {
+		t.Fatalf("a file of the operator's, named like a part, was removed: %v", err)
 	}
 	if err := os.WriteFile(a.Name(), []byte("a"), 0o600); err != nil {
 		t.Fatal(err)

@@ -47,7 +47,8 @@ var (
 // Its rule is Cadence, Day, Hour, Minute and TZ. Its state is NextDue, Skips
 // and PausedUntil, which the methods keep consistent: NextDue is never a
 // skipped slot nor one before the pause ends, and Skips hold only future
-// slots. Change the state through the methods, not by hand.
+// instants, slots of the rule or of an earlier one (Reschedule). Change the
+// state through the methods, not by hand.
 type Schedule struct {
 	Cadence      string       // CadenceWeekly, CadenceDaily or CadenceWeekdays
 	Day          time.Weekday // the day of a weekly schedule; ignored otherwise
@@ -98,14 +99,15 @@ func (s Schedule) Skipped(slot time.Time) bool {
 }
 
 // SkipsToShow returns the skipped slots worth telling a member about at now:
-// those still ahead, and at or after the end of a pause in force, since the
+// those still ahead that are slots of the rule (see Reschedule), and at or
+// after the end of a pause in force, since the
 // pause already silences the others. Skips inside the pause are kept all the
 // same, so that resuming early leaves them skipped; passed ones are dropped
 // at the next Advance.
 func (s Schedule) SkipsToShow(now time.Time) []time.Time {
 	var shown []time.Time
 	for _, t := range s.Skips {
-		if t.After(now) && !(s.Paused(now) && t.Before(s.PausedUntil)) {
+		if t.After(now) && !(s.Paused(now) && t.Before(s.PausedUntil)) && s.IsSlot(t) {
 			shown = append(shown, t)
 		}
 	}
@@ -263,15 +265,19 @@ func (s *Schedule) Resume(now time.Time) bool {
 // follows its day: Friday's prompt skipped at 16:00 stays skipped when the
 // time moves to 17:00 (the member skipped Friday's prompt, not an
 // instant). A skip on a date the new rule has no slot on, or whose new slot
-// has passed, is dropped.
+// has passed, is kept as it was while it is ahead, no slot of this rule: a
+// later change back to that day, or to a time still ahead on it, finds it
+// (skip, subscribe sat, subscribe fri: Friday stays skipped). Advance drops
+// it once it has passed.
 func (s *Schedule) Reschedule(rule Schedule, now time.Time) {
 	oldTZ := s.TZ
 	s.Cadence, s.Day, s.Hour, s.Minute, s.TZ = rule.Cadence, rule.Day, rule.Hour, rule.Minute, rule.TZ
 	var skips []time.Time
 	for _, t := range s.Skips {
 		if !s.IsSlot(t) {
-			var ok bool
-			if t, ok = s.slotOnDateOf(t, oldTZ); !ok || !t.After(now) {
+			if moved, ok := s.slotOnDateOf(t, oldTZ); ok && moved.After(now) {
+				t = moved
+			} else if !t.After(now) {
 				continue
 			}
 		}

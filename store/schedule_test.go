@@ -415,17 +415,32 @@ func TestScheduleReschedule(t *testing.T) {
 	if want := time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC); len(s.Skips) != 1 || !s.Skipped(want) {
 		t.Fatalf("Tokyo: skips %v, want %v", s.Skips, want)
 	}
-	// Weekly on Monday: 4 December, a Friday, has no slot; the skip goes.
+	// Weekly on Monday: 4 December, a Friday, has no slot; the skip is
+	// kept, shown nowhere, and found again when Fridays come back.
+	tokyo9 := s.Skips[0]
 	s.Reschedule(rule(CadenceWeekly, time.Monday, 9, 0, "Asia/Tokyo"), schedNow)
-	if len(s.Skips) != 0 {
-		t.Fatalf("skips on a day with no slot: %v", s.Skips)
+	if len(s.SkipsToShow(schedNow)) != 0 || s.Skipped(s.NextDue) {
+		t.Fatalf("Mondays: skips shown %v, NextDue %v skipped", s.SkipsToShow(schedNow), s.NextDue)
 	}
-	// A skip whose day's new slot has passed goes too.
+	s.Reschedule(rule(CadenceWeekly, time.Friday, 9, 0, "Asia/Tokyo"), schedNow)
+	if !s.Skipped(tokyo9) || s.NextDue.Equal(tokyo9) {
+		t.Fatalf("Fridays again: skips %v, NextDue %v", s.Skips, s.NextDue)
+	}
+	// A skip whose day's new slot has passed is kept as it was, and a
+	// time still ahead on that day finds it (skip 16:00; 09:00, passed;
+	// then 17:00).
 	s = paris16()
 	_ = s.Skip(fri4, schedNow)
-	s.Reschedule(rule(CadenceDaily, time.Friday, 9, 0, "Europe/Paris"), fri4at9.Add(time.Minute))
+	at := fri4at9.Add(time.Minute)
+	s.Reschedule(rule(CadenceDaily, time.Friday, 9, 0, "Europe/Paris"), at)
+	s.Reschedule(rule(CadenceDaily, time.Friday, 17, 0, "Europe/Paris"), at)
+	if !s.Skipped(fri4.Add(time.Hour)) || s.NextDue.Equal(fri4.Add(time.Hour)) {
+		t.Fatalf("17:00 after a passed 09:00: skips %v, NextDue %v", s.Skips, s.NextDue)
+	}
+	// Once passed, it goes.
+	s.Advance(fri4.Add(2*time.Hour), fri4.Add(2*time.Hour))
 	if len(s.Skips) != 0 {
-		t.Fatalf("a skip moved to a passed slot: %v", s.Skips)
+		t.Fatalf("a passed skip is kept: %v", s.Skips)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -413,10 +414,16 @@ func TestSetLocale(t *testing.T) {
 // and not called an empty one to remove.
 func TestNotARegularFile(t *testing.T) {
 	t.Parallel()
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, check := range []func(string) error{store.Check, func(p string) error { _, err := store.Open(p, store.Options{}); return err }} {
-		err := check(os.DevNull)
-		if !errors.Is(err, store.ErrNotDatabase) || errors.Is(err, store.ErrEmpty) {
-			t.Fatalf("%s: %v", os.DevNull, err)
+		for _, path := range []string{os.DevNull, fifo} { // a FIFO used to block for ever
+			err := check(path)
+			if !errors.Is(err, store.ErrNotDatabase) || errors.Is(err, store.ErrEmpty) {
+				t.Fatalf("%s: %v", path, err)
+			}
 		}
 	}
 }
@@ -458,6 +465,9 @@ func TestForeignBoltFile(t *testing.T) {
 		if err := store.Check(path); !errors.Is(err, store.ErrNotDatabase) {
 			t.Fatalf("Check(%s) = %v, want ErrNotDatabase", filepath.Base(path), err)
 		}
+	}
+	if err := store.CopyTo(foreign, filepath.Join(dir, "copy.db")); !errors.Is(err, store.ErrNotDatabase) {
+		t.Fatalf("CopyTo(foreign) = %v, want ErrNotDatabase", err)
 	}
 	db, err := store.Open(empty, store.Options{})
 	if err != nil {

@@ -146,13 +146,18 @@ func healthCmd(ctx context.Context, args []string, getenv envFunc, stdout io.Wri
 	return nil
 }
 
-// dbPathFromEnv reads and checks MENTOR_DB_PATH alone.
+// dbPathFromEnv reads and checks MENTOR_DB_PATH alone, as loadConfig
+// does: trimmed, and named when set but empty.
 func dbPathFromEnv(getenv envFunc) (string, error) {
-	path := lookupDefault(getenv, "MENTOR_DB_PATH", defaultDBPath)
-	if p := emptyProblem(path, "a file path such as /data/mentorbot.db"); p != "" {
-		return "", fmt.Errorf("MENTOR_DB_PATH: %s", p)
+	val, set := getenv("MENTOR_DB_PATH")
+	val = strings.TrimSpace(val)
+	if err := emptyWithDefault("MENTOR_DB_PATH", set, val); err != nil {
+		return "", err
 	}
-	return path, nil
+	if !set {
+		val = defaultDBPath
+	}
+	return val, nil
 }
 
 // healthURLFromEnv turns MENTOR_HTTP_ADDR into a URL this host can reach: a

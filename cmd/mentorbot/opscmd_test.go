@@ -320,3 +320,18 @@ func TestCompactCommand(t *testing.T) {
 		t.Fatalf("compact with one argument: exit %d, %q", code, stderr)
 	}
 }
+
+// The operator's commands read MENTOR_DB_PATH as serve does: trimmed, and
+// named when set but empty.
+func TestDBPathFromEnv(t *testing.T) {
+	t.Parallel()
+	if got, err := dbPathFromEnv(mapEnv(map[string]string{"MENTOR_DB_PATH": "/data/m.db\n"})); err != nil || got != "/data/m.db" {
+		t.Fatalf("trimmed: %q, %v", got, err)
+	}
+	if _, err := dbPathFromEnv(mapEnv(map[string]string{"MENTOR_DB_PATH": " "})); err == nil || !strings.Contains(err.Error(), "set but empty") {
+		t.Fatalf("empty: %v", err)
+	}
+	if got, err := dbPathFromEnv(mapEnv(nil)); err != nil || got != defaultDBPath {
+		t.Fatalf("unset: %q, %v", got, err)
+	}
+}
