@@ -404,3 +404,23 @@ func FuzzParseEvery(f *testing.F) {
 		}
 	})
 }
+
+// Cities members live in that no zone is named after read as the zone
+// that keeps their time; every such zone exists, and no city of the tz
+// database is shadowed.
+func TestOtherCities(t *testing.T) {
+	for city, name := range otherCities {
+		if _, err := store.LoadZone(name); err != nil {
+			t.Fatalf("%s: %v", city, err)
+		}
+		if got := zones().byCity[city]; len(got) != 1 || got[0] != name {
+			t.Fatalf("%s reads as %v, want %s", city, got, name)
+		}
+	}
+	for typed, want := range map[string]string{"San Francisco": "America/Los_Angeles", "NYC": "America/New_York", "mumbai": "Asia/Kolkata", "Lyon": "Europe/Paris"} {
+		s, _, err := parseSchedule(subscribeGrammar, append([]string{"09:00"}, strings.Fields(typed)...), defaultSchedule("UTC"))
+		if err != nil || s.TZ != want {
+			t.Errorf("09:00 %s: %q, %v; want %s", typed, s.TZ, err, want)
+		}
+	}
+}

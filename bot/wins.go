@@ -343,7 +343,14 @@ func thanksTarget(p *lang.Printer, name, from, text string) (string, string, err
 	case m[1] == from:
 		return refuse(p.T("thanks_yourself", "Cmd", name))
 	}
-	return m[1], text[len(m[0]):], nil
+	// "@sam, for the review" and "@sam: great review" read as the words
+	// after the comma; "@sam @lee for pairing" would thank sam for
+	// "@lee for pairing", and lee not at all.
+	rest := strings.TrimLeft(text[len(m[0]):], " \t\n,;:-–—")
+	if strings.HasPrefix(rest, "<@") || strings.HasPrefix(rest, "<!") {
+		return refuse(p.T("thanks_one_person", "Cmd", name))
+	}
+	return m[1], rest, nil
 }
 
 // thankable refuses thanks to a bot or to someone who left: neither keeps wins.

@@ -265,8 +265,15 @@ func TestCmdThanks(t *testing.T) {
 		if dms := s.dms["U2"]; len(dms) != 1 || dms[0] != "<@U1> thanked you: for the careful review of #42" {
 			t.Fatalf("DMs to U2: %q", dms)
 		}
+		// Punctuation after the name is not part of the thanks.
+		if _, err := dispatchAs(t, b, "U1", "thanks <@U2|bob>: great review"); err != nil {
+			t.Fatal(err)
+		}
+		if dms := s.dms["U2"]; len(dms) != 2 || dms[1] != "<@U1> thanked you: great review" {
+			t.Fatalf("DMs to U2: %q", dms)
+		}
 		ws := mustWins(t, b, "U2")
-		if len(ws) != 1 || ws[0].From != "U1" || ws[0].Text != "for the careful review of #42" {
+		if len(ws) != 2 || ws[1].From != "U1" || ws[1].Text != "for the careful review of #42" {
 			t.Fatalf("U2's wins: %+v", ws)
 		}
 		if n := len(mustWins(t, b, "U1")); n != 0 {
@@ -284,6 +291,8 @@ func TestCmdThanks(t *testing.T) {
 		{"NoReason", "thanks <@U2|bob>  ", "Say what for"},
 		{"OnlyAFullStop", "thanks <@U2|bob>.", "Say what for"},
 		{"OnlyPunctuation", "thanks <@U2|bob> ,!? &amp; -", "Say what for"},
+		{"TwoPeople", "thanks <@U2|bob> <@U3|lee> for pairing", "one person at a time"},
+		{"TwoPeopleComma", "thanks <@U2|bob>, <@U3|lee> for pairing", "one person at a time"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b, s := newBot(t)

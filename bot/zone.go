@@ -52,8 +52,33 @@ var zones = sync.OnceValue(func() zoneIndex {
 		city := cityKey(name[strings.LastIndexByte(name, '/')+1:])
 		idx.byCity[city] = append(idx.byCity[city], name)
 	}
+	for city, name := range otherCities {
+		if _, ok := idx.byCity[city]; !ok {
+			idx.byCity[city] = []string{name}
+		}
+	}
 	return idx
 })
+
+// otherCities are cities members type that no zone is named after, each
+// with the zone it keeps the time of: the tz database names one city a
+// zone, and a member in San Francisco or Mumbai types their own.
+var otherCities = map[string]string{
+	"san francisco": "America/Los_Angeles", "seattle": "America/Los_Angeles",
+	"san diego": "America/Los_Angeles",
+	"nyc":       "America/New_York", "new york city": "America/New_York", "boston": "America/New_York",
+	"washington dc": "America/New_York", "atlanta": "America/New_York",
+	"miami": "America/New_York", "austin": "America/Chicago", "dallas": "America/Chicago", "houston": "America/Chicago",
+	"ottawa": "America/Toronto",
+	"mumbai": "Asia/Kolkata", "bombay": "Asia/Kolkata", "delhi": "Asia/Kolkata", "new delhi": "Asia/Kolkata",
+	"bangalore": "Asia/Kolkata", "bengaluru": "Asia/Kolkata", "hyderabad": "Asia/Kolkata", "chennai": "Asia/Kolkata",
+	"pune": "Asia/Kolkata", "beijing": "Asia/Shanghai", "shenzhen": "Asia/Shanghai", "osaka": "Asia/Tokyo",
+	"munich": "Europe/Berlin", "frankfurt": "Europe/Berlin", "hamburg": "Europe/Berlin",
+	"barcelona": "Europe/Madrid", "milan": "Europe/Rome", "geneva": "Europe/Zurich", "lyon": "Europe/Paris",
+	"marseille": "Europe/Paris", "toulouse": "Europe/Paris", "bordeaux": "Europe/Paris", "lille": "Europe/Paris",
+	"nantes": "Europe/Paris", "manchester": "Europe/London", "edinburgh": "Europe/London",
+	"rio de janeiro": "America/Sao_Paulo",
+}
 
 // cityRegions are the regions whose last name part is a city or an island.
 // Etc/GMT+2, US/Pacific and the like are names, not places.
