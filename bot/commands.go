@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -339,6 +340,13 @@ func (b *Bot) Dispatch(ctx context.Context, c *Command, text string) (Reply, err
 		return Reply{}, err
 	}
 	c.Quoted = quoted
+	// A command typed as a sentence ends as one: "subscribe 16:00.",
+	// "prompt impostor.", "status?". Words between quotes keep theirs.
+	if n := len(words); n > 0 && !slices.Contains(quoted, words[n-1]) {
+		if w := strings.TrimRight(words[n-1], ".!?,;"); w != "" {
+			words[n-1] = w
+		}
+	}
 	if len(words) == 0 {
 		return b.cmdHelp(ctx, c)
 	}

@@ -270,3 +270,24 @@ func TestDispatch_PromptCycleRestart(t *testing.T) {
 		}
 	}
 }
+
+// A command typed as a sentence ends as one: its last word's full stop,
+// question or exclamation mark is not part of it; a quoted topic keeps
+// its own.
+func TestDispatch_SentencePunctuation(t *testing.T) {
+	b := newTestBot(t)
+	if got := mustDispatch(t, b, "subscribe weekly fri 16:00."); !strings.Contains(got, "weekly on Friday at 16:00") {
+		t.Fatalf("subscribe 16:00.: %q", got)
+	}
+	if r, err := dispatch(t, b, "status?"); err != nil || !strings.Contains(blocksText(t, r), "weekly on Friday at 16:00") {
+		t.Fatalf("status?: %v", err)
+	}
+	if r, err := dispatch(t, b, "prompt impostor."); err != nil || !strings.Contains(blocksText(t, r), "`impostor`") {
+		t.Fatalf("prompt impostor.: %v", err)
+	}
+	lead := newLeadBot(t)
+	mustDispatch(t, lead, `broadcast C0TEAM1 every mon 10:00 UTC "what did we ship?"`)
+	if bs, _ := lead.Broadcasts.BroadcastsByLead("U1"); len(bs) != 1 || bs[0].Topic != "what did we ship?" {
+		t.Fatalf("a quoted topic lost its question mark: %+v", bs)
+	}
+}
