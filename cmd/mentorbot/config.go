@@ -109,17 +109,11 @@ func loadConfig(getenv envFunc) (Config, error) {
 		{key: "MENTOR_LOG_FORMAT", dst: &c.LogFormat},
 	}
 	for _, v := range vars {
-		val, ok := getenv(v.key)
-		if !ok && v.required {
+		if _, ok := getenv(v.key); !ok && v.required {
 			return c, fmt.Errorf("%s: is not set", v.key)
 		}
-		if !ok {
-			val = envDefault(v.key)
-		}
-		// A secret mounted from a file ends in a newline, an env file's
-		// value may carry spaces: no value here has them at its ends.
-		val = strings.TrimSpace(val)
-		if err := emptyWithDefault(v.key, ok, val); err != nil {
+		val, err := envValue(getenv, v.key)
+		if err != nil {
 			return c, err
 		}
 		*v.dst = val
@@ -128,19 +122,21 @@ func loadConfig(getenv envFunc) (Config, error) {
 		c.Leads = strings.Split(leads, ",")
 	}
 	// " 2h " from a quoted env file line is 2h, as " Warn " is warn; "6"
-	// (no unit) or "" is told what is wanted, as 200h is.
-	for _, key := range []string{"MENTOR_GRACE", "MENTOR_LOG_LEVEL"} {
-		val, ok := getenv(key)
-		if err := emptyWithDefault(key, ok, strings.TrimSpace(val)); err != nil {
-			return c, err
-		}
+	// (no unit) is told what is wanted, as 200h is.
+	grace, err := envValue(getenv, "MENTOR_GRACE")
+	if err != nil {
+		return c, err
 	}
-	d, err := time.ParseDuration(strings.TrimSpace(lookupDefault(getenv, "MENTOR_GRACE", envDefault("MENTOR_GRACE"))))
+	d, err := time.ParseDuration(grace)
 	if err != nil {
 		return c, fmt.Errorf("MENTOR_GRACE: %s", graceWanted)
 	}
 	c.Grace = d
-	level, err := parseLogLevel(lookupDefault(getenv, "MENTOR_LOG_LEVEL", envDefault("MENTOR_LOG_LEVEL")))
+	levelName, err := envValue(getenv, "MENTOR_LOG_LEVEL")
+	if err != nil {
+		return c, err
+	}
+	level, err := parseLogLevel(levelName)
 	if err != nil {
 		return c, fmt.Errorf("MENTOR_LOG_LEVEL: %w", err)
 	}
@@ -155,15 +151,22 @@ const (
 	defaultHTTPAddr = ":8080"
 )
 
-// emptyWithDefault says that a variable with a default is set but empty,
-// as "X=" in an env file or a compose ${X} of an unset variable leaves it:
-// it is likelier a slip than a wish, so it is named rather than read as the
-// default, with the way to get the default.
-func emptyWithDefault(key string, set bool, val string) error {
-	if def := envDefault(key); set && val == "" && def != "" {
-		return fmt.Errorf("%s: is set but empty; unset it to use the default (%s)", key, def)
+// envValue reads the variable key: its value without spaces or newlines at
+// its ends (a secret mounted from a file ends in a newline, an env file's
+// value may carry spaces), or its default when unset. A variable with a
+// default that is set but empty, as "X=" in an env file or a compose ${X}
+// of an unset variable leaves it, is likelier a slip than a wish: it is
+// named rather than read as the default, with the way to get the default.
+func envValue(getenv envFunc, key string) (string, error) {
+	val, set := getenv(key)
+	if !set {
+		return envDefault(key), nil
 	}
-	return nil
+	val = strings.TrimSpace(val)
+	if def := envDefault(key); val == "" && def != "" {
+		return "", fmt.Errorf("%s: is set but empty; unset it to use the default (%s)", key, def)
+	}
+	return val, nil
 }
 
 // lookupDefault is getenv(key), or def when the variable is not set.

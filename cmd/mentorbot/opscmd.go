@@ -149,15 +149,7 @@ func healthCmd(ctx context.Context, args []string, getenv envFunc, stdout io.Wri
 // dbPathFromEnv reads and checks MENTOR_DB_PATH alone, as loadConfig
 // does: trimmed, and named when set but empty.
 func dbPathFromEnv(getenv envFunc) (string, error) {
-	val, set := getenv("MENTOR_DB_PATH")
-	val = strings.TrimSpace(val)
-	if err := emptyWithDefault("MENTOR_DB_PATH", set, val); err != nil {
-		return "", err
-	}
-	if !set {
-		val = defaultDBPath
-	}
-	return val, nil
+	return envValue(getenv, "MENTOR_DB_PATH")
 }
 
 // healthURLFromEnv turns MENTOR_HTTP_ADDR into a URL this host can reach: a
