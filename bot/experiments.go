@@ -105,11 +105,19 @@ func (b *Bot) followUpAt(ctx context.Context, userID string, from time.Time) (ti
 	// A follow-up waits for a pause to end (followUp): say the day it
 	// will really come.
 	if sub, ok, err := b.Schedules.Subscription(userID); err == nil && ok {
-		for due.Before(sub.PausedUntil) {
-			due = due.AddDate(0, 0, 1)
-		}
+		due = pastPause(due, sub.PausedUntil, loc)
 	}
 	return due.UTC(), tz
+}
+
+// pastPause moves due on by calendar days in loc, keeping its time of day
+// across a clock change, until it is not before a pause's end.
+func pastPause(due, pausedUntil time.Time, loc *time.Location) time.Time {
+	due = due.In(loc)
+	for due.Before(pausedUntil) {
+		due = due.AddDate(0, 0, 1)
+	}
+	return due
 }
 
 // followUpClock is the time of day and zone of the member's follow-ups:
@@ -162,10 +170,7 @@ func (b *Bot) followUp(ctx context.Context, f store.FollowUp, now time.Time) str
 		// A member who asked for a break is not asked how an experiment
 		// went meanwhile: the question waits for the pause to end, at
 		// its time of day.
-		loc := zoneOrUTC(sub.TZ) // days, not 24 hours: a clock change keeps the time of day
-		for c.Due.Before(sub.PausedUntil) {
-			c.Due = c.Due.In(loc).AddDate(0, 0, 1).UTC()
-		}
+		c.Due = pastPause(c.Due, sub.PausedUntil, zoneOrUTC(sub.TZ)).UTC()
 		return b.recordFollowUp(c, "skipped")
 	}
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)

@@ -34,10 +34,7 @@ func (b *Bot) cmdExport(ctx context.Context, c *Command) (Reply, error) {
 		dmc <- opened{dm, err}
 	}()
 	name, tz := b.memberProfile(ctx, c.UserID)
-	if _, err := store.LoadZone(tz); tz == "" || err != nil {
-		tz = b.DefaultTZ // as memberZone falls back, for the journal
-	}
-	doc, err := b.exportMarkdown(c.P, c.UserID, name, tz)
+	doc, err := b.exportMarkdown(c.P, c.UserID, name, b.zoneOrDefault(tz)) // as the journal's memberZone
 	if err != nil {
 		cancel()
 		<-dmc // nothing of the handler outlives it

@@ -31,10 +31,13 @@ func (b *Bot) memberZone(ctx context.Context, userID string) string {
 		}
 		tz = u.TZ
 	}
-	if tz == "" {
-		return b.DefaultTZ
-	}
-	if _, err := store.LoadZone(tz); err != nil {
+	return b.zoneOrDefault(tz)
+}
+
+// zoneOrDefault is tz, a zone Slack gave, or DefaultTZ when it gave none
+// or one this build cannot load.
+func (b *Bot) zoneOrDefault(tz string) string {
+	if _, err := store.LoadZone(tz); tz == "" || err != nil {
 		return b.DefaultTZ
 	}
 	return tz
