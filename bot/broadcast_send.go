@@ -76,7 +76,7 @@ func (b *Bot) deliverBroadcast(ctx context.Context, due store.Broadcast, now tim
 	case transient(err):
 		log.Warn("broadcast: Slack unavailable, will retry", "err", err)
 		return "retried"
-	case code == "is_archived" || code == "not_in_channel":
+	case held(code): // archived, or the bot is not in the channel
 		outcome = b.hold(ctx, &bc, code, log)
 	case code == "channel_not_found":
 		// Gone for good (or private without us): nothing more to try.
