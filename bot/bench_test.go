@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,9 +34,7 @@ func BenchmarkDispatchPrompt(b *testing.B) {
 				for m := range apps {
 					apps[m] = store.HistoryAppend{UserID: fmt.Sprintf("U%03d", m), Entry: store.HistoryEntry{PromptID: ids[i%len(ids)].ID, Theme: ids[0].Theme, At: time.Unix(int64(i), 0)}}
 				}
-				if err := errors.Join(bt.Members.AppendHistories(apps)...); err != nil {
-					b.Fatal(err)
-				}
+				addHistory(b, bt.Members, apps...)
 			}
 			ctx := context.Background()
 			cmds := make([]*Command, members)

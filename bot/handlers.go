@@ -44,10 +44,14 @@ type MemberStore interface {
 	// when limit <= 0), read together in one transaction and decoded as fn
 	// reads them.
 	UserHistory(userID string, limit int, fn func(u store.User, history func(theme string) iter.Seq[store.HistoryEntry]) error) error
-	// AppendHistories records prompts shown to members, in one commit. It
-	// returns one error per entry, nil for each written: store.ErrInvalidID
-	// fails its entry alone, a failed commit fails them all.
-	AppendHistories(apps []store.HistoryAppend) []error
+	// LogHistories appends prompts shown to members to the history log, in
+	// one commit. It returns one error per entry, nil for each written:
+	// store.ErrInvalidID fails its entry alone, a failed commit fails them
+	// all.
+	LogHistories(apps []store.HistoryAppend) []error
+	// FoldHistoryLog moves the log's entries into the members' histories,
+	// where History and UserHistory read them, in one commit.
+	FoldHistoryLog() error
 	// Forget deletes every record of the member (settings, subscription,
 	// history, nudges, reflections, wins, experiments, check-ins) and takes
 	// their id off the thanks they gave, which stay with their receivers.

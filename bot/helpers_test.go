@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -40,6 +41,18 @@ func MustLoadCatalog(tb testing.TB) *prompts.Catalog {
 // newTestBot returns a bot over a real database and the test catalog, with a
 // fixed clock and a seeded random source. Pending history writes are waited
 // for on cleanup.
+// addHistory writes entries into the members' histories, through the log
+// and its fold as the bot's writer does.
+func addHistory(tb testing.TB, m MemberStore, apps ...store.HistoryAppend) {
+	tb.Helper()
+	if err := errors.Join(m.LogHistories(apps)...); err != nil {
+		tb.Fatal(err)
+	}
+	if err := m.FoldHistoryLog(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 func newTestBot(tb testing.TB) *Bot {
 	tb.Helper()
 	b := New(MustOpenDB(tb), MustLoadCatalog(tb), rand.New(rand.NewPCG(1, 2)))

@@ -23,9 +23,17 @@ type historyStore struct {
 	panic          bool
 	hold           chan struct{}
 	forgot         chan struct{} // closed by Forget, when set
+	foldFail       error         // FoldHistoryLog's error, when set
 }
 
-func (s *historyStore) AppendHistories(apps []store.HistoryAppend) []error {
+func (s *historyStore) FoldHistoryLog() error {
+	if s.foldFail != nil {
+		return s.foldFail
+	}
+	return s.MemberStore.FoldHistoryLog()
+}
+
+func (s *historyStore) LogHistories(apps []store.HistoryAppend) []error {
 	s.calls.Add(1)
 	s.entries.Add(int64(len(apps)))
 	if s.hold != nil {
@@ -41,7 +49,7 @@ func (s *historyStore) AppendHistories(apps []store.HistoryAppend) []error {
 		}
 		return errs
 	}
-	return s.MemberStore.AppendHistories(apps)
+	return s.MemberStore.LogHistories(apps)
 }
 
 func (s *historyStore) Forget(userID string) error {
@@ -185,6 +193,34 @@ func TestHistoryWriter(t *testing.T) {
 		b.inflight.Wait()
 		if hist, err := b.Members.History("U1", 0); err != nil || len(hist) != 0 {
 			t.Errorf("history after forget: %+v, %v", hist, err)
+		}
+	})
+
+	// A fold that fails is logged and costs nobody their prompt; the
+	// entries stay in the log on disk and the next fold moves them.
+	t.Run("FailedFoldIsRetried", func(t *testing.T) {
+		b := newTestBot(t)
+		var logs syncLogs
+		b.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+		st := &historyStore{MemberStore: b.Members, foldFail: errors.New("disk full")}
+		b.Members = st
+		if r, err := dispatch(t, b, "prompt impostor"); err != nil || r.Text == "" {
+			t.Fatalf("prompt = %+v, %v", r, err)
+		}
+		b.inflight.Wait()
+		if out := logs.String(); !strings.Contains(out, "history log not folded") || !strings.Contains(out, "disk full") {
+			t.Errorf("logs = %s; want the failed fold logged", out)
+		}
+		if hist, err := b.Members.History("U1", 0); err != nil || len(hist) != 0 {
+			t.Fatalf("history %+v, %v; want nothing folded yet", hist, err)
+		}
+		st.foldFail = nil
+		if _, err := dispatch(t, b, "prompt impostor"); err != nil {
+			t.Fatal(err)
+		}
+		b.inflight.Wait()
+		if hist, err := b.Members.History("U1", 0); err != nil || len(hist) != 2 {
+			t.Fatalf("history %+v, %v; want both entries once the fold works", hist, err)
 		}
 	})
 

@@ -38,9 +38,7 @@ func TestSendDue_ThenAndNow(t *testing.T) {
 			b.Slack, sim = simSlack(t)
 			slot := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
 			// Focus on daring, with daring-one already shown: daring-two is next.
-			if err := b.Members.AppendHistories([]store.HistoryAppend{{UserID: "U1", Entry: store.HistoryEntry{PromptID: "daring-one", Theme: "daring", At: slot.Add(-time.Hour), NewCycle: true}}})[0]; err != nil {
-				t.Fatal(err)
-			}
+			addHistory(t, b.Members, store.HistoryAppend{UserID: "U1", Entry: store.HistoryEntry{PromptID: "daring-one", Theme: "daring", At: slot.Add(-time.Hour), NewCycle: true}})
 			if _, err := b.Journal.AddReflection(store.Reflection{UserID: "U1", PromptID: "daring-two", Theme: "daring", Text: "I asked for permission, as always.", At: slot.Add(-tt.answered)}); err != nil {
 				t.Fatal(err)
 			}
@@ -96,13 +94,9 @@ func TestSendDue_CycleRestartNotice(t *testing.T) {
 	b.Slack, sim = simSlack(t)
 	slot := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
 	// daring has two private prompts, both shown in the current cycle.
-	err := b.Members.AppendHistories([]store.HistoryAppend{
-		{UserID: "U1", Entry: store.HistoryEntry{PromptID: "daring-one", Theme: "daring", At: slot.Add(-48 * time.Hour), NewCycle: true}},
-		{UserID: "U1", Entry: store.HistoryEntry{PromptID: "daring-two", Theme: "daring", At: slot.Add(-24 * time.Hour)}},
-	})[0]
-	if err != nil {
-		t.Fatal(err)
-	}
+	addHistory(t, b.Members,
+		store.HistoryAppend{UserID: "U1", Entry: store.HistoryEntry{PromptID: "daring-one", Theme: "daring", At: slot.Add(-48 * time.Hour), NewCycle: true}},
+		store.HistoryAppend{UserID: "U1", Entry: store.HistoryEntry{PromptID: "daring-two", Theme: "daring", At: slot.Add(-24 * time.Hour)}})
 	sub := store.Subscription{UserID: "U1", Focus: []string{"daring"}, Schedule: store.Schedule{Cadence: store.CadenceDaily, Hour: 15, TZ: "UTC", NextDue: slot}}
 	if err := b.Schedules.PutSubscription(sub); err != nil {
 		t.Fatal(err)
@@ -129,9 +123,9 @@ type gatedHistory struct {
 	gate chan struct{}
 }
 
-func (g *gatedHistory) AppendHistories(apps []store.HistoryAppend) []error {
+func (g *gatedHistory) LogHistories(apps []store.HistoryAppend) []error {
 	<-g.gate
-	return g.MemberStore.AppendHistories(apps)
+	return g.MemberStore.LogHistories(apps)
 }
 
 // A nudge that falls due while the member's last command's prompt is still

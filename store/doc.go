@@ -21,9 +21,13 @@
 //	meta     "schema" -> the schema version, a decimal number
 //	users    user id -> User
 //	history  user id, 0x00, 8-byte big-endian sequence -> HistoryEntry
+//	hlog     8-byte big-endian sequence -> user id, 0x00, HistoryEntry
 //
 // History keys sort by user and then by the order the prompts were shown, so a
-// user's newest entries are found by seeking to the end of their prefix.
+// user's newest entries are found by seeking to the end of their prefix. The
+// history log (hlog, history.go) holds entries on their way there: the bot's
+// writer appends to it, where a commit writes only the last pages whoever the
+// entries are for, and folds it into history in bulk.
 //
 // # Caveats
 //
@@ -32,10 +36,11 @@
 // hanging, so a second replica or a backup run against a live file fails fast.
 //
 // History appends are grouped into one transaction and one fsync: a batch
-// (batch.go, like bbolt's Batch) for AppendHistory, and AppendHistories for
-// the bot's writer, which gathers the prompts many members were shown. A crash can lose the last few
-// history entries (the user might see a prompt again); that is acceptable for
-// history and is never how reflections are written.
+// (batch.go, like bbolt's Batch) for AppendHistory, and LogHistories for the
+// bot's writer, which gathers the prompts many members were shown. A crash can lose the last few history
+// entries (the user might see a prompt again); that is acceptable for history
+// and is never how reflections are written. Entries a crash leaves in the log
+// are folded when the file is opened next.
 //
 // bbolt trusts its pages: a damaged one makes it panic or fault. Every
 // transaction here runs so that such damage fails the one call that met it

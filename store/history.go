@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"iter"
 	"slices"
@@ -121,22 +122,38 @@ func historyValue(userID string, e HistoryEntry) ([]byte, error) {
 	return enc, nil
 }
 
-// HistoryAppend is one member's entry for AppendHistories.
+// HistoryAppend is one member's entry for LogHistories.
 type HistoryAppend struct {
 	UserID string
 	Entry  HistoryEntry
 }
 
-// AppendHistories records entries for many members in one transaction, one
-// fsync for all of them. It returns one error per entry, nil for each one
-// written: an entry that cannot be recorded (an invalid id) fails alone, and
-// if the transaction fails every entry in it does.
-func (db *DB) AppendHistories(apps []HistoryAppend) []error {
+// The history log holds entries on their way to the history bucket:
+//
+//	hlog  8-byte big-endian sequence -> user id, 0x00, HistoryEntry
+//
+// The history bucket is keyed by member, so a commit of entries for a
+// thousand members rewrites a page for nearly each of them, most of the
+// bucket; the log is keyed by the order entries came in, so a commit writes
+// only its last pages, whoever the entries are for. FoldHistoryLog then moves
+// many commits' worth into the history bucket at once, each page once for
+// all the entries it gets. Entries in the log are on disk but not yet in
+// History or UserHistory: the bot keeps them in memory until they are
+// folded, and Open folds what a crash left behind.
+var bucketHLog = []byte("hlog")
+
+// LogHistories appends entries for many members to the history log, in one
+// commit that writes only the log's last pages. It returns one error per
+// entry, nil for each written: an entry that cannot be recorded (an invalid
+// id) fails alone, and if the commit fails every entry in it does.
+func (db *DB) LogHistories(apps []HistoryAppend) []error {
 	errs := make([]error, len(apps))
-	encs := make([][]byte, len(apps))
+	vals := make([][]byte, len(apps))
 	ok := 0
 	for i, a := range apps {
-		if encs[i], errs[i] = historyValue(a.UserID, a.Entry); errs[i] == nil {
+		enc, err := historyValue(a.UserID, a.Entry)
+		if errs[i] = err; err == nil {
+			vals[i] = append(userPrefix(a.UserID), enc...)
 			ok++
 		}
 	}
@@ -144,25 +161,67 @@ func (db *DB) AppendHistories(apps []HistoryAppend) []error {
 		return errs
 	}
 	err := db.update(func(tx *bolt.Tx) error {
-		for i, a := range apps {
-			if encs[i] == nil {
+		log, err := tx.CreateBucketIfNotExists(bucketHLog)
+		if err != nil {
+			return err
+		}
+		log.FillPercent = 1 // appended to at its end only
+		for _, v := range vals {
+			if v == nil {
 				continue
 			}
-			if err := putHistory(tx, a.UserID, encs[i]); err != nil {
-				return fmt.Errorf("user %s: %w", a.UserID, err)
+			seq, err := log.NextSequence()
+			if err != nil {
+				return err
+			}
+			if err := log.Put(binary.BigEndian.AppendUint64(nil, seq), v); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		err = fmt.Errorf("append history for %d members: %w", ok, err)
+		err = fmt.Errorf("log history for %d members: %w", ok, err)
 		for i := range apps {
-			if encs[i] != nil {
+			if vals[i] != nil {
 				errs[i] = err
 			}
 		}
 	}
 	return errs
+}
+
+// FoldHistoryLog moves every entry of the history log into the history
+// bucket, in the order they were logged, and empties the log, in one commit.
+func (db *DB) FoldHistoryLog() error {
+	if err := db.update(foldHistoryLog); err != nil {
+		return fmt.Errorf("fold the history log: %w", err)
+	}
+	return nil
+}
+
+// foldHistoryLog is FoldHistoryLog's transaction. An entry that does not
+// name a member is dropped: it is history, and it would block every fold.
+func foldHistoryLog(tx *bolt.Tx) error {
+	log := tx.Bucket(bucketHLog)
+	if log == nil {
+		return nil
+	}
+	c := log.Cursor()
+	k, v := c.First()
+	if k == nil {
+		return nil
+	}
+	for ; k != nil; k, v = c.Next() {
+		user, enc, ok := bytes.Cut(v, []byte{0})
+		if !ok || checkID(string(user)) != nil {
+			continue
+		}
+		if err := putHistory(tx, string(user), bytes.Clone(enc)); err != nil {
+			return fmt.Errorf("user %s: %w", user, err)
+		}
+	}
+	return tx.DeleteBucket(bucketHLog)
 }
 
 // appendHistory adds an entry inside a caller's transaction.

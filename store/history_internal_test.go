@@ -27,10 +27,13 @@ func TestReadEntries_MatchesScan(t *testing.T) {
 		for i := range n {
 			apps = append(apps, HistoryAppend{UserID: owner, Entry: HistoryEntry{PromptID: fmt.Sprintf("%s-%d", owner, i), Theme: "t", At: time.Unix(int64(i), 0).UTC()}})
 		}
-		for _, err := range db.AppendHistories(apps) {
+		for _, err := range db.LogHistories(apps) {
 			if err != nil {
 				t.Fatal(err)
 			}
+		}
+		if err := db.FoldHistoryLog(); err != nil {
+			t.Fatal(err)
 		}
 	}
 	err = db.bolt.View(func(tx *bolt.Tx) error {

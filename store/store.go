@@ -113,7 +113,12 @@ func (db *DB) init(tx *bolt.Tx) error {
 	if v > SchemaVersion {
 		return fmt.Errorf("schema version %d, this program knows %d: %w", v, SchemaVersion, ErrSchemaTooNew)
 	}
-	return migrate(tx, v)
+	if err := migrate(tx, v); err != nil {
+		return err
+	}
+	// History entries a crash left in the log, before anything reads
+	// history without them.
+	return foldHistoryLog(tx)
 }
 
 // ours returns ErrNotDatabase for a bbolt file of another program: one

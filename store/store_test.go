@@ -287,36 +287,6 @@ func TestHistory(t *testing.T) {
 		}
 	})
 
-	t.Run("AppendHistories", func(t *testing.T) {
-		db := MustOpenDB(t)
-		e := func(id string) store.HistoryEntry { return store.HistoryEntry{PromptID: id, Theme: "daring", At: at} }
-		errs := db.AppendHistories([]store.HistoryAppend{
-			{UserID: "U1", Entry: e("a")}, {UserID: "U2", Entry: e("b")}, {UserID: "", Entry: e("bad")},
-			{UserID: "U1", Entry: e("c")}, {UserID: "U3", Entry: e("d")},
-		})
-		if len(errs) != 5 || errs[0] != nil || errs[1] != nil || errs[3] != nil || !errors.Is(errs[2], store.ErrInvalidID) || errs[4] != nil {
-			t.Fatalf("errs = %v; want only the empty id refused", errs)
-		}
-		for user, want := range map[string][]string{"U1": {"a", "c"}, "U2": {"b"}, "U3": {"d"}} {
-			got, err := db.History(user, 0)
-			if err != nil || len(got) != len(want) {
-				t.Fatalf("%s: %+v, %v; want %v", user, got, err, want)
-			}
-			for i := range want {
-				if got[i].PromptID != want[i] {
-					t.Fatalf("%s: %+v; want %v in order", user, got, want)
-				}
-			}
-		}
-		if errs := db.AppendHistories([]store.HistoryAppend{{UserID: "U\x00", Entry: e("x")}}); len(errs) != 1 || !errors.Is(errs[0], store.ErrInvalidID) {
-			t.Fatalf("only invalid entries: %v", errs)
-		}
-		db.Close()
-		if errs := db.AppendHistories([]store.HistoryAppend{{UserID: "U1", Entry: e("y")}, {UserID: "U2", Entry: e("z")}}); errs[0] == nil || errs[1] == nil {
-			t.Fatalf("on a closed database: %v; want every entry to fail", errs)
-		}
-	})
-
 	t.Run("ErrInvalidID", func(t *testing.T) {
 		db := MustOpenDB(t)
 		if err := db.AppendHistory("", store.HistoryEntry{}); !errors.Is(err, store.ErrInvalidID) {
