@@ -201,7 +201,8 @@ func (db *DB) FoldHistoryLog() error {
 }
 
 // foldHistoryLog is FoldHistoryLog's transaction. An entry that does not
-// name a member is dropped: it is history, and it would block every fold.
+// name a member, or cannot be read, is dropped: it is history, and in the
+// members' histories it would stop every pick of theirs.
 func foldHistoryLog(tx *bolt.Tx) error {
 	log := tx.Bucket(bucketHLog)
 	if log == nil {
@@ -215,6 +216,9 @@ func foldHistoryLog(tx *bolt.Tx) error {
 	for ; k != nil; k, v = c.Next() {
 		user, enc, ok := bytes.Cut(v, []byte{0})
 		if !ok || checkID(string(user)) != nil {
+			continue
+		}
+		if _, err := decodeHistory(enc, nil); err != nil {
 			continue
 		}
 		if err := putHistory(tx, string(user), bytes.Clone(enc)); err != nil {

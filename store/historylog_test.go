@@ -83,8 +83,8 @@ func TestHistoryLog(t *testing.T) {
 	})
 
 	// What a crash left in the log is folded when the file is opened next,
-	// and an entry in the log that names no member is dropped rather than
-	// stopping every fold.
+	// and an entry in the log that names no member, or cannot be read, is
+	// dropped rather than stopping every fold, or every pick of the member.
 	t.Run("OpenFoldsWhatACrashLeft", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "mentorbot.db")
 		db, err := store.Open(path, store.Options{})
@@ -106,6 +106,9 @@ func TestHistoryLog(t *testing.T) {
 			if log == nil {
 				return fmt.Errorf("no hlog bucket")
 			}
+			if err := log.Put([]byte("\xff\xff\xff\xff\xff\xff\xff\xfe"), []byte("U3\x00not an entry")); err != nil {
+				return err
+			}
 			return log.Put([]byte("\xff\xff\xff\xff\xff\xff\xff\xff"), []byte("no member here"))
 		})
 		if cerr := raw.Close(); err != nil || cerr != nil {
@@ -115,8 +118,8 @@ func TestHistoryLog(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := historyIDs(t, db, "U1") + historyIDs(t, db, "U2"); got != "p1 q1 " {
-			t.Errorf("histories after the restart = %q, want p1 and q1", got)
+		if got := historyIDs(t, db, "U1") + historyIDs(t, db, "U2") + historyIDs(t, db, "U3"); got != "p1 q1 " {
+			t.Errorf("histories after the restart = %q, want p1 and q1, and nothing unreadable for U3", got)
 		}
 		if err := db.Close(); err != nil {
 			t.Fatal(err)

@@ -78,6 +78,13 @@ func Open(path string, opts Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// History entries a crash left in the log, before anything reads
+	// history without them. A damaged log costs history only: it is
+	// counted (DamagedReads) and does not keep the bot from starting.
+	if err := db.FoldHistoryLog(); err != nil && !errors.Is(err, ErrCorrupt) {
+		_ = bdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	return db, nil
 }
 
@@ -113,12 +120,7 @@ func (db *DB) init(tx *bolt.Tx) error {
 	if v > SchemaVersion {
 		return fmt.Errorf("schema version %d, this program knows %d: %w", v, SchemaVersion, ErrSchemaTooNew)
 	}
-	if err := migrate(tx, v); err != nil {
-		return err
-	}
-	// History entries a crash left in the log, before anything reads
-	// history without them.
-	return foldHistoryLog(tx)
+	return migrate(tx, v)
 }
 
 // ours returns ErrNotDatabase for a bbolt file of another program: one
