@@ -21,7 +21,8 @@ const maxPause = 366 * 24 * time.Hour
 // "1 mois"), or "until DATE" ("jusqu'au DATE"), a date in loc that must be
 // in the future; that pause ends at its first instant (00:00 local, or the
 // end of a gap if clocks jump over midnight). DATE is YYYY-MM-DD, a day and
-// a month's name with or without a year ("5 janvier", "5 january 2027"), or
+// a month's name either way round, with or without a year ("5 janvier",
+// "5 january 2027", "jan 5"), or
 // for a French member DD/MM/YYYY or DD/MM, as France writes dates. Days and weeks are
 // calendar days in loc, so "pause 2w" ends at the same local time of day even
 // across a daylight-saving change. A nil loc means UTC.
@@ -94,7 +95,7 @@ var (
 	// frDateRE is a date as France writes it: 05/01/2027, 5/1, 05/01/27 is not
 	// taken (which century would be a guess).
 	frDateRE = regexp.MustCompile(`^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$`)
-	dayRE    = regexp.MustCompile(`^(\d{1,2})(?:er)?$`)
+	dayRE    = regexp.MustCompile(`^(\d{1,2})(?:er|st|nd|rd|th)?$`)
 	yearRE   = regexp.MustCompile(`^\d{4}$`)
 )
 
@@ -108,15 +109,19 @@ var monthNames = map[string]time.Month{
 	"november": 11, "nov": 11, "novembre": 11, "december": 12, "dec": 12, "decembre": 12,
 }
 
-// spelledDate reads a day and a month's name, and maybe a year: "5
-// janvier", "1er mars 2027", "5 january". Without a year it is the next
-// such day after now.
+// spelledDate reads a day and a month's name, either way round, and maybe
+// a year: "5 janvier", "1er mars 2027", "5 january", "jan 5", "January
+// 5th, 2027". Without a year it is the next such day after now.
 func spelledDate(words []string, now time.Time) (y, mo, d int, ok bool) {
 	if len(words) < 2 || len(words) > 3 {
 		return 0, 0, 0, false
 	}
-	dm := dayRE.FindStringSubmatch(strings.ToLower(words[0]))
-	month, isMonth := monthNames[foldWord(words[1])]
+	day, name := strings.TrimSuffix(words[0], ","), strings.TrimSuffix(words[1], ",")
+	if _, first := monthNames[foldWord(day)]; first {
+		day, name = name, day
+	}
+	dm := dayRE.FindStringSubmatch(strings.ToLower(day))
+	month, isMonth := monthNames[foldWord(name)]
 	if dm == nil || !isMonth {
 		return 0, 0, 0, false
 	}

@@ -375,6 +375,11 @@ func TestParsePause_MonthsAndDates(t *testing.T) {
 		{fr, "until 05/01/2027", jan5},
 		{fr, "jusqu'au 5/1", jan5},
 		{en, "until 5 january", jan5},
+		{en, "until jan 5", jan5},
+		{en, "until January 5th, 2027", jan5},
+		{en, "until Jan. 5", jan5},
+		{en, "until 5th Jan", jan5},
+		{en, "until dec 20", time.Date(2026, 12, 20, 0, 0, 0, 0, paris)},
 		{en, "until 2027-01-05", jan5},
 		{fr, "jusqu'au 2027-01-05", jan5},
 		{fr, "jusqu'au 20 décembre", time.Date(2026, 12, 20, 0, 0, 0, 0, paris)},
@@ -398,6 +403,7 @@ func TestParsePause_MonthsAndDates(t *testing.T) {
 		{fr, "jusqu'au 5 janvier 2030", "`5 janvier 2030` est à plus d'un an"},
 		{fr, "jusqu'au 5 janvier 2026", "`5 janvier 2026` est déjà passé"},
 		{fr, "jusqu'au 5 brumaire", "Je ne comprends pas le mot `brumaire` ici."},
+		{en, "until jan 32", "`jan 32` is not on the calendar"},
 		{en, "until 2026-07-01 noon", "I don't understand `noon` there"},
 	} {
 		_, err := ParsePause(tc.p, "/mentor", strings.Fields(tc.args), now, paris)
