@@ -63,6 +63,8 @@ func TestBroadcastOptions_Spellings(t *testing.T) {
 		{"QuotedThemeUpper", `broadcast C0TEAM1 "Delegation"`, "", "", "", true, false},
 		{"QuotedOneWord", `broadcast C0TEAM1 "Rétrospective"`, "", "", "Rétrospective", false, false},
 		{"QuotedThemePrefix", `broadcast C0TEAM1 « deleg »`, "", "", "deleg", false, false},
+		{"QuotedEvery", `broadcast C0TEAM1 "Every"`, "", "", "Every", false, false},
+		{"QuotedChaque", `broadcast C0TEAM1 « Chaque »`, "", "", "Chaque", false, false},
 		{"QuotedOneWordWeekly", `broadcast C0TEAM1 every mon 10:00 UTC “Retro”`, "", "", "Retro", false, true},
 		{"StraightQuotes", `broadcast C0TEAM1 "` + q + `"`, "", "", q, false, false},
 		{"OptionInsideOwnTopic", `broadcast C0TEAM1 « Notre rôle:manager, c'est quoi ? »`, "", "", "Notre rôle:manager, c'est quoi ?", false, false},

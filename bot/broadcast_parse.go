@@ -60,7 +60,10 @@ func (b *Bot) parseBroadcastHinted(ctx context.Context, c *Command, hints bool, 
 	}
 	rest := args[1:]
 	g := scheduleGrammar{name: c.Name, broadcast: true, p: c.P}
-	if len(rest) > 0 && isEvery(rest[0]) || len(rest) > 1 && startsSchedule(g, rest) {
+	// One quoted word is a topic even when it is every ("every" or
+	// « chaque »), which would otherwise start a schedule.
+	quotedWord := len(rest) == 1 && slices.Contains(c.Quoted, rest[0])
+	if len(rest) > 0 && isEvery(rest[0]) && !quotedWord || len(rest) > 1 && startsSchedule(g, rest) {
 		if tz == "" {
 			tz = b.memberZone(ctx, c.UserID)
 		}
