@@ -50,8 +50,11 @@ type MemberStore interface {
 	// all.
 	LogHistories(apps []store.HistoryAppend) []error
 	// FoldHistoryLog moves the log's entries into the members' histories,
-	// where History and UserHistory read them, in one commit.
-	FoldHistoryLog() error
+	// where History and UserHistory read them, in one commit, and says how
+	// many it dropped instead (damaged or unreadable). An error wrapping
+	// store.ErrCorrupt means the log is damaged and lost; any other, that
+	// it is as it was.
+	FoldHistoryLog() (dropped int, err error)
 	// Forget deletes every record of the member (settings, subscription,
 	// history, nudges, reflections, wins, experiments, check-ins) and takes
 	// their id off the thanks they gave, which stay with their receivers.

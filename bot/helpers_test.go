@@ -48,7 +48,7 @@ func addHistory(tb testing.TB, m MemberStore, apps ...store.HistoryAppend) {
 	if err := errors.Join(m.LogHistories(apps)...); err != nil {
 		tb.Fatal(err)
 	}
-	if err := m.FoldHistoryLog(); err != nil {
+	if _, err := m.FoldHistoryLog(); err != nil {
 		tb.Fatal(err)
 	}
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"sync"
@@ -56,9 +57,13 @@ const historyDelay = 50 * time.Millisecond
 // members' histories while entries keep coming; the writer folds at once
 // when they stop, or when someone waits for a member's entries (forget, a
 // nudge). historyMaxLogged bounds the entries waiting for a fold.
+// historyGiveUp is how long the writer keeps trying a fold that fails
+// before it lets the entries go from memory, so that forget and nudges,
+// which wait for a member's entries, never wait for ever.
 const (
 	historyFoldEvery = time.Second
 	historyMaxLogged = 20000
+	historyGiveUp    = 10 * time.Second
 )
 
 // historyMaxBatch bounds the entries one commit to the log writes.
@@ -148,7 +153,7 @@ func unsavedHistory(hist, pending []store.HistoryEntry) []store.HistoryEntry {
 func (b *Bot) writeHistory() {
 	w := &b.history
 	var batch, folded []store.HistoryAppend
-	lastFold := time.Now()
+	lastFold, failing := time.Now(), false
 	for first := true; ; first = false {
 		if !first {
 			time.Sleep(historyDelay)
@@ -187,12 +192,32 @@ func (b *Bot) writeHistory() {
 		if !fold {
 			continue
 		}
-		if err := b.foldHistory(len(folded)); err != nil {
-			// The entries stay in the log on disk, for the next fold or
-			// the next start.
+		dropped, err := b.foldHistory(len(folded))
+		if dropped > 0 {
+			b.Logger.Error("history entries lost on damaged pages or unreadable; run mentorbot check", "entries", dropped)
+		}
+		if err != nil && !errors.Is(err, store.ErrCorrupt) && time.Since(lastFold) < historyGiveUp {
+			// The log is as it was (a full disk, say): its entries stay
+			// pending, so picks still see them and forget still waits
+			// for them, and the fold is tried again at the next turn.
+			if !failing {
+				b.Logger.Error("history log not folded; trying again", "entries", len(folded), "err", err)
+			}
+			failing = true
+			w.mu.Lock()
+			w.logged = append(folded, w.logged...)
+			folded = nil
+			w.hurry = true
+			w.mu.Unlock()
+			continue
+		}
+		if err != nil {
+			// A damaged log, or a fold failing for historyGiveUp: the
+			// entries are dropped from memory (those still in the log
+			// are folded once a fold works, unless forgotten first).
 			b.Logger.Error("history log not folded", "entries", len(folded), "err", err)
 		}
-		lastFold = time.Now()
+		lastFold, failing = time.Now(), false
 		w.mu.Lock()
 		for _, a := range folded {
 			// A member's entries are queued, logged and folded in the
@@ -228,7 +253,7 @@ func (b *Bot) logHistories(apps []store.HistoryAppend) (errs []error) {
 }
 
 // foldHistory folds the log, turning a panic into an error.
-func (b *Bot) foldHistory(entries int) (err error) {
+func (b *Bot) foldHistory(entries int) (dropped int, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = b.historyPanic(p, entries)

@@ -22,13 +22,13 @@ type historyStore struct {
 	fail           error
 	panic          bool
 	hold           chan struct{}
-	forgot         chan struct{} // closed by Forget, when set
-	foldFail       error         // FoldHistoryLog's error, when set
+	forgot         chan struct{}         // closed by Forget, when set
+	foldFail       atomic.Pointer[error] // FoldHistoryLog's error, when set
 }
 
-func (s *historyStore) FoldHistoryLog() error {
-	if s.foldFail != nil {
-		return s.foldFail
+func (s *historyStore) FoldHistoryLog() (int, error) {
+	if err := s.foldFail.Load(); err != nil {
+		return 0, *err
 	}
 	return s.MemberStore.FoldHistoryLog()
 }
@@ -196,31 +196,66 @@ func TestHistoryWriter(t *testing.T) {
 		}
 	})
 
-	// A fold that fails is logged and costs nobody their prompt; the
-	// entries stay in the log on disk and the next fold moves them.
+	// A fold that fails (a full disk) is logged once and tried again: the
+	// member's entries stay pending meanwhile, so their next picks do not
+	// repeat a prompt, and are all folded once the disk has room.
 	t.Run("FailedFoldIsRetried", func(t *testing.T) {
 		b := newTestBot(t)
 		var logs syncLogs
 		b.Logger = slog.New(slog.NewTextHandler(&logs, nil))
-		st := &historyStore{MemberStore: b.Members, foldFail: errors.New("disk full")}
+		st := &historyStore{MemberStore: b.Members}
+		full := errors.New("disk full")
+		st.foldFail.Store(&full)
 		b.Members = st
-		if r, err := dispatch(t, b, "prompt impostor"); err != nil || r.Text == "" {
-			t.Fatalf("prompt = %+v, %v", r, err)
+		seen := map[string]bool{}
+		for i := range 3 {
+			c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor"}
+			r, err := b.Dispatch(context.Background(), c, "prompt impostor")
+			if err != nil || seen[r.Text] {
+				t.Fatalf("pick %d = %q, %v; want a prompt not shown in this cycle", i, r.Text, err)
+			}
+			seen[r.Text] = true
+			time.Sleep(2 * historyDelay) // the writer logs it and tries a fold
 		}
+		st.foldFail.Store(nil)
 		b.inflight.Wait()
-		if out := logs.String(); !strings.Contains(out, "history log not folded") || !strings.Contains(out, "disk full") {
-			t.Errorf("logs = %s; want the failed fold logged", out)
+		if out := logs.String(); strings.Count(out, "history log not folded; trying again") != 1 || !strings.Contains(out, "disk full") {
+			t.Errorf("logs = %s; want the failing fold logged once", out)
 		}
-		if hist, err := b.Members.History("U1", 0); err != nil || len(hist) != 0 {
-			t.Fatalf("history %+v, %v; want nothing folded yet", hist, err)
+		if hist, err := b.Members.History("U1", 0); err != nil || len(hist) != 3 {
+			t.Fatalf("history %+v, %v; want the 3 entries once the fold works", hist, err)
 		}
-		st.foldFail = nil
-		if _, err := dispatch(t, b, "prompt impostor"); err != nil {
+	})
+
+	// Forget waits for a failing fold, and what it deletes stays deleted
+	// once the fold works again.
+	t.Run("ForgetDuringFailedFolds", func(t *testing.T) {
+		b := newTestBot(t)
+		st := &historyStore{MemberStore: b.Members}
+		full := errors.New("disk full")
+		st.foldFail.Store(&full)
+		b.Members = st
+		for range 2 {
+			c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor"}
+			if _, err := b.Dispatch(context.Background(), c, "prompt impostor"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		done := make(chan error, 1)
+		c := &Command{UserID: "U1", ChannelID: "D1", Name: "/mentor", Value: forgetValue(actionForgetConfirm, "U1", b.Now())}
+		go func() { _, err := b.forget(context.Background(), c); done <- err }()
+		time.Sleep(3 * historyDelay)
+		st.foldFail.Store(nil)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		other := &Command{UserID: "U2", ChannelID: "D2", Name: "/mentor"}
+		if _, err := b.Dispatch(context.Background(), other, "prompt"); err != nil {
 			t.Fatal(err)
 		}
 		b.inflight.Wait()
-		if hist, err := b.Members.History("U1", 0); err != nil || len(hist) != 2 {
-			t.Fatalf("history %+v, %v; want both entries once the fold works", hist, err)
+		if hist, err := b.Members.History("U1", 0); err != nil || len(hist) != 0 {
+			t.Errorf("U1's history after forget and the next fold: %+v, %v", hist, err)
 		}
 	})
 

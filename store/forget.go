@@ -11,8 +11,8 @@ import (
 var perUserBuckets = [][]byte{bucketHistory, bucketJournal, bucketJIndex, bucketJPrompt, bucketNudges, bucketWins, bucketWinShown, bucketExps, bucketCheckIns, bucketCheckInOpt}
 
 // Forget deletes every record of the member in one transaction: settings,
-// subscription, its due-index entry and any unsubscribe record, history,
-// nudges, reflections, wins, experiments and check-ins; and it takes the
+// subscription, its due-index entry and any unsubscribe record, history
+// (in the log too), nudges, reflections, wins, experiments and check-ins; and it takes the
 // member's id off the thanks they gave, which stay with their receivers.
 // Forgetting a member the store never saw is not an error.
 func (db *DB) Forget(userID string) error {
@@ -45,6 +45,11 @@ func (db *DB) Forget(userID string) error {
 		if err := forgetThanksFrom(tx, userID); err != nil {
 			return err
 		}
+		if !db.logBroken.Load() { // a damaged log is never folded
+			if err := forgetLogged(tx, userID); err != nil {
+				return fmt.Errorf("history log: %w", err)
+			}
+		}
 		for _, name := range perUserBuckets {
 			if err := deletePrefix(tx.Bucket(name), userPrefix(userID)); err != nil {
 				return fmt.Errorf("bucket %s: %w", name, err)
@@ -54,6 +59,30 @@ func (db *DB) Forget(userID string) error {
 	})
 	if err != nil {
 		return fmt.Errorf("forget %s: %w", userID, err)
+	}
+	return nil
+}
+
+// forgetLogged deletes the member's entries still in the history log,
+// which a later fold would otherwise bring back. The log is short: what
+// came in since the last fold.
+func forgetLogged(tx *bolt.Tx, userID string) error {
+	log := tx.Bucket(bucketHLog)
+	if log == nil {
+		return nil
+	}
+	prefix := userPrefix(userID)
+	c := log.Cursor()
+	for k, v := c.First(); k != nil; {
+		if !bytes.HasPrefix(v, prefix) {
+			k, v = c.Next()
+			continue
+		}
+		key := bytes.Clone(k)
+		if err := c.Delete(); err != nil {
+			return err
+		}
+		k, v = c.Seek(key)
 	}
 	return nil
 }

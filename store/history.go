@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -146,44 +147,47 @@ var bucketHLog = []byte("hlog")
 // commit that writes only the log's last pages. It returns one error per
 // entry, nil for each written: an entry that cannot be recorded (an invalid
 // id) fails alone, and if the commit fails every entry in it does.
+//
+// Once the log is found damaged (a write or a fold met a damaged page of
+// it), entries go straight into the members' histories instead, as they did
+// before there was a log: the damage then costs the log's entries, not all
+// history from then on.
 func (db *DB) LogHistories(apps []HistoryAppend) []error {
 	errs := make([]error, len(apps))
-	vals := make([][]byte, len(apps))
+	encs := make([][]byte, len(apps))
 	ok := 0
 	for i, a := range apps {
-		enc, err := historyValue(a.UserID, a.Entry)
-		if errs[i] = err; err == nil {
-			vals[i] = append(userPrefix(a.UserID), enc...)
+		if encs[i], errs[i] = historyValue(a.UserID, a.Entry); errs[i] == nil {
 			ok++
 		}
 	}
 	if ok == 0 {
 		return errs
 	}
-	err := db.update(func(tx *bolt.Tx) error {
-		log, err := tx.CreateBucketIfNotExists(bucketHLog)
-		if err != nil {
-			return err
+	var err error
+	if !db.logBroken.Load() {
+		err = db.update(func(tx *bolt.Tx) error { return logHistories(tx, apps, encs) })
+		if errors.Is(err, ErrCorrupt) {
+			db.logBroken.Store(true)
 		}
-		log.FillPercent = 1 // appended to at its end only
-		for _, v := range vals {
-			if v == nil {
-				continue
+	}
+	if db.logBroken.Load() {
+		err = db.update(func(tx *bolt.Tx) error {
+			for i, a := range apps {
+				if encs[i] == nil {
+					continue
+				}
+				if err := putHistory(tx, a.UserID, encs[i]); err != nil {
+					return fmt.Errorf("user %s: %w", a.UserID, err)
+				}
 			}
-			seq, err := log.NextSequence()
-			if err != nil {
-				return err
-			}
-			if err := log.Put(binary.BigEndian.AppendUint64(nil, seq), v); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+			return nil
+		})
+	}
 	if err != nil {
 		err = fmt.Errorf("log history for %d members: %w", ok, err)
 		for i := range apps {
-			if vals[i] != nil {
+			if encs[i] != nil {
 				errs[i] = err
 			}
 		}
@@ -191,41 +195,142 @@ func (db *DB) LogHistories(apps []HistoryAppend) []error {
 	return errs
 }
 
-// FoldHistoryLog moves every entry of the history log into the history
-// bucket, in the order they were logged, and empties the log, in one commit.
-func (db *DB) FoldHistoryLog() error {
-	if err := db.update(foldHistoryLog); err != nil {
-		return fmt.Errorf("fold the history log: %w", err)
+// logHistories is LogHistories' transaction: the entries encs holds (nil
+// for those refused) appended to the log.
+func logHistories(tx *bolt.Tx, apps []HistoryAppend, encs [][]byte) error {
+	log, err := tx.CreateBucketIfNotExists(bucketHLog)
+	if err != nil {
+		return err
+	}
+	log.FillPercent = 1 // appended to at its end only
+	for i, a := range apps {
+		if encs[i] == nil {
+			continue
+		}
+		seq, err := log.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := log.Put(binary.BigEndian.AppendUint64(nil, seq), append(userPrefix(a.UserID), encs[i]...)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// foldHistoryLog is FoldHistoryLog's transaction. An entry that does not
-// name a member, or cannot be read, is dropped: it is history, and in the
-// members' histories it would stop every pick of theirs.
-func foldHistoryLog(tx *bolt.Tx) error {
+// FoldHistoryLog moves every entry of the history log into the members'
+// histories, in the order they were logged, and empties the log, in one
+// commit. It returns how many entries it dropped instead: unreadable ones,
+// and those of members whose history is on a damaged page, which would fail
+// every fold. Damage costs only what it touches: when the one commit meets
+// a damaged page, the log is folded a member at a time, and the members
+// whose history cannot be written are remembered until the bot stops.
+//
+// An error means the log is as it was (a full disk, say) and the next fold
+// tries again, or, wrapping ErrCorrupt, that the log itself is damaged: its
+// entries are lost, and LogHistories writes straight into the members'
+// histories from then on.
+func (db *DB) FoldHistoryLog() (dropped int, err error) {
+	if db.logBroken.Load() {
+		return 0, nil
+	}
+	err = db.update(func(tx *bolt.Tx) error {
+		var err error
+		dropped, err = db.foldHistoryLog(tx, nil)
+		return err
+	})
+	if errors.Is(err, ErrCorrupt) {
+		dropped, err = db.foldByMember()
+	}
+	if err != nil {
+		return dropped, fmt.Errorf("fold the history log: %w", err)
+	}
+	return dropped, nil
+}
+
+// foldHistoryLog is FoldHistoryLog's transaction, for the entries of only
+// the member only names, or every member's for nil. It deletes the entries
+// it moved or dropped, and the log once empty (at once for nil).
+func (db *DB) foldHistoryLog(tx *bolt.Tx, only []byte) (dropped int, err error) {
 	log := tx.Bucket(bucketHLog)
 	if log == nil {
-		return nil
+		return 0, nil
 	}
 	c := log.Cursor()
-	k, v := c.First()
-	if k == nil {
-		return nil
-	}
-	for ; k != nil; k, v = c.Next() {
+	for k, v := c.First(); k != nil; {
 		user, enc, ok := bytes.Cut(v, []byte{0})
-		if !ok || checkID(string(user)) != nil {
+		if only != nil && (!ok || !bytes.Equal(user, only)) {
+			k, v = c.Next()
 			continue
 		}
-		if _, err := decodeHistory(enc, nil); err != nil {
+		_, unreadable := decodeHistory(enc, nil)
+		_, lost := db.lostOwners.Load(string(user))
+		if !ok || checkID(string(user)) != nil || unreadable != nil || lost {
+			dropped++
+		} else if err := putHistory(tx, string(user), bytes.Clone(enc)); err != nil {
+			return dropped, fmt.Errorf("user %s: %w", user, err)
+		}
+		if only == nil {
+			k, v = c.Next()
 			continue
 		}
-		if err := putHistory(tx, string(user), bytes.Clone(enc)); err != nil {
-			return fmt.Errorf("user %s: %w", user, err)
+		key := bytes.Clone(k)
+		if err := c.Delete(); err != nil {
+			return dropped, err
+		}
+		k, v = c.Seek(key)
+	}
+	if k, _ := c.First(); only == nil || k == nil {
+		return dropped, tx.DeleteBucket(bucketHLog)
+	}
+	return dropped, nil
+}
+
+// foldByMember folds the log one member at a time, after the one commit
+// met a damaged page. A member whose commit meets one too loses their
+// logged entries and is remembered (lostOwners), so later folds drop their
+// entries in the one commit again. If the log itself cannot be read it is
+// given up (logBroken).
+func (db *DB) foldByMember() (dropped int, err error) {
+	var owners [][]byte
+	err = db.view(func(tx *bolt.Tx) error {
+		seen := map[string]bool{}
+		return tx.Bucket(bucketHLog).ForEach(func(_, v []byte) error {
+			if user, _, ok := bytes.Cut(v, []byte{0}); ok && !seen[string(user)] {
+				seen[string(user)] = true
+				owners = append(owners, bytes.Clone(user))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		if errors.Is(err, ErrCorrupt) {
+			db.logBroken.Store(true)
+		}
+		return 0, err
+	}
+	for _, user := range append(owners, nil) { // then whatever is left
+		err := db.update(func(tx *bolt.Tx) error {
+			n, err := db.foldHistoryLog(tx, user)
+			dropped += n
+			return err
+		})
+		if errors.Is(err, ErrCorrupt) && user != nil {
+			db.lostOwners.Store(string(user), true)
+			err = db.update(func(tx *bolt.Tx) error {
+				n, err := db.foldHistoryLog(tx, user)
+				dropped += n
+				return err
+			})
+		}
+		if err != nil {
+			if errors.Is(err, ErrCorrupt) {
+				db.logBroken.Store(true)
+			}
+			return dropped, err
 		}
 	}
-	return tx.DeleteBucket(bucketHLog)
+	return dropped, nil
 }
 
 // appendHistory adds an entry inside a caller's transaction.

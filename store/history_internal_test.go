@@ -32,7 +32,7 @@ func TestReadEntries_MatchesScan(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := db.FoldHistoryLog(); err != nil {
+		if _, err := db.FoldHistoryLog(); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // A damaged history log, which only a crash leaves behind, costs the
@@ -41,12 +43,61 @@ func TestOpen_DamagedHistoryLog(t *testing.T) {
 				t.Fatalf("open with a damaged history log: %v", err)
 			}
 			defer db.Close()
-			if n := db.DamagedReads(); n != 1 {
-				t.Errorf("DamagedReads = %d, want the damaged log counted", n)
+			if n := db.DamagedReads(); n == 0 {
+				t.Error("DamagedReads = 0, want the damaged log counted")
 			}
 			if u, err := db.User("U1"); err != nil || u.Role != "staff" {
 				t.Errorf("U1 = %+v, %v; want their record served", u, err)
 			}
+			// History is recorded all the same, straight into the
+			// members' histories, and no fold fails for the log.
+			if err := errors.Join(db.LogHistories([]HistoryAppend{{UserID: "UNEW", Entry: HistoryEntry{PromptID: "n1", Theme: "impostor", At: at}}})...); err != nil {
+				t.Fatalf("history after the log was found damaged: %v", err)
+			}
+			if n, err := db.FoldHistoryLog(); n != 0 || err != nil {
+				t.Errorf("fold = %d, %v; want nothing to do", n, err)
+			}
+			if h, err := db.History("UNEW", 0); err != nil || len(h) != 1 || h[0].PromptID != "n1" {
+				t.Errorf("UNEW's history = %+v, %v; want n1", h, err)
+			}
 		})
 	}
+}
+
+// A member whose history is on a damaged page loses their logged entries,
+// and only they do: the other members' entries are folded, in that fold
+// and the next ones, and the log does not grow for the damaged member.
+func TestFoldHistoryLog_DamagedMemberPage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mentorbot.db")
+	seedJournals(t, path, 300, 2)
+	damageLeavesHolding(t, path, []byte("U0150\x00"), scramble)
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Date(2026, 11, 20, 16, 0, 0, 0, time.UTC)
+	e := func(u, p string) HistoryAppend {
+		return HistoryAppend{UserID: u, Entry: HistoryEntry{PromptID: p, Theme: "vision", At: at}}
+	}
+	for i, batch := range [][]HistoryAppend{{e("U0001", "a1"), e("U0150", "x1")}, {e("U0002", "b1"), e("U0150", "x2"), e("U0299", "c1")}} {
+		if err := errors.Join(db.LogHistories(batch)...); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.FoldHistoryLog(); n != 1 || err != nil {
+			t.Errorf("fold %d = %d, %v; want U0150's entry dropped alone", i, n, err)
+		}
+	}
+	for user, want := range map[string]string{"U0001": "a1", "U0002": "b1", "U0299": "c1"} {
+		h, err := db.History(user, 0)
+		if err != nil || len(h) != 2 || h[1].PromptID != want {
+			t.Errorf("%s: %+v, %v; want the seeded entry, then %s", user, h, err, want)
+		}
+	}
+	_ = db.bolt.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketHLog) != nil {
+			t.Error("the log is still there after the folds")
+		}
+		return nil
+	})
 }

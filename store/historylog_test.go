@@ -50,7 +50,7 @@ func TestHistoryLog(t *testing.T) {
 			t.Errorf("before the fold, U1's history = %q, want only p0", got)
 		}
 		for range 2 { // a second fold finds the log empty
-			if err := db.FoldHistoryLog(); err != nil {
+			if _, err := db.FoldHistoryLog(); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -64,7 +64,7 @@ func TestHistoryLog(t *testing.T) {
 		if err := errors.Join(db.LogHistories([]store.HistoryAppend{entry("U1", "p3")})...); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.FoldHistoryLog(); err != nil {
+		if _, err := db.FoldHistoryLog(); err != nil {
 			t.Fatal(err)
 		}
 		if got := historyIDs(t, db, "U1"); got != "p0 p1 p2 p3 " {
@@ -77,8 +77,34 @@ func TestHistoryLog(t *testing.T) {
 		if errs := db.LogHistories([]store.HistoryAppend{entry("U1", "y"), entry("U2", "z")}); errs[0] == nil || errs[1] == nil {
 			t.Errorf("on a closed database: %v; want every entry to fail", errs)
 		}
-		if err := db.FoldHistoryLog(); err == nil {
+		if _, err := db.FoldHistoryLog(); err == nil {
 			t.Error("a fold on a closed database did not fail")
+		}
+	})
+
+	// Forget deletes the member's entries still in the log: a later fold,
+	// or the next start, does not bring them back.
+	t.Run("ForgetReachesTheLog", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "mentorbot.db")
+		db, err := store.Open(path, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := errors.Join(db.LogHistories([]store.HistoryAppend{entry("U1", "p1"), entry("U2", "q1"), entry("U1", "p2")})...); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Forget("U1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if db, err = store.Open(path, store.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if got := historyIDs(t, db, "U1") + "|" + historyIDs(t, db, "U2"); got != "|q1 " {
+			t.Errorf("histories after forget and a restart = %q, want nothing for U1 and q1 for U2", got)
 		}
 	})
 

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +42,12 @@ type DB struct {
 	damaged atomic.Int64 // transactions that met a damaged page (damaged.go)
 	batches batcher      // the batch being filled (batch.go)
 	ids     idTable      // the ids history entries name (ids.go)
+	// logBroken is set once the history log is found damaged: history is
+	// then written straight into members' histories (history.go).
+	logBroken atomic.Bool
+	// lostOwners are the members whose history the fold met a damaged page
+	// in: their logged entries are dropped (history.go).
+	lostOwners sync.Map
 }
 
 // Open opens or creates the database at path, creates its buckets and records
@@ -81,7 +88,7 @@ func Open(path string, opts Options) (*DB, error) {
 	// History entries a crash left in the log, before anything reads
 	// history without them. A damaged log costs history only: it is
 	// counted (DamagedReads) and does not keep the bot from starting.
-	if err := db.FoldHistoryLog(); err != nil && !errors.Is(err, ErrCorrupt) {
+	if _, err := db.FoldHistoryLog(); err != nil && !errors.Is(err, ErrCorrupt) {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
