@@ -172,13 +172,21 @@ func (b *Bot) writeHistory() {
 		w.mu.Unlock()
 
 		if n > 0 {
+			// Lost entries: their members may see these prompts again.
+			// They stay pending until the next fold all the same, which
+			// drops each member's oldest pending entries. One line for the
+			// batch, naming the first: a full disk fails them all.
+			failed, first, firstErr := 0, 0, error(nil)
 			for i, err := range b.logHistories(batch) {
-				if err != nil {
-					// Lost: the member may see this prompt again. It
-					// stays pending until the next fold all the same,
-					// which drops the member's oldest pending entries.
-					b.Logger.Error("history not recorded", "user", batch[i].UserID, "prompt", batch[i].Entry.PromptID, "err", err)
+				if err != nil && failed == 0 {
+					first, firstErr = i, err
 				}
+				if err != nil {
+					failed++
+				}
+			}
+			if failed > 0 {
+				b.Logger.Error("history not recorded", "entries", failed, "user", batch[first].UserID, "prompt", batch[first].Entry.PromptID, "err", firstErr)
 			}
 		}
 		w.mu.Lock()

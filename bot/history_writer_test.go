@@ -227,6 +227,30 @@ func TestHistoryWriter(t *testing.T) {
 		}
 	})
 
+	// A failed commit is one log line, however many entries it held: a
+	// full disk under load must not write a line per member.
+	t.Run("FailedCommitIsOneLine", func(t *testing.T) {
+		b := newTestBot(t)
+		var logs syncLogs
+		b.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+		st := &historyStore{MemberStore: b.Members, fail: errors.New("disk full")}
+		b.Members = st
+		var wg sync.WaitGroup
+		for m := range 50 {
+			wg.Go(func() {
+				c := &Command{UserID: fmt.Sprintf("U%03d", m), ChannelID: "D1", Name: "/mentor"}
+				if _, err := b.Dispatch(context.Background(), c, "prompt"); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		b.inflight.Wait()
+		if lines, calls := strings.Count(logs.String(), "history not recorded"), st.calls.Load(); int64(lines) != calls || calls >= 50 {
+			t.Errorf("%d log lines for %d failed commits of 50 entries; want one a commit", lines, calls)
+		}
+	})
+
 	// Forget waits for a failing fold, and what it deletes stays deleted
 	// once the fold works again.
 	t.Run("ForgetDuringFailedFolds", func(t *testing.T) {

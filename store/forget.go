@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -19,46 +20,68 @@ func (db *DB) Forget(userID string) error {
 	if err := checkID(userID); err != nil {
 		return err
 	}
-	err := db.update(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bucketUsers).Delete([]byte(userID)); err != nil {
-			return err
-		}
-		if subs, due := tx.Bucket(bucketSubs), tx.Bucket(bucketDue); subs != nil && due != nil {
-			if err := unindex(subs, due, userID); err != nil {
-				return err
-			}
-			if err := subs.Delete([]byte(userID)); err != nil {
-				return err
-			}
-		}
-		if unsubs := tx.Bucket(bucketUnsubs); unsubs != nil {
-			if err := unsubs.Delete([]byte(userID)); err != nil {
-				return err
-			}
-		}
-		if err := forgetReflections(tx, userID); err != nil {
-			return err
-		}
-		if err := forgetCommitments(tx, userID); err != nil {
-			return err
-		}
-		if err := forgetThanksFrom(tx, userID); err != nil {
-			return err
-		}
-		if !db.logBroken.Load() { // a damaged log is never folded
-			if err := forgetLogged(tx, userID); err != nil {
-				return fmt.Errorf("history log: %w", err)
-			}
-		}
-		for _, name := range perUserBuckets {
-			if err := deletePrefix(tx.Bucket(name), userPrefix(userID)); err != nil {
-				return fmt.Errorf("bucket %s: %w", name, err)
-			}
+	err := db.update(func(tx *bolt.Tx) error { return db.forget(tx, userID, !db.logBroken.Load()) })
+	if errors.Is(err, ErrCorrupt) && !db.logBroken.Load() && db.logDamaged() {
+		// The damage is in the history log, which no fold has met yet:
+		// it is given up (LogHistories), and never folded, so the
+		// member's entries in it cannot come back.
+		db.logBroken.Store(true)
+		err = db.update(func(tx *bolt.Tx) error { return db.forget(tx, userID, false) })
+	}
+	if err != nil {
+		return fmt.Errorf("forget %s: %w", userID, err)
+	}
+	return nil
+}
+
+// logDamaged reports whether reading the history log meets a damaged page.
+func (db *DB) logDamaged() bool {
+	err := db.view(func(tx *bolt.Tx) error {
+		if log := tx.Bucket(bucketHLog); log != nil {
+			return log.ForEach(func(_, _ []byte) error { return nil })
 		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("forget %s: %w", userID, err)
+	return errors.Is(err, ErrCorrupt)
+}
+
+// forget is Forget's transaction; withLog deletes the member's entries in
+// the history log too.
+func (db *DB) forget(tx *bolt.Tx, userID string, withLog bool) error {
+	if err := tx.Bucket(bucketUsers).Delete([]byte(userID)); err != nil {
+		return err
+	}
+	if subs, due := tx.Bucket(bucketSubs), tx.Bucket(bucketDue); subs != nil && due != nil {
+		if err := unindex(subs, due, userID); err != nil {
+			return err
+		}
+		if err := subs.Delete([]byte(userID)); err != nil {
+			return err
+		}
+	}
+	if unsubs := tx.Bucket(bucketUnsubs); unsubs != nil {
+		if err := unsubs.Delete([]byte(userID)); err != nil {
+			return err
+		}
+	}
+	if err := forgetReflections(tx, userID); err != nil {
+		return err
+	}
+	if err := forgetCommitments(tx, userID); err != nil {
+		return err
+	}
+	if err := forgetThanksFrom(tx, userID); err != nil {
+		return err
+	}
+	if withLog { // a damaged log is never folded
+		if err := forgetLogged(tx, userID); err != nil {
+			return fmt.Errorf("history log: %w", err)
+		}
+	}
+	for _, name := range perUserBuckets {
+		if err := deletePrefix(tx.Bucket(name), userPrefix(userID)); err != nil {
+			return fmt.Errorf("bucket %s: %w", name, err)
+		}
 	}
 	return nil
 }

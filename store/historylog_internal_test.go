@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -100,4 +103,66 @@ func TestFoldHistoryLog_DamagedMemberPage(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// Damage in the history log that appears while the bot runs, before any
+// fold meets it, does not make every member's forget fail: forget gives
+// the log up, as a fold would, and deletes the rest.
+func TestForget_DamagedLogNotYetFolded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mentorbot.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.UpdateUser("UCLEAN", func(u *User) error { u.Role = "staff"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 20, 16, 0, 0, 0, time.UTC)
+	for _, user := range []string{"UAAAA", "UHIT", "UBBBB"} {
+		apps := make([]HistoryAppend, 300)
+		for i := range apps {
+			apps[i] = HistoryAppend{UserID: user, Entry: HistoryEntry{PromptID: "p1", Theme: "impostor", At: at}}
+		}
+		if err := errors.Join(db.LogHistories(apps)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Damage the live file's log pages that hold UHIT's entries, as a
+	// failing disk would under the running bot.
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	size, hit := os.Getpagesize(), 0
+	for id := 2; (id+1)*size <= len(b); id++ {
+		p := b[id*size : (id+1)*size]
+		e := binary.NativeEndian
+		if e.Uint64(p) != uint64(id) || e.Uint16(p[8:]) != leafFlag || !bytes.Contains(p, []byte("UHIT\x00")) {
+			continue
+		}
+		for i := range int(e.Uint16(p[10:])) {
+			scramble(b, id*size+pageHeaderSize+i*elementSize)
+		}
+		if _, err := f.WriteAt(p, int64(id*size)); err != nil {
+			t.Fatal(err)
+		}
+		hit++
+	}
+	if hit == 0 {
+		t.Fatal("no log page holds UHIT's entries")
+	}
+	for _, id := range []string{"UCLEAN", "UBBBB"} {
+		if err := db.Forget(id); err != nil {
+			t.Errorf("Forget(%s) with a damaged log no fold has met: %v", id, err)
+		}
+	}
+	if u, err := db.User("UCLEAN"); err != nil || u.Role != "" {
+		t.Errorf("UCLEAN after forget = %+v, %v; want nothing kept", u, err)
+	}
 }
