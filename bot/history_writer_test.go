@@ -59,23 +59,30 @@ func (s *historyStore) Forget(userID string) error {
 	return s.MemberStore.Forget(userID)
 }
 
+// promptAtOnce has members U000 on each ask for a prompt at the same time,
+// and waits for their history entries.
+func promptAtOnce(t *testing.T, b *Bot, members int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for m := range members {
+		wg.Go(func() {
+			c := &Command{UserID: fmt.Sprintf("U%03d", m), ChannelID: "D1", Name: "/mentor"}
+			if _, err := b.Dispatch(context.Background(), c, "prompt"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	b.inflight.Wait()
+}
+
 func TestHistoryWriter(t *testing.T) {
 	t.Run("ManyMembersShareCommits", func(t *testing.T) {
 		b := newTestBot(t)
 		st := &historyStore{MemberStore: b.Members}
 		b.Members = st
 		const members = 200
-		var wg sync.WaitGroup
-		for m := range members {
-			wg.Go(func() {
-				c := &Command{UserID: fmt.Sprintf("U%03d", m), ChannelID: "D1", Name: "/mentor"}
-				if _, err := b.Dispatch(context.Background(), c, "prompt"); err != nil {
-					t.Error(err)
-				}
-			})
-		}
-		wg.Wait()
-		b.inflight.Wait()
+		promptAtOnce(t, b, members)
 		if got := st.entries.Load(); got != members {
 			t.Fatalf("%d entries written for %d prompts", got, members)
 		}
@@ -235,17 +242,7 @@ func TestHistoryWriter(t *testing.T) {
 		b.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 		st := &historyStore{MemberStore: b.Members, fail: errors.New("disk full")}
 		b.Members = st
-		var wg sync.WaitGroup
-		for m := range 50 {
-			wg.Go(func() {
-				c := &Command{UserID: fmt.Sprintf("U%03d", m), ChannelID: "D1", Name: "/mentor"}
-				if _, err := b.Dispatch(context.Background(), c, "prompt"); err != nil {
-					t.Error(err)
-				}
-			})
-		}
-		wg.Wait()
-		b.inflight.Wait()
+		promptAtOnce(t, b, 50)
 		if lines, calls := strings.Count(logs.String(), "history not recorded"), st.calls.Load(); int64(lines) != calls || calls >= 50 {
 			t.Errorf("%d log lines for %d failed commits of 50 entries; want one a commit", lines, calls)
 		}
