@@ -234,16 +234,26 @@ func (db *DB) FoldHistoryLog() (dropped int, err error) {
 	if db.logBroken.Load() {
 		return 0, nil
 	}
-	err = db.update(func(tx *bolt.Tx) error {
-		var err error
-		dropped, err = db.foldHistoryLog(tx, nil)
-		return err
-	})
+	dropped, err = db.fold(nil)
 	if errors.Is(err, ErrCorrupt) {
 		dropped, err = db.foldByMember()
 	}
 	if err != nil {
 		return dropped, fmt.Errorf("fold the history log: %w", err)
+	}
+	return dropped, nil
+}
+
+// fold runs foldHistoryLog in a commit of its own, and says how many
+// entries that commit dropped (none when it fails).
+func (db *DB) fold(only []byte) (dropped int, err error) {
+	err = db.update(func(tx *bolt.Tx) error {
+		var err error
+		dropped, err = db.foldHistoryLog(tx, only)
+		return err
+	})
+	if err != nil {
+		return 0, err
 	}
 	return dropped, nil
 }
@@ -310,19 +320,12 @@ func (db *DB) foldByMember() (dropped int, err error) {
 		return 0, err
 	}
 	for _, user := range append(owners, nil) { // then whatever is left
-		err := db.update(func(tx *bolt.Tx) error {
-			n, err := db.foldHistoryLog(tx, user)
-			dropped += n
-			return err
-		})
+		n, err := db.fold(user)
 		if errors.Is(err, ErrCorrupt) && user != nil {
 			db.lostOwners.Store(string(user), true)
-			err = db.update(func(tx *bolt.Tx) error {
-				n, err := db.foldHistoryLog(tx, user)
-				dropped += n
-				return err
-			})
+			n, err = db.fold(user)
 		}
+		dropped += n
 		if err != nil {
 			if errors.Is(err, ErrCorrupt) {
 				db.logBroken.Store(true)
