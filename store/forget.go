@@ -13,9 +13,9 @@ var perUserBuckets = [][]byte{bucketHistory, bucketJournal, bucketJIndex, bucket
 
 // Forget deletes every record of the member in one transaction: settings,
 // subscription, its due-index entry and any unsubscribe record, history
-// (in the log too), nudges, reflections, wins, experiments and check-ins; and it takes the
-// member's id off the thanks they gave, which stay with their receivers.
-// Forgetting a member the store never saw is not an error.
+// (in the log too), nudges, reflections, wins, experiments and check-ins;
+// and it takes the member's id off the thanks they gave, which stay with
+// their receivers. Forgetting a member the store never saw is not an error.
 func (db *DB) Forget(userID string) error {
 	if err := checkID(userID); err != nil {
 		return err
