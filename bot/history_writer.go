@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -42,6 +43,11 @@ type historyWriter struct {
 	pending map[string][]store.HistoryEntry // both by member, oldest first
 	running bool
 	hurry   bool // someone waits for a member's entries: fold at the next turn
+	// letGo are the members whose entries were let go from memory while
+	// folds kept failing: they may still be in the log, until a fold works.
+	letGo map[string]bool
+	// giveUp is historyGiveUp, shorter in tests.
+	giveUp time.Duration
 }
 
 // historyDelay is how long the writer gathers entries between commits to
@@ -108,8 +114,10 @@ func (b *Bot) pendingHistory(userID string) []store.HistoryEntry {
 // waitHistory returns once none of the member's entries is waiting for the
 // disk. Forget calls it, holding the member's lock so that no new one is
 // queued, before deleting: an entry committed after the deletion would
-// outlive the member's data.
-func (b *Bot) waitHistory(userID string) {
+// outlive the member's data (the store deletes what is still in the log).
+// It reports false when entries of the member were let go after folds kept
+// failing, and may still be in the log.
+func (b *Bot) waitHistory(userID string) bool {
 	w := &b.history
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -120,6 +128,25 @@ func (b *Bot) waitHistory(userID string) {
 		w.hurry = true
 		w.written.Wait()
 	}
+	return !w.letGo[userID]
+}
+
+// settleHistory waits for the member's entries (waitHistory) before an
+// entry is written straight into their history, a nudge's: if some were
+// let go while still in the log, it folds the log first, so that the
+// nudge's entry comes after them. The caller holds the member's lock.
+func (b *Bot) settleHistory(userID string) {
+	if b.waitHistory(userID) {
+		return
+	}
+	if _, err := b.foldHistory(0); err != nil {
+		b.Logger.Warn("history log not folded before a nudge; its entry may come before the member's last ones", "user", userID, "err", err)
+		return
+	}
+	w := &b.history
+	w.mu.Lock()
+	clear(w.letGo) // the fold took every entry the log held
+	w.mu.Unlock()
 }
 
 // unsavedHistory returns the pending entries that hist, read from the
@@ -204,7 +231,7 @@ func (b *Bot) writeHistory() {
 		if dropped > 0 {
 			b.Logger.Error("history entries lost on damaged pages or unreadable; run mentorbot check", "entries", dropped)
 		}
-		if err != nil && !errors.Is(err, store.ErrCorrupt) && time.Since(lastFold) < historyGiveUp {
+		if err != nil && !errors.Is(err, store.ErrCorrupt) && time.Since(lastFold) < cmp.Or(w.giveUp, historyGiveUp) {
 			// The log is as it was (a full disk, say): its entries stay
 			// pending, so picks still see them and forget still waits
 			// for them, and the fold is tried again at the next turn.
@@ -227,6 +254,17 @@ func (b *Bot) writeHistory() {
 		}
 		lastFold, failing = time.Now(), false
 		w.mu.Lock()
+		switch {
+		case err == nil || errors.Is(err, store.ErrCorrupt):
+			clear(w.letGo) // folded, or lost with the log
+		default:
+			if w.letGo == nil {
+				w.letGo = make(map[string]bool)
+			}
+			for _, a := range folded {
+				w.letGo[a.UserID] = true
+			}
+		}
 		for _, a := range folded {
 			// A member's entries are queued, logged and folded in the
 			// order they were picked: this one is the oldest pending.

@@ -152,7 +152,7 @@ func (b *Bot) deliver(ctx context.Context, d store.Due, now, since time.Time) st
 	// the history writer: a prompt the member's own command picked just
 	// before must reach the disk first, or its entry (which may start a
 	// cycle) would come after the nudge's and hide it from the next pick.
-	b.waitHistory(d.UserID)
+	b.settleHistory(d.UserID)
 	log := b.Logger.With("user", d.UserID, "slot", d.At)
 	sub, ok, err := b.Schedules.Subscription(d.UserID)
 	if err != nil {

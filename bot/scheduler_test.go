@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -198,5 +199,40 @@ func TestSendDue_AfterAPendingCommand(t *testing.T) {
 			t.Fatalf("%s shown twice in one cycle (first %s, nudge %s)", p.Prompt.ID, first.Prompt.ID, nudged)
 		}
 		seen[p.Prompt.ID] = true
+	}
+}
+
+// A nudge after the history writer let a member's entries go (folds failed
+// for longer than its give-up time, then the disk recovered) folds the log
+// before writing its own entry: the command's entry, picked first, stays
+// first in the member's history.
+func TestSendDue_AfterEntriesLetGo(t *testing.T) {
+	b := newTestBot(t)
+	b.Slack, _ = simSlack(t)
+	st := &historyStore{MemberStore: b.Members}
+	full := errors.New("disk full")
+	st.foldFail.Store(&full)
+	b.Members = st
+	b.history.giveUp = 50 * time.Millisecond
+	slot := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+	sub := store.Subscription{UserID: "U1", Focus: []string{"impostor"}, Schedule: store.Schedule{Cadence: store.CadenceWeekly, Day: time.Friday, Hour: 15, TZ: "UTC", NextDue: slot}}
+	if err := b.Schedules.PutSubscription(sub); err != nil {
+		t.Fatal(err)
+	}
+	first, err := b.pickTheme("U1", "impostor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.inflight.Wait() // logged, then let go after the folds kept failing
+	if b.waitHistory("U1") {
+		t.Fatal("the member's entry was not let go")
+	}
+	st.foldFail.Store(nil) // the disk has room again; no fold has run since
+	if rep, err := b.SendDue(context.Background(), slot); err != nil || rep.Sent != 1 {
+		t.Fatalf("SendDue = %+v, %v", rep, err)
+	}
+	hist, err := b.Members.History("U1", 0)
+	if err != nil || len(hist) != 2 || hist[0].PromptID != first.Prompt.ID {
+		t.Fatalf("history %+v, %v; want %s first, then the nudge's", hist, err, first.Prompt.ID)
 	}
 }
