@@ -72,6 +72,9 @@ func (db *DB) Snapshot() (*Snapshot, error) {
 		err = f.Sync()
 	}
 	if err == nil {
+		err = checkCopy(f, s.Size)
+	}
+	if err == nil {
 		_, err = f.Seek(0, io.SeekStart)
 	}
 	if err != nil {
@@ -79,6 +82,26 @@ func (db *DB) Snapshot() (*Snapshot, error) {
 		return nil, fmt.Errorf("snapshot %s: %w", db.path, err)
 	}
 	return s, nil
+}
+
+// checkCopy checks a copy's pages, as Check does: the copy is taken page by
+// page, damaged ones included, and a damaged backup that replaces the last
+// good one loses what it was kept for. It returns an error wrapping
+// ErrCorrupt that names the damaged pages.
+func checkCopy(f *os.File, size int64) error {
+	m, ok, err := readMeta(f, size)
+	if err != nil || !ok {
+		return fmt.Errorf("read the copy's header: %w", cmp.Or(err, ErrNotDatabase))
+	}
+	problems, err := walkPages(f, m)
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("the database has %d damaged %s, the copy too: %w:\n%s\nkeep the last good backup; %s",
+			len(problems), plural(len(problems), "page"), ErrCorrupt, strings.Join(problems, "\n"), restoreHint)
+	}
+	return nil
 }
 
 // CopyTo writes a consistent copy of the database at path, which no process

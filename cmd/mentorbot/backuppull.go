@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mentorbot/mentorbot/store"
 )
@@ -55,7 +56,7 @@ func pullBackup(ctx context.Context, client *http.Client, from, token, dir strin
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("backup: GET %s: %s%s", url, resp.Status, backupStatusHint(resp.StatusCode))
+		return "", fmt.Errorf("backup: GET %s: %s%s", url, resp.Status, backupStatusHint(resp))
 	}
 	final := filepath.Join(dir, backupPrefix+now.UTC().Format(backupStamp)+backupSuffix)
 	part := final + ".part"
@@ -76,13 +77,19 @@ func pullBackup(ctx context.Context, client *http.Client, from, token, dir strin
 }
 
 // backupStatusHint says what an operator should look at for the statuses
-// /backup answers.
-func backupStatusHint(code int) string {
-	switch code {
-	case http.StatusUnauthorized:
+// /backup answers: for an error of the bot's, the first line of what it
+// says (a damaged database, a full disk).
+func backupStatusHint(resp *http.Response) string {
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized:
 		return " (MENTOR_BACKUP_TOKEN differs from the bot's)"
-	case http.StatusNotFound:
+	case resp.StatusCode == http.StatusNotFound:
 		return " (the bot has no MENTOR_BACKUP_TOKEN, or this is not a mentorbot)"
+	case resp.StatusCode >= 500:
+		head, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		if line, _, _ := strings.Cut(string(head), "\n"); utf8.ValidString(line) && strings.TrimSpace(line) != "" {
+			return ": " + strings.TrimSpace(line)
+		}
 	}
 	return ""
 }

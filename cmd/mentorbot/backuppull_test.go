@@ -114,6 +114,17 @@ func TestPullBackup(t *testing.T) {
 			t.Fatalf("dir holds %v, want %v", got, want)
 		}
 	})
+	// The bot's own words on an error of its side reach the operator.
+	t.Run("ErrDamaged", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			http.Error(w, "backup refused: the database has damaged pages and a copy would have them too", http.StatusInternalServerError)
+		}))
+		t.Cleanup(srv.Close)
+		_, err := pullBackup(context.Background(), srv.Client(), srv.URL, pullToken, t.TempDir(), 1, now)
+		if want := "500 Internal Server Error: backup refused: the database has damaged pages"; err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("pullBackup = %v; want an error containing %q", err, want)
+		}
+	})
 	for name, tc := range map[string]struct {
 		body, token, want string
 	}{

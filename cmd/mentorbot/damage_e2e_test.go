@@ -34,8 +34,14 @@ func TestE2E_FaultDamagedPage(t *testing.T) {
 	pages := damageLeaves(t, path, []byte("U1\x00"))
 	t.Logf("damaged leaf pages %v", pages)
 
+	h.env["MENTOR_BACKUP_TOKEN"] = backupToken
 	h.start()
 	base := h.httpBase()
+	// A backup would carry the damage, and could replace the last good
+	// one: /backup refuses, saying why.
+	if code, body, _ := get(t, base+"/backup", "Authorization: Bearer "+backupToken); code != http.StatusInternalServerError || !strings.Contains(string(body), "damaged pages") {
+		t.Fatalf("/backup of a damaged database = %d %.200q, want a refusal that names the damage", code, body)
+	}
 	if got := slashAs(t, h, others[0], "journal 1"); !strings.Contains(got, "quiet thought") {
 		t.Fatalf("a member whose pages are intact: /mentor journal 1 =\n%s", got)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorbot/mentorbot/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -153,7 +154,13 @@ func (a *app) handleBackup(w http.ResponseWriter, r *http.Request) {
 	snap, err := a.db.Snapshot()
 	if err != nil {
 		a.logger.Error("backup failed", "remote", r.RemoteAddr, "err", err)
-		http.Error(w, "backup failed", http.StatusInternalServerError)
+		msg := "backup failed"
+		if errors.Is(err, store.ErrCorrupt) {
+			// A copy would carry the damage, and replace the last good
+			// backup in a rotation that keeps the newest.
+			msg = "backup refused: the database has damaged pages and a copy would have them too; keep your last good backup, run mentorbot check and restore (docs/operations.md)"
+		}
+		http.Error(w, msg, http.StatusInternalServerError)
 		return
 	}
 	defer snap.Close()
