@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -199,22 +200,7 @@ func (b *Bot) writeHistory() {
 		w.mu.Unlock()
 
 		if n > 0 {
-			// Lost entries: their members may see these prompts again.
-			// They stay pending until the next fold all the same, which
-			// drops each member's oldest pending entries. One line for the
-			// batch, naming the first: a full disk fails them all.
-			failed, first, firstErr := 0, 0, error(nil)
-			for i, err := range b.logHistories(batch) {
-				if err != nil && failed == 0 {
-					first, firstErr = i, err
-				}
-				if err != nil {
-					failed++
-				}
-			}
-			if failed > 0 {
-				b.Logger.Error("history not recorded", "entries", failed, "user", batch[first].UserID, "prompt", batch[first].Entry.PromptID, "err", firstErr)
-			}
+			b.logBatch(batch)
 		}
 		w.mu.Lock()
 		w.logged = append(w.logged, batch...)
@@ -253,33 +239,61 @@ func (b *Bot) writeHistory() {
 			b.Logger.Error("history log not folded", "entries", len(folded), "err", err)
 		}
 		lastFold, failing = time.Now(), false
-		w.mu.Lock()
-		switch {
-		case err == nil || errors.Is(err, store.ErrCorrupt):
-			clear(w.letGo) // folded, or lost with the log
-		default:
-			if w.letGo == nil {
-				w.letGo = make(map[string]bool)
-			}
-			for _, a := range folded {
-				w.letGo[a.UserID] = true
-			}
+		b.release(folded, err)
+		clear(folded)
+	}
+}
+
+// logBatch appends a batch to the log. Lost entries (their members may see
+// these prompts again) stay pending until the next fold all the same, which
+// drops each member's oldest pending entries; they are one log line for the
+// batch, naming the first: a full disk fails them all.
+func (b *Bot) logBatch(batch []store.HistoryAppend) {
+	errs := b.logHistories(batch)
+	first := slices.IndexFunc(errs, func(err error) bool { return err != nil })
+	if first < 0 {
+		return
+	}
+	failed := 0
+	for _, err := range errs {
+		if err != nil {
+			failed++
+		}
+	}
+	b.Logger.Error("history not recorded", "entries", failed, "user", batch[first].UserID, "prompt", batch[first].Entry.PromptID, "err", errs[first])
+}
+
+// release drops the entries of a fold from the pending lists, whatever
+// became of them (err is the fold's), and wakes whoever waits for them.
+// Entries let go after folds kept failing may still be in the log: their
+// members are remembered until a fold works (letGo).
+func (b *Bot) release(folded []store.HistoryAppend, err error) {
+	w := &b.history
+	w.mu.Lock()
+	switch {
+	case err == nil || errors.Is(err, store.ErrCorrupt):
+		clear(w.letGo) // folded, or lost with the log
+	default:
+		if w.letGo == nil {
+			w.letGo = make(map[string]bool)
 		}
 		for _, a := range folded {
-			// A member's entries are queued, logged and folded in the
-			// order they were picked: this one is the oldest pending.
-			if p := w.pending[a.UserID]; len(p) > 1 {
-				w.pending[a.UserID] = p[1:]
-			} else {
-				delete(w.pending, a.UserID)
-			}
+			w.letGo[a.UserID] = true
 		}
-		w.written.Broadcast()
-		w.mu.Unlock()
-		for range folded {
-			b.inflight.Done()
+	}
+	for _, a := range folded {
+		// A member's entries are queued, logged and folded in the order
+		// they were picked: this one is the oldest pending.
+		if p := w.pending[a.UserID]; len(p) > 1 {
+			w.pending[a.UserID] = p[1:]
+		} else {
+			delete(w.pending, a.UserID)
 		}
-		clear(folded)
+	}
+	w.written.Broadcast()
+	w.mu.Unlock()
+	for range folded {
+		b.inflight.Done()
 	}
 }
 
