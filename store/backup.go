@@ -89,13 +89,9 @@ func (db *DB) Snapshot() (*Snapshot, error) {
 // good one loses what it was kept for. It returns an error wrapping
 // ErrCorrupt that names the damaged pages.
 func checkCopy(f *os.File, size int64) error {
-	m, ok, err := readMeta(f, size)
-	if err != nil || !ok {
-		return fmt.Errorf("read the copy's header: %w", cmp.Or(err, ErrNotDatabase))
-	}
-	problems, err := walkPages(f, m)
+	problems, err := pagesOf(f, size)
 	if err != nil {
-		return err
+		return fmt.Errorf("check the copy: %w", err)
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("the database has %d damaged %s, the copy too: %w:\n%s\nkeep the last good backup; %s",
@@ -223,7 +219,12 @@ func checkPages(path string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, ok, err := readMeta(f, fi.Size())
+	return pagesOf(f, fi.Size())
+}
+
+// pagesOf runs walkPages over f, size bytes long, from its header.
+func pagesOf(f *os.File, size int64) ([]string, error) {
+	m, ok, err := readMeta(f, size)
 	if err != nil || !ok {
 		return nil, fmt.Errorf("read header: %w", cmp.Or(err, ErrNotDatabase))
 	}
