@@ -18,13 +18,26 @@ var wireEscapeRE = regexp.MustCompile(`<([^<>|]*)(?:\|([^<>]*))?>`)
 // stays the text the member typed. A mention Slack sent without its label
 // keeps the id (@U0LEE): better than a guess.
 func plainWords(s string) string {
-	s = wireEscapeRE.ReplaceAllStringFunc(s, func(m string) string {
+	return entityDecoder.Replace(typedEscapes(s, true))
+}
+
+// typedEscapes shows Slack's <…> escapes in s as the member typed them:
+// <@U0LEE|lee> as @lee, <#C0TEAM|team> as #team, <!here> as @here, a
+// user group as @its-handle, a link as its label, and with withURL its
+// address after the label in brackets. An escape with no target stays as
+// it is. plainWords uses it for the export; clip, with the links short,
+// for an error that quotes the member's words, where the escapes quoted
+// raw in a code span read as markup the member never wrote.
+func typedEscapes(s string, withURL bool) string {
+	return wireEscapeRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := wireEscapeRE.FindStringSubmatch(m)
 		target, label := sub[1], sub[2]
 		switch {
-		case strings.HasPrefix(target, "@"), strings.HasPrefix(target, "#"):
+		case target == "":
+			return m
+		case target[0] == '@' || target[0] == '#':
 			if label != "" {
-				return target[:1] + label
+				return target[:1] + strings.TrimPrefix(label, target[:1])
 			}
 			return target
 		case strings.HasPrefix(target, "!subteam^"):
@@ -32,17 +45,20 @@ func plainWords(s string) string {
 				return "@" + strings.TrimPrefix(label, "@")
 			}
 			return "@" + strings.TrimPrefix(target, "!subteam^")
-		case strings.HasPrefix(target, "!"):
+		case target[0] == '!':
 			if label != "" {
 				return label
 			}
-			return "@" + strings.TrimPrefix(target, "!")
+			keyword, _, _ := strings.Cut(target[1:], "^")
+			return "@" + keyword
 		case label != "" && label != target:
-			return label + " (" + target + ")"
+			if withURL {
+				return label + " (" + target + ")"
+			}
+			return label
 		}
 		return target
 	})
-	return entityDecoder.Replace(s)
 }
 
 // entityDecoder undoes the only three entities Slack sends.

@@ -70,37 +70,9 @@ func (r *route) usage(p *lang.Printer, name string) string {
 // about is what a subcommand does, in p's language.
 func (r *route) about(p *lang.Printer) string { return p.T(r.summary) }
 
-// readable shows Slack's escapes in s as the member typed them, for an
-// error that quotes their words: <@U0SAM|sam> as @sam, <#C0TEAM|team> as
-// #team, <!here> as @here, a link as its text. Quoted raw, in a code
-// span, they read as markup the member never wrote.
-func readable(s string) string {
-	return slackEscapeRE.ReplaceAllStringFunc(s, func(esc string) string {
-		target, label, _ := strings.Cut(esc[1:len(esc)-1], "|")
-		switch {
-		case target == "":
-			return esc
-		case target[0] == '@' || target[0] == '#':
-			if label != "" {
-				return target[:1] + strings.TrimPrefix(label, target[:1])
-			}
-			return target
-		case target[0] == '!':
-			if label != "" {
-				return label
-			}
-			keyword, _, _ := strings.Cut(target[1:], "^")
-			return "@" + keyword
-		case label != "":
-			return label
-		}
-		return target
-	})
-}
-
 // clip makes member input safe to quote back: short, one line, no markup.
 func clip(s string) string {
-	s = strings.ReplaceAll(strings.Join(strings.Fields(readable(s)), " "), "`", "'")
+	s = strings.ReplaceAll(strings.Join(strings.Fields(typedEscapes(s, false)), " "), "`", "'")
 	if utf8.RuneCountInString(s) > 40 {
 		s = string([]rune(s)[:40]) + "…"
 	}

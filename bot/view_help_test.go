@@ -114,6 +114,7 @@ func TestClipReadable(t *testing.T) {
 		"<#C0TEAM|>":                     "#C0TEAM",
 		"<!here>":                        "@here",
 		"<!subteam^S0LEADS|@leads>":      "@leads",
+		"<!subteam^S0LEADS>":             "@S0LEADS",
 		"see <https://example.com|docs>": "see docs",
 		"<https://example.com>":          "https://example.com",
 		"a <b> & c":                      "a b &amp; c",
