@@ -94,20 +94,7 @@ func forgetLogged(tx *bolt.Tx, userID string) error {
 	if log == nil {
 		return nil
 	}
-	prefix := userPrefix(userID)
-	c := log.Cursor()
-	for k, v := c.First(); k != nil; {
-		if !bytes.HasPrefix(v, prefix) {
-			k, v = c.Next()
-			continue
-		}
-		key := bytes.Clone(k)
-		if err := c.Delete(); err != nil {
-			return err
-		}
-		k, v = c.Seek(key)
-	}
-	return nil
+	return deleteLogged(log, []byte(userID), func([]byte) error { return nil })
 }
 
 // deletePrefix deletes every key of b that starts with prefix.

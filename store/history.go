@@ -266,34 +266,61 @@ func (db *DB) foldHistoryLog(tx *bolt.Tx, only []byte) (dropped int, err error) 
 	if log == nil {
 		return 0, nil
 	}
-	c := log.Cursor()
-	for k, v := c.First(); k != nil; {
-		user, enc, ok := bytes.Cut(v, []byte{0})
-		if only != nil && (!ok || !bytes.Equal(user, only)) {
-			k, v = c.Next()
-			continue
-		}
+	move := func(user, enc []byte) error {
 		_, unreadable := decodeHistory(enc, nil)
 		_, lost := db.lostOwners.Load(string(user))
-		if !ok || checkID(string(user)) != nil || unreadable != nil || lost {
+		if checkID(string(user)) != nil || unreadable != nil || lost {
 			dropped++
-		} else if err := putHistory(tx, string(user), bytes.Clone(enc)); err != nil {
-			return dropped, fmt.Errorf("user %s: %w", user, err)
+			return nil
 		}
-		if only == nil {
+		if err := putHistory(tx, string(user), bytes.Clone(enc)); err != nil {
+			return fmt.Errorf("user %s: %w", user, err)
+		}
+		return nil
+	}
+	if only != nil {
+		if err := deleteLogged(log, only, func(enc []byte) error { return move(only, enc) }); err != nil {
+			return dropped, err
+		}
+		if k, _ := log.Cursor().First(); k != nil {
+			return dropped, nil
+		}
+		return dropped, tx.DeleteBucket(bucketHLog)
+	}
+	err = log.ForEach(func(_, v []byte) error {
+		user, enc, ok := bytes.Cut(v, []byte{0})
+		if !ok {
+			dropped++
+			return nil
+		}
+		return move(user, enc)
+	})
+	if err != nil {
+		return dropped, err
+	}
+	return dropped, tx.DeleteBucket(bucketHLog)
+}
+
+// deleteLogged deletes the member's entries from the history log, calling
+// fn with each one's encoded entry first.
+func deleteLogged(log *bolt.Bucket, userID []byte, fn func(enc []byte) error) error {
+	prefix := append(bytes.Clone(userID), 0)
+	c := log.Cursor()
+	for k, v := c.First(); k != nil; {
+		if !bytes.HasPrefix(v, prefix) {
 			k, v = c.Next()
 			continue
+		}
+		if err := fn(v[len(prefix):]); err != nil {
+			return err
 		}
 		key := bytes.Clone(k)
 		if err := c.Delete(); err != nil {
-			return dropped, err
+			return err
 		}
 		k, v = c.Seek(key)
 	}
-	if k, _ := c.First(); only == nil || k == nil {
-		return dropped, tx.DeleteBucket(bucketHLog)
-	}
-	return dropped, nil
+	return nil
 }
 
 // foldByMember folds the log one member at a time, after the one commit
