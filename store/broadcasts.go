@@ -409,35 +409,49 @@ const gone = "channel_not_found"
 // meanwhile is skipped as late, not posted, and Failing stays until a
 // post succeeds. A record that cannot be decoded is left as it is.
 func (db *DB) ReleaseHeldBroadcasts() (int, error) {
-	var n int
-	err := db.update(func(tx *bolt.Tx) error {
-		bkt := tx.Bucket(bucketBroadcasts)
-		if bkt == nil {
-			return nil
-		}
-		var held []Broadcast
-		err := bkt.ForEach(func(k, v []byte) error {
-			if b, err := decodeBroadcast(string(k), v); err == nil && b.Paused && b.Failing != gone {
-				held = append(held, b)
+	// Read first: a start with nothing to release, every start but the
+	// first after an upgrade, costs no commit.
+	var held []Broadcast
+	err := db.view(func(tx *bolt.Tx) error {
+		var err error
+		held, err = heldBroadcasts(tx)
+		return err
+	})
+	if err == nil && len(held) > 0 {
+		err = db.update(func(tx *bolt.Tx) error {
+			var err error
+			if held, err = heldBroadcasts(tx); err != nil {
+				return err
+			}
+			for _, b := range held {
+				b.Paused = false
+				if _, err := putBroadcast(tx, b); err != nil {
+					return fmt.Errorf("broadcast %s: %w", b.ID, err)
+				}
 			}
 			return nil
 		})
-		if err != nil {
-			return err
-		}
-		for _, b := range held {
-			b.Paused = false
-			if _, err := putBroadcast(tx, b); err != nil {
-				return fmt.Errorf("broadcast %s: %w", b.ID, err)
-			}
-		}
-		n = len(held)
-		return nil
-	})
+	}
 	if err != nil {
 		return 0, fmt.Errorf("release held broadcasts: %w", err)
 	}
-	return n, nil
+	return len(held), nil
+}
+
+// heldBroadcasts are the broadcasts paused for a reason that may pass.
+func heldBroadcasts(tx *bolt.Tx) ([]Broadcast, error) {
+	bkt := tx.Bucket(bucketBroadcasts)
+	if bkt == nil {
+		return nil, nil
+	}
+	var held []Broadcast
+	err := bkt.ForEach(func(k, v []byte) error {
+		if b, err := decodeBroadcast(string(k), v); err == nil && b.Paused && b.Failing != gone {
+			held = append(held, b)
+		}
+		return nil
+	})
+	return held, err
 }
 
 // getBroadcast reads one broadcast; a missing bucket is an empty one.
