@@ -234,6 +234,13 @@ func (db *DB) FoldHistoryLog() (dropped int, err error) {
 	if db.logBroken.Load() {
 		return 0, nil
 	}
+	var none bool // no log, as at every start after a clean stop: no commit
+	if err := db.view(func(tx *bolt.Tx) error { none = tx.Bucket(bucketHLog) == nil; return nil }); err != nil {
+		return 0, fmt.Errorf("fold the history log: %w", err)
+	}
+	if none {
+		return 0, nil
+	}
 	dropped, err = db.fold(nil)
 	if errors.Is(err, ErrCorrupt) {
 		dropped, err = db.foldByMember()
